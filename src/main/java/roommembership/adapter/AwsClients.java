@@ -1,0 +1,65 @@
+package roommembership.adapter;
+
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chime.ChimeClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
+import java.time.Duration;
+
+/**
+ * Builders for the SDK clients with this function's settings. Endpoints are left to the SDK's own
+ * {@code AWS_ENDPOINT_URL_CHIME} / {@code AWS_ENDPOINT_URL_SQS} settings.
+ */
+public final class AwsClients {
+    /** The chat-room API is served from us-east-1 only, whatever region the function runs in. */
+    public static final Region CHIME_REGION = Region.US_EAST_1;
+
+    private AwsClients() {
+    }
+
+    public static ChimeClientBuilder chime(Duration retryBaseDelay) {
+        return ChimeClient.builder()
+                .region(CHIME_REGION)
+                .httpClient(httpClient())
+                .overrideConfiguration(c -> c
+                        .retryStrategy(retryStrategy(retryBaseDelay))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(10))
+                        .apiCallTimeout(Duration.ofSeconds(30)));
+    }
+
+    public static SqsClientBuilder sqs(Duration retryBaseDelay) {
+        return SqsClient.builder()
+                .httpClient(httpClient())
+                .overrideConfiguration(c -> c
+                        .retryStrategy(retryStrategy(retryBaseDelay))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
+                        .apiCallTimeout(Duration.ofSeconds(20)));
+    }
+
+    /**
+     * Three attempts for throttling, 5xx and I/O errors, and no circuit breaker: under a throttling storm a
+     * breaker would refuse the retries this function promises.
+     */
+    static RetryStrategy retryStrategy(Duration baseDelay) {
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(3)
+                .circuitBreakerEnabled(false)
+                .backoffStrategy(BackoffStrategy.exponentialDelayHalfJitter(baseDelay, baseDelay.multipliedBy(20)))
+                .throttlingBackoffStrategy(
+                        BackoffStrategy.exponentialDelayHalfJitter(baseDelay.multipliedBy(2), baseDelay.multipliedBy(40)))
+                .build();
+    }
+
+    private static UrlConnectionHttpClient httpClient() {
+        return (UrlConnectionHttpClient) UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+}

@@ -1,0 +1,99 @@
+package roommembership.adapter;
+
+import roommembership.domain.CallResult;
+import roommembership.domain.ErrorCodes;
+import roommembership.domain.MemberError;
+import roommembership.domain.Membership;
+import roommembership.domain.RoomKey;
+import roommembership.domain.RoomMemberships;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chime.model.BadRequestException;
+import software.amazon.awssdk.services.chime.model.BatchCreateRoomMembershipResponse;
+import software.amazon.awssdk.services.chime.model.ForbiddenException;
+import software.amazon.awssdk.services.chime.model.MembershipItem;
+import software.amazon.awssdk.services.chime.model.NotFoundException;
+import software.amazon.awssdk.services.chime.model.ServiceFailureException;
+import software.amazon.awssdk.services.chime.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.chime.model.ThrottledClientException;
+import software.amazon.awssdk.services.chime.model.UnauthorizedClientException;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The Chime API behind the room-memberships port. */
+public final class ChimeRoomMemberships implements RoomMemberships {
+    private final ChimeClient chime;
+
+    public ChimeRoomMemberships(ChimeClient chime) {
+        this.chime = Objects.requireNonNull(chime, "chime");
+    }
+
+    @Override
+    public CallResult addMembers(RoomKey room, List<Membership> members) {
+        List<MembershipItem> items = members.stream()
+                .map(member -> MembershipItem.builder()
+                        .memberId(member.memberId())
+                        .role(member.role().wireName())
+                        .build())
+                .toList();
+        try {
+            BatchCreateRoomMembershipResponse response = chime.batchCreateRoomMembership(request -> request
+                    .accountId(room.accountId())
+                    .roomId(room.roomId())
+                    .membershipItemList(items));
+            return new CallResult.Answered(response.errors().stream()
+                    .map(error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
+                    .toList());
+        } catch (SdkException e) {
+            return new CallResult.Failed(errorCodeOf(e), messageOf(e));
+        }
+    }
+
+    /** Maps a failure of the whole call, after the client's own retries, to the ErrorCode it stands for. */
+    static String errorCodeOf(SdkException e) {
+        if (e instanceof NotFoundException) {
+            return ErrorCodes.NOT_FOUND;
+        }
+        if (e instanceof BadRequestException) {
+            return ErrorCodes.BAD_REQUEST;
+        }
+        if (e instanceof ForbiddenException) {
+            return ErrorCodes.FORBIDDEN;
+        }
+        if (e instanceof UnauthorizedClientException) {
+            return ErrorCodes.UNAUTHORIZED;
+        }
+        if (e instanceof ThrottledClientException) {
+            return ErrorCodes.THROTTLED;
+        }
+        if (e instanceof ServiceFailureException) {
+            return ErrorCodes.SERVICE_FAILURE;
+        }
+        if (e instanceof ServiceUnavailableException || e instanceof SdkClientException) {
+            return ErrorCodes.SERVICE_UNAVAILABLE;
+        }
+        if (e instanceof AwsServiceException service) {
+            // An error this operation does not declare: a 5xx may pass, a 4xx will not.
+            if (service.statusCode() >= 500) {
+                return ErrorCodes.SERVICE_FAILURE;
+            }
+            if (service.statusCode() == 429) {
+                return ErrorCodes.THROTTLED;
+            }
+            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+            return code == null || code.isBlank() ? "HTTP" + service.statusCode() : code;
+        }
+        return ErrorCodes.SERVICE_UNAVAILABLE;
+    }
+
+    private static String messageOf(SdkException e) {
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorMessage() != null) {
+            return service.awsErrorDetails().errorMessage();
+        }
+        return e.getMessage();
+    }
+}

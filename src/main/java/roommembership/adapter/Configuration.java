@@ -1,0 +1,48 @@
+package roommembership.adapter;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The function's settings, read from its environment.
+ *
+ * @param deadLetterQueueUrl where failed members go ({@code DEAD_LETTER_QUEUE_URL}, required)
+ * @param maxReceiveCount below this receive count a transient failure is left to SQS redelivery ({@code MAX_RECEIVE_COUNT})
+ * @param chimeMaxConcurrency Chime calls in flight at once ({@code CHIME_MAX_CONCURRENCY})
+ * @param safetyMargin no Chime call starts with less invocation time left ({@code DEADLINE_SAFETY_MARGIN_MS})
+ */
+public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int chimeMaxConcurrency,
+                            Duration safetyMargin) {
+    public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
+    public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
+    public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
+    public static final String DEADLINE_SAFETY_MARGIN_MS = "DEADLINE_SAFETY_MARGIN_MS";
+
+    public static Configuration fromEnvironment(Map<String, String> env) {
+        String url = env.get(DEAD_LETTER_QUEUE_URL);
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException(DEAD_LETTER_QUEUE_URL
+                    + " is not set: set it to the URL of the SQS queue that receives failed members");
+        }
+        return new Configuration(url.trim(),
+                positiveInt(env, MAX_RECEIVE_COUNT, 5, 1_000),
+                positiveInt(env, CHIME_MAX_CONCURRENCY, 8, 256),
+                Duration.ofMillis(positiveInt(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 900_000)));
+    }
+
+    private static int positiveInt(Map<String, String> env, String name, int fallback, int max) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= 1 && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalStateException(name + " must be a whole number from 1 to " + max + ", not '" + text + "'");
+    }
+}

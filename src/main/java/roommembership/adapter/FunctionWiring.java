@@ -1,0 +1,52 @@
+package roommembership.adapter;
+
+import roommembership.domain.MembershipService;
+import roommembership.domain.RetryPolicy;
+import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Puts the service together from its adapters, once per container. */
+public final class FunctionWiring {
+    private static final Duration SDK_RETRY_BASE_DELAY = Duration.ofMillis(100);
+
+    private FunctionWiring() {
+    }
+
+    /** The production service: configuration and endpoints from the environment, as Lambda sets them. */
+    public static MembershipService fromEnvironment(Map<String, String> env) {
+        Configuration config = Configuration.fromEnvironment(env);
+        return service(config,
+                AwsClients.chime(SDK_RETRY_BASE_DELAY).build(),
+                AwsClients.sqs(SDK_RETRY_BASE_DELAY).build(),
+                RetryPolicy.standard());
+    }
+
+    public static MembershipService service(Configuration config, ChimeClient chime, SqsClient sqs,
+                                            RetryPolicy memberRetry) {
+        return new MembershipService(
+                new ChimeRoomMemberships(chime),
+                new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay()),
+                callExecutor(config.chimeMaxConcurrency()),
+                Clock.systemUTC(),
+                new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin()));
+    }
+
+    /** Daemon threads, so an idle pool never keeps a JVM alive. */
+    private static ExecutorService callExecutor(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, "chime-call-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return Executors.newFixedThreadPool(threads, factory);
+    }
+}

@@ -1,0 +1,16 @@
+package roommembership.domain;
+
+import java.util.List;
+
+/**
+ * The result of one batch.
+ *
+ * @param retryMessageIds the records SQS must deliver again, in batch order
+ * @param deadLetters the dead-letter records that were sent
+ */
+public record BatchReport(List<String> retryMessageIds, List<DeadLetter> deadLetters, Summary summary) {
+    public BatchReport {
+        retryMessageIds = List.copyOf(retryMessageIds);
+        deadLetters = List.copyOf(deadLetters);
+    }
+}

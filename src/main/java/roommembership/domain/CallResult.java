@@ -1,0 +1,18 @@
+package roommembership.domain;
+
+import java.util.List;
+
+/** What one BatchCreateRoomMembership call came to: an answer with per-member errors, or a failure of the whole call. */
+public sealed interface CallResult {
+
+    /** The call was answered; members not named in {@code errors} were added. */
+    record Answered(List<MemberError> errors) implements CallResult {
+        public Answered {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /** The whole call failed (after the client's own retries) with this ErrorCode. */
+    record Failed(String errorCode, String message) implements CallResult {
+    }
+}

@@ -1,0 +1,30 @@
+package roommembership.domain;
+
+import java.util.Set;
+
+/** The Chime ErrorCode values this function treats specially. */
+public final class ErrorCodes {
+    public static final String BAD_REQUEST = "BadRequest";
+    public static final String CONFLICT = "Conflict";
+    public static final String FORBIDDEN = "Forbidden";
+    public static final String NOT_FOUND = "NotFound";
+    public static final String UNAUTHORIZED = "Unauthorized";
+    public static final String THROTTLED = "Throttled";
+    public static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
+    public static final String SERVICE_FAILURE = "ServiceFailure";
+
+    private static final Set<String> TRANSIENT = Set.of(THROTTLED, "Throttling", SERVICE_UNAVAILABLE, SERVICE_FAILURE);
+
+    private ErrorCodes() {
+    }
+
+    /** A transient code is worth retrying: the same request may succeed later. */
+    public static boolean isTransient(String errorCode) {
+        return TRANSIENT.contains(errorCode);
+    }
+
+    /** Chime answers Conflict for a member who is already in the room: the request's goal already holds. */
+    public static boolean meansAlreadyMember(String errorCode) {
+        return CONFLICT.equals(errorCode);
+    }
+}

@@ -1,0 +1,250 @@
+package roommembership.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Turns one SQS batch into Chime calls and settles every request: added (or already a member), dead-lettered with
+ * an ErrorCode, or its record handed back to SQS for another delivery.
+ */
+public final class MembershipService {
+
+    /**
+     * @param maxReceiveCount a record with transient failures is retried by SQS while its receive count is below this
+     * @param safetyMargin no call starts when the invocation has less time left than this
+     */
+    public record Settings(int maxReceiveCount, RetryPolicy retry, Duration safetyMargin) {
+        public Settings {
+            Objects.requireNonNull(retry, "retry");
+            Objects.requireNonNull(safetyMargin, "safetyMargin");
+        }
+    }
+
+    private final RoomMemberships rooms;
+    private final DeadLetters deadLetters;
+    private final Executor calls;
+    private final Clock clock;
+    private final Settings settings;
+
+    /** @param calls runs the Chime calls; its thread count bounds how many run at once */
+    public MembershipService(RoomMemberships rooms, DeadLetters deadLetters, Executor calls, Clock clock,
+                             Settings settings) {
+        this.rooms = Objects.requireNonNull(rooms, "rooms");
+        this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+        this.calls = Objects.requireNonNull(calls, "calls");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    public BatchReport process(List<SourceRecord> records, Deadline deadline) {
+        long started = System.nanoTime();
+        List<ParsedMessage> messages = records.stream().map(record -> MessageParser.parse(record.body())).toList();
+        BatchPlan plan = BatchPlan.of(messages);
+
+        List<CompletableFuture<ChunkResult>> running = plan.chunks().stream()
+                .map(chunk -> CompletableFuture.supplyAsync(() -> addChunk(chunk, deadline), calls))
+                .toList();
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        int callCount = 0;
+        for (CompletableFuture<ChunkResult> result : running) {
+            ChunkResult chunk = result.join();
+            outcomes.putAll(chunk.outcomes());
+            callCount += chunk.calls();
+        }
+
+        Settlement settlement = settle(records, messages, outcomes);
+        List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
+                ? List.of()
+                : deadLetters.send(settlement.deadLetters());
+
+        Set<Integer> retry = new LinkedHashSet<>(settlement.retry());
+        Set<String> unsentSources = new HashSet<>();
+        unsent.forEach(letter -> unsentSources.add(letter.sourceMessageId()));
+        for (int i = 0; i < records.size(); i++) {
+            if (unsentSources.contains(records.get(i).messageId())) {
+                retry.add(i);
+            }
+        }
+        retry = withLaterRecordsOfFailedGroups(records, retry);
+
+        List<DeadLetter> sent = new ArrayList<>(settlement.deadLetters());
+        sent.removeAll(unsent);
+        Map<String, Integer> deadLettered = new TreeMap<>();
+        sent.forEach(letter -> deadLettered.merge(letter.errorCode(), 1, Integer::sum));
+        List<String> retryIds = retry.stream().sorted().map(i -> records.get(i).messageId()).toList();
+
+        Summary summary = new Summary(records.size(), plan.rooms(), callCount,
+                count(outcomes, MemberOutcome.Added.class), count(outcomes, MemberOutcome.AlreadyMember.class),
+                deadLettered, retryIds.size(), (System.nanoTime() - started) / 1_000_000);
+        return new BatchReport(retryIds, sent, summary);
+    }
+
+    /** Sends one chunk, retrying the members that got a transient code, while time allows. */
+    private ChunkResult addChunk(RoomChunk chunk, Deadline deadline) {
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        List<Membership> pending = chunk.members();
+        Map<String, MemberOutcome> lastTransient = new HashMap<>();
+        int calls = 0;
+        for (int attempt = 1; attempt <= settings.retry().maxAttempts() && !pending.isEmpty(); attempt++) {
+            if (attempt > 1 && !sleepWithin(deadline, settings.retry().delayMillisAfter(attempt - 1))) {
+                break;
+            }
+            if (outOfTime(deadline)) {
+                break;
+            }
+            calls++;
+            CallResult result = rooms.addMembers(chunk.room(), pending);
+            if (result instanceof CallResult.Failed failed) {
+                // The client has already retried the whole call; what is left is decided by SQS redelivery.
+                MemberOutcome outcome = MemberOutcome.ofError(failed.errorCode(), failed.message());
+                pending.forEach(member -> outcomes.put(key(chunk, member), outcome));
+                return new ChunkResult(outcomes, calls);
+            }
+            Map<String, MemberError> errors = new HashMap<>();
+            for (MemberError error : ((CallResult.Answered) result).errors()) {
+                if (error.memberId() != null) {
+                    errors.put(error.memberId(), error);
+                }
+            }
+            List<Membership> retry = new ArrayList<>();
+            for (Membership member : pending) {
+                MemberError error = errors.get(member.memberId());
+                if (error == null) {
+                    outcomes.put(key(chunk, member), new MemberOutcome.Added());
+                } else if (ErrorCodes.meansAlreadyMember(error.errorCode())) {
+                    outcomes.put(key(chunk, member), new MemberOutcome.AlreadyMember());
+                } else {
+                    String code = error.errorCode() == null ? ErrorCodes.SERVICE_FAILURE : error.errorCode();
+                    MemberOutcome outcome = MemberOutcome.ofError(code, error.message());
+                    if (outcome instanceof MemberOutcome.TransientFailure) {
+                        lastTransient.put(member.memberId(), outcome);
+                        retry.add(member);
+                    } else {
+                        outcomes.put(key(chunk, member), outcome);
+                    }
+                }
+            }
+            pending = retry;
+        }
+        for (Membership member : pending) {
+            outcomes.put(key(chunk, member),
+                    lastTransient.getOrDefault(member.memberId(), new MemberOutcome.NotAttempted()));
+        }
+        return new ChunkResult(outcomes, calls);
+    }
+
+    private boolean outOfTime(Deadline deadline) {
+        return deadline.remainingMillis() < settings.safetyMargin().toMillis();
+    }
+
+    /** Sleeps unless the sleep would leave less than the safety margin; false when it would. */
+    private boolean sleepWithin(Deadline deadline, long millis) {
+        if (deadline.remainingMillis() - millis < settings.safetyMargin().toMillis()) {
+            return false;
+        }
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Decides, per record, whether SQS must deliver it again or it is settled now with these dead letters.
+     * A record handed back to SQS sends no dead letters yet, so a record is dead-lettered at most once.
+     */
+    private Settlement settle(List<SourceRecord> records, List<ParsedMessage> messages,
+                              Map<MemberKey, MemberOutcome> outcomes) {
+        Set<Integer> retry = new LinkedHashSet<>();
+        List<List<DeadLetter>> lettersPerRecord = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            SourceRecord record = records.get(i);
+            List<DeadLetter> letters = new ArrayList<>();
+            lettersPerRecord.add(letters);
+            if (messages.get(i) instanceof ParsedMessage.Invalid invalid) {
+                letters.add(DeadLetterFormat.forUnreadableMessage(
+                        invalid.reason(), record.messageId(), record.body(), clock.instant()));
+                continue;
+            }
+            ParsedMessage.Request request = (ParsedMessage.Request) messages.get(i);
+            for (RejectedItem item : request.rejected()) {
+                letters.add(DeadLetterFormat.forMember(request.room(), item.memberId(), item.role(),
+                        ErrorCodes.BAD_REQUEST, item.reason(), record.messageId(), clock.instant()));
+            }
+            boolean unattempted = false;
+            boolean transientFailure = false;
+            for (Membership member : request.members()) {
+                MemberOutcome outcome = outcomes.get(new MemberKey(request.room(), member.memberId()));
+                String code;
+                String message;
+                if (outcome instanceof MemberOutcome.Failed failed) {
+                    code = failed.errorCode();
+                    message = failed.message();
+                } else if (outcome instanceof MemberOutcome.TransientFailure failure) {
+                    transientFailure = true;
+                    code = failure.errorCode();
+                    message = failure.message();
+                } else if (outcome instanceof MemberOutcome.NotAttempted) {
+                    unattempted = true;
+                    continue;
+                } else {
+                    continue;
+                }
+                letters.add(DeadLetterFormat.forMember(request.room(), member.memberId(), member.role().wireName(),
+                        code, message, record.messageId(), clock.instant()));
+            }
+            if (unattempted || (transientFailure && record.receiveCount() < settings.maxReceiveCount())) {
+                retry.add(i);
+            }
+        }
+        retry = withLaterRecordsOfFailedGroups(records, retry);
+        List<DeadLetter> letters = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (!retry.contains(i)) {
+                letters.addAll(lettersPerRecord.get(i));
+            }
+        }
+        return new Settlement(retry, letters);
+    }
+
+    /** FIFO order: once a record of a message group fails, every later record of that group fails too. */
+    private static Set<Integer> withLaterRecordsOfFailedGroups(List<SourceRecord> records, Set<Integer> failed) {
+        Set<String> failedGroups = new HashSet<>();
+        Set<Integer> result = new LinkedHashSet<>();
+        for (int i = 0; i < records.size(); i++) {
+            var group = records.get(i).fifoGroup();
+            if (failed.contains(i) || (group.isPresent() && failedGroups.contains(group.get()))) {
+                result.add(i);
+                group.ifPresent(failedGroups::add);
+            }
+        }
+        return result;
+    }
+
+    private static MemberKey key(RoomChunk chunk, Membership member) {
+        return new MemberKey(chunk.room(), member.memberId());
+    }
+
+    private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {
+        return (int) outcomes.values().stream().filter(kind::isInstance).count();
+    }
+
+    private record ChunkResult(Map<MemberKey, MemberOutcome> outcomes, int calls) {
+    }
+
+    private record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
+    }
+}

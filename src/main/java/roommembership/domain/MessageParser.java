@@ -1,0 +1,235 @@
+package roommembership.domain;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a message body in either of the two request forms, optionally inside an SNS notification.
+ * A pure function: the same body always gives the same result.
+ */
+public final class MessageParser {
+    public static final int MAX_ITEMS = 1_000;
+
+    // An SQS body is at most 256 KiB; nothing legitimate nests deeper than three levels.
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(64)
+                    .maxStringLength(1 << 20)
+                    .maxNumberLength(100)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private MessageParser() {
+    }
+
+    public static ParsedMessage parse(String body) {
+        try {
+            Fields fields = readObject(body, "body");
+            if ("Notification".equals(fields.type) && fields.message != null) {
+                Fields inner;
+                try {
+                    inner = readObject(fields.message, "SNS Message");
+                } catch (Rejection rejection) {
+                    return new ParsedMessage.Invalid(rejection.getMessage());
+                }
+                return toRequest(inner);
+            }
+            return toRequest(fields);
+        } catch (Rejection rejection) {
+            return new ParsedMessage.Invalid(rejection.getMessage());
+        }
+    }
+
+    private static ParsedMessage toRequest(Fields fields) {
+        if (isBlank(fields.accountId)) {
+            return new ParsedMessage.Invalid("AccountId is missing or blank");
+        }
+        if (isBlank(fields.roomId)) {
+            return new ParsedMessage.Invalid("RoomId is missing or blank");
+        }
+        List<RawItem> items = new ArrayList<>(fields.items);
+        if (fields.memberIdPresent) {
+            items.add(new RawItem(fields.memberId, fields.role, fields.memberIdProblem));
+        }
+        if (items.isEmpty()) {
+            return new ParsedMessage.Invalid("no members: give a non-empty MembershipItemList or a MemberId");
+        }
+        if (items.size() > MAX_ITEMS) {
+            return new ParsedMessage.Invalid(
+                    "too many members: " + items.size() + " items, at most " + MAX_ITEMS + " per message");
+        }
+        // A member named twice in one message is sent once; the later item decides the role.
+        Map<String, Membership> members = new LinkedHashMap<>();
+        List<RejectedItem> rejected = new ArrayList<>();
+        for (RawItem item : items) {
+            Optional<String> problem = problemOf(item);
+            if (problem.isPresent()) {
+                rejected.add(new RejectedItem(item.memberId, item.role, problem.get()));
+            } else {
+                Role role = item.role == null ? Role.MEMBER : Role.fromWireName(item.role).orElseThrow();
+                members.remove(item.memberId);
+                members.put(item.memberId, new Membership(item.memberId, role));
+            }
+        }
+        return new ParsedMessage.Request(
+                new RoomKey(fields.accountId, fields.roomId), List.copyOf(members.values()), rejected);
+    }
+
+    private static Optional<String> problemOf(RawItem item) {
+        if (item.problem != null) {
+            return Optional.of(item.problem);
+        }
+        if (isBlank(item.memberId)) {
+            return Optional.of("MemberId is missing or blank");
+        }
+        if (item.role != null && Role.fromWireName(item.role).isEmpty()) {
+            return Optional.of("Role must be Administrator or Member, not '" + item.role + "'");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static Fields readObject(String text, String what) {
+        try (JsonParser parser = JSON.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new Rejection(what + " is not a JSON object");
+            }
+            Fields fields = new Fields();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "AccountId" -> fields.accountId = requireString(parser, value, "AccountId");
+                    case "RoomId" -> fields.roomId = requireString(parser, value, "RoomId");
+                    case "MemberId" -> {
+                        fields.memberIdPresent = true;
+                        if (value == JsonToken.VALUE_STRING) {
+                            fields.memberId = parser.getText();
+                        } else {
+                            fields.memberIdProblem = "MemberId must be a string";
+                            parser.skipChildren();
+                        }
+                    }
+                    case "Role" -> fields.role = roleText(parser, value);
+                    case "MembershipItemList" -> readItems(parser, value, fields.items);
+                    case "Type" -> fields.type = value == JsonToken.VALUE_STRING ? parser.getText() : skip(parser);
+                    case "Message" -> fields.message = value == JsonToken.VALUE_STRING ? parser.getText() : skip(parser);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (parser.nextToken() != null) {
+                throw new Rejection(what + " has content after the JSON object");
+            }
+            return fields;
+        } catch (JsonProcessingException e) {
+            throw new Rejection(what + " is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new Rejection(what + " could not be read: " + e.getMessage());
+        }
+    }
+
+    private static void readItems(JsonParser parser, JsonToken value, List<RawItem> items) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw new Rejection("MembershipItemList must be an array");
+        }
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (items.size() > MAX_ITEMS) {
+                throw new Rejection("too many members: more than " + MAX_ITEMS + " items per message");
+            }
+            if (token != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                items.add(new RawItem(null, null, "item " + (items.size() + 1) + " is not a JSON object"));
+                continue;
+            }
+            String memberId = null;
+            String role = null;
+            String problem = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken itemValue = parser.nextToken();
+                if ("MemberId".equals(name)) {
+                    if (itemValue == JsonToken.VALUE_STRING) {
+                        memberId = parser.getText();
+                    } else if (itemValue != JsonToken.VALUE_NULL) {
+                        problem = "MemberId must be a string";
+                        parser.skipChildren();
+                    }
+                } else if ("Role".equals(name)) {
+                    role = roleText(parser, itemValue);
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            items.add(new RawItem(memberId, role, problem));
+        }
+    }
+
+    private static String requireString(JsonParser parser, JsonToken value, String field) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new Rejection(field + " must be a string");
+    }
+
+    /** A non-string role is kept as its JSON text so the rejection names it. */
+    private static String roleText(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value.isStructStart()) {
+            parser.skipChildren();
+            return value == JsonToken.START_OBJECT ? "{...}" : "[...]";
+        }
+        return parser.getText();
+    }
+
+    private static String skip(JsonParser parser) throws IOException {
+        parser.skipChildren();
+        return null;
+    }
+
+    /** The fields of one JSON object that matter here; null means absent. */
+    private static final class Fields {
+        String accountId;
+        String roomId;
+        boolean memberIdPresent;
+        String memberId;
+        String memberIdProblem;
+        String role;
+        String type;
+        String message;
+        final List<RawItem> items = new ArrayList<>();
+    }
+
+    private record RawItem(String memberId, String role, String problem) {
+    }
+
+    private static final class Rejection extends RuntimeException {
+        Rejection(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
