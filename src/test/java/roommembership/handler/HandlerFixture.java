@@ -1,0 +1,67 @@
+package roommembership.handler;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import roommembership.adapter.Configuration;
+import roommembership.adapter.FunctionWiring;
+import roommembership.domain.RetryPolicy;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.Directory;
+import roommembership.testing.EmbeddedSqs;
+import roommembership.testing.TestClients;
+import software.amazon.awssdk.services.chime.ChimeClient;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The function wired as in production (real SDK clients over HTTP) against the Chime emulator and ElasticMQ, with
+ * a fresh failed-member queue and the sample organisation in the emulator.
+ */
+final class HandlerFixture implements AutoCloseable {
+    /** Production attempt count, short delays. */
+    static final RetryPolicy FAST_RETRY = new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20));
+
+    final ChimeEmulator chime;
+    final EmbeddedSqs sqs;
+    final ChimeClient chimeClient;
+
+    HandlerFixture() {
+        chime = ChimeEmulator.start();
+        sqs = EmbeddedSqs.start();
+        chimeClient = TestClients.chime(chime.endpoint());
+    }
+
+    /** A clean emulator holding the sample organisation. */
+    void resetChime() {
+        chime.reset();
+        Directory.seed(chime);
+    }
+
+    DeadLetterQueue newDeadLetterQueue() {
+        return new DeadLetterQueue(sqs, sqs.createQueue("failed-members"));
+    }
+
+    RoomMembershipHandler handler(String deadLetterQueueUrl, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(settings);
+        env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetterQueueUrl);
+        env.putIfAbsent(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");
+        return new RoomMembershipHandler(FunctionWiring.service(
+                Configuration.fromEnvironment(env), chimeClient, sqs.client(), FAST_RETRY));
+    }
+
+    static List<String> failedIds(SQSBatchResponse response) {
+        return response.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .toList();
+    }
+
+    @Override
+    public void close() {
+        chimeClient.close();
+        sqs.close();
+        chime.close();
+    }
+}

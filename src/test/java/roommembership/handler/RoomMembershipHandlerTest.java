@@ -1,0 +1,444 @@
+package roommembership.handler;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.emulator.ChimeEmulator.Fault;
+import roommembership.emulator.ChimeEmulator.RecordedCall;
+import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.DeadLetterQueue.Letter;
+import roommembership.testing.SqsEvents;
+import roommembership.testing.TestContext;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static roommembership.testing.Directory.ACME;
+import static roommembership.testing.Directory.ENGINEERING;
+import static roommembership.testing.Directory.LEADERSHIP;
+import static roommembership.testing.Directory.SALES;
+import static roommembership.testing.SqsEvents.ids;
+import static roommembership.testing.SqsEvents.member;
+import static roommembership.testing.SqsEvents.members;
+
+/** The function's contract, rule by rule, through the real SDK clients against the Chime emulator and ElasticMQ. */
+class RoomMembershipHandlerTest {
+    private static HandlerFixture fixture;
+    private static ChimeEmulator chime;
+
+    private DeadLetterQueue deadLetters;
+    private RoomMembershipHandler handler;
+    private TestContext context;
+
+    @BeforeAll
+    static void startServers() {
+        fixture = new HandlerFixture();
+        chime = fixture.chime;
+    }
+
+    @AfterAll
+    static void stopServers() {
+        fixture.close();
+    }
+
+    @BeforeEach
+    void freshState() {
+        fixture.resetChime();
+        deadLetters = fixture.newDeadLetterQueue();
+        handler = fixture.handler(deadLetters.url(), Map.of());
+        context = TestContext.withMinutesLeft(1);
+    }
+
+    @Test
+    void hrBatchAddsEveryMemberPerRoomInChunksOfFiftyAndDeadLettersUnknownUsers() {
+        SQSEvent event = EventLoader.loadSQSEvent("events/hr-batch.json");
+
+        SQSBatchResponse response = handler.handleRequest(event, context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        // Rule 2: engineering has 121 distinct members across four records: ⌈121/50⌉ = 3 calls; sales 1; leadership 1.
+        assertThat(callSizesPerRoom()).containsOnly(
+                Map.entry(ENGINEERING, List.of(50, 50, 21)),
+                Map.entry(SALES, List.of(11)),
+                Map.entry(LEADERSHIP, List.of(5)));
+        Map<String, String> engineering = chime.members(ACME, ENGINEERING);
+        assertThat(engineering).hasSize(120).containsKeys(ids("eng", 1, 120).toArray(String[]::new));
+        // Rule 1: eng-010 was asked as Member, then as Administrator by a later record; the later record decides.
+        assertThat(engineering).containsEntry("eng-010", "Administrator").containsEntry("eng-011", "Member")
+                // Conflict: eng-001 was already an Administrator and stays one.
+                .containsEntry("eng-001", "Administrator");
+        assertThat(chime.members(ACME, SALES)).hasSize(10).containsEntry("sales-003", "Administrator");
+        assertThat(chime.members(ACME, LEADERSHIP)).containsOnly(
+                Map.entry("lead-001", "Administrator"), Map.entry("lead-002", "Member"),
+                Map.entry("lead-003", "Member"), Map.entry("lead-004", "Member"), Map.entry("lead-005", "Member"));
+        // Rule 3 and the dead-letter contract: one record per failed member, itself a valid request.
+        assertThat(deadLetters.drain())
+                .extracting(Letter::memberId, Letter::errorCode, Letter::errorCodeAttribute, Letter::sourceMessageId,
+                        letter -> letter.body().path("RoomId").asText())
+                .containsExactlyInAnyOrder(
+                        tuple("contractor-901", "NotFound", "NotFound", event.getRecords().get(2).getMessageId(),
+                                ENGINEERING),
+                        tuple("contractor-902", "NotFound", "NotFound", event.getRecords().get(5).getMessageId(),
+                                SALES));
+        // Rule 10: one summary line.
+        assertThat(context.logLines()).singleElement().asString()
+                .startsWith("summary records=8 rooms=3 calls=5 added=133 alreadyMembers=2 deadLettered=2 "
+                        + "deadLetteredByErrorCode={NotFound=2} recordsRetried=0 durationMs=");
+    }
+
+    @Test
+    void deadLetterRecordIsAValidRequestWithEveryContractField() {
+        handler.handleRequest(SqsEvents.batch()
+                .record(member(ACME, SALES, "nobody-001", "Administrator")).build(), context);
+
+        Letter letter = deadLetters.drain().get(0);
+
+        assertThat(letter.body().path("AccountId").asText()).isEqualTo(ACME);
+        assertThat(letter.body().path("RoomId").asText()).isEqualTo(SALES);
+        assertThat(letter.body().path("MembershipItemList").toString())
+                .isEqualTo("[{\"MemberId\":\"nobody-001\",\"Role\":\"Administrator\"}]");
+        assertThat(letter.body().path("ErrorCode").asText()).isEqualTo("NotFound");
+        assertThat(letter.body().path("ErrorMessage").asText()).isNotBlank();
+        assertThat(letter.body().path("FailedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+    }
+
+    @Test
+    void memberAskedByTwoRecordsIsSentOnceAndItsFailureIsDeadLetteredForEachRecord() {
+        SqsEvents batch = SqsEvents.batch()
+                .record(member(ACME, SALES, "ghost-1", "Member"))
+                .record(members(ACME, SALES, List.of("sales-015", "ghost-1")));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).singleElement()
+                .extracting(RecordedCall::memberIds).isEqualTo(List.of("ghost-1", "sales-015"));
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::sourceMessageId)
+                .containsExactlyInAnyOrder(tuple("ghost-1", batch.idOf(0)), tuple("ghost-1", batch.idOf(1)));
+    }
+
+    @Test
+    void chunksCallsForDifferentRoomsConcurrentlyUpToTheLimit() {
+        Map<String, String> settings = Map.of("CHIME_MAX_CONCURRENCY", "3");
+        handler = fixture.handler(deadLetters.url(), settings);
+        chime.latency(Duration.ofMillis(150));
+        SqsEvents batch = SqsEvents.batch();
+        for (int room = 1; room <= 6; room++) {
+            chime.room(ACME, "room-" + room);
+            batch.record(members(ACME, "room-" + room, ids("eng", 1, 60)));
+        }
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).hasSize(12).allSatisfy(call -> assertThat(call.items()).hasSizeLessThanOrEqualTo(50));
+        assertThat(chime.maxConcurrentCalls()).isEqualTo(3);
+        for (int room = 1; room <= 6; room++) {
+            assertThat(chime.members(ACME, "room-" + room)).hasSize(60);
+        }
+    }
+
+    @Test
+    void conflictMeansAlreadyAMemberAndIsNotDeadLettered() {
+        handler.handleRequest(SqsEvents.batch()
+                .record(members(ACME, ENGINEERING, List.of("eng-001", "eng-002"))).build(), context);
+
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, ENGINEERING)).containsOnlyKeys("eng-001", "eng-002");
+        assertThat(context.logLines().get(0)).contains("added=1 alreadyMembers=1 deadLettered=0");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Throttled", "Throttling", "ServiceUnavailable", "ServiceFailure"})
+    void transientMemberCodeIsRetriedWithinTheInvocationUntilItSucceeds(String code) {
+        chime.failMember("eng-005", code, 2);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(members(ACME, ENGINEERING, ids("eng", 4, 6))).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(
+                List.of("eng-004", "eng-005", "eng-006"), List.of("eng-005"), List.of("eng-005"));
+        assertThat(chime.members(ACME, ENGINEERING)).containsKeys("eng-004", "eng-005", "eng-006");
+    }
+
+    @Test
+    void transientMemberFailureHandsTheRecordBackToSqsWhileReceivesRemain() {
+        chime.failMember("eng-005", "Throttled", Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch()
+                .record(members(ACME, ENGINEERING, ids("eng", 4, 6)), 4)
+                .record(member(ACME, SALES, "sales-020", "Member"), 4);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(chime.calls()).filteredOn(call -> call.memberIds().contains("eng-005")).hasSize(3);
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, ENGINEERING)).containsKeys("eng-004", "eng-006").doesNotContainKey("eng-005");
+        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
+    }
+
+    @Test
+    void transientMemberFailureOnTheLastReceiveIsDeadLetteredWithTheLastCode() {
+        chime.failMember("eng-005", "ServiceUnavailable", Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6)), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode, Letter::sourceMessageId)
+                .containsExactly(tuple("eng-005", "ServiceUnavailable", batch.idOf(0)));
+    }
+
+    @Test
+    void maxReceiveCountIsConfigurable() {
+        handler = fixture.handler(deadLetters.url(), Map.of("MAX_RECEIVE_COUNT", "2"));
+        chime.failMember("eng-005", "Throttled", Integer.MAX_VALUE);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(member(ACME, ENGINEERING, "eng-005", "Member"), 2).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode)
+                .containsExactly(tuple("eng-005", "Throttled"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Forbidden", "NotFound", "BadRequest", "Unprocessable", "ResourceLimitExceeded", "AccessDenied"})
+    void permanentMemberCodeIsDeadLetteredWithThatCodeWithoutRetry(String code) {
+        chime.failMember("eng-005", code, Integer.MAX_VALUE);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(members(ACME, ENGINEERING, ids("eng", 4, 6))).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).hasSize(1);
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode, Letter::errorCodeAttribute)
+                .containsExactly(tuple("eng-005", code, code));
+        assertThat(chime.members(ACME, ENGINEERING)).containsOnlyKeys("eng-001", "eng-004", "eng-006");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NOT_FOUND, NotFound", "BAD_REQUEST, BadRequest", "FORBIDDEN, Forbidden",
+            "UNAUTHORIZED, Unauthorized"})
+    void permanentWholeCallFailureDeadLettersEveryMemberOfTheChunk(Fault fault, String code) {
+        chime.failNextCalls(1, fault);
+        SqsEvents batch = SqsEvents.batch()
+                .record(members(ACME, ENGINEERING, ids("eng", 2, 3)))
+                .record(member(ACME, ENGINEERING, "eng-004", "Administrator"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).hasSize(1);
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode, Letter::sourceMessageId)
+                .containsExactlyInAnyOrder(tuple("eng-002", code, batch.idOf(0)), tuple("eng-003", code, batch.idOf(0)),
+                        tuple("eng-004", code, batch.idOf(1)));
+        assertThat(chime.members(ACME, ENGINEERING)).containsOnlyKeys("eng-001");
+    }
+
+    @Test
+    void unknownRoomIsNotFoundForEveryMemberAndOtherRoomsGoOn() {
+        SqsEvents batch = SqsEvents.batch()
+                .record(members(ACME, "no-such-room", List.of("eng-002", "eng-003")))
+                .record(member(ACME, SALES, "sales-020", "Member"));
+
+        handler.handleRequest(batch.build(), context);
+
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode)
+                .containsExactlyInAnyOrder(tuple("eng-002", "NotFound"), tuple("eng-003", "NotFound"));
+        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"THROTTLED, Throttled", "SERVICE_UNAVAILABLE, ServiceUnavailable",
+            "SERVICE_FAILURE, ServiceFailure", "CONNECTION_RESET, ServiceUnavailable"})
+    void transientWholeCallFailureIsRetriedByTheClientThenLeftToSqs(Fault fault, String code) {
+        chime.failNextCalls(3, fault);
+        SqsEvents batch = SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 2, 3)));
+
+        SQSBatchResponse first = handler.handleRequest(batch.build(), context);
+
+        assertThat(chime.calls()).hasSize(3);
+        assertThat(HandlerFixture.failedIds(first)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+
+        chime.failNextCalls(3, fault);
+        SqsEvents lastReceive = SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 2, 3)), 5);
+        SQSBatchResponse last = handler.handleRequest(lastReceive.build(), context);
+
+        assertThat(last.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode)
+                .containsExactlyInAnyOrder(tuple("eng-002", code), tuple("eng-003", code));
+    }
+
+    @Test
+    void clientRetriesWholeCallsSoTwoThrottlesInARowStillSucceed() {
+        chime.failNextCalls(2, Fault.THROTTLED);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(members(ACME, ENGINEERING, ids("eng", 2, 3))).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).extracting(RecordedCall::status).containsExactly(429, 429, 201);
+        assertThat(chime.members(ACME, ENGINEERING)).containsKeys("eng-002", "eng-003");
+    }
+
+    @Test
+    void deadLetterThatCannotBeSentHandsItsRecordBackToSqs() {
+        handler = fixture.handler(deadLetters.url() + "-gone", Map.of());
+        SqsEvents batch = SqsEvents.batch()
+                .record(member(ACME, SALES, "ghost-1", "Member"))
+                .record("not json")
+                .record(member(ACME, SALES, "sales-020", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0), batch.idOf(1));
+        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
+    }
+
+    @Test
+    void fifoFailureAlsoFailsEveryLaterRecordOfTheSameMessageGroup() {
+        SQSEvent event = EventLoader.loadSQSEvent("events/fifo-batch.json");
+        chime.failMember("eng-122", "Throttled", Integer.MAX_VALUE);
+
+        SQSBatchResponse response = handler.handleRequest(event, context);
+
+        // Records: 0 eng-121, 1 sales-021, 2 eng-122 (fails), 3 sales-022, 4 eng-123: group team-eng from 2 on.
+        List<String> ids = event.getRecords().stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(ids.get(2), ids.get(4));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    void standardQueueFailureDoesNotSpreadToOtherRecords() {
+        chime.failMember("eng-122", "Throttled", Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch()
+                .record(member(ACME, ENGINEERING, "eng-122", "Member"))
+                .record(member(ACME, ENGINEERING, "eng-123", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+    }
+
+    @Test
+    void noCallStartsWhenTheInvocationIsOutOfTimeAndRecordsGoBackToSqs() {
+        SqsEvents batch = SqsEvents.batch()
+                .record(member(ACME, SALES, "sales-020", "Member"))
+                .record("{\"RoomId\":\"x\"}");
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), TestContext.withDeadlineIn(500));
+
+        assertThat(chime.calls()).isEmpty();
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).extracting(Letter::errorCode, Letter::sourceMessageId)
+                .containsExactly(tuple("BadRequest", batch.idOf(1)));
+    }
+
+    @Test
+    void callsStopStartingOnceTheSafetyMarginIsReached() {
+        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_MAX_CONCURRENCY", "1"));
+        chime.latency(Duration.ofMillis(400));
+        SqsEvents batch = SqsEvents.batch()
+                .record(member(ACME, SALES, "sales-020", "Member"))
+                .record(member(ACME, LEADERSHIP, "lead-001", "Member"));
+
+        // 1000 ms safety margin: the first call starts with 1200 ms left, the second would start with 800 ms.
+        SQSBatchResponse response = handler.handleRequest(batch.build(), TestContext.withDeadlineIn(1_200));
+
+        assertThat(chime.calls()).hasSize(1);
+        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(1));
+    }
+
+    @Test
+    void malformedRecordsAreDeadLetteredOnceEachAndNeverBlockTheRest() {
+        SQSEvent event = EventLoader.loadSQSEvent("events/malformed-records.json");
+        List<String> ids = event.getRecords().stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+
+        SQSBatchResponse response = handler.handleRequest(event, context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        Map<String, List<Letter>> bySource = deadLetters.drain().stream()
+                .collect(Collectors.groupingBy(Letter::sourceMessageId));
+        assertThat(bySource.get(ids.get(0))).singleElement().satisfies(letter -> {
+            assertThat(letter.errorCode()).isEqualTo("BadRequest");
+            assertThat(letter.body().path("ErrorMessage").asText()).startsWith("body is not valid JSON");
+            assertThat(letter.body().path("Body").asText()).isEqualTo("name=eng-200&room=engineering");
+        });
+        assertThat(message(bySource, ids.get(1))).isEqualTo("body is not a JSON object");
+        assertThat(message(bySource, ids.get(2))).isEqualTo("AccountId is missing or blank");
+        assertThat(message(bySource, ids.get(3)))
+                .isEqualTo("no members: give a non-empty MembershipItemList or a MemberId");
+        assertThat(bySource.get(ids.get(4))).extracting(Letter::memberId,
+                        letter -> letter.body().path("MembershipItemList").path(0).path("Role").asText(null),
+                        letter -> letter.body().path("ErrorMessage").asText())
+                .containsExactlyInAnyOrder(
+                        tuple("sales-012", "Owner", "Role must be Administrator or Member, not 'Owner'"),
+                        tuple("   ", null, "MemberId is missing or blank"));
+        assertThat(bySource).doesNotContainKey(ids.get(5));
+        assertThat(chime.members(ACME, SALES)).containsKey("sales-013").doesNotContainKey("sales-012");
+        assertThat(chime.members(ACME, LEADERSHIP)).containsEntry("lead-003", "Administrator");
+    }
+
+    @ParameterizedTest
+    @Event(value = "events/sns-wrapped.json", type = SQSEvent.class)
+    void snsNotificationIsUnwrappedToTheRequestInItsMessage(SQSEvent event) {
+        SQSBatchResponse response = handler.handleRequest(event, context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.members(ACME, LEADERSHIP)).containsOnlyKeys("lead-001", "lead-002");
+        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    void emptyBatchMakesNoCallsAndReportsNothing() {
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch().build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).isEmpty();
+        assertThat(context.logLines()).singleElement().asString().startsWith("summary records=0 rooms=0 calls=0");
+    }
+
+    @Test
+    void missingDeadLetterQueueUrlFailsAtStartWithAClearMessage() {
+        assertThat(System.getenv("DEAD_LETTER_QUEUE_URL")).isNull();
+
+        assertThatThrownBy(RoomMembershipHandler::new)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("DEAD_LETTER_QUEUE_URL is not set");
+    }
+
+    private static String message(Map<String, List<Letter>> bySource, String sourceId) {
+        assertThat(bySource.get(sourceId)).hasSize(1);
+        return bySource.get(sourceId).get(0).body().path("ErrorMessage").asText();
+    }
+
+    private static Map<String, List<Integer>> callSizesPerRoom() {
+        Map<String, List<Integer>> sizes = new HashMap<>();
+        for (RecordedCall call : chime.calls()) {
+            sizes.computeIfAbsent(call.roomId(), room -> new java.util.ArrayList<>()).add(call.items().size());
+        }
+        sizes.values().forEach(list -> list.sort(java.util.Comparator.reverseOrder()));
+        return sizes;
+    }
+}

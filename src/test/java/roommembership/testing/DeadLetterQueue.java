@@ -1,0 +1,54 @@
+package roommembership.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** The failed-member queue as a test reads it. */
+public final class DeadLetterQueue {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EmbeddedSqs sqs;
+    private final String url;
+
+    public DeadLetterQueue(EmbeddedSqs sqs, String url) {
+        this.sqs = sqs;
+        this.url = url;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    /** One dead-letter message: its body and its ErrorCode message attribute. */
+    public record Letter(JsonNode body, String errorCodeAttribute) {
+        public String memberId() {
+            return body.path("MembershipItemList").path(0).path("MemberId").asText(null);
+        }
+
+        public String errorCode() {
+            return body.path("ErrorCode").asText();
+        }
+
+        public String sourceMessageId() {
+            return body.path("SourceMessageId").asText();
+        }
+    }
+
+    /** Everything now on the queue, removed from it. */
+    public List<Letter> drain() {
+        return sqs.drain(url).stream().map(DeadLetterQueue::letter).toList();
+    }
+
+    private static Letter letter(Message message) {
+        try {
+            var attribute = message.messageAttributes().get("ErrorCode");
+            return new Letter(JSON.readTree(message.body()), attribute == null ? null : attribute.stringValue());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

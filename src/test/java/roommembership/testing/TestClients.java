@@ -1,0 +1,38 @@
+package roommembership.testing;
+
+import roommembership.adapter.AwsClients;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The function's own client settings, pointed at local servers with explicit credentials and region, so that no
+ * SDK ever looks for them anywhere else.
+ */
+public final class TestClients {
+    public static final Region REGION = Region.EU_WEST_1;
+    public static final StaticCredentialsProvider CREDENTIALS =
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDLOCALTEST", "local-test-secret"));
+    /** Short backoff keeps fault tests fast; the attempt count is the production one. */
+    public static final Duration RETRY_BASE_DELAY = Duration.ofMillis(5);
+
+    private TestClients() {
+    }
+
+    public static ChimeClient chime(URI endpoint) {
+        return AwsClients.chime(RETRY_BASE_DELAY).endpointOverride(endpoint).credentialsProvider(CREDENTIALS).build();
+    }
+
+    public static SqsClient sqs(URI endpoint) {
+        return AwsClients.sqs(RETRY_BASE_DELAY)
+                .endpointOverride(endpoint)
+                .region(REGION)
+                .credentialsProvider(CREDENTIALS)
+                .build();
+    }
+}
