@@ -207,6 +207,24 @@ class RoomMembershipHandlerTest {
     }
 
     @Test
+    void recordWithATransientFailureHoldsBackItsOtherDeadLettersUntilItIsSettled() {
+        chime.failMember("eng-005", "Throttled", Integer.MAX_VALUE);
+        String body = members(ACME, ENGINEERING, List.of("eng-005", "ghost-7", "eng-006"));
+
+        SQSBatchResponse early = handler.handleRequest(SqsEvents.batch().record(body, 1).build(), context);
+
+        assertThat(early.getBatchItemFailures()).hasSize(1);
+        assertThat(deadLetters.drain()).isEmpty();
+
+        SQSBatchResponse last = handler.handleRequest(SqsEvents.batch().record(body, 5).build(), context);
+
+        assertThat(last.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode)
+                .containsExactlyInAnyOrder(tuple("eng-005", "Throttled"), tuple("ghost-7", "NotFound"));
+        assertThat(chime.members(ACME, ENGINEERING)).containsOnlyKeys("eng-001", "eng-006");
+    }
+
+    @Test
     void maxReceiveCountIsConfigurable() {
         handler = fixture.handler(deadLetters.url(), Map.of("MAX_RECEIVE_COUNT", "2"));
         chime.failMember("eng-005", "Throttled", Integer.MAX_VALUE);

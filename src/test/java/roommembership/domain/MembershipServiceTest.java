@@ -1,0 +1,131 @@
+package roommembership.domain;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The settlement rules on in-memory ports; the same rules run against the real services in the handler tests. */
+class MembershipServiceTest {
+    private static final RoomKey ROOM = new RoomKey("acct", "room");
+    private static final MembershipService.Settings SETTINGS =
+            new MembershipService.Settings(5, new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1));
+
+    private final ScriptedRooms rooms = new ScriptedRooms();
+    private final CollectedDeadLetters deadLetters = new CollectedDeadLetters();
+    private final MembershipService service = new MembershipService(rooms, deadLetters,
+            Executors.newFixedThreadPool(2), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), SETTINGS);
+
+    @Test
+    void recordHandedBackToSqsSendsNoDeadLettersUntilItsLastReceive() {
+        rooms.memberError("ghost", "NotFound");
+        rooms.memberError("busy", "Throttled");
+        String body = "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":"
+                + "[{\"MemberId\":\"ghost\"},{\"MemberId\":\"busy\"},{\"MemberId\":\"fine\"}]}";
+
+        BatchReport early = service.process(List.of(SourceRecord.standard("m1", body, 4)), Deadline.none());
+
+        assertThat(early.retryMessageIds()).containsExactly("m1");
+        assertThat(deadLetters.sent).isEmpty();
+
+        BatchReport last = service.process(List.of(SourceRecord.standard("m1", body, 5)), Deadline.none());
+
+        assertThat(last.retryMessageIds()).isEmpty();
+        assertThat(deadLetters.sent).extracting(DeadLetter::errorCode).containsExactlyInAnyOrder("NotFound", "Throttled");
+        assertThat(last.summary().deadLetteredByErrorCode()).isEqualTo(Map.of("NotFound", 1, "Throttled", 1));
+    }
+
+    @Test
+    void onlyTheRecordsWhoseDeadLettersCouldNotBeSentGoBackToSqs() {
+        rooms.memberError("ghost-1", "NotFound");
+        rooms.memberError("ghost-2", "NotFound");
+        deadLetters.refuseFrom("m2");
+
+        BatchReport report = service.process(List.of(
+                SourceRecord.standard("m1", one("ghost-1"), 1),
+                SourceRecord.standard("m2", one("ghost-2"), 1),
+                SourceRecord.standard("m3", "{}", 1)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).containsExactly("m2");
+        assertThat(report.deadLetters()).extracting(DeadLetter::sourceMessageId).containsExactlyInAnyOrder("m1", "m3");
+        assertThat(report.summary().deadLettered()).isEqualTo(2);
+    }
+
+    @Test
+    void fifoGroupStopsAtTheFirstRecordThatCouldNotBeSettled() {
+        rooms.memberError("ghost", "NotFound");
+        deadLetters.refuseFrom("m1");
+
+        BatchReport report = service.process(List.of(
+                new SourceRecord("m1", one("ghost"), 1, Optional.of("g1")),
+                new SourceRecord("m2", one("u2"), 1, Optional.of("g2")),
+                new SourceRecord("m3", one("u3"), 1, Optional.of("g1"))), Deadline.none());
+
+        assertThat(report.retryMessageIds()).containsExactly("m1", "m3");
+    }
+
+    @Test
+    void errorsForMembersThatWereNotAskedForAreIgnored() {
+        rooms.extraError = new MemberError("stranger", "NotFound", "not asked");
+
+        BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 1)), Deadline.none());
+
+        assertThat(report.summary().added()).isEqualTo(1);
+        assertThat(deadLetters.sent).isEmpty();
+    }
+
+    private static String one(String memberId) {
+        return "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"" + memberId + "\"}";
+    }
+
+    /** Answers every call; named members always get their scripted ErrorCode. */
+    private static final class ScriptedRooms implements RoomMemberships {
+        private final Map<String, String> codes = new HashMap<>();
+        volatile MemberError extraError;
+
+        void memberError(String memberId, String code) {
+            codes.put(memberId, code);
+        }
+
+        @Override
+        public CallResult addMembers(RoomKey room, List<Membership> members) {
+            assertThat(room).isEqualTo(ROOM);
+            List<MemberError> errors = new ArrayList<>();
+            members.stream().filter(member -> codes.containsKey(member.memberId()))
+                    .forEach(member -> errors.add(new MemberError(member.memberId(), codes.get(member.memberId()), "")));
+            if (extraError != null) {
+                errors.add(extraError);
+            }
+            return new CallResult.Answered(errors);
+        }
+    }
+
+    /** Keeps what it is sent; refuses letters from chosen source messages. */
+    private static final class CollectedDeadLetters implements DeadLetters {
+        final List<DeadLetter> sent = Collections.synchronizedList(new ArrayList<>());
+        private Set<String> refused = Set.of();
+
+        void refuseFrom(String... sourceMessageIds) {
+            refused = Set.of(sourceMessageIds);
+        }
+
+        @Override
+        public List<DeadLetter> send(List<DeadLetter> letters) {
+            List<DeadLetter> unsent = letters.stream().filter(l -> refused.contains(l.sourceMessageId())).toList();
+            letters.stream().filter(l -> !refused.contains(l.sourceMessageId())).forEach(sent::add);
+            return unsent;
+        }
+    }
+}
