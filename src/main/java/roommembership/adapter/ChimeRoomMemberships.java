@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.chime.model.ThrottledClientException;
 import software.amazon.awssdk.services.chime.model.UnauthorizedClientException;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** The Chime API behind the room-memberships port. */
@@ -52,28 +53,23 @@ public final class ChimeRoomMemberships implements RoomMemberships {
         }
     }
 
+    /** The operation's declared errors and I/O failures, by the ErrorCode each stands for. */
+    private static final List<Map.Entry<Class<? extends SdkException>, String>> CODES = List.of(
+            Map.entry(NotFoundException.class, ErrorCodes.NOT_FOUND),
+            Map.entry(BadRequestException.class, ErrorCodes.BAD_REQUEST),
+            Map.entry(ForbiddenException.class, ErrorCodes.FORBIDDEN),
+            Map.entry(UnauthorizedClientException.class, ErrorCodes.UNAUTHORIZED),
+            Map.entry(ThrottledClientException.class, ErrorCodes.THROTTLED),
+            Map.entry(ServiceFailureException.class, ErrorCodes.SERVICE_FAILURE),
+            Map.entry(ServiceUnavailableException.class, ErrorCodes.SERVICE_UNAVAILABLE),
+            Map.entry(SdkClientException.class, ErrorCodes.SERVICE_UNAVAILABLE));
+
     /** Maps a failure of the whole call, after the client's own retries, to the ErrorCode it stands for. */
     static String errorCodeOf(SdkException e) {
-        if (e instanceof NotFoundException) {
-            return ErrorCodes.NOT_FOUND;
-        }
-        if (e instanceof BadRequestException) {
-            return ErrorCodes.BAD_REQUEST;
-        }
-        if (e instanceof ForbiddenException) {
-            return ErrorCodes.FORBIDDEN;
-        }
-        if (e instanceof UnauthorizedClientException) {
-            return ErrorCodes.UNAUTHORIZED;
-        }
-        if (e instanceof ThrottledClientException) {
-            return ErrorCodes.THROTTLED;
-        }
-        if (e instanceof ServiceFailureException) {
-            return ErrorCodes.SERVICE_FAILURE;
-        }
-        if (e instanceof ServiceUnavailableException || e instanceof SdkClientException) {
-            return ErrorCodes.SERVICE_UNAVAILABLE;
+        for (Map.Entry<Class<? extends SdkException>, String> code : CODES) {
+            if (code.getKey().isInstance(e)) {
+                return code.getValue();
+            }
         }
         if (e instanceof AwsServiceException service) {
             // An error this operation does not declare: a 5xx may pass, a 4xx will not.
