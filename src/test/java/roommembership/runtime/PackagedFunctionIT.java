@@ -1,0 +1,503 @@
+package roommembership.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.runtime.LambdaRuntimeApi.InitError;
+import roommembership.runtime.LambdaRuntimeApi.Result;
+import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.DeadLetterQueue.Letter;
+import roommembership.testing.Directory;
+import roommembership.testing.EmbeddedSqs;
+import roommembership.testing.SqsEvents;
+import roommembership.testing.TestClients;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.tuple;
+import static roommembership.testing.Directory.ACME;
+import static roommembership.testing.Directory.ENGINEERING;
+import static roommembership.testing.Directory.LEADERSHIP;
+import static roommembership.testing.Directory.SALES;
+
+/**
+ * The packaged artifact ({@code target/room-membership.jar}) run the way Lambda runs it: a separate JVM whose
+ * class path is only that jar and the Lambda Java runtime interface client, started with the handler string of
+ * {@code template.yaml}, fed events through a Runtime API on 127.0.0.1, talking to the Chime emulator and ElasticMQ.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PackagedFunctionIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    /** The function timeout of template.yaml: every invocation's deadline is this far ahead. */
+    private static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(60);
+    private static final String ENTRY_POINT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    private static final String FUNCTION_NAME = "room-membership";
+    private static final String FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:" + FUNCTION_NAME;
+    private static final String RUNTIME_CLIENT_PROPERTY = "runtime.client.jar";
+    private static final Pattern RUNTIME_CLIENT_EXTRA_PROPERTY = Pattern.compile("runtime\\.client\\.[\\w.-]+\\.jar");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path basedir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+    private final List<FunctionProcess> processesOfThisTest = new ArrayList<>();
+    private final List<FunctionProcess> oneOffProcesses = new ArrayList<>();
+
+    private Path scratch;
+    private String handler;
+    private List<Path> classPath;
+    private ChimeEmulator chime;
+    private EmbeddedSqs sqs;
+    private DeadLetterQueue deadLetters;
+    /** The process that serves the ordinary invocations, cold for the first and warm after. */
+    private FunctionProcess function;
+
+    @RegisterExtension
+    final TestWatcher childOutputOnFailure = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            for (FunctionProcess process : processesOfThisTest) {
+                System.out.println("---- output of the " + process.name + " function process ----");
+                System.out.println(process.output());
+                System.out.println("---- end of output ----");
+            }
+        }
+    };
+
+    @BeforeAll
+    void startEverything() throws IOException {
+        scratch = Files.createTempDirectory("packaged-function-it");
+        handler = handlerFromTemplate(basedir.resolve("template.yaml"));
+        classPath = childClassPath();
+        chime = ChimeEmulator.start();
+        sqs = EmbeddedSqs.start();
+        deadLetters = new DeadLetterQueue(sqs, sqs.createQueue("failed-members"));
+        function = FunctionProcess.launch("warm", this, env -> {
+        });
+    }
+
+    @BeforeEach
+    void forgetLastTestsProcesses() {
+        processesOfThisTest.clear();
+    }
+
+    @AfterEach
+    void stopOneOffProcesses() {
+        oneOffProcesses.forEach(FunctionProcess::close);
+        oneOffProcesses.clear();
+    }
+
+    @AfterAll
+    void stopEverything() throws IOException {
+        if (function != null) {
+            function.close();
+        }
+        oneOffProcesses.forEach(FunctionProcess::close);
+        if (sqs != null) {
+            sqs.close();
+        }
+        if (chime != null) {
+            chime.close();
+        }
+        if (scratch != null) {
+            try (Stream<Path> files = Files.walk(scratch)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void hrBatchIsAnsweredAsLambdaWould() throws Exception {
+        processesOfThisTest.add(function);
+        resetServices();
+
+        Result result = function.invoke(Files.readString(basedir.resolve("events/hr-batch.json")));
+
+        assertThat(result.isError()).as("error posted by the runtime: %s", result.body()).isFalse();
+        JsonNode response = JSON.readTree(result.body());
+        assertThat(fieldNames(response)).containsExactly("batchItemFailures");
+        assertThat(response.get("batchItemFailures").isArray()).isTrue();
+        assertThat(response.get("batchItemFailures")).isEmpty();
+
+        Map<String, String> engineering = chime.members(ACME, ENGINEERING);
+        assertThat(engineering).hasSize(120).containsKeys(SqsEvents.ids("eng", 1, 120).toArray(String[]::new));
+        assertThat(engineering).containsEntry("eng-010", "Administrator").containsEntry("eng-011", "Member")
+                .containsEntry("eng-001", "Administrator");
+        assertThat(chime.members(ACME, SALES)).hasSize(10).containsEntry("sales-003", "Administrator");
+        assertThat(chime.members(ACME, LEADERSHIP)).hasSize(5).containsEntry("lead-001", "Administrator");
+
+        assertThat(deadLetters.drain())
+                .extracting(Letter::memberId, Letter::errorCode, Letter::errorCodeAttribute)
+                .containsExactlyInAnyOrder(
+                        tuple("contractor-901", "NotFound", "NotFound"),
+                        tuple("contractor-902", "NotFound", "NotFound"));
+
+        assertThat(function.awaitOutputLine(line -> line.startsWith("summary records=8 rooms=3 calls=5")))
+                .as("summary line in the function's output")
+                .hasValueSatisfying(line -> assertThat(line).contains("deadLettered=2"));
+    }
+
+    @Test
+    @Order(2)
+    void warmInvocationHandsAThrottledRecordBackToSqs() throws Exception {
+        processesOfThisTest.add(function);
+        if (function.api.deliveredInvocations() == 0) {
+            // Run alone: one invocation first, so that this one is served by a warm process.
+            assertThat(function.invoke("{\"Records\":[]}").isError()).isFalse();
+        }
+        long pid = function.process.pid();
+        int delivered = function.api.deliveredInvocations();
+        resetServices();
+        chime.failNextCalls(3, ChimeEmulator.Fault.THROTTLED);
+        String messageId = UUID.randomUUID().toString();
+        String event = oneRecordEvent(messageId, SqsEvents.member(ACME, SALES, "sales-020", "Member"), 1);
+
+        Result result = function.invoke(event);
+
+        assertThat(function.process.isAlive()).isTrue();
+        assertThat(function.process.pid()).isEqualTo(pid);
+        assertThat(function.api.deliveredInvocations()).isEqualTo(delivered + 1);
+        assertThat(result.isError()).as("error posted by the runtime: %s", result.body()).isFalse();
+        assertThat(JSON.readTree(result.body())).isEqualTo(JSON.readTree(
+                "{\"batchItemFailures\":[{\"itemIdentifier\":\"" + messageId + "\"}]}"));
+        assertThat(chime.calls()).isNotEmpty().allSatisfy(call -> {
+            assertThat(call.roomId()).isEqualTo(SALES);
+            assertThat(call.status()).isEqualTo(429);
+        });
+        assertThat(chime.members(ACME, SALES)).doesNotContainKey("sales-020");
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void missingDeadLetterQueueUrlFailsTheInitialisation() throws Exception {
+        FunctionProcess broken = FunctionProcess.launch("misconfigured", this,
+                env -> env.remove("DEAD_LETTER_QUEUE_URL"));
+        oneOffProcesses.add(broken);
+        processesOfThisTest.add(broken);
+
+        CompletableFuture<Result> invocation = broken.api.invoke("{\"Records\":[]}");
+        CompletableFuture.anyOf(broken.api.initError(), invocation).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        Optional<InitError> initError = broken.api.initErrorNow();
+        String reported = initError.map(InitError::body).orElseGet(() -> invocation.join().body());
+        assertThat(reported).contains("DEAD_LETTER_QUEUE_URL is not set");
+        if (initError.isPresent()) {
+            System.out.println("init error reported (" + initError.get().errorType() + "): " + reported);
+            assertThat(broken.process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .as("the runtime ends after reporting an init error").isTrue();
+            assertThat(broken.process.exitValue()).isNotZero();
+            assertThat(broken.api.deliveredInvocations()).isZero();
+        } else {
+            System.out.println("invocation error reported (" + invocation.join().errorType() + "): " + reported);
+            assertThat(invocation.join().isError()).isTrue();
+        }
+    }
+
+    @Test
+    @Order(4)
+    void artifactCarriesOnlyTheUrlConnectionHttpClient() throws IOException {
+        try (ZipFile jar = new ZipFile(functionJar().toFile())) {
+            List<String> names = jar.stream().map(ZipEntry::getName).toList();
+            assertThat(names).noneMatch(name -> name.startsWith("io/netty/"))
+                    .noneMatch(name -> name.startsWith("org/apache/http/"))
+                    .noneMatch(name -> name.startsWith("software/amazon/awssdk/http/apache/"))
+                    .noneMatch(name -> name.startsWith("software/amazon/awssdk/http/nio/netty/"))
+                    .anyMatch(name -> name.startsWith("software/amazon/awssdk/http/urlconnection/"));
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void resetServices() {
+        chime.reset();
+        Directory.seed(chime);
+        deadLetters.drain();
+    }
+
+    /** One SQS record shaped as Lambda's poller delivers it, the first record of the sample batch as template. */
+    private String oneRecordEvent(String messageId, String body, int receiveCount) throws IOException {
+        JsonNode sample = JSON.readTree(Files.readString(basedir.resolve("events/hr-batch.json")));
+        ObjectNode record = ((ObjectNode) sample.path("Records").path(0)).deepCopy();
+        record.put("messageId", messageId);
+        record.put("receiptHandle", "AQEB" + UUID.randomUUID());
+        record.put("body", body);
+        record.put("md5OfBody", md5Hex(body));
+        ((ObjectNode) record.path("attributes")).put("ApproximateReceiveCount", Integer.toString(receiveCount));
+        ObjectNode event = JSON.createObjectNode();
+        event.putArray("Records").add(record);
+        return JSON.writeValueAsString(event);
+    }
+
+    private static String md5Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** The {@code Handler} of the template's one {@code AWS::Serverless::Function} resource. */
+    static String handlerFromTemplate(Path template) throws IOException {
+        Pattern topLevel = Pattern.compile("^[^\\s#][^:]*:.*$");
+        Pattern resource = Pattern.compile("^ {2}([A-Za-z0-9]+):\\s*(#.*)?$");
+        Pattern type = Pattern.compile("^ {4}Type:\\s*[\"']?([^\"'\\s#]+)[\"']?\\s*(#.*)?$");
+        Pattern handlerLine = Pattern.compile("^\\s+Handler:\\s*[\"']?([^\"'\\s#]+)[\"']?\\s*(#.*)?$");
+        Map<String, String> types = new LinkedHashMap<>();
+        Map<String, String> handlers = new LinkedHashMap<>();
+        boolean inResources = false;
+        String current = null;
+        for (String line : Files.readAllLines(template, StandardCharsets.UTF_8)) {
+            if (topLevel.matcher(line).matches()) {
+                inResources = line.startsWith("Resources:");
+                current = null;
+                continue;
+            }
+            if (!inResources) {
+                continue;
+            }
+            Matcher matcher = resource.matcher(line);
+            if (matcher.matches()) {
+                current = matcher.group(1);
+                continue;
+            }
+            if (current == null) {
+                continue;
+            }
+            matcher = type.matcher(line);
+            if (matcher.matches()) {
+                types.put(current, matcher.group(1));
+                continue;
+            }
+            matcher = handlerLine.matcher(line);
+            if (matcher.matches()) {
+                handlers.put(current, matcher.group(1));
+            }
+        }
+        List<String> functions = types.entrySet().stream()
+                .filter(entry -> entry.getValue().equals("AWS::Serverless::Function"))
+                .map(Map.Entry::getKey)
+                .toList();
+        assertThat(functions).as("function resources of %s", template).hasSize(1);
+        String found = handlers.get(functions.get(0));
+        assertThat(found).as("Handler of %s", functions.get(0)).isNotNull().matches("[\\w.$]+::\\w+");
+        return found;
+    }
+
+    private static Path functionJar() {
+        return requiredJar("function.jar");
+    }
+
+    /**
+     * The function jar, then the runtime interface client and every further {@code runtime.client.*.jar} the build
+     * names: nothing of the test class path.
+     */
+    private static List<Path> childClassPath() {
+        List<Path> jars = new ArrayList<>();
+        jars.add(functionJar());
+        jars.add(requiredJar(RUNTIME_CLIENT_PROPERTY));
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> RUNTIME_CLIENT_EXTRA_PROPERTY.matcher(name).matches())
+                .filter(name -> !name.equals(RUNTIME_CLIENT_PROPERTY))
+                .sorted()
+                .map(PackagedFunctionIT::requiredJar)
+                .forEach(jars::add);
+        return jars;
+    }
+
+    private static Path requiredJar(String property) {
+        String value = System.getProperty(property);
+        assertThat(value).as("system property %s (set by the failsafe configuration)", property)
+                .isNotBlank().doesNotContain("${");
+        Path jar = Path.of(value);
+        assertThat(jar).as(property).isRegularFile();
+        return jar;
+    }
+
+    /** One runtime process with its own Runtime API, as one Lambda execution environment. */
+    private static final class FunctionProcess implements AutoCloseable {
+        final String name;
+        final LambdaRuntimeApi api;
+        final Process process;
+        final Path log;
+
+        private FunctionProcess(String name, LambdaRuntimeApi api, Process process, Path log) {
+            this.name = name;
+            this.api = api;
+            this.process = process;
+            this.log = log;
+        }
+
+        static FunctionProcess launch(String name, PackagedFunctionIT it, Consumer<Map<String, String>> adjustEnv)
+                throws IOException {
+            LambdaRuntimeApi api = new LambdaRuntimeApi(FUNCTION_ARN, FUNCTION_TIMEOUT).start();
+            Path taskRoot = Files.createDirectories(it.scratch.resolve(name + "-task"));
+            Path log = it.scratch.resolve(name + ".log");
+            List<String> command = List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", String.join(File.pathSeparator, it.classPath.stream().map(Path::toString).toList()),
+                    ENTRY_POINT,
+                    it.handler);
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(taskRoot.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("LAMBDA_")
+                    || key.equals("_HANDLER") || key.equals("JAVA_TOOL_OPTIONS") || key.equals("JDK_JAVA_OPTIONS")
+                    || key.equals("_JAVA_OPTIONS"));
+            env.putAll(lambdaEnvironment(it, api, taskRoot));
+            adjustEnv.accept(env);
+
+            long started = System.nanoTime();
+            Process process = builder.start();
+            FunctionProcess function = new FunctionProcess(name, api, process, log);
+            api.firstPoll().thenRun(() -> System.out.println(
+                    "function process '" + name + "' ready for invocations after "
+                            + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms"));
+            return function;
+        }
+
+        /** What Lambda sets for the function, plus this test's endpoints and throw-away credentials. */
+        private static Map<String, String> lambdaEnvironment(PackagedFunctionIT it, LambdaRuntimeApi api,
+                                                             Path taskRoot) {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("AWS_LAMBDA_RUNTIME_API", api.hostAndPort());
+            env.put("_HANDLER", it.handler);
+            env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java" + Runtime.version().feature());
+            env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
+            env.put("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME);
+            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
+            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + FUNCTION_NAME);
+            env.put("AWS_LAMBDA_LOG_STREAM_NAME", LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(
+                    "yyyy/MM/dd")) + "/[$LATEST]" + UUID.randomUUID().toString().replace("-", ""));
+            env.put("AWS_REGION", TestClients.REGION.id());
+            env.put("AWS_DEFAULT_REGION", TestClients.REGION.id());
+            env.put("AWS_ACCESS_KEY_ID", "AKIDLOCALTEST");
+            env.put("AWS_SECRET_ACCESS_KEY", "local-test-secret");
+            env.put("AWS_SESSION_TOKEN", "local-test-session-token");
+            env.put("AWS_EC2_METADATA_DISABLED", "true");
+            // No shared config or credentials file of the machine may add settings.
+            env.put("AWS_CONFIG_FILE", it.scratch.resolve("no-aws-config").toString());
+            env.put("AWS_SHARED_CREDENTIALS_FILE", it.scratch.resolve("no-aws-credentials").toString());
+            env.put("AWS_ENDPOINT_URL_CHIME", it.chime.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_SQS", it.sqs.endpoint().toString());
+            env.put("TZ", ":UTC");
+            env.put("LANG", "en_US.UTF-8");
+            // The function's own variables, as template.yaml sets them.
+            env.put("DEAD_LETTER_QUEUE_URL", it.deadLetters.url());
+            env.put("MAX_RECEIVE_COUNT", "5");
+            env.put("CHIME_MAX_CONCURRENCY", "8");
+            return env;
+        }
+
+        /** Sends one event and waits, at most {@link #WAIT}, for the runtime to settle it. */
+        Result invoke(String eventJson) throws InterruptedException {
+            long started = System.nanoTime();
+            CompletableFuture<Result> result = api.invoke(eventJson);
+            try {
+                CompletableFuture.anyOf(result, process.onExit(), api.initError())
+                        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                fail("no answer from the function process within " + WAIT);
+            } catch (ExecutionException e) {
+                fail("waiting for the function process failed", e.getCause());
+            }
+            if (!result.isDone()) {
+                api.initErrorNow().ifPresent(error -> fail("the runtime reported an init error: " + error.body()));
+                fail("the function process ended (exit code " + process.exitValue() + ") without answering");
+            }
+            System.out.println("invocation on '" + name + "' settled in "
+                    + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+            return result.join();
+        }
+
+        /** The first output line (stripped) that matches, waiting a little for the output to reach the file. */
+        Optional<String> awaitOutputLine(java.util.function.Predicate<String> matches) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (true) {
+                Optional<String> line = output().lines().map(String::strip).filter(matches).findFirst();
+                if (line.isPresent() || System.nanoTime() > deadline) {
+                    return line;
+                }
+                Thread.sleep(100);
+            }
+        }
+
+        String output() {
+            try {
+                return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            } finally {
+                api.close();
+            }
+        }
+    }
+}
