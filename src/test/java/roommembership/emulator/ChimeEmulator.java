@@ -190,8 +190,8 @@ public final class ChimeEmulator implements AutoCloseable {
     private final List<CallEntry> log = new ArrayList<>();
 
     private volatile Duration latency = Duration.ZERO;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger maxInFlight = new AtomicInteger();
+    /** Replaced on reset: a call still in flight from before a reset neither counts nor changes the new state. */
+    private volatile Generation generation = new Generation();
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -299,7 +299,12 @@ public final class ChimeEmulator implements AutoCloseable {
             log.clear();
         }
         latency = Duration.ZERO;
-        maxInFlight.set(0);
+        generation = new Generation();
+    }
+
+    private static final class Generation {
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
     }
 
     private Account accountLocked(String accountId) {
@@ -366,7 +371,7 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /** Highest number of requests in flight at once since start or {@link #reset()}. */
     public int maxConcurrentCalls() {
-        return maxInFlight.get();
+        return generation.maxInFlight.get();
     }
 
     // ---------------------------------------------------------------- HTTP
@@ -403,8 +408,9 @@ public final class ChimeEmulator implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        int now = inFlight.incrementAndGet();
-        maxInFlight.accumulateAndGet(now, Math::max);
+        Generation current = generation;
+        int now = current.inFlight.incrementAndGet();
+        current.maxInFlight.accumulateAndGet(now, Math::max);
         CallEntry entry = null;
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
@@ -422,6 +428,10 @@ public final class ChimeEmulator implements AutoCloseable {
             Duration delay = latency;
             if (!delay.isZero()) {
                 Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+            }
+            if (current != generation) {
+                exchange.close();
+                return;
             }
 
             Fault fault = nextFault();
@@ -450,7 +460,7 @@ public final class ChimeEmulator implements AutoCloseable {
                 exchange.close();
             }
         } finally {
-            inFlight.decrementAndGet();
+            current.inFlight.decrementAndGet();
         }
     }
 

@@ -676,6 +676,32 @@ class ChimeEmulatorTest {
     }
 
     @Test
+    void aCallStillInFlightAtResetDoesNotReachTheNewState() throws Exception {
+        // given: a call held by latency
+        emulator.room(ACCOUNT, ROOM).user(ACCOUNT, "late");
+        emulator.latency(Duration.ofMillis(400));
+        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> {
+            try {
+                add(ACCOUNT, ROOM, item("late", null));
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        Thread.sleep(100);
+
+        // when: the emulator is reset and seeded again while the call waits
+        emulator.reset();
+        emulator.room(ACCOUNT, ROOM).user(ACCOUNT, "late");
+
+        // then: the old call is dropped without an answer and changes nothing
+        assertThat(call.get(10, TimeUnit.SECONDS)).isInstanceOf(SdkClientException.class);
+        assertThat(emulator.members(ACCOUNT, ROOM)).isEmpty();
+        assertThat(emulator.calls()).isEmpty();
+        assertThat(emulator.maxConcurrentCalls()).isZero();
+    }
+
+    @Test
     void resetClearsStateFaultsLatencyAndLog() {
         // given
         emulator.member(ACCOUNT, ROOM, "xena", "Administrator");
