@@ -30,7 +30,7 @@ public final class AwsClients {
                 .overrideConfiguration(c -> c
                         .retryStrategy(retryStrategy(retryBaseDelay))
                         .apiCallAttemptTimeout(Duration.ofSeconds(10))
-                        .apiCallTimeout(Duration.ofSeconds(30)));
+                        .apiCallTimeout(ChimeRoomMemberships.MAX_CALL_TIME));
     }
 
     public static SqsClientBuilder sqs(Duration retryBaseDelay) {

@@ -20,12 +20,16 @@ import software.amazon.awssdk.services.chime.model.ServiceUnavailableException;
 import software.amazon.awssdk.services.chime.model.ThrottledClientException;
 import software.amazon.awssdk.services.chime.model.UnauthorizedClientException;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /** The Chime API behind the room-memberships port. */
 public final class ChimeRoomMemberships implements RoomMemberships {
+    /** Three attempts of at most 10 s each, with backoff. */
+    static final Duration MAX_CALL_TIME = Duration.ofSeconds(30);
+
     private final ChimeClient chime;
 
     public ChimeRoomMemberships(ChimeClient chime) {
@@ -33,7 +37,7 @@ public final class ChimeRoomMemberships implements RoomMemberships {
     }
 
     @Override
-    public CallResult addMembers(RoomKey room, List<Membership> members) {
+    public CallResult addMembers(RoomKey room, List<Membership> members, Duration timeLimit) {
         List<MembershipItem> items = members.stream()
                 .map(member -> MembershipItem.builder()
                         .memberId(member.memberId())
@@ -44,7 +48,9 @@ public final class ChimeRoomMemberships implements RoomMemberships {
             BatchCreateRoomMembershipResponse response = chime.batchCreateRoomMembership(request -> request
                     .accountId(room.accountId())
                     .roomId(room.roomId())
-                    .membershipItemList(items));
+                    .membershipItemList(items)
+                    .overrideConfiguration(config -> config.apiCallTimeout(
+                            timeLimit.compareTo(MAX_CALL_TIME) < 0 ? timeLimit : MAX_CALL_TIME)));
             return new CallResult.Answered(response.errors().stream()
                     .map(error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());

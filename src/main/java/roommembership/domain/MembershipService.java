@@ -104,7 +104,7 @@ public final class MembershipService {
                 break;
             }
             calls++;
-            CallResult result = rooms.addMembers(chunk.room(), pending);
+            CallResult result = rooms.addMembers(chunk.room(), pending, callTimeLimit(deadline));
             if (result instanceof CallResult.Failed failed) {
                 // The client has already retried the whole call; what is left is decided by SQS redelivery.
                 MemberOutcome outcome = MemberOutcome.ofError(failed.errorCode(), failed.message());
@@ -142,6 +142,11 @@ public final class MembershipService {
                     lastTransient.getOrDefault(member.memberId(), new MemberOutcome.NotAttempted()));
         }
         return new ChunkResult(outcomes, calls);
+    }
+
+    /** A started call may use the time left but half the margin; the other half is for dead letters and the reply. */
+    private Duration callTimeLimit(Deadline deadline) {
+        return Duration.ofMillis(Math.max(0, deadline.remainingMillis() - settings.safetyMargin().toMillis() / 2));
     }
 
     private boolean outOfTime(Deadline deadline) {

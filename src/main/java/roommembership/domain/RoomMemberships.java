@@ -1,8 +1,12 @@
 package roommembership.domain;
 
+import java.time.Duration;
 import java.util.List;
 
 /** Port: adds members to a chat room, at most 50 per call. */
 public interface RoomMemberships {
-    CallResult addMembers(RoomKey room, List<Membership> members);
+    /**
+     * @param timeLimit the call, with all its retries, must end within this; a call cut short is a transient failure
+     */
+    CallResult addMembers(RoomKey room, List<Membership> members, Duration timeLimit);
 }

@@ -100,7 +100,7 @@ class MembershipServiceTest {
         }
 
         @Override
-        public CallResult addMembers(RoomKey room, List<Membership> members) {
+        public CallResult addMembers(RoomKey room, List<Membership> members, Duration timeLimit) {
             assertThat(room).isEqualTo(ROOM);
             List<MemberError> errors = new ArrayList<>();
             members.stream().filter(member -> codes.containsKey(member.memberId()))

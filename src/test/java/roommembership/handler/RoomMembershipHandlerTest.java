@@ -388,6 +388,20 @@ class RoomMembershipHandlerTest {
     }
 
     @Test
+    void aStartedCallIsCutShortRatherThanRunPastTheDeadline() {
+        chime.latency(Duration.ofSeconds(3));
+        SqsEvents batch = SqsEvents.batch().record(member(ACME, SALES, "sales-020", "Member"));
+        TestContext shortInvocation = TestContext.withDeadlineIn(1_800);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), shortInvocation);
+
+        // 1000 ms margin: the call starts with 1800 ms left and may use all but 500 ms of it.
+        assertThat(shortInvocation.getRemainingTimeInMillis()).isPositive();
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
     void malformedRecordsAreDeadLetteredOnceEachAndNeverBlockTheRest() {
         SQSEvent event = EventLoader.loadSQSEvent("events/malformed-records.json");
         List<String> ids = event.getRecords().stream().map(SQSEvent.SQSMessage::getMessageId).toList();
