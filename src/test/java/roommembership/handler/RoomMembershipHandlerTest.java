@@ -136,7 +136,7 @@ class RoomMembershipHandlerTest {
     void chunksCallsForDifferentRoomsConcurrentlyUpToTheLimit() {
         Map<String, String> settings = Map.of("CHIME_MAX_CONCURRENCY", "3");
         handler = fixture.handler(deadLetters.url(), settings);
-        chime.latency(Duration.ofMillis(150));
+        chime.latency(Duration.ofMillis(300));
         SqsEvents batch = SqsEvents.batch();
         for (int room = 1; room <= 6; room++) {
             chime.room(ACME, "room-" + room);
@@ -373,14 +373,16 @@ class RoomMembershipHandlerTest {
 
     @Test
     void callsStopStartingOnceTheSafetyMarginIsReached() {
-        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_MAX_CONCURRENCY", "1"));
-        chime.latency(Duration.ofMillis(400));
+        handler = fixture.handler(deadLetters.url(),
+                Map.of("CHIME_MAX_CONCURRENCY", "1", "DEADLINE_SAFETY_MARGIN_MS", "4000"));
+        chime.latency(Duration.ofMillis(2_000));
         SqsEvents batch = SqsEvents.batch()
                 .record(member(ACME, SALES, "sales-020", "Member"))
                 .record(member(ACME, LEADERSHIP, "lead-001", "Member"));
 
-        // 1000 ms safety margin: the first call starts with 1200 ms left, the second would start with 800 ms.
-        SQSBatchResponse response = handler.handleRequest(batch.build(), TestContext.withDeadlineIn(1_200));
+        // 4 s margin: the first call starts with about 5.5 s left and may take 3.5 s of it; after its 2 s, about
+        // 3.5 s are left, below the margin, so the second call never starts.
+        SQSBatchResponse response = handler.handleRequest(batch.build(), TestContext.withDeadlineIn(5_500));
 
         assertThat(chime.calls()).hasSize(1);
         assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
@@ -389,13 +391,15 @@ class RoomMembershipHandlerTest {
 
     @Test
     void aStartedCallIsCutShortRatherThanRunPastTheDeadline() {
-        chime.latency(Duration.ofSeconds(3));
+        handler = fixture.handler(deadLetters.url(), Map.of("DEADLINE_SAFETY_MARGIN_MS", "2000"));
+        chime.latency(Duration.ofSeconds(10));
         SqsEvents batch = SqsEvents.batch().record(member(ACME, SALES, "sales-020", "Member"));
-        TestContext shortInvocation = TestContext.withDeadlineIn(1_800);
+        TestContext shortInvocation = TestContext.withDeadlineIn(3_000);
 
         SQSBatchResponse response = handler.handleRequest(batch.build(), shortInvocation);
 
-        // 1000 ms margin: the call starts with 1800 ms left and may use all but 500 ms of it.
+        // 2 s margin: the call starts with about 3 s left and may use all but 1 s of it, not the 10 s it would take.
+        assertThat(chime.calls()).hasSize(1);
         assertThat(shortInvocation.getRemainingTimeInMillis()).isPositive();
         assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
         assertThat(deadLetters.drain()).isEmpty();
