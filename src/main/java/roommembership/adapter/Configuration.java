@@ -2,6 +2,8 @@ package roommembership.adapter;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The function's settings, read from its environment.
@@ -10,13 +12,15 @@ import java.util.Map;
  * @param maxReceiveCount below this receive count a transient failure is left to SQS redelivery ({@code MAX_RECEIVE_COUNT})
  * @param chimeMaxConcurrency Chime calls in flight at once ({@code CHIME_MAX_CONCURRENCY})
  * @param safetyMargin no Chime call starts with less invocation time left ({@code DEADLINE_SAFETY_MARGIN_MS})
+ * @param sqsRegion the function's region ({@code AWS_REGION}), else the queue URL's, so no SDK looks further
  */
 public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int chimeMaxConcurrency,
-                            Duration safetyMargin) {
+                            Duration safetyMargin, String sqsRegion) {
     public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
     public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
     public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
     public static final String DEADLINE_SAFETY_MARGIN_MS = "DEADLINE_SAFETY_MARGIN_MS";
+    private static final Pattern QUEUE_URL_REGION = Pattern.compile("^https?://sqs[.-]([a-z0-9-]+)\\.amazonaws\\.");
 
     public static Configuration fromEnvironment(Map<String, String> env) {
         String url = env.get(DEAD_LETTER_QUEUE_URL);
@@ -27,7 +31,19 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
         return new Configuration(url.trim(),
                 positiveInt(env, MAX_RECEIVE_COUNT, 5, 1_000),
                 positiveInt(env, CHIME_MAX_CONCURRENCY, 8, 256),
-                Duration.ofMillis(positiveInt(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 900_000)));
+                Duration.ofMillis(positiveInt(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 900_000)),
+                sqsRegion(env, url.trim()));
+    }
+
+    private static String sqsRegion(Map<String, String> env, String queueUrl) {
+        for (String name : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+            String region = env.get(name);
+            if (region != null && !region.isBlank()) {
+                return region.trim();
+            }
+        }
+        Matcher matcher = QUEUE_URL_REGION.matcher(queueUrl);
+        return matcher.find() ? matcher.group(1) : "us-east-1";
     }
 
     private static int positiveInt(Map<String, String> env, String name, int fallback, int max) {

@@ -2,6 +2,7 @@ package roommembership.adapter;
 
 import roommembership.domain.MembershipService;
 import roommembership.domain.RetryPolicy;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -25,7 +26,7 @@ public final class FunctionWiring {
         Configuration config = Configuration.fromEnvironment(env);
         return service(config,
                 AwsClients.chime(SDK_RETRY_BASE_DELAY).build(),
-                AwsClients.sqs(SDK_RETRY_BASE_DELAY).build(),
+                AwsClients.sqs(SDK_RETRY_BASE_DELAY).region(Region.of(config.sqsRegion())).build(),
                 RetryPolicy.standard());
     }
 

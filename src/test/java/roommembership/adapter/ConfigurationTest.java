@@ -16,14 +16,24 @@ class ConfigurationTest {
     @Test
     void defaultsApplyWhenOnlyTheQueueIsGiven() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)))
-                .isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5)));
+                .isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5), "eu-west-1"));
     }
 
     @Test
     void everySettingIsRead() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, "MAX_RECEIVE_COUNT", "3",
-                "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500")))
-                .isEqualTo(new Configuration(URL, 3, 16, Duration.ofMillis(2500)));
+                "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500", "AWS_REGION", "ap-south-1")))
+                .isEqualTo(new Configuration(URL, 3, 16, Duration.ofMillis(2500), "ap-south-1"));
+    }
+
+    @Test
+    void sqsRegionIsTheFunctionsRegionElseTheQueuesElseUsEast1() {
+        assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, "AWS_DEFAULT_REGION", "sa-east-1"))
+                .sqsRegion()).isEqualTo("sa-east-1");
+        assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)).sqsRegion())
+                .isEqualTo("eu-west-1");
+        assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL",
+                "http://127.0.0.1:9324/000000000000/failed-members")).sqsRegion()).isEqualTo("us-east-1");
     }
 
     @Test
