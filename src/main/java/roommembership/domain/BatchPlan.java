@@ -21,7 +21,7 @@ public record BatchPlan(int rooms, List<RoomChunk> chunks) {
     public static BatchPlan of(List<ParsedMessage> messages) {
         Map<RoomKey, Map<String, Role>> rooms = new LinkedHashMap<>();
         for (ParsedMessage message : messages) {
-            if (message instanceof ParsedMessage.Request request) {
+            if (message instanceof ParsedMessage.Request request && !request.members().isEmpty()) {
                 Map<String, Role> members = rooms.computeIfAbsent(request.room(), room -> new LinkedHashMap<>());
                 for (Membership member : request.members()) {
                     members.put(member.memberId(), member.role());

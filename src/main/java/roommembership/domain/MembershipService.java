@@ -3,8 +3,10 @@ package roommembership.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +80,10 @@ public final class MembershipService {
         }
         retry = withLaterRecordsOfFailedGroups(records, retry);
 
-        List<DeadLetter> sent = new ArrayList<>(settlement.deadLetters());
-        sent.removeAll(unsent);
+        // By identity: two letters can be equal (the same blank item twice) and still be two requests.
+        Set<DeadLetter> unsentLetters = Collections.newSetFromMap(new IdentityHashMap<>());
+        unsentLetters.addAll(unsent);
+        List<DeadLetter> sent = settlement.deadLetters().stream().filter(l -> !unsentLetters.contains(l)).toList();
         Map<String, Integer> deadLettered = new TreeMap<>();
         sent.forEach(letter -> deadLettered.merge(letter.errorCode(), 1, Integer::sum));
         List<String> retryIds = retry.stream().sorted().map(i -> records.get(i).messageId()).toList();

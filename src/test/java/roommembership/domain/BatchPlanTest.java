@@ -52,6 +52,17 @@ class BatchPlanTest {
     }
 
     @Test
+    void aRequestWhoseItemsWereAllRejectedAddsNoRoom() {
+        ParsedMessage allRejected = new ParsedMessage.Request(B, List.of(),
+                List.of(new RejectedItem(" ", null, "MemberId is missing or blank")));
+
+        BatchPlan plan = BatchPlan.of(List.of(allRejected, request(A, members("u", 1, 1))));
+
+        assertThat(plan.rooms()).isEqualTo(1);
+        assertThat(plan.chunks()).extracting(RoomChunk::room).containsExactly(A);
+    }
+
+    @Test
     void exactlyFiftyMembersMakeOneCall() {
         assertThat(BatchPlan.of(List.of(request(A, members("u", 1, 50)))).chunks()).hasSize(1);
         assertThat(BatchPlan.of(List.of(request(A, members("u", 1, 51)))).chunks()).hasSize(2);
