@@ -6,6 +6,7 @@ import roommembership.domain.MemberError;
 import roommembership.domain.Membership;
 import roommembership.domain.RoomKey;
 import roommembership.domain.RoomMemberships;
+import roommembership.domain.RoomRoster;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.model.BadRequestException;
 import software.amazon.awssdk.services.chime.model.BatchCreateRoomMembershipResponse;
 import software.amazon.awssdk.services.chime.model.ForbiddenException;
+import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
 import software.amazon.awssdk.services.chime.model.MembershipItem;
 import software.amazon.awssdk.services.chime.model.NotFoundException;
 import software.amazon.awssdk.services.chime.model.ServiceFailureException;
@@ -21,14 +23,18 @@ import software.amazon.awssdk.services.chime.model.ThrottledClientException;
 import software.amazon.awssdk.services.chime.model.UnauthorizedClientException;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** The Chime API behind the room-memberships port. */
 public final class ChimeRoomMemberships implements RoomMemberships {
     /** Three attempts of at most 10 s each, with backoff. */
     static final Duration MAX_CALL_TIME = Duration.ofSeconds(30);
+    /** ListRoomMemberships' largest page. */
+    private static final int MAX_PAGE_SIZE = 99;
 
     private final ChimeClient chime;
 
@@ -56,6 +62,31 @@ public final class ChimeRoomMemberships implements RoomMemberships {
                     .toList());
         } catch (SdkException e) {
             return new CallResult.Failed(errorCodeOf(e), messageOf(e));
+        }
+    }
+
+    @Override
+    public RoomRoster members(RoomKey room, Duration timeLimit) {
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        Set<String> members = new HashSet<>();
+        String nextToken = null;
+        try {
+            do {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                String token = nextToken;
+                ListRoomMembershipsResponse page = chime.listRoomMemberships(request -> request
+                        .accountId(room.accountId())
+                        .roomId(room.roomId())
+                        .maxResults(MAX_PAGE_SIZE)
+                        .nextToken(token)
+                        .overrideConfiguration(config -> config.apiCallTimeout(
+                                left.compareTo(MAX_CALL_TIME) < 0 ? left : MAX_CALL_TIME)));
+                page.roomMemberships().forEach(membership -> members.add(membership.member().memberId()));
+                nextToken = page.nextToken();
+            } while (nextToken != null && !nextToken.isEmpty());
+            return new RoomRoster.Known(members);
+        } catch (SdkException e) {
+            return new RoomRoster.Unknown(errorCodeOf(e), messageOf(e));
         }
     }
 

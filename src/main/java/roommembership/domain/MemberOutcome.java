@@ -13,8 +13,15 @@ public sealed interface MemberOutcome {
     record Failed(String errorCode, String message) implements MemberOutcome {
     }
 
-    /** Still failing with a transient ErrorCode after the retries this invocation could afford. */
+    /** Chime answered that this member was not added, with a transient ErrorCode, on every attempt we could afford. */
     record TransientFailure(String errorCode, String message) implements MemberOutcome {
+    }
+
+    /**
+     * The whole call failed with a transient ErrorCode (5xx, I/O error, time-out) and no answer came back: Chime may
+     * or may not have added the member.
+     */
+    record Uncertain(String errorCode, String message) implements MemberOutcome {
     }
 
     /** Never sent: the invocation ran out of time first. */
@@ -24,6 +31,13 @@ public sealed interface MemberOutcome {
     static MemberOutcome ofError(String errorCode, String message) {
         return ErrorCodes.isTransient(errorCode)
                 ? new TransientFailure(errorCode, message)
+                : new Failed(errorCode, message);
+    }
+
+    /** A whole call's failure: a transient one leaves the outcome unknown. */
+    static MemberOutcome ofCallFailure(String errorCode, String message) {
+        return ErrorCodes.isTransient(errorCode)
+                ? new Uncertain(errorCode, message)
                 : new Failed(errorCode, message);
     }
 }

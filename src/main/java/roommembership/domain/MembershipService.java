@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,7 @@ public final class MembershipService {
             outcomes.putAll(chunk.outcomes());
             callCount += chunk.calls();
         }
+        outcomes = checkUncertain(records, messages, outcomes, deadline);
 
         Settlement settlement = settle(records, messages, outcomes);
         List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
@@ -111,7 +113,7 @@ public final class MembershipService {
             CallResult result = rooms.addMembers(chunk.room(), pending, callTimeLimit(deadline));
             if (result instanceof CallResult.Failed failed) {
                 // The client has already retried the whole call; what is left is decided by SQS redelivery.
-                MemberOutcome outcome = MemberOutcome.ofError(failed.errorCode(), failed.message());
+                MemberOutcome outcome = MemberOutcome.ofCallFailure(failed.errorCode(), failed.message());
                 pending.forEach(member -> outcomes.put(key(chunk, member), outcome));
                 return new ChunkResult(outcomes, calls);
             }
@@ -146,6 +148,47 @@ public final class MembershipService {
                     lastTransient.getOrDefault(member.memberId(), new MemberOutcome.NotAttempted()));
         }
         return new ChunkResult(outcomes, calls);
+    }
+
+    /**
+     * A call that got no answer may still have added its members. Before such a member is dead-lettered (its record
+     * is on its last receive), Chime is asked who is in the room: present means the goal holds, absent means the
+     * failure is real; if the room cannot be read, the member stays uncertain and its record goes back to SQS.
+     */
+    private Map<MemberKey, MemberOutcome> checkUncertain(List<SourceRecord> records, List<ParsedMessage> messages,
+                                                         Map<MemberKey, MemberOutcome> outcomes, Deadline deadline) {
+        Map<RoomKey, Set<String>> uncertain = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).receiveCount() < settings.maxReceiveCount()
+                    || !(messages.get(i) instanceof ParsedMessage.Request request)) {
+                continue;
+            }
+            for (Membership member : request.members()) {
+                if (outcomes.get(new MemberKey(request.room(), member.memberId())) instanceof MemberOutcome.Uncertain) {
+                    uncertain.computeIfAbsent(request.room(), room -> new HashSet<>()).add(member.memberId());
+                }
+            }
+        }
+        if (uncertain.isEmpty()) {
+            return outcomes;
+        }
+        Map<RoomKey, CompletableFuture<RoomRoster>> rosters = new LinkedHashMap<>();
+        uncertain.keySet().forEach(room -> rosters.put(room, CompletableFuture.supplyAsync(() -> outOfTime(deadline)
+                ? new RoomRoster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the room")
+                : rooms.members(room, callTimeLimit(deadline)), calls)));
+        Map<MemberKey, MemberOutcome> checked = new HashMap<>(outcomes);
+        rosters.forEach((room, roster) -> {
+            if (roster.join() instanceof RoomRoster.Known known) {
+                for (String memberId : uncertain.get(room)) {
+                    MemberKey key = new MemberKey(room, memberId);
+                    MemberOutcome.Uncertain was = (MemberOutcome.Uncertain) outcomes.get(key);
+                    checked.put(key, known.memberIds().contains(memberId)
+                            ? new MemberOutcome.AlreadyMember()
+                            : new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
+                }
+            }
+        });
+        return checked;
     }
 
     /** A started call may use the time left but half the margin; the other half is for dead letters and the reply. */
@@ -193,7 +236,8 @@ public final class MembershipService {
                 letters.add(DeadLetterFormat.forMember(request.room(), item.memberId(), item.role(),
                         ErrorCodes.BAD_REQUEST, item.reason(), record.messageId(), clock.instant()));
             }
-            boolean unattempted = false;
+            // Not attempted, or attempted without an answer: only another delivery can settle it.
+            boolean unsettled = false;
             boolean transientFailure = false;
             for (Membership member : request.members()) {
                 MemberOutcome outcome = outcomes.get(new MemberKey(request.room(), member.memberId()));
@@ -206,8 +250,9 @@ public final class MembershipService {
                     transientFailure = true;
                     code = failure.errorCode();
                     message = failure.message();
-                } else if (outcome instanceof MemberOutcome.NotAttempted) {
-                    unattempted = true;
+                } else if (outcome instanceof MemberOutcome.NotAttempted
+                        || outcome instanceof MemberOutcome.Uncertain) {
+                    unsettled = true;
                     continue;
                 } else {
                     continue;
@@ -215,7 +260,7 @@ public final class MembershipService {
                 letters.add(DeadLetterFormat.forMember(request.room(), member.memberId(), member.role().wireName(),
                         code, message, record.messageId(), clock.instant()));
             }
-            if (unattempted || (transientFailure && record.receiveCount() < settings.maxReceiveCount())) {
+            if (unsettled || (transientFailure && record.receiveCount() < settings.maxReceiveCount())) {
                 retry.add(i);
             }
         }

@@ -86,14 +86,77 @@ class MembershipServiceTest {
         assertThat(deadLetters.sent).isEmpty();
     }
 
+    @Test
+    void aCallWithoutAnAnswerIsLeftToSqsBeforeTheLastReceiveWithoutReadingTheRoom() {
+        rooms.failCalls("ServiceUnavailable");
+
+        BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 4)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).containsExactly("m1");
+        assertThat(rooms.listings).isZero();
+        assertThat(deadLetters.sent).isEmpty();
+    }
+
+    @Test
+    void onTheLastReceiveAMemberWhoseCallGotNoAnswerButIsInTheRoomCountsAsAlreadyAMember() {
+        rooms.failCalls("ServiceUnavailable");
+        rooms.roster = new RoomRoster.Known(Set.of("u1"));
+
+        BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 5)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).isEmpty();
+        assertThat(deadLetters.sent).isEmpty();
+        assertThat(report.summary().alreadyMembers()).isEqualTo(1);
+    }
+
+    @Test
+    void onTheLastReceiveAMemberWhoseCallGotNoAnswerAndIsNotInTheRoomIsDeadLetteredWithTheCallsCode() {
+        rooms.failCalls("ServiceFailure");
+        rooms.roster = new RoomRoster.Known(Set.of("someone-else"));
+
+        BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 5)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).isEmpty();
+        assertThat(deadLetters.sent).extracting(DeadLetter::errorCode).containsExactly("ServiceFailure");
+    }
+
+    @Test
+    void onTheLastReceiveARoomThatCannotBeReadSendsTheRecordBackToSqsRatherThanGuess() {
+        rooms.failCalls("ServiceUnavailable");
+
+        BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 7)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).containsExactly("m1");
+        assertThat(rooms.listings).isEqualTo(1);
+        assertThat(deadLetters.sent).isEmpty();
+    }
+
+    @Test
+    void aDefiniteWholeCallFailureIsDeadLetteredWithoutReadingTheRoom() {
+        rooms.failCalls("NotFound");
+
+        BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 1)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).isEmpty();
+        assertThat(rooms.listings).isZero();
+        assertThat(deadLetters.sent).extracting(DeadLetter::errorCode).containsExactly("NotFound");
+    }
+
     private static String one(String memberId) {
         return "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"" + memberId + "\"}";
     }
 
-    /** Answers every call; named members always get their scripted ErrorCode. */
+    /** Answers every call (or fails every call); named members always get their scripted ErrorCode. */
     private static final class ScriptedRooms implements RoomMemberships {
         private final Map<String, String> codes = new HashMap<>();
         volatile MemberError extraError;
+        volatile String callFailure;
+        volatile RoomRoster roster = new RoomRoster.Unknown("ServiceUnavailable", "cannot read the room");
+        volatile int listings;
+
+        void failCalls(String errorCode) {
+            callFailure = errorCode;
+        }
 
         void memberError(String memberId, String code) {
             codes.put(memberId, code);
@@ -102,6 +165,9 @@ class MembershipServiceTest {
         @Override
         public CallResult addMembers(RoomKey room, List<Membership> members, Duration timeLimit) {
             assertThat(room).isEqualTo(ROOM);
+            if (callFailure != null) {
+                return new CallResult.Failed(callFailure, "scripted");
+            }
             List<MemberError> errors = new ArrayList<>();
             members.stream().filter(member -> codes.containsKey(member.memberId()))
                     .forEach(member -> errors.add(new MemberError(member.memberId(), codes.get(member.memberId()), "")));
@@ -109,6 +175,13 @@ class MembershipServiceTest {
                 errors.add(extraError);
             }
             return new CallResult.Answered(errors);
+        }
+
+        @Override
+        public RoomRoster members(RoomKey room, Duration timeLimit) {
+            assertThat(room).isEqualTo(ROOM);
+            listings++;
+            return roster;
         }
     }
 
