@@ -65,7 +65,7 @@ public final class MembershipService {
             outcomes.putAll(chunk.outcomes());
             callCount += chunk.calls();
         }
-        outcomes = checkUncertain(records, messages, outcomes, deadline);
+        outcomes = checkBeforeDeadLettering(records, messages, outcomes, deadline);
 
         Settlement settlement = settle(records, messages, outcomes);
         List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
@@ -151,40 +151,51 @@ public final class MembershipService {
     }
 
     /**
-     * A call that got no answer may still have added its members. Before such a member is dead-lettered (its record
-     * is on its last receive), Chime is asked who is in the room: present means the goal holds, absent means the
-     * failure is real; if the room cannot be read, the member stays uncertain and its record goes back to SQS.
+     * Before a member is dead-lettered with a transient code (its record is on its last receive), Chime is asked who
+     * is in the room: a call that got no answer may have added the member after all, and another request may have
+     * added it since. Present means the goal holds; absent means the failure stands; if the room cannot be read the
+     * member stays uncertain and its record goes back to SQS rather than guess.
      */
-    private Map<MemberKey, MemberOutcome> checkUncertain(List<SourceRecord> records, List<ParsedMessage> messages,
-                                                         Map<MemberKey, MemberOutcome> outcomes, Deadline deadline) {
-        Map<RoomKey, Set<String>> uncertain = new LinkedHashMap<>();
+    private Map<MemberKey, MemberOutcome> checkBeforeDeadLettering(List<SourceRecord> records,
+                                                                   List<ParsedMessage> messages,
+                                                                   Map<MemberKey, MemberOutcome> outcomes,
+                                                                   Deadline deadline) {
+        Map<RoomKey, Set<String>> toCheck = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i).receiveCount() < settings.maxReceiveCount()
                     || !(messages.get(i) instanceof ParsedMessage.Request request)) {
                 continue;
             }
             for (Membership member : request.members()) {
-                if (outcomes.get(new MemberKey(request.room(), member.memberId())) instanceof MemberOutcome.Uncertain) {
-                    uncertain.computeIfAbsent(request.room(), room -> new HashSet<>()).add(member.memberId());
+                MemberOutcome outcome = outcomes.get(new MemberKey(request.room(), member.memberId()));
+                if (outcome instanceof MemberOutcome.TransientFailure || outcome instanceof MemberOutcome.Uncertain) {
+                    toCheck.computeIfAbsent(request.room(), room -> new HashSet<>()).add(member.memberId());
                 }
             }
         }
-        if (uncertain.isEmpty()) {
+        if (toCheck.isEmpty()) {
             return outcomes;
         }
         Map<RoomKey, CompletableFuture<RoomRoster>> rosters = new LinkedHashMap<>();
-        uncertain.keySet().forEach(room -> rosters.put(room, CompletableFuture.supplyAsync(() -> outOfTime(deadline)
+        toCheck.keySet().forEach(room -> rosters.put(room, CompletableFuture.supplyAsync(() -> outOfTime(deadline)
                 ? new RoomRoster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the room")
                 : rooms.members(room, callTimeLimit(deadline)), calls)));
         Map<MemberKey, MemberOutcome> checked = new HashMap<>(outcomes);
-        rosters.forEach((room, roster) -> {
-            if (roster.join() instanceof RoomRoster.Known known) {
-                for (String memberId : uncertain.get(room)) {
-                    MemberKey key = new MemberKey(room, memberId);
-                    MemberOutcome.Uncertain was = (MemberOutcome.Uncertain) outcomes.get(key);
+        rosters.forEach((room, future) -> {
+            RoomRoster roster = future.join();
+            for (String memberId : toCheck.get(room)) {
+                MemberKey key = new MemberKey(room, memberId);
+                MemberOutcome was = outcomes.get(key);
+                String code = was instanceof MemberOutcome.Uncertain u ? u.errorCode()
+                        : ((MemberOutcome.TransientFailure) was).errorCode();
+                String message = was instanceof MemberOutcome.Uncertain u ? u.message()
+                        : ((MemberOutcome.TransientFailure) was).message();
+                if (roster instanceof RoomRoster.Known known) {
                     checked.put(key, known.memberIds().contains(memberId)
                             ? new MemberOutcome.AlreadyMember()
-                            : new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
+                            : new MemberOutcome.TransientFailure(code, message));
+                } else {
+                    checked.put(key, new MemberOutcome.Uncertain(code, message));
                 }
             }
         });

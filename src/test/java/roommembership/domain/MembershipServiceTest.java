@@ -123,12 +123,25 @@ class MembershipServiceTest {
     @Test
     void onTheLastReceiveARoomThatCannotBeReadSendsTheRecordBackToSqsRatherThanGuess() {
         rooms.failCalls("ServiceUnavailable");
+        rooms.roster = new RoomRoster.Unknown("ServiceUnavailable", "cannot read the room");
 
         BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 7)), Deadline.none());
 
         assertThat(report.retryMessageIds()).containsExactly("m1");
         assertThat(rooms.listings).isEqualTo(1);
         assertThat(deadLetters.sent).isEmpty();
+    }
+
+    @Test
+    void onTheLastReceiveAMemberChimeKeptThrottlingIsNotDeadLetteredIfAnotherRequestAddedItMeanwhile() {
+        rooms.memberError("busy", "Throttled");
+        rooms.roster = new RoomRoster.Known(Set.of("busy"));
+
+        BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("busy"), 5)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).isEmpty();
+        assertThat(deadLetters.sent).isEmpty();
+        assertThat(report.summary().alreadyMembers()).isEqualTo(1);
     }
 
     @Test
@@ -151,7 +164,7 @@ class MembershipServiceTest {
         private final Map<String, String> codes = new HashMap<>();
         volatile MemberError extraError;
         volatile String callFailure;
-        volatile RoomRoster roster = new RoomRoster.Unknown("ServiceUnavailable", "cannot read the room");
+        volatile RoomRoster roster = new RoomRoster.Known(Set.of());
         volatile int listings;
 
         void failCalls(String errorCode) {
