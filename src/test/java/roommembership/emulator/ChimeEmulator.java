@@ -8,16 +8,21 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,22 +39,30 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A protocol-faithful, stateful emulator of the legacy Amazon Chime chat-room API
- * {@code BatchCreateRoomMembership} (rest-json, {@code POST /accounts/{accountId}/rooms/{roomId}/memberships?operation=batch-create}).
+ * A protocol-faithful, stateful emulator of two operations of the legacy Amazon Chime chat-room API (rest-json):
+ * {@code BatchCreateRoomMembership} ({@code POST /accounts/{accountId}/rooms/{roomId}/memberships?operation=batch-create})
+ * and {@code ListRoomMemberships} ({@code GET /accounts/{accountId}/rooms/{roomId}/memberships}, optional query
+ * {@code max-results} and {@code next-token}).
  *
  * <p>It listens on {@code 127.0.0.1} on an ephemeral port, serves requests on a multi-threaded executor (so concurrent
- * calls really overlap) and is thread-safe. Every request is handled in this order:
+ * calls really overlap) and is thread-safe. Every request, whatever its operation (even one that matches none), is
+ * handled in this order:
  * <ol>
- *   <li>it is recorded (see {@link #calls()});</li>
+ *   <li>it is recorded with its operation (see {@link #calls()} and {@link #calls(String)});</li>
  *   <li>the configured {@link #latency(Duration) latency} is applied;</li>
- *   <li>a queued whole-call {@link #failNextCalls(int, Fault) fault}, if any, is answered (state unchanged);</li>
+ *   <li>a queued whole-call {@link #failNextCalls(int, Fault) fault}, if any, is consumed: an error fault is answered
+ *       (state unchanged), {@link Fault#CONNECTION_RESET} closes the connection before processing, and
+ *       {@link Fault#RESET_MID_RESPONSE} lets the steps below run and then cuts their answer short;</li>
  *   <li>the {@code Authorization} header must be a SigV4 header scoped to {@code us-east-1/chime}, else 401;</li>
  *   <li>an unknown method/path answers 404 {@code UnknownOperationException};</li>
  *   <li>a malformed request answers 400 {@code BadRequestException} (whole call, no state change);</li>
  *   <li>an unknown account or room answers 404 {@code NotFoundException};</li>
- *   <li>each item is then processed: an armed {@link #failMember(String, String, int) member fault}, a user unknown
- *       to the account ({@code NotFound}), an existing member or a duplicate within the request ({@code Conflict}),
- *       else the member is added with its role (default {@code Member}); the answer is 201 {@code {"Errors":[...]}}.</li>
+ *   <li>{@code BatchCreateRoomMembership}: each item is then processed: an armed
+ *       {@link #failMember(String, String, int) member fault}, a user unknown to the account ({@code NotFound}), an
+ *       existing member or a duplicate within the request ({@code Conflict}), else the member is added with its role
+ *       (default {@code Member}); the answer is 201 {@code {"Errors":[...]}};</li>
+ *   <li>{@code ListRoomMemberships}: the answer is 200 {@code {"RoomMemberships":[...],"NextToken":...}}, one page of
+ *       the room's members in the order they joined (see {@link #DEFAULT_PAGE_SIZE}).</li>
  * </ol>
  * Every response carries an {@code x-amzn-RequestId} header; errors carry {@code x-amzn-ErrorType} and a JSON body
  * {@code {"Code":..., "Message":...}}.
@@ -58,6 +71,20 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /** Upper bound of {@code MembershipItemList} in the service model. */
     public static final int MAX_ITEMS = 50;
+
+    /** Operation name of {@code POST .../memberships?operation=batch-create}, as in {@link RecordedCall#operation()}. */
+    public static final String BATCH_CREATE_ROOM_MEMBERSHIP = "BatchCreateRoomMembership";
+    /** Operation name of {@code GET .../memberships}, as in {@link RecordedCall#operation()}. */
+    public static final String LIST_ROOM_MEMBERSHIPS = "ListRoomMemberships";
+
+    /** Bounds of {@code ResultMax} ({@code max-results}) in the service model. */
+    public static final int MIN_RESULTS = 1;
+    public static final int MAX_RESULTS = 99;
+    /**
+     * Page size of {@code ListRoomMemberships} when {@code max-results} is absent. The service documents no default;
+     * this one is small so that a room of a few members already spans pages and a client ignoring NextToken shows.
+     */
+    public static final int DEFAULT_PAGE_SIZE = 10;
 
     private static final String OPERATION_PATH_TAIL = "memberships";
     private static final String AUTH_PREFIX = "AWS4-HMAC-SHA256 Credential=";
@@ -68,7 +95,10 @@ public final class ChimeEmulator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** A whole-call fault, answered instead of processing the request. */
+    /**
+     * A whole-call fault. An error fault is answered instead of processing the request; the two connection faults
+     * differ in whether the request took effect before the client saw its I/O error.
+     */
     public enum Fault {
         THROTTLED(429, "ThrottledClientException", "Throttled", "The client exceeded its request rate limit."),
         SERVICE_UNAVAILABLE(503, "ServiceUnavailableException", "ServiceUnavailable", "The service is currently unavailable."),
@@ -77,8 +107,14 @@ public final class ChimeEmulator implements AutoCloseable {
         UNAUTHORIZED(401, "UnauthorizedClientException", "Unauthorized", "The client is not currently authorized to make the request."),
         BAD_REQUEST(400, "BadRequestException", "BadRequest", "The input parameters don't match the service's restrictions."),
         NOT_FOUND(404, "NotFoundException", "NotFound", "One or more of the resources in the request does not exist in the system."),
-        /** The connection is closed without any response bytes: the client sees an I/O error. */
-        CONNECTION_RESET(0, null, null, null);
+        /** The connection is closed without any response bytes, before processing: the client sees an I/O error. */
+        CONNECTION_RESET(0, null, null, null),
+        /**
+         * The request is processed normally (state changes apply), then the status line and headers are sent with the
+         * full {@code Content-Length} but only half the body before the connection is closed: the client sees an I/O
+         * error for a call that took effect.
+         */
+        RESET_MID_RESPONSE(0, null, null, null);
 
         private final int httpStatus;
         private final String errorType;
@@ -92,17 +128,17 @@ public final class ChimeEmulator implements AutoCloseable {
             this.message = message;
         }
 
-        /** HTTP status answered, or 0 for {@link #CONNECTION_RESET} (no response). */
+        /** HTTP status answered, or 0 for the connection faults (no complete response). */
         public int httpStatus() {
             return httpStatus;
         }
 
-        /** Value of the {@code x-amzn-ErrorType} header (the SDK exception's error code), null for {@link #CONNECTION_RESET}. */
+        /** Value of the {@code x-amzn-ErrorType} header (the SDK exception's error code), null for the connection faults. */
         public String errorType() {
             return errorType;
         }
 
-        /** Value of {@code Code} in the error body (an {@code ErrorCode} enum value), null for {@link #CONNECTION_RESET}. */
+        /** Value of {@code Code} in the error body (an {@code ErrorCode} enum value), null for the connection faults. */
         public String errorCode() {
             return errorCode;
         }
@@ -111,13 +147,18 @@ public final class ChimeEmulator implements AutoCloseable {
     /**
      * One request as received.
      *
-     * @param accountId     decoded account id from the path, null when the path is not the operation's
-     * @param roomId        decoded room id from the path, null when the path is not the operation's
-     * @param items         the items of the body as sent (best effort: empty when the body is not parseable)
-     * @param status        HTTP status answered; 0 while the call is in flight and for a {@link Fault#CONNECTION_RESET}
+     * @param operation     {@link #BATCH_CREATE_ROOM_MEMBERSHIP} or {@link #LIST_ROOM_MEMBERSHIPS}; null when the
+     *                      request matches no operation
+     * @param accountId     decoded account id from the path, null when the request matches no operation
+     * @param roomId        decoded room id from the path, null when the request matches no operation
+     * @param items         the items of the body as sent (best effort: empty when the body is not parseable, and for
+     *                      a list call, which has no body)
+     * @param status        HTTP status answered; 0 while the call is in flight and for a {@link Fault#CONNECTION_RESET};
+     *                      for a {@link Fault#RESET_MID_RESPONSE}, the status of the answer that was cut short
      * @param authorization the {@code Authorization} header, null when absent
      */
-    public record RecordedCall(String accountId, String roomId, List<Item> items, int status, String authorization) {
+    public record RecordedCall(String operation, String accountId, String roomId, List<Item> items, int status,
+                               String authorization) {
         public RecordedCall {
             items = List.copyOf(items);
         }
@@ -140,7 +181,19 @@ public final class ChimeEmulator implements AutoCloseable {
 
     private static final class Account {
         final Set<String> users = new LinkedHashSet<>();
-        final Map<String, Map<String, String>> rooms = new LinkedHashMap<>();
+        /** roomId to its members by memberId; a LinkedHashMap keeps join order, which list pages rely on. */
+        final Map<String, Map<String, Membership>> rooms = new LinkedHashMap<>();
+    }
+
+    /** A member's role and when it was last set, for {@code UpdatedTimestamp}. */
+    private record Membership(String role, Instant updated) {
+        static Membership now(String role) {
+            return new Membership(role == null ? DEFAULT_ROLE : role, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        }
+    }
+
+    /** Where an issued NextToken resumes: members are only ever appended, so an offset never skips or repeats one. */
+    private record PageToken(String accountId, String roomId, int offset) {
     }
 
     private static final class FaultBatch {
@@ -165,13 +218,15 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /** A call's log entry; its status is set once the answer is known. */
     private static final class CallEntry {
+        final String operation;
         final String accountId;
         final String roomId;
         final List<Item> items;
         final String authorization;
         volatile int status;
 
-        CallEntry(String accountId, String roomId, List<Item> items, String authorization) {
+        CallEntry(String operation, String accountId, String roomId, List<Item> items, String authorization) {
+            this.operation = operation;
             this.accountId = accountId;
             this.roomId = roomId;
             this.items = items;
@@ -179,7 +234,7 @@ public final class ChimeEmulator implements AutoCloseable {
         }
 
         RecordedCall snapshot() {
-            return new RecordedCall(accountId, roomId, items, status, authorization);
+            return new RecordedCall(operation, accountId, roomId, items, status, authorization);
         }
     }
 
@@ -188,6 +243,10 @@ public final class ChimeEmulator implements AutoCloseable {
     private final Deque<FaultBatch> faults = new ArrayDeque<>();
     private final Map<String, ArmedMemberError> memberErrors = new HashMap<>();
     private final List<CallEntry> log = new ArrayList<>();
+    /** Issued NextTokens; a token not in here is unknown, so it is rejected rather than guessed at. */
+    private final Map<String, PageToken> pageTokens = new HashMap<>();
+    private final Map<Fault, Integer> faultsInjected = new EnumMap<>(Fault.class);
+    private final Map<String, Integer> memberErrorsInjected = new LinkedHashMap<>();
 
     private volatile Duration latency = Duration.ZERO;
     /** Replaced on reset: a call still in flight from before a reset neither counts nor changes the new state. */
@@ -275,8 +334,7 @@ public final class ChimeEmulator implements AutoCloseable {
         synchronized (lock) {
             Account account = accountLocked(accountId);
             account.users.add(memberId);
-            account.rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>())
-                    .put(memberId, role == null ? DEFAULT_ROLE : role);
+            account.rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>()).put(memberId, Membership.now(role));
         }
         return this;
     }
@@ -285,18 +343,29 @@ public final class ChimeEmulator implements AutoCloseable {
     public Map<String, String> members(String accountId, String roomId) {
         synchronized (lock) {
             Account account = accounts.get(accountId);
-            Map<String, String> room = account == null ? null : account.rooms.get(roomId);
-            return room == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(room));
+            Map<String, Membership> room = account == null ? null : account.rooms.get(roomId);
+            if (room == null) {
+                return Map.of();
+            }
+            Map<String, String> roles = new LinkedHashMap<>();
+            room.forEach((memberId, membership) -> roles.put(memberId, membership.role()));
+            return Collections.unmodifiableMap(roles);
         }
     }
 
-    /** Clears state, faults, latency and the call log, and resets {@link #maxConcurrentCalls()}. */
+    /**
+     * Clears state, issued NextTokens, faults, latency, the call log and the injection counters, and resets
+     * {@link #maxConcurrentCalls()}.
+     */
     public void reset() {
         synchronized (lock) {
             accounts.clear();
+            pageTokens.clear();
             faults.clear();
             memberErrors.clear();
             log.clear();
+            faultsInjected.clear();
+            memberErrorsInjected.clear();
         }
         latency = Duration.ZERO;
         generation = new Generation();
@@ -314,7 +383,11 @@ public final class ChimeEmulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- faults
 
-    /** The next {@code count} calls (to any room) are answered with {@code fault}, state unchanged; queues after earlier faults. */
+    /**
+     * The next {@code count} requests get {@code fault}, whatever their operation (a request matching none consumes one
+     * too) and whatever their room; queues after earlier faults. An error fault leaves state unchanged; see
+     * {@link Fault#CONNECTION_RESET} and {@link Fault#RESET_MID_RESPONSE} for the other two.
+     */
     public void failNextCalls(int count, Fault fault) {
         Objects.requireNonNull(fault, "fault");
         if (count < 0) {
@@ -328,7 +401,7 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
-    /** Every call sleeps this long before answering; {@link Duration#ZERO} turns it off. */
+    /** Every request, whatever its operation, sleeps this long before answering; {@link Duration#ZERO} turns it off. */
     public void latency(Duration perCall) {
         Objects.requireNonNull(perCall, "perCall");
         if (perCall.isNegative()) {
@@ -338,7 +411,7 @@ public final class ChimeEmulator implements AutoCloseable {
     }
 
     /**
-     * The next {@code times} calls whose items include {@code memberId} answer a per-member error with
+     * The next {@code times} batch-create calls whose items include {@code memberId} answer a per-member error with
      * {@code errorCode} for it (the member is not added); {@link Integer#MAX_VALUE} means always, 0 disarms.
      */
     public void failMember(String memberId, String errorCode, int times) {
@@ -358,14 +431,44 @@ public final class ChimeEmulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- log
 
-    /** Every request received, in arrival order, including faulted and rejected ones. */
+    /**
+     * Every {@code BatchCreateRoomMembership} request received, in arrival order, including faulted and rejected ones;
+     * the same as {@code calls(BATCH_CREATE_ROOM_MEMBERSHIP)}.
+     */
     public List<RecordedCall> calls() {
+        return calls(BATCH_CREATE_ROOM_MEMBERSHIP);
+    }
+
+    /**
+     * Every request of {@code operation} received, in arrival order, including faulted and rejected ones; null gives
+     * the requests that matched no operation.
+     */
+    public List<RecordedCall> calls(String operation) {
         synchronized (lock) {
-            List<RecordedCall> out = new ArrayList<>(log.size());
+            List<RecordedCall> out = new ArrayList<>();
             for (CallEntry entry : log) {
-                out.add(entry.snapshot());
+                if (Objects.equals(entry.operation, operation)) {
+                    out.add(entry.snapshot());
+                }
             }
             return Collections.unmodifiableList(out);
+        }
+    }
+
+    /** Whole-call faults injected since start or {@link #reset()}, by fault; a fault still queued is not counted. */
+    public Map<Fault, Integer> faultsInjected() {
+        synchronized (lock) {
+            return faultsInjected.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(faultsInjected));
+        }
+    }
+
+    /**
+     * Per-member errors injected by {@link #failMember(String, String, int)} since start or {@link #reset()}, by
+     * ErrorCode, in the order first injected; a {@code NotFound} or {@code Conflict} caused by the state is not counted.
+     */
+    public Map<String, Integer> memberErrorsInjected() {
+        synchronized (lock) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(memberErrorsInjected));
         }
     }
 
@@ -376,7 +479,7 @@ public final class ChimeEmulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- HTTP
 
-    private record Route(String accountId, String roomId) {
+    private record Route(String operation, String accountId, String roomId) {
     }
 
     private record Answer(int status, String errorType, Object body) {
@@ -419,8 +522,8 @@ public final class ChimeEmulator implements AutoCloseable {
             URI uri = exchange.getRequestURI();
             Route route = route(method, uri.getRawPath(), uri.getRawQuery());
 
-            entry = new CallEntry(route == null ? null : route.accountId, route == null ? null : route.roomId,
-                    lenientItems(body), authorization);
+            entry = new CallEntry(route == null ? null : route.operation, route == null ? null : route.accountId,
+                    route == null ? null : route.roomId, lenientItems(body), authorization);
             synchronized (lock) {
                 log.add(entry);
             }
@@ -443,9 +546,16 @@ public final class ChimeEmulator implements AutoCloseable {
                 return;
             }
 
-            Answer answer = fault != null ? Answer.fault(fault) : process(authorization, method, uri, route, body);
+            boolean cut = fault == Fault.RESET_MID_RESPONSE;
+            Answer answer = fault != null && !cut
+                    ? Answer.fault(fault)
+                    : process(authorization, method, uri, route, body);
             entry.status = answer.status;
-            send(exchange, answer);
+            if (cut) {
+                sendCutShort(exchange, answer);
+            } else {
+                send(exchange, answer);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exchange.close();
@@ -473,6 +583,7 @@ public final class ChimeEmulator implements AutoCloseable {
             if (--batch.remaining <= 0) {
                 faults.removeFirst();
             }
+            faultsInjected.merge(batch.fault, 1, Integer::sum);
             return batch.fault;
         }
     }
@@ -490,6 +601,12 @@ public final class ChimeEmulator implements AutoCloseable {
         if (route.accountId == null || route.roomId == null) {
             return Answer.badRequest("The request path is not correctly percent-encoded.");
         }
+        return LIST_ROOM_MEMBERSHIPS.equals(route.operation)
+                ? listRoomMemberships(route, uri.getRawQuery())
+                : batchCreateRoomMembership(route, body);
+    }
+
+    private Answer batchCreateRoomMembership(Route route, byte[] body) {
         List<Item> items;
         try {
             items = strictItems(body);
@@ -501,9 +618,9 @@ public final class ChimeEmulator implements AutoCloseable {
             if (account == null) {
                 return Answer.notFound("The account " + route.accountId + " is not found.");
             }
-            Map<String, String> room = account.rooms.get(route.roomId);
+            Map<String, Membership> room = account.rooms.get(route.roomId);
             if (room == null) {
-                return Answer.notFound("The room " + route.roomId + " is not found in account " + route.accountId + ".");
+                return roomNotFound(route);
             }
             List<Map<String, Object>> errors = new ArrayList<>();
             Set<String> seen = new HashSet<>();
@@ -519,6 +636,7 @@ public final class ChimeEmulator implements AutoCloseable {
                     if (armed.remaining != Integer.MAX_VALUE && --armed.remaining <= 0) {
                         memberErrors.remove(memberId);
                     }
+                    memberErrorsInjected.merge(armed.errorCode, 1, Integer::sum);
                     errors.add(memberError(memberId, armed.errorCode,
                             "Injected " + armed.errorCode + " error for member " + memberId + "."));
                     continue;
@@ -533,10 +651,98 @@ public final class ChimeEmulator implements AutoCloseable {
                             "The member " + memberId + " is already a member of room " + route.roomId + "."));
                     continue;
                 }
-                room.put(memberId, item.role() == null ? DEFAULT_ROLE : item.role());
+                room.put(memberId, Membership.now(item.role()));
             }
             return new Answer(201, null, Map.of("Errors", errors));
         }
+    }
+
+    private static Answer roomNotFound(Route route) {
+        return Answer.notFound("The room " + route.roomId + " is not found in account " + route.accountId + ".");
+    }
+
+    /** One page of the room's members in join order; NextToken only when members remain after it. */
+    private Answer listRoomMemberships(Route route, String rawQuery) {
+        int pageSize;
+        String nextToken;
+        try {
+            pageSize = maxResults(queryValue(rawQuery, "max-results"));
+            nextToken = queryValue(rawQuery, "next-token");
+        } catch (BadRequest e) {
+            return Answer.badRequest(e.getMessage());
+        }
+        synchronized (lock) {
+            int offset = 0;
+            if (nextToken != null) {
+                PageToken token = pageTokens.get(nextToken);
+                // a token issued for another room would page through the wrong list, so it is as invalid as garbage
+                if (token == null || !token.accountId.equals(route.accountId) || !token.roomId.equals(route.roomId)) {
+                    return Answer.badRequest("The next token is not valid.");
+                }
+                offset = token.offset;
+            }
+            Account account = accounts.get(route.accountId);
+            if (account == null) {
+                return Answer.notFound("The account " + route.accountId + " is not found.");
+            }
+            Map<String, Membership> room = account.rooms.get(route.roomId);
+            if (room == null) {
+                return roomNotFound(route);
+            }
+            List<Map<String, Object>> page = new ArrayList<>(Math.min(pageSize, room.size()));
+            int index = 0;
+            for (Map.Entry<String, Membership> member : room.entrySet()) {
+                if (index++ < offset) {
+                    continue;
+                }
+                if (page.size() == pageSize) {
+                    break;
+                }
+                page.add(roomMembership(route, member.getKey(), member.getValue()));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("RoomMemberships", page);
+            int next = offset + page.size();
+            if (next < room.size()) {
+                String token = UUID.randomUUID().toString();
+                pageTokens.put(token, new PageToken(route.accountId, route.roomId, next));
+                body.put("NextToken", token);
+            }
+            return new Answer(200, null, body);
+        }
+    }
+
+    private static Map<String, Object> roomMembership(Route route, String memberId, Membership membership) {
+        Map<String, Object> member = new LinkedHashMap<>();
+        member.put("MemberId", memberId);
+        member.put("MemberType", "User");
+        member.put("AccountId", route.accountId);
+        Map<String, Object> roomMembership = new LinkedHashMap<>();
+        roomMembership.put("RoomId", route.roomId);
+        roomMembership.put("Member", member);
+        roomMembership.put("Role", membership.role());
+        roomMembership.put("UpdatedTimestamp", DateTimeFormatter.ISO_INSTANT.format(membership.updated()));
+        return roomMembership;
+    }
+
+    /** {@code max-results} as an integer within {@code ResultMax}; {@link #DEFAULT_PAGE_SIZE} when absent. */
+    private static int maxResults(String raw) throws BadRequest {
+        if (raw == null) {
+            return DEFAULT_PAGE_SIZE;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("The value '" + raw + "' of max-results is not an integer.");
+        }
+        if (value < MIN_RESULTS || value > MAX_RESULTS) {
+            throw new BadRequest("1 validation error detected: Value '" + value + "' at 'maxResults' failed to satisfy "
+                    + "constraint: Member must have value " + (value < MIN_RESULTS
+                            ? "greater than or equal to " + MIN_RESULTS
+                            : "less than or equal to " + MAX_RESULTS));
+        }
+        return value;
     }
 
     private static Map<String, Object> memberError(String memberId, String code, String message) {
@@ -558,11 +764,21 @@ public final class ChimeEmulator implements AutoCloseable {
     }
 
     /**
-     * Matches {@code POST /accounts/{accountId}/rooms/{roomId}/memberships?operation=batch-create}; null when it is another
-     * operation. A matching route whose labels are not decodable has null ids.
+     * Matches {@code POST /accounts/{accountId}/rooms/{roomId}/memberships?operation=batch-create} and
+     * {@code GET /accounts/{accountId}/rooms/{roomId}/memberships}; null when it is neither. A matching route whose
+     * labels are not decodable has null ids.
      */
     private static Route route(String method, String rawPath, String rawQuery) {
-        if (!"POST".equals(method) || rawPath == null || !hasQueryParam(rawQuery, "operation", "batch-create")) {
+        String operation;
+        if ("POST".equals(method) && hasQueryParam(rawQuery, "operation", "batch-create")) {
+            operation = BATCH_CREATE_ROOM_MEMBERSHIP;
+        } else if ("GET".equals(method) && !hasQueryParam(rawQuery, "operation", null)) {
+            // an operation= literal belongs to the batch operations of this path, never to the list
+            operation = LIST_ROOM_MEMBERSHIPS;
+        } else {
+            return null;
+        }
+        if (rawPath == null) {
             return null;
         }
         String[] segments = rawPath.split("/", -1);
@@ -571,12 +787,13 @@ public final class ChimeEmulator implements AutoCloseable {
             return null;
         }
         try {
-            return new Route(percentDecode(segments[2]), percentDecode(segments[4]));
+            return new Route(operation, percentDecode(segments[2]), percentDecode(segments[4]));
         } catch (IllegalArgumentException e) {
-            return new Route(null, null);
+            return new Route(operation, null, null);
         }
     }
 
+    /** Whether the query has {@code name} with {@code value}, or with any value when {@code value} is null. */
     private static boolean hasQueryParam(String rawQuery, String name, String value) {
         if (rawQuery == null) {
             return false;
@@ -586,7 +803,7 @@ public final class ChimeEmulator implements AutoCloseable {
             String key = eq < 0 ? pair : pair.substring(0, eq);
             String val = eq < 0 ? "" : pair.substring(eq + 1);
             try {
-                if (name.equals(percentDecode(key)) && value.equals(percentDecode(val))) {
+                if (name.equals(percentDecode(key)) && (value == null || value.equals(percentDecode(val)))) {
                     return true;
                 }
             } catch (IllegalArgumentException ignored) {
@@ -594,6 +811,30 @@ public final class ChimeEmulator implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** The decoded value of the first {@code name} parameter, null when absent; an undecodable value is a bad request. */
+    private static String queryValue(String rawQuery, String name) throws BadRequest {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            try {
+                if (!name.equals(percentDecode(key))) {
+                    continue;
+                }
+            } catch (IllegalArgumentException e) {
+                continue; // a malformed key is not the one we look for
+            }
+            try {
+                return percentDecode(eq < 0 ? "" : pair.substring(eq + 1));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("The value of " + name + " is not correctly percent-encoded.");
+            }
+        }
+        return null;
     }
 
     /** RFC 3986 percent-decoding as UTF-8; unlike {@code URLDecoder}, {@code +} stays a plus. */
@@ -699,6 +940,26 @@ public final class ChimeEmulator implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {
+        byte[] bytes = sendHeaders(exchange, answer);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+        exchange.close();
+    }
+
+    /** Status line and headers with the full Content-Length, then half the body, then the connection is closed. */
+    private static void sendCutShort(HttpExchange exchange, Answer answer) throws IOException {
+        byte[] bytes = sendHeaders(exchange, answer);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes, 0, bytes.length / 2);
+        out.flush();
+        // Closing the exchange (not the body stream) while bytes are still owed makes its close of the body stream
+        // fail, and on that failure HttpExchange.close() closes the socket instead of waiting for the missing bytes.
+        exchange.close();
+    }
+
+    /** Sends the status line and headers for the answer; returns the body still to write. */
+    private static byte[] sendHeaders(HttpExchange exchange, Answer answer) throws IOException {
         byte[] bytes = JSON.writeValueAsBytes(answer.body);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
@@ -706,9 +967,6 @@ public final class ChimeEmulator implements AutoCloseable {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", answer.errorType);
         }
         exchange.sendResponseHeaders(answer.status, bytes.length);
-        try (var out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-        exchange.close();
+        return bytes;
     }
 }

@@ -11,6 +11,8 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,12 +40,15 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.model.BatchCreateRoomMembershipResponse;
+import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
 import software.amazon.awssdk.services.chime.model.MemberError;
 import software.amazon.awssdk.services.chime.model.MembershipItem;
+import software.amazon.awssdk.services.chime.model.RoomMembership;
 
 /**
  * An independent client, the AWS CLI (v1, whose botocore ships the Chime model), gets the same answers from the
- * emulator as the AWS SDK for Java: same seeded state, same request, same outcome, same resulting room.
+ * emulator as the AWS SDK for Java: same seeded state, same request, same outcome, same resulting room (for a list,
+ * the same pages).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChimeEmulatorCliTest {
@@ -51,9 +56,6 @@ class ChimeEmulatorCliTest {
     private static final String ACCESS_KEY = "AKIDEMULATORTEST";
     private static final String SECRET_KEY = "emulator-test-secret-key";
     private static final long CLI_TIMEOUT_SECONDS = 30;
-    private static final Pattern CLI_SERVICE_ERROR =
-            Pattern.compile("An error occurred \\((\\w+)\\) when calling the BatchCreateRoomMembership operation"
-                    + "(?: \\(reached max retries: \\d+\\))?: (.*)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path aws;
@@ -186,6 +188,50 @@ class ChimeEmulatorCliTest {
         assertThat(cli).isEqualTo(sdk);
     }
 
+    @Test
+    void twoPagesOfListRoomMembershipsMatch() throws Exception {
+        // given: seeded once, since listing changes nothing and a second seeding would stamp other UpdatedTimestamps
+        String account = "acct 5";
+        String room = "ops/room 5";
+        emulator.reset();
+        emulator.member(account, room, "frank", "Administrator")
+                .member(account, room, "gina", null)
+                .member(account, room, "hal", "Member")
+                .member(account, "ops/room 6", "ivy", null);
+
+        // when: each client pages on with its own NextToken
+        ListedPage sdkFirst = listViaSdk(account, room, 2, null);
+        ListedPage sdkSecond = listViaSdk(account, room, 2, sdkFirst.nextToken());
+        ListedPage cliFirst = listViaCli(account, room, 2, null);
+        ListedPage cliSecond = listViaCli(account, room, 2, cliFirst.nextToken());
+
+        // then
+        assertThat(List.of(sdkFirst, sdkSecond))
+                .extracting(page -> page.outcome().memberships().stream().map(m -> m.get("MemberId"))
+                        .collect(Collectors.toList()), page -> page.outcome().hasNextToken())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(List.of("frank", "gina"), true),
+                        org.assertj.core.groups.Tuple.tuple(List.of("hal"), false));
+        assertThat(List.of(cliFirst.outcome(), cliSecond.outcome()))
+                .isEqualTo(List.of(sdkFirst.outcome(), sdkSecond.outcome()));
+    }
+
+    @Test
+    void maxResultsAboveNinetyNineIsABadRequestForBothListClients() throws Exception {
+        // given: neither client checks the upper bound of ResultMax, so the emulator is the one that rejects it
+        emulator.reset();
+        emulator.member("acct-7", "room-7", "jo", null);
+
+        // when
+        ListedPage sdk = listViaSdk("acct-7", "room-7", 100, null);
+        ListedPage cli = listViaCli("acct-7", "room-7", 100, null);
+
+        // then
+        assertThat(sdk.outcome().errorCode()).isEqualTo("BadRequestException");
+        assertThat(sdk.outcome().recordedStatus()).isEqualTo(400);
+        assertThat(cli.outcome()).isEqualTo(sdk.outcome());
+    }
+
     // ------------------------------------------------------------------ the two clients
 
     private static Outcome viaSdk(Consumer<ChimeEmulator> seed, String account, String room, List<Item> request) {
@@ -241,14 +287,126 @@ class ChimeEmulatorCliTest {
                         error.path("ErrorMessage").asText(null)));
             }
         } else {
-            Matcher matcher = CLI_SERVICE_ERROR.matcher(result.stderr);
-            if (!matcher.find()) {
-                fail("the aws CLI failed without a service error (exit " + result.exitCode + "):\n" + result.stderr);
-            }
+            Matcher matcher = cliServiceError(result, "BatchCreateRoomMembership");
             errorCode = matcher.group(1);
             errorMessage = matcher.group(2).strip();
         }
         return outcome(errors, errorCode, errorMessage, account, room);
+    }
+
+    /** The CLI's report of a service error for {@code operation}; fails the test when it failed otherwise. */
+    private static Matcher cliServiceError(CliResult result, String operation) {
+        Matcher matcher = Pattern.compile("An error occurred \\((\\w+)\\) when calling the " + operation + " operation"
+                + "(?: \\(reached max retries: \\d+\\))?: (.*)").matcher(result.stderr);
+        if (!matcher.find()) {
+            fail("the aws CLI failed without a service error (exit " + result.exitCode + "):\n" + result.stderr);
+        }
+        return matcher;
+    }
+
+    // ------------------------------------------------------------------ the two list clients
+
+    /**
+     * What one client observed of a ListRoomMemberships page, plus the status the emulator recorded.
+     *
+     * @param memberships   RoomId, MemberId, MemberType, AccountId, Role and UpdatedTimestamp (as an instant) of each
+     *                      membership, in response order (null when the call failed)
+     * @param hasNextToken  whether the page carried a NextToken (its value differs: each call issues its own)
+     */
+    record ListOutcome(List<Map<String, String>> memberships, boolean hasNextToken, String errorCode,
+                       String errorMessage, int recordedStatus) {
+    }
+
+    /** A page's outcome and the NextToken to ask for the following page with. */
+    private record ListedPage(ListOutcome outcome, String nextToken) {
+    }
+
+    private static ListedPage listViaSdk(String account, String room, Integer maxResults, String nextToken) {
+        int before = emulator.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS).size();
+        List<Map<String, String>> memberships = null;
+        String token = null;
+        String errorCode = null;
+        String errorMessage = null;
+        try {
+            ListRoomMembershipsResponse response = chime.listRoomMemberships(
+                    r -> r.accountId(account).roomId(room).maxResults(maxResults).nextToken(nextToken));
+            memberships = new ArrayList<>();
+            for (RoomMembership m : response.roomMemberships()) {
+                memberships.add(membership(m.roomId(), m.member().memberId(), m.member().memberTypeAsString(),
+                        m.member().accountId(), m.roleAsString(), m.updatedTimestamp()));
+            }
+            token = response.nextToken();
+        } catch (AwsServiceException e) {
+            errorCode = e.awsErrorDetails().errorCode();
+            errorMessage = e.awsErrorDetails().errorMessage();
+        }
+        return listed(before, memberships, token, errorCode, errorMessage, account, room);
+    }
+
+    private static ListedPage listViaCli(String account, String room, Integer maxResults, String nextToken)
+            throws Exception {
+        int before = emulator.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS).size();
+        List<String> command = new ArrayList<>(List.of(aws.toString(), "chime", "list-room-memberships",
+                "--account-id", account,
+                "--room-id", room));
+        if (maxResults != null) {
+            command.addAll(List.of("--max-results", maxResults.toString()));
+        }
+        if (nextToken != null) {
+            command.addAll(List.of("--next-token", nextToken));
+        }
+        command.addAll(List.of(
+                "--endpoint-url", emulator.endpoint().toString(),
+                "--region", "us-east-1",
+                "--output", "json"));
+        CliResult result = runCli(command);
+
+        List<Map<String, String>> memberships = null;
+        String token = null;
+        String errorCode = null;
+        String errorMessage = null;
+        if (result.exitCode == 0) {
+            JsonNode parsed = JSON.readTree(result.stdout);
+            memberships = new ArrayList<>();
+            for (JsonNode m : parsed.path("RoomMemberships")) {
+                JsonNode member = m.path("Member");
+                memberships.add(membership(m.path("RoomId").asText(null), member.path("MemberId").asText(null),
+                        member.path("MemberType").asText(null), member.path("AccountId").asText(null),
+                        m.path("Role").asText(null),
+                        m.hasNonNull("UpdatedTimestamp")
+                                ? OffsetDateTime.parse(m.get("UpdatedTimestamp").asText()).toInstant() : null));
+            }
+            token = parsed.path("NextToken").asText(null);
+        } else {
+            Matcher matcher = cliServiceError(result, "ListRoomMemberships");
+            errorCode = matcher.group(1);
+            errorMessage = matcher.group(2).strip();
+        }
+        return listed(before, memberships, token, errorCode, errorMessage, account, room);
+    }
+
+    private static ListedPage listed(int callsBefore, List<Map<String, String>> memberships, String nextToken,
+                                     String errorCode, String errorMessage, String account, String room) {
+        List<RecordedCall> calls = emulator.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS);
+        assertThat(calls).as("list calls the emulator received for one client request").hasSize(callsBefore + 1);
+        RecordedCall call = calls.get(callsBefore);
+        assertThat(call.accountId()).isEqualTo(account);
+        assertThat(call.roomId()).isEqualTo(room);
+        assertThat(emulator.calls()).as("batch-create calls").isEmpty();
+        return new ListedPage(new ListOutcome(memberships, nextToken != null, errorCode, errorMessage, call.status()),
+                nextToken);
+    }
+
+    private static Map<String, String> membership(String roomId, String memberId, String memberType, String accountId,
+                                                  String role, Instant updated) {
+        Map<String, String> membership = new LinkedHashMap<>();
+        membership.put("RoomId", roomId);
+        membership.put("MemberId", memberId);
+        membership.put("MemberType", memberType);
+        membership.put("AccountId", accountId);
+        membership.put("Role", role);
+        membership.put("UpdatedTimestamp", updated == null ? null : updated.toString());
+        return membership;
     }
 
     private static Outcome outcome(List<Map<String, String>> errors, String errorCode, String errorMessage,

@@ -15,6 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -49,9 +52,13 @@ import software.amazon.awssdk.services.chime.model.BatchCreateRoomMembershipResp
 import software.amazon.awssdk.services.chime.model.ChimeException;
 import software.amazon.awssdk.services.chime.model.ErrorCode;
 import software.amazon.awssdk.services.chime.model.ForbiddenException;
+import software.amazon.awssdk.services.chime.model.ListRoomMembershipsRequest;
+import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
 import software.amazon.awssdk.services.chime.model.MemberError;
+import software.amazon.awssdk.services.chime.model.MemberType;
 import software.amazon.awssdk.services.chime.model.MembershipItem;
 import software.amazon.awssdk.services.chime.model.NotFoundException;
+import software.amazon.awssdk.services.chime.model.RoomMembership;
 import software.amazon.awssdk.services.chime.model.RoomMembershipRole;
 import software.amazon.awssdk.services.chime.model.ServiceFailureException;
 import software.amazon.awssdk.services.chime.model.ServiceUnavailableException;
@@ -64,6 +71,8 @@ class ChimeEmulatorTest {
 
     private static final String ACCOUNT = "acct-1";
     private static final String ROOM = "room-1";
+    private static final String BATCH_CREATE = ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP;
+    private static final String LIST = ChimeEmulator.LIST_ROOM_MEMBERSHIPS;
     private static final StaticCredentialsProvider TEST_CREDENTIALS = StaticCredentialsProvider.create(
             AwsBasicCredentials.create("AKIDEMULATORTEST", "emulator-test-secret-key"));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,6 +131,19 @@ class ChimeEmulatorTest {
         return IntStream.rangeClosed(1, count)
                 .mapToObj(i -> item("user-" + i, RoomMembershipRole.MEMBER))
                 .collect(Collectors.toList());
+    }
+
+    private static ListRoomMembershipsResponse list(String account, String room) {
+        return list(r -> r.accountId(account).roomId(room));
+    }
+
+    private static ListRoomMembershipsResponse list(Consumer<ListRoomMembershipsRequest.Builder> request) {
+        return chime.listRoomMemberships(request);
+    }
+
+    /** The member ids of one page, in response order. */
+    private static List<String> memberIds(ListRoomMembershipsResponse page) {
+        return page.roomMemberships().stream().map(m -> m.member().memberId()).collect(Collectors.toList());
     }
 
     /** memberId -> ErrorCode, in response order. */
@@ -317,7 +339,8 @@ class ChimeEmulatorTest {
             case UNAUTHORIZED -> UnauthorizedClientException.class;
             case BAD_REQUEST -> BadRequestException.class;
             case NOT_FOUND -> NotFoundException.class;
-            case CONNECTION_RESET -> throw new IllegalArgumentException("no service exception for " + fault);
+            case CONNECTION_RESET, RESET_MID_RESPONSE ->
+                    throw new IllegalArgumentException("no service exception for " + fault);
         };
     }
 
@@ -330,12 +353,12 @@ class ChimeEmulatorTest {
             case UNAUTHORIZED -> 401;
             case BAD_REQUEST -> 400;
             case NOT_FOUND -> 404;
-            case CONNECTION_RESET -> 0;
+            case CONNECTION_RESET, RESET_MID_RESPONSE -> 0;
         };
     }
 
     @ParameterizedTest
-    @EnumSource(value = Fault.class, names = "CONNECTION_RESET", mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = Fault.class, names = {"CONNECTION_RESET", "RESET_MID_RESPONSE"}, mode = EnumSource.Mode.EXCLUDE)
     void eachFaultMapsToItsModeledSdkExceptionOnceAndLeavesStateUnchanged(Fault fault) {
         // given
         emulator.room(ACCOUNT, ROOM).user(ACCOUNT, "jane");
@@ -622,11 +645,15 @@ class ChimeEmulatorTest {
             assertThat(response.headers().firstValue("x-amzn-RequestId")).isPresent();
             assertThat(JSON.readTree(response.body()).get("Message").asText()).startsWith("No operation matches");
         });
-        assertThat(emulator.calls()).extracting(RecordedCall::accountId, RecordedCall::status)
+        // logged as matching no operation, so they never count as BatchCreateRoomMembership (or list) calls
+        assertThat(emulator.calls(null))
+                .extracting(RecordedCall::operation, RecordedCall::accountId, RecordedCall::status)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(null, 404),
-                        org.assertj.core.groups.Tuple.tuple(null, 404),
-                        org.assertj.core.groups.Tuple.tuple(null, 404));
+                        org.assertj.core.groups.Tuple.tuple(null, null, 404),
+                        org.assertj.core.groups.Tuple.tuple(null, null, 404),
+                        org.assertj.core.groups.Tuple.tuple(null, null, 404));
+        assertThat(emulator.calls()).isEmpty();
+        assertThat(emulator.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS)).isEmpty();
     }
 
     @Test
@@ -722,5 +749,356 @@ class ChimeEmulatorTest {
         assertThat(errorCodes(add(ACCOUNT, ROOM, item("yuri", null)))).isEmpty();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
         assertThat(emulator.members(ACCOUNT, ROOM)).isEqualTo(Map.of("xena", "Administrator", "yuri", "Member"));
+    }
+
+    // ------------------------------------------------------------------ ListRoomMemberships
+
+    @Test
+    void listsTheRoomsMembersInJoinOrderWithRoleTypeAccountAndTimestamp() {
+        // given: two seeded members, one added through the API, and a member of another room
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        emulator.member(ACCOUNT, ROOM, "alice", "Administrator")
+                .member(ACCOUNT, ROOM, "bob", null)
+                .user(ACCOUNT, "carol")
+                .member(ACCOUNT, "room-2", "dora", null);
+        add(ACCOUNT, ROOM, item("carol", RoomMembershipRole.ADMINISTRATOR));
+        Instant after = Instant.now();
+
+        // when
+        ListRoomMembershipsResponse response = list(ACCOUNT, ROOM);
+
+        // then
+        assertThat(response.sdkHttpResponse().statusCode()).isEqualTo(200);
+        assertThat(response.roomMemberships())
+                .extracting(RoomMembership::roomId, m -> m.member().memberId(), m -> m.member().memberType(),
+                        m -> m.member().accountId(), RoomMembership::role)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ROOM, "alice", MemberType.USER, ACCOUNT,
+                                RoomMembershipRole.ADMINISTRATOR),
+                        org.assertj.core.groups.Tuple.tuple(ROOM, "bob", MemberType.USER, ACCOUNT,
+                                RoomMembershipRole.MEMBER),
+                        org.assertj.core.groups.Tuple.tuple(ROOM, "carol", MemberType.USER, ACCOUNT,
+                                RoomMembershipRole.ADMINISTRATOR));
+        assertThat(response.roomMemberships())
+                .allSatisfy(m -> assertThat(m.updatedTimestamp()).isBetween(before, after));
+        assertThat(response.nextToken()).isNull();
+        assertThat(emulator.calls(LIST)).singleElement().satisfies(call -> {
+            assertThat(call.operation()).isEqualTo(LIST);
+            assertThat(call.accountId()).isEqualTo(ACCOUNT);
+            assertThat(call.roomId()).isEqualTo(ROOM);
+            assertThat(call.items()).isEmpty();
+            assertThat(call.status()).isEqualTo(200);
+            assertThat(call.authorization()).contains("/us-east-1/chime/aws4_request");
+        });
+        // calls() stays the batch-create log its callers count
+        assertThat(emulator.calls()).extracting(RecordedCall::operation, RecordedCall::status)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(BATCH_CREATE, 201));
+    }
+
+    @Test
+    void theSdkPaginatorWithMaxResultsTwoReturnsFiveMembersExactlyOnceInOrder() {
+        // given
+        List<String> joined = List.of("m1", "m2", "m3", "m4", "m5");
+        joined.forEach(m -> emulator.member(ACCOUNT, ROOM, m, null));
+
+        // when
+        List<ListRoomMembershipsResponse> pages = chime.listRoomMembershipsPaginator(
+                        r -> r.accountId(ACCOUNT).roomId(ROOM).maxResults(2))
+                .stream().collect(Collectors.toList());
+
+        // then
+        assertThat(pages).extracting(ChimeEmulatorTest::memberIds)
+                .containsExactly(List.of("m1", "m2"), List.of("m3", "m4"), List.of("m5"));
+        assertThat(pages).extracting(page -> page.nextToken() != null).containsExactly(true, true, false);
+        assertThat(emulator.calls(LIST)).extracting(RecordedCall::status).containsExactly(200, 200, 200);
+    }
+
+    @Test
+    void aMemberWhoJoinsBetweenPagesIsAppendedWithoutSkippingOrRepeatingAnyone() {
+        // given: a first page read
+        List.of("n1", "n2", "n3").forEach(m -> emulator.member(ACCOUNT, ROOM, m, null));
+        emulator.user(ACCOUNT, "n4");
+        ListRoomMembershipsResponse first = list(r -> r.accountId(ACCOUNT).roomId(ROOM).maxResults(2));
+
+        // when: someone joins, then paging goes on with the token
+        add(ACCOUNT, ROOM, item("n4", null));
+        ListRoomMembershipsResponse second = list(r -> r.accountId(ACCOUNT).roomId(ROOM).maxResults(2)
+                .nextToken(first.nextToken()));
+
+        // then
+        assertThat(List.of(memberIds(first), memberIds(second)))
+                .containsExactly(List.of("n1", "n2"), List.of("n3", "n4"));
+        assertThat(second.nextToken()).isNull();
+    }
+
+    @Test
+    void withoutMaxResultsAPageHoldsTheDefaultPageSize() {
+        // given
+        List<String> joined = IntStream.rangeClosed(1, ChimeEmulator.DEFAULT_PAGE_SIZE + 2)
+                .mapToObj(i -> "p" + i).collect(Collectors.toList());
+        joined.forEach(m -> emulator.member(ACCOUNT, ROOM, m, null));
+
+        // when
+        ListRoomMembershipsResponse first = list(ACCOUNT, ROOM);
+        ListRoomMembershipsResponse second = list(r -> r.accountId(ACCOUNT).roomId(ROOM).nextToken(first.nextToken()));
+
+        // then
+        assertThat(ChimeEmulator.DEFAULT_PAGE_SIZE).isEqualTo(10);
+        assertThat(memberIds(first)).isEqualTo(joined.subList(0, 10));
+        assertThat(first.nextToken()).isNotBlank();
+        assertThat(memberIds(second)).isEqualTo(joined.subList(10, 12));
+        assertThat(second.nextToken()).isNull();
+    }
+
+    @Test
+    void maxResultsOutsideOneToNinetyNineIsABadRequest() {
+        // given: the SDK sends maxResults without checking ResultMax, so the emulator is the one that rejects it
+        emulator.member(ACCOUNT, ROOM, "olive", null);
+
+        // when
+        List<BadRequestException> rejected = List.of(0, 100).stream()
+                .map(max -> catchThrowableOfType(BadRequestException.class,
+                        () -> list(r -> r.accountId(ACCOUNT).roomId(ROOM).maxResults(max))))
+                .collect(Collectors.toList());
+        List<List<String>> accepted = List.of(1, 99).stream()
+                .map(max -> memberIds(list(r -> r.accountId(ACCOUNT).roomId(ROOM).maxResults(max))))
+                .collect(Collectors.toList());
+
+        // then
+        assertThat(rejected).allSatisfy(e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("BadRequestException");
+            assertThat(e.awsErrorDetails().errorMessage()).contains("'maxResults'");
+            assertThat(e.requestId()).isNotBlank();
+        });
+        assertThat(accepted).containsExactly(List.of("olive"), List.of("olive"));
+        assertThat(emulator.calls(LIST)).extracting(RecordedCall::status).containsExactly(400, 400, 200, 200);
+    }
+
+    @Test
+    void aGarbledForeignOrPreResetNextTokenIsABadRequest() {
+        // given: tokens issued for another room, and for this room before a reset
+        emulator.member(ACCOUNT, ROOM, "a1", null).member(ACCOUNT, ROOM, "a2", null)
+                .member(ACCOUNT, "room-2", "b1", null).member(ACCOUNT, "room-2", "b2", null);
+        String foreign = list(r -> r.accountId(ACCOUNT).roomId("room-2").maxResults(1)).nextToken();
+        String stale = list(r -> r.accountId(ACCOUNT).roomId(ROOM).maxResults(1)).nextToken();
+        emulator.reset();
+        emulator.member(ACCOUNT, ROOM, "a1", null).member(ACCOUNT, ROOM, "a2", null);
+
+        // when
+        List<BadRequestException> rejected = List.of("not-a-token", foreign, stale).stream()
+                .map(token -> catchThrowableOfType(BadRequestException.class,
+                        () -> list(r -> r.accountId(ACCOUNT).roomId(ROOM).maxResults(1).nextToken(token))))
+                .collect(Collectors.toList());
+
+        // then
+        assertThat(rejected).allSatisfy(e -> {
+            assertThat(e.statusCode()).isEqualTo(400);
+            assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("The next token is not valid.");
+        });
+        assertThat(emulator.calls(LIST)).extracting(RecordedCall::status).containsExactly(400, 400, 400);
+    }
+
+    @Test
+    void listingAnUnknownRoomOrAccountIsNotFound() {
+        // given
+        emulator.member(ACCOUNT, ROOM, "pia", null);
+
+        // when
+        NotFoundException unknownRoom = catchThrowableOfType(NotFoundException.class,
+                () -> list(ACCOUNT, "no-such-room"));
+        NotFoundException unknownAccount = catchThrowableOfType(NotFoundException.class,
+                () -> list("no-such-account", ROOM));
+
+        // then
+        assertThat(List.of(unknownRoom, unknownAccount)).allSatisfy(e -> {
+            assertThat(e.statusCode()).isEqualTo(404);
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NotFoundException");
+        });
+        assertThat(unknownRoom.awsErrorDetails().errorMessage()).contains("no-such-room");
+        assertThat(unknownAccount.awsErrorDetails().errorMessage()).contains("no-such-account");
+        assertThat(emulator.calls(LIST))
+                .extracting(RecordedCall::accountId, RecordedCall::roomId, RecordedCall::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(ACCOUNT, "no-such-room", 404),
+                        org.assertj.core.groups.Tuple.tuple("no-such-account", ROOM, 404));
+    }
+
+    @Test
+    void anUnsignedOrWronglyScopedListIsUnauthorized() throws Exception {
+        // given
+        emulator.member(ACCOUNT, ROOM, "quentin", null);
+
+        // when
+        HttpResponse<String> unsigned = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(emulator.endpoint().resolve("/accounts/" + ACCOUNT + "/rooms/" + ROOM
+                        + "/memberships")).timeout(Duration.ofSeconds(5)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        UnauthorizedClientException wrongRegion;
+        try (ChimeClient euClient = client(Region.EU_WEST_1, false)) {
+            wrongRegion = catchThrowableOfType(UnauthorizedClientException.class,
+                    () -> euClient.listRoomMemberships(r -> r.accountId(ACCOUNT).roomId(ROOM)));
+        }
+
+        // then
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(unsigned.headers().firstValue("x-amzn-ErrorType")).hasValue("UnauthorizedClientException");
+        assertThat(JSON.readTree(unsigned.body()).get("Code").asText()).isEqualTo("Unauthorized");
+        assertThat(wrongRegion.statusCode()).isEqualTo(401);
+        assertThat(emulator.calls(LIST)).extracting(RecordedCall::status).containsExactly(401, 401);
+    }
+
+    @Test
+    void queuedFaultsAndLatencyApplyToListCallsAsToAnyOperation() {
+        // given
+        emulator.member(ACCOUNT, ROOM, "ruth", null).user(ACCOUNT, "sam");
+        emulator.failNextCalls(1, Fault.THROTTLED);
+        emulator.failNextCalls(1, Fault.SERVICE_UNAVAILABLE);
+
+        // when / then: the queue is consumed in arrival order, whatever the operation
+        assertThatThrownBy(() -> list(ACCOUNT, ROOM)).isInstanceOf(ThrottledClientException.class);
+        assertThatThrownBy(() -> add(ACCOUNT, ROOM, item("sam", null))).isInstanceOf(ServiceUnavailableException.class);
+        assertThat(memberIds(list(ACCOUNT, ROOM))).containsExactly("ruth");
+
+        // and latency holds a list call too
+        emulator.latency(Duration.ofMillis(300));
+        long started = System.nanoTime();
+        assertThat(memberIds(list(ACCOUNT, ROOM))).containsExactly("ruth");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+
+        assertThat(emulator.calls(LIST)).extracting(RecordedCall::status).containsExactly(429, 200, 200);
+        assertThat(emulator.calls()).extracting(RecordedCall::status).containsExactly(503);
+        assertThat(emulator.faultsInjected())
+                .isEqualTo(Map.of(Fault.THROTTLED, 1, Fault.SERVICE_UNAVAILABLE, 1));
+    }
+
+    // ------------------------------------------------------------------ responses cut short after the call took effect
+
+    @Test
+    void resetMidResponseFailsTheCallWithAnIoErrorAfterTheMemberWasAdded() {
+        // given
+        emulator.room(ACCOUNT, ROOM).user(ACCOUNT, "tess");
+        emulator.failNextCalls(1, Fault.RESET_MID_RESPONSE);
+
+        // when
+        SdkClientException thrown = catchThrowableOfType(SdkClientException.class,
+                () -> add(ACCOUNT, ROOM, item("tess", RoomMembershipRole.ADMINISTRATOR)));
+
+        // then: the client cannot tell, yet the call took effect
+        assertThat(thrown).isNotInstanceOf(SdkServiceException.class);
+        assertThat(thrown).hasRootCauseInstanceOf(IOException.class);
+        assertThat(emulator.members(ACCOUNT, ROOM)).isEqualTo(Map.of("tess", "Administrator"));
+        assertThat(emulator.calls()).singleElement().satisfies(call -> assertThat(call.status()).isEqualTo(201));
+        assertThat(emulator.faultsInjected()).isEqualTo(Map.of(Fault.RESET_MID_RESPONSE, 1));
+    }
+
+    @Test
+    void theDefaultRetryingClientRetriesACutResponseAndSeesItsMemberAsConflict() {
+        // given
+        emulator.room(ACCOUNT, ROOM).user(ACCOUNT, "ugo");
+        emulator.failNextCalls(1, Fault.RESET_MID_RESPONSE);
+
+        // when
+        BatchCreateRoomMembershipResponse response = add(retryingChime, ACCOUNT, ROOM, item("ugo", null));
+
+        // then
+        assertThat(errorCodes(response)).isEqualTo(Map.of("ugo", "Conflict"));
+        assertThat(emulator.members(ACCOUNT, ROOM)).isEqualTo(Map.of("ugo", "Member"));
+        assertThat(emulator.calls()).extracting(RecordedCall::status).containsExactly(201, 201);
+    }
+
+    @Test
+    void resetMidResponseSendsTheFullContentLengthButHalfTheBodyThenClosesTheSocket() throws Exception {
+        // given
+        emulator.room("a", "r").user("a", "vera");
+        emulator.failNextCalls(1, Fault.RESET_MID_RESPONSE);
+        byte[] body = "{\"MembershipItemList\":[{\"MemberId\":\"vera\"}]}".getBytes(StandardCharsets.UTF_8);
+        String head = "POST /accounts/a/rooms/r/memberships?operation=batch-create HTTP/1.1\r\n"
+                + "Host: " + emulator.endpoint().getAuthority() + "\r\n"
+                + "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEMULATORTEST/20260101/us-east-1/chime/aws4_request, "
+                + "SignedHeaders=host, Signature=00\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+
+        // when: reading to the end of the stream, which a kept-open connection would never reach within the timeout
+        byte[] response;
+        try (Socket socket = new Socket(emulator.endpoint().getHost(), emulator.endpoint().getPort())) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            response = socket.getInputStream().readAllBytes();
+        }
+
+        // then
+        String text = new String(response, StandardCharsets.UTF_8);
+        int headEnd = text.indexOf("\r\n\r\n");
+        assertThat(headEnd).as(text).isPositive();
+        String responseHead = text.substring(0, headEnd);
+        int contentLength = Integer.parseInt(responseHead.lines()
+                .filter(line -> line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:"))
+                .findFirst().orElseThrow().substring("content-length:".length()).strip());
+        int received = response.length - (headEnd + 4);
+        assertThat(responseHead).startsWith("HTTP/1.1 201");
+        assertThat(contentLength).isEqualTo("{\"Errors\":[]}".length());
+        assertThat(received).isEqualTo(contentLength / 2);
+        assertThat(emulator.members("a", "r")).isEqualTo(Map.of("vera", "Member"));
+    }
+
+    @Test
+    void aListCutShortIsRetriedByTheDefaultClientAndReturnsTheWholePage() {
+        // given
+        emulator.member(ACCOUNT, ROOM, "wanda", null).member(ACCOUNT, ROOM, "xavi", "Administrator");
+        emulator.failNextCalls(1, Fault.RESET_MID_RESPONSE);
+
+        // when
+        ListRoomMembershipsResponse response =
+                retryingChime.listRoomMemberships(r -> r.accountId(ACCOUNT).roomId(ROOM));
+
+        // then
+        assertThat(memberIds(response)).containsExactly("wanda", "xavi");
+        assertThat(emulator.calls(LIST)).extracting(RecordedCall::status).containsExactly(200, 200);
+    }
+
+    // ------------------------------------------------------------------ injection counters
+
+    @Test
+    void countersReportFaultsAndMemberErrorsActuallyInjectedUntilReset() {
+        // given: two whole-call faults, two armed members, and a NotFound the state itself causes
+        emulator.room(ACCOUNT, ROOM).user(ACCOUNT, "ada").user(ACCOUNT, "ben").user(ACCOUNT, "cy");
+        emulator.failNextCalls(2, Fault.THROTTLED);
+        emulator.failMember("ada", "Throttled", 2);
+        emulator.failMember("ben", "Forbidden", 1);
+
+        // when
+        assertThatThrownBy(() -> list(ACCOUNT, ROOM)).isInstanceOf(ThrottledClientException.class);
+        assertThatThrownBy(() -> add(ACCOUNT, ROOM, item("ada", null))).isInstanceOf(ThrottledClientException.class);
+        Map<String, String> firstErrors = errorCodes(add(ACCOUNT, ROOM, item("ada", null), item("ben", null),
+                item("cy", null)));
+        Map<String, String> secondErrors = errorCodes(add(ACCOUNT, ROOM, item("ada", null), item("ben", null),
+                item("stranger", null)));
+        emulator.failNextCalls(1, Fault.SERVICE_FAILURE); // queued, not yet injected
+        Map<Fault, Integer> faults = emulator.faultsInjected();
+        Map<String, Integer> memberErrors = emulator.memberErrorsInjected();
+
+        // then
+        assertThat(List.of(firstErrors, secondErrors)).containsExactly(
+                Map.of("ada", "Throttled", "ben", "Forbidden"),
+                Map.of("ada", "Throttled", "stranger", "NotFound"));
+        assertThat(faults).isEqualTo(Map.of(Fault.THROTTLED, 2));
+        assertThat(memberErrors).isEqualTo(Map.of("Throttled", 2, "Forbidden", 1));
+        assertThatThrownBy(() -> faults.put(Fault.THROTTLED, 0)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> memberErrors.clear()).isInstanceOf(UnsupportedOperationException.class);
+
+        // and a snapshot does not move; the next one sees the queued fault once injected
+        assertThatThrownBy(() -> list(ACCOUNT, ROOM)).isInstanceOf(ServiceFailureException.class);
+        assertThat(faults).isEqualTo(Map.of(Fault.THROTTLED, 2));
+        assertThat(emulator.faultsInjected()).isEqualTo(Map.of(Fault.THROTTLED, 2, Fault.SERVICE_FAILURE, 1));
+
+        // and reset clears both
+        emulator.reset();
+        assertThat(emulator.faultsInjected()).isEmpty();
+        assertThat(emulator.memberErrorsInjected()).isEmpty();
     }
 }
