@@ -30,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -188,7 +189,7 @@ public final class ChimeEmulator implements AutoCloseable {
     /** A member's role and when it was last set, for {@code UpdatedTimestamp}. */
     private record Membership(String role, Instant updated) {
         static Membership now(String role) {
-            return new Membership(role == null ? DEFAULT_ROLE : role, Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            return new Membership(role == null ? DEFAULT_ROLE : role, Instant.now());
         }
     }
 
@@ -337,6 +338,16 @@ public final class ChimeEmulator implements AutoCloseable {
             account.rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>()).put(memberId, Membership.now(role));
         }
         return this;
+    }
+
+    /** When the member joined the room (seeded or added by a call), to the clock's precision; empty if it is not in it. */
+    public Optional<Instant> memberSince(String accountId, String roomId, String memberId) {
+        synchronized (lock) {
+            Account account = accounts.get(accountId);
+            Map<String, Membership> room = account == null ? null : account.rooms.get(roomId);
+            Membership membership = room == null ? null : room.get(memberId);
+            return membership == null ? Optional.empty() : Optional.of(membership.updated());
+        }
     }
 
     /** Snapshot of the room's members, memberId to role, in the order they joined; empty if there is no such room. */
@@ -721,7 +732,7 @@ public final class ChimeEmulator implements AutoCloseable {
         roomMembership.put("RoomId", route.roomId);
         roomMembership.put("Member", member);
         roomMembership.put("Role", membership.role());
-        roomMembership.put("UpdatedTimestamp", DateTimeFormatter.ISO_INSTANT.format(membership.updated()));
+        roomMembership.put("UpdatedTimestamp", DateTimeFormatter.ISO_INSTANT.format(membership.updated().truncatedTo(ChronoUnit.MILLIS)));
         return roomMembership;
     }
 

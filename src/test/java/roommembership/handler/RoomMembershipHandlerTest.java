@@ -207,6 +207,45 @@ class RoomMembershipHandlerTest {
     }
 
     @Test
+    void onTheLastReceiveAMemberAddedByACallWhoseAnswerWasLostIsFoundInTheRoomAndNotDeadLettered() {
+        // Chime applies the call, then the connection drops mid-response, on all three of the SDK's attempts.
+        chime.failNextCalls(3, ChimeEmulator.Fault.RESET_MID_RESPONSE);
+        SqsEvents batch = SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6)), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, ENGINEERING)).containsKeys("eng-004", "eng-005", "eng-006");
+        assertThat(chime.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS)).extracting(RecordedCall::roomId)
+                .containsOnly(ENGINEERING);
+    }
+
+    @Test
+    void onTheLastReceiveARoomThatCannotBeReadAfterALostAnswerSendsTheRecordBackInsteadOfGuessing() {
+        chime.failNextCalls(3, ChimeEmulator.Fault.RESET_MID_RESPONSE);
+        chime.failNextCalls(3, ChimeEmulator.Fault.SERVICE_UNAVAILABLE);
+        SqsEvents batch = SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6)), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    void beforeTheLastReceiveALostAnswerIsLeftToSqsWithoutReadingTheRoom() {
+        chime.failNextCalls(3, ChimeEmulator.Fault.RESET_MID_RESPONSE);
+        SqsEvents batch = SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6)), 1);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(chime.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS)).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
     void recordWithATransientFailureHoldsBackItsOtherDeadLettersUntilItIsSettled() {
         chime.failMember("eng-005", "Throttled", Integer.MAX_VALUE);
         String body = members(ACME, ENGINEERING, List.of("eng-005", "ghost-7", "eng-006"));

@@ -1,0 +1,18 @@
+package roommembership.handler;
+
+import roommembership.adapter.Configuration;
+import roommembership.adapter.FunctionWiring;
+import roommembership.domain.RetryPolicy;
+import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The handler wired as in production around clients a test points at local servers. */
+public final class Handlers {
+    private Handlers() {
+    }
+
+    public static RoomMembershipHandler wired(Configuration config, ChimeClient chime, SqsClient sqs,
+                                              RetryPolicy memberRetry) {
+        return new RoomMembershipHandler(FunctionWiring.service(config, chime, sqs, memberRetry));
+    }
+}
