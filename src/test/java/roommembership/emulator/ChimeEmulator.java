@@ -1,5 +1,7 @@
 package roommembership.emulator;
 
+import roommembership.testing.LoopbackHttpServer;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,9 +11,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -265,12 +264,7 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /** Starts an emulator bound to {@code 127.0.0.1} on an ephemeral port. */
     public static ChimeEmulator start() {
-        HttpServer server;
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the Chime emulator", e);
-        }
+        HttpServer server = LoopbackHttpServer.create(64);
         AtomicInteger threadIds = new AtomicInteger();
         ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), runnable -> {

@@ -172,10 +172,10 @@ public final class EventSourceMapping implements AutoCloseable {
                     .waitTimeSeconds(0)
                     .messageAttributeNames("All")
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-            if (received.isEmpty()) {
+            batch.addAll(received);
+            if (received.size() < want) {
                 break;
             }
-            batch.addAll(received);
         }
         return batch;
     }
@@ -228,13 +228,17 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     private void delete(List<Message> messages) {
+        delete(queues.sourceUrl(), messages);
+    }
+
+    private void delete(String url, List<Message> messages) {
         for (int from = 0; from < messages.size(); from += 10) {
             List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
             for (Message message : messages.subList(from, Math.min(from + 10, messages.size()))) {
                 entries.add(DeleteMessageBatchRequestEntry.builder()
                         .id(Integer.toString(entries.size())).receiptHandle(message.receiptHandle()).build());
             }
-            var result = sqs.deleteMessageBatch(request -> request.queueUrl(queues.sourceUrl()).entries(entries));
+            var result = sqs.deleteMessageBatch(request -> request.queueUrl(url).entries(entries));
             if (!result.failed().isEmpty()) {
                 throw new IllegalStateException("SQS refused to delete: " + result.failed());
             }
@@ -276,11 +280,6 @@ public final class EventSourceMapping implements AutoCloseable {
             all.addAll(batch);
             delete(queues.redriveUrl(), batch);
         }
-    }
-
-    private void delete(String url, List<Message> messages) {
-        messages.forEach(message -> sqs.deleteMessage(request -> request.queueUrl(url)
-                .receiptHandle(message.receiptHandle())));
     }
 
     private static void waitOut(Future<?> running) {

@@ -51,6 +51,9 @@ class ConservationTest {
         QueueRig.RunSettings settings = new QueueRig.RunSettings(batchSize, 1 + random.nextInt(8));
 
         QueueRig.Result result = rig.run(scenario, faults, random, settings);
+        System.out.printf("seed %d: %d requests in %d messages%s, batch %d, %d invocations, faults %s, %d ms%n",
+                seed, result.requests(), result.messages(), scenario.fifo() ? " (FIFO)" : "", batchSize,
+                result.invocations(), result.faultsInjected(), result.wallTime().toMillis());
 
         assertThat(result.violations())
                 .as("seed %d (rerun with -Dconservation.seed=%d): %s, %s, %s", seed, seed, settings, faults, result)

@@ -1,5 +1,7 @@
 package roommembership.runtime;
 
+import roommembership.testing.LoopbackHttpServer;
+
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -7,9 +9,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -94,11 +93,7 @@ public final class LambdaRuntimeApi implements AutoCloseable {
 
     /** Binds {@code 127.0.0.1} on an ephemeral port and starts serving. */
     public LambdaRuntimeApi start() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the runtime API", e);
-        }
+        server = LoopbackHttpServer.create(16);
         AtomicInteger threadIds = new AtomicInteger();
         // A waiting /next holds its thread, so the pool must not be bounded by the number of open requests.
         executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),

@@ -4,6 +4,7 @@ import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -67,8 +68,10 @@ public final class EmbeddedSqs implements AutoCloseable {
                 return all;
             }
             all.addAll(batch);
-            batch.forEach(message -> client.deleteMessage(request -> request
-                    .queueUrl(queueUrl).receiptHandle(message.receiptHandle())));
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            batch.forEach(message -> entries.add(DeleteMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(entries.size())).receiptHandle(message.receiptHandle()).build()));
+            client.deleteMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
         }
     }
 

@@ -4,9 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,21 +37,17 @@ public final class SqsFaultProxy implements AutoCloseable {
     }
 
     public static SqsFaultProxy start(URI target) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
-            ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
-                Thread thread = new Thread(runnable, "sqs-fault-proxy");
-                thread.setDaemon(true);
-                return thread;
-            });
-            server.setExecutor(executor);
-            SqsFaultProxy proxy = new SqsFaultProxy(server, executor, target);
-            server.createContext("/", proxy::handle);
-            server.start();
-            return proxy;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind the SQS proxy", e);
-        }
+        HttpServer server = LoopbackHttpServer.create(64);
+        ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "sqs-fault-proxy");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        SqsFaultProxy proxy = new SqsFaultProxy(server, executor, target);
+        server.createContext("/", proxy::handle);
+        server.start();
+        return proxy;
     }
 
     public URI endpoint() {
