@@ -2,6 +2,7 @@ package roommembership.domain;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -11,64 +12,111 @@ import java.time.Instant;
 
 /**
  * The dead-letter record's JSON. A member's record is itself a valid request (form 1), so an operator can move it
- * back to the source queue once the cause is fixed.
+ * back to the source queue once the cause is fixed. Every record fits in one SQS message: a value too long to fit is
+ * cut, and says so.
  */
 public final class DeadLetterFormat {
-    /** SQS's message size limit is 256 KiB; this leaves room for attributes. */
+    /** SQS's message size limit, 256 KiB, counts the body and the message attributes together. */
+    static final int MAX_RECORD_BYTES = 256 * 1024;
+    /** The body's share of a record; the rest is more than the ErrorCode attribute can take. */
     static final int MAX_BODY_BYTES = 250_000;
-    static final String TRUNCATION_MARKER = "...[truncated: the original body had %d characters]";
+    /** ErrorCodes are short names; a longer one from the service is cut so its attribute stays small. */
+    static final int MAX_ERROR_CODE_CHARS = 256;
+    static final String TRUNCATION_MARKER = "...[truncated: the original %s had %d characters]";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    // Everything above ASCII is written as a \\u escape: SQS refuses unpaired surrogates and U+FFFE/U+FFFF in a body.
+    private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private DeadLetterFormat() {
     }
 
     public static DeadLetter forMember(RoomKey room, String memberId, String role, String errorCode, String message,
                                        String sourceMessageId, Instant failedAt) {
-        String body = write(json -> {
-            json.writeStringField("AccountId", room.accountId());
-            json.writeStringField("RoomId", room.roomId());
+        String code = attributeValue(errorCode);
+        String body = fitted(cut -> write(json -> {
+            json.writeStringField("AccountId", cut.apply(room.accountId(), "AccountId"));
+            json.writeStringField("RoomId", cut.apply(room.roomId(), "RoomId"));
             json.writeArrayFieldStart("MembershipItemList");
             json.writeStartObject();
-            json.writeStringField("MemberId", memberId);
-            json.writeStringField("Role", role);
+            json.writeStringField("MemberId", cut.apply(memberId, "MemberId"));
+            json.writeStringField("Role", cut.apply(role, "Role"));
             json.writeEndObject();
             json.writeEndArray();
-            writeError(json, errorCode, message, sourceMessageId, failedAt);
-        });
-        return new DeadLetter(sourceMessageId, errorCode, body);
+            writeError(json, cut, code, message, sourceMessageId, failedAt);
+        }));
+        return new DeadLetter(sourceMessageId, code, body);
     }
 
     public static DeadLetter forUnreadableMessage(String message, String sourceMessageId, String rawBody,
                                                   Instant failedAt) {
-        String body = unreadable(message, sourceMessageId, rawBody, failedAt);
-        // Escaping can make the body grow up to six-fold; cut the raw body until the record fits, and say so.
-        int keep = rawBody.length();
-        while (utf8Length(body) > MAX_BODY_BYTES) {
-            keep = keep / 2;
-            String truncated = rawBody.substring(0, keep) + String.format(TRUNCATION_MARKER, rawBody.length());
-            body = unreadable(message, sourceMessageId, truncated, failedAt);
-        }
+        String body = fitted(cut -> write(json -> {
+            writeError(json, cut, ErrorCodes.BAD_REQUEST, message, sourceMessageId, failedAt);
+            json.writeStringField("Body", cut.apply(rawBody, "body"));
+        }));
         return new DeadLetter(sourceMessageId, ErrorCodes.BAD_REQUEST, body);
     }
 
-    private static String unreadable(String message, String sourceMessageId, String rawBody, Instant failedAt) {
-        return write(json -> {
-            writeError(json, ErrorCodes.BAD_REQUEST, message, sourceMessageId, failedAt);
-            json.writeStringField("Body", rawBody);
-        });
+    private static void writeError(JsonGenerator json, Cut cut, String errorCode, String message,
+                                   String sourceMessageId, Instant failedAt) throws IOException {
+        json.writeStringField("ErrorCode", errorCode);
+        json.writeStringField("ErrorMessage", cut.apply(message, "ErrorMessage"));
+        json.writeStringField("SourceMessageId", cut.apply(sourceMessageId, "SourceMessageId"));
+        json.writeStringField("FailedAt", failedAt.toString());
     }
 
-    private static void writeError(JsonGenerator json, String errorCode, String message, String sourceMessageId,
-                                   Instant failedAt) throws IOException {
-        json.writeStringField("ErrorCode", errorCode);
-        json.writeStringField("ErrorMessage", message);
-        json.writeStringField("SourceMessageId", sourceMessageId);
-        json.writeStringField("FailedAt", failedAt.toString());
+    /**
+     * The record with every value whole if it fits; else every value longer than a limit is cut to it, halving the
+     * limit until the record fits. Escaping can make a body grow up to six-fold, so only the result can be measured.
+     */
+    private static String fitted(Body body) {
+        String json = body.with((value, field) -> value);
+        int keep = MAX_BODY_BYTES;
+        while (utf8Length(json) > MAX_BODY_BYTES && keep > 0) {
+            keep = keep / 2;
+            int limit = keep;
+            json = body.with((value, field) -> cut(value, field, limit));
+        }
+        return json;
+    }
+
+    private static String cut(String value, String field, int keep) {
+        if (value == null || value.length() <= keep) {
+            return value;
+        }
+        // Never split a surrogate pair: its first half alone is a character SQS refuses.
+        int end = keep > 0 && Character.isHighSurrogate(value.charAt(keep - 1)) ? keep - 1 : keep;
+        return value.substring(0, end) + String.format(TRUNCATION_MARKER, field, value.length());
+    }
+
+    /** The ErrorCode is also a message attribute, which is neither escaped nor allowed to be empty. */
+    private static String attributeValue(String errorCode) {
+        if (errorCode == null || errorCode.isBlank()) {
+            return ErrorCodes.SERVICE_FAILURE;
+        }
+        String code = cut(errorCode, "ErrorCode", MAX_ERROR_CODE_CHARS);
+        StringBuilder safe = new StringBuilder(code.length());
+        code.codePoints().forEach(c -> safe.appendCodePoint(acceptedBySqs(c) ? c : '\uFFFD'));
+        return safe.toString();
+    }
+
+    /** The characters an SQS message may hold: XML 1.0's. */
+    private static boolean acceptedBySqs(int c) {
+        return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)
+                || (c >= 0x10000 && c <= 0x10FFFF);
     }
 
     private static int utf8Length(String text) {
         return text.length() * 3 <= MAX_BODY_BYTES ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Applied to every value a record holds, so that any of them can be cut. */
+    private interface Cut {
+        String apply(String value, String field);
+    }
+
+    /** A record's JSON, with its values passed through a cut. */
+    private interface Body {
+        String with(Cut cut);
     }
 
     private interface Fields {
