@@ -1,5 +1,6 @@
 package roommembership.domain;
 
+import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -20,13 +21,30 @@ import java.util.Optional;
  */
 public final class MessageParser {
     public static final int MAX_ITEMS = 1_000;
+    /** SQS's message size limit, 256 KiB; a body has at most as many characters as bytes. */
+    public static final int MAX_BODY_CHARS = 256 * 1024;
+    /** Chime user and bot ids are UUIDs; this leaves room for other ids without letting a value grow unbounded. */
+    public static final int MAX_MEMBER_ID_CHARS = 256;
+    /** How much of an offending value a reason quotes. */
+    static final int MAX_QUOTED_CHARS = 100;
 
-    // An SQS body is at most 256 KiB; nothing legitimate nests deeper than three levels.
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
+                    // Nothing legitimate nests deeper than three levels; depth is what overflows a parser's stack.
                     .maxNestingDepth(64)
-                    .maxStringLength(1 << 20)
+                    // A backstop for the body-length check, which also bounds an SNS Message parsed on its own.
+                    .maxDocumentLength(MAX_BODY_CHARS)
+                    // An SNS Message holds a whole request, so one string may be as long as a body.
+                    .maxStringLength(MAX_BODY_CHARS)
+                    // No request field is a number; long digit strings only ever attack number parsing.
                     .maxNumberLength(100)
+                    // Request field names have at most 18 characters; this leaves room for producers' own fields.
+                    .maxNameLength(100)
+                    // The token count stays unlimited: the document length already bounds the work linearly.
+                    .build())
+            // Jackson's messages quote the offending token; a reason must not echo unbounded input.
+            .errorReportConfiguration(ErrorReportConfiguration.builder()
+                    .maxErrorTokenLength(MAX_QUOTED_CHARS)
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -35,6 +53,10 @@ public final class MessageParser {
     }
 
     public static ParsedMessage parse(String body) {
+        if (body.length() > MAX_BODY_CHARS) {
+            return new ParsedMessage.Invalid("body has " + body.length() + " characters, more than the "
+                    + MAX_BODY_CHARS + " an SQS message can hold");
+        }
         try {
             Fields fields = readObject(body, "body");
             if ("Notification".equals(fields.type) && fields.message != null) {
@@ -58,6 +80,15 @@ public final class MessageParser {
         }
         if (isBlank(fields.roomId)) {
             return new ParsedMessage.Invalid("RoomId is missing or blank");
+        }
+        // Both ids become path segments of the Chime call: anything but a plain id is refused, never escaped.
+        if (!RoomKey.isId(fields.accountId)) {
+            return new ParsedMessage.Invalid(
+                    "AccountId must be " + RoomKey.ID_RULE + ", not " + quoted(fields.accountId));
+        }
+        if (!RoomKey.isId(fields.roomId)) {
+            return new ParsedMessage.Invalid(
+                    "RoomId must be " + RoomKey.ID_RULE + ", not " + quoted(fields.roomId));
         }
         List<RawItem> items = new ArrayList<>(fields.items);
         if (fields.memberIdPresent) {
@@ -94,10 +125,47 @@ public final class MessageParser {
         if (isBlank(item.memberId)) {
             return Optional.of("MemberId is missing or blank");
         }
+        Optional<String> memberIdProblem = memberIdProblem(item.memberId);
+        if (memberIdProblem.isPresent()) {
+            return memberIdProblem;
+        }
         if (item.role != null && Role.fromWireName(item.role).isEmpty()) {
-            return Optional.of("Role must be Administrator or Member, not '" + item.role + "'");
+            return Optional.of("Role must be Administrator or Member, not " + quoted(item.role));
         }
         return Optional.empty();
+    }
+
+    /** A MemberId is sent as JSON text: it must be short, printable and encodable as UTF-8. */
+    private static Optional<String> memberIdProblem(String memberId) {
+        int length = memberId.codePointCount(0, memberId.length());
+        if (length > MAX_MEMBER_ID_CHARS) {
+            return Optional.of("MemberId has " + length + " characters, more than " + MAX_MEMBER_ID_CHARS + ": "
+                    + quoted(memberId));
+        }
+        for (int i = 0; i < memberId.length(); i++) {
+            char c = memberId.charAt(i);
+            if (Character.isISOControl(c)) {
+                return Optional.of(String.format("MemberId contains the control character U+%04X", (int) c));
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < memberId.length()
+                    && Character.isLowSurrogate(memberId.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of(String.format(
+                        "MemberId contains the unpaired surrogate U+%04X, which has no UTF-8 encoding", (int) c));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The value in quotes, cut to its first characters when it is long, so a reason never echoes unbounded input. */
+    static String quoted(String value) {
+        if (value.length() <= MAX_QUOTED_CHARS) {
+            return "'" + value + "'";
+        }
+        int end = Character.isHighSurrogate(value.charAt(MAX_QUOTED_CHARS - 1))
+                ? MAX_QUOTED_CHARS - 1 : MAX_QUOTED_CHARS;
+        return "'" + value.substring(0, end) + "...' (" + value.codePointCount(0, value.length()) + " characters)";
     }
 
     private static boolean isBlank(String value) {

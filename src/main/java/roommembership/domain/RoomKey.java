@@ -1,11 +1,28 @@
 package roommembership.domain;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
-/** One Chime chat room: the unit a BatchCreateRoomMembership call addresses. */
+/**
+ * One Chime chat room: the unit a BatchCreateRoomMembership call addresses. Both ids are path segments of that call,
+ * so only plain ids are accepted: no id can make the call address another path.
+ */
 public record RoomKey(String accountId, String roomId) {
+    /** Chime ids are UUIDs; this admits them and shorter test ids, and nothing a URL path treats specially. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    /** The rule in words, for the messages that reject an id. */
+    public static final String ID_RULE = "1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit";
+
     public RoomKey {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(roomId, "roomId");
+        if (!isId(accountId) || !isId(roomId)) {
+            throw new IllegalArgumentException("AccountId and RoomId must each be " + ID_RULE);
+        }
+    }
+
+    /** Whether the text can be an AccountId or RoomId. */
+    public static boolean isId(String text) {
+        return text != null && ID.matcher(text).matches();
     }
 }
