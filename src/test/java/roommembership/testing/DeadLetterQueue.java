@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The failed-member queue as a test reads it. */
@@ -23,8 +24,14 @@ public final class DeadLetterQueue {
         return url;
     }
 
-    /** One dead-letter message: its body and its ErrorCode message attribute. */
-    public record Letter(JsonNode body, String errorCodeAttribute) {
+    /** One dead-letter message: its body, its ErrorCode message attribute and the body as SQS holds it. */
+    public record Letter(JsonNode body, String errorCodeAttribute, String rawBody) {
+        /** What SQS counts against its 256 KiB limit: the body, and the attribute's name, type and value. */
+        public int sqsBytes() {
+            return rawBody.getBytes(StandardCharsets.UTF_8).length + "ErrorCode".length() + "String".length()
+                    + (errorCodeAttribute == null ? 0 : errorCodeAttribute.getBytes(StandardCharsets.UTF_8).length);
+        }
+
         public String memberId() {
             return body.path("MembershipItemList").path(0).path("MemberId").asText(null);
         }
@@ -36,6 +43,10 @@ public final class DeadLetterQueue {
         public String sourceMessageId() {
             return body.path("SourceMessageId").asText();
         }
+
+        public String errorMessage() {
+            return body.path("ErrorMessage").asText(null);
+        }
     }
 
     /** Everything now on the queue, removed from it. */
@@ -46,7 +57,8 @@ public final class DeadLetterQueue {
     private static Letter letter(Message message) {
         try {
             var attribute = message.messageAttributes().get("ErrorCode");
-            return new Letter(JSON.readTree(message.body()), attribute == null ? null : attribute.stringValue());
+            return new Letter(JSON.readTree(message.body()), attribute == null ? null : attribute.stringValue(),
+                    message.body());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
