@@ -1,7 +1,12 @@
 package roommembership.adapter;
 
+import roommembership.domain.AccountAllowlist;
+import roommembership.domain.RoomKey;
+
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,13 +18,16 @@ import java.util.regex.Pattern;
  * @param chimeMaxConcurrency Chime calls in flight at once ({@code CHIME_MAX_CONCURRENCY})
  * @param safetyMargin no Chime call starts with less invocation time left ({@code DEADLINE_SAFETY_MARGIN_MS})
  * @param sqsRegion the function's region ({@code AWS_REGION}), else the queue URL's, so no SDK looks further
+ * @param allowedAccounts the only accounts requests may name ({@code ALLOWED_ACCOUNT_IDS}, comma-separated; unset or
+ *                        empty: every account)
  */
 public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int chimeMaxConcurrency,
-                            Duration safetyMargin, String sqsRegion) {
+                            Duration safetyMargin, String sqsRegion, AccountAllowlist allowedAccounts) {
     public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
     public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
     public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
     public static final String DEADLINE_SAFETY_MARGIN_MS = "DEADLINE_SAFETY_MARGIN_MS";
+    public static final String ALLOWED_ACCOUNT_IDS = "ALLOWED_ACCOUNT_IDS";
     private static final Pattern QUEUE_URL_REGION = Pattern.compile("^https?://sqs[.-]([a-z0-9-]+)\\.amazonaws\\.");
 
     public static Configuration fromEnvironment(Map<String, String> env) {
@@ -32,7 +40,25 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
                 positiveInt(env, MAX_RECEIVE_COUNT, 5, 1_000),
                 positiveInt(env, CHIME_MAX_CONCURRENCY, 8, 256),
                 Duration.ofMillis(positiveInt(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 900_000)),
-                sqsRegion(env, url.trim()));
+                sqsRegion(env, url.trim()),
+                allowedAccounts(env.get(ALLOWED_ACCOUNT_IDS)));
+    }
+
+    /** Strict: a list that read as empty after a typo (",") would permit every account. */
+    private static AccountAllowlist allowedAccounts(String text) {
+        if (text == null || text.isBlank()) {
+            return AccountAllowlist.anyAccount();
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (String entry : text.split(",", -1)) {
+            String id = entry.trim();
+            if (!RoomKey.isId(id)) {
+                throw new IllegalStateException(ALLOWED_ACCOUNT_IDS + " must be a comma-separated list of Chime "
+                        + "account ids, each " + RoomKey.ID_RULE + "; '" + id + "' is not one");
+            }
+            ids.add(id);
+        }
+        return new AccountAllowlist(ids);
     }
 
     private static String sqsRegion(Map<String, String> env, String queueUrl) {

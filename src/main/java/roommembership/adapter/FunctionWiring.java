@@ -37,7 +37,8 @@ public final class FunctionWiring {
                 new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay()),
                 callExecutor(config.chimeMaxConcurrency()),
                 Clock.systemUTC(),
-                new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin()));
+                new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin(),
+                        config.allowedAccounts()));
     }
 
     /** Daemon threads, so an idle pool never keeps a JVM alive. */

@@ -26,11 +26,14 @@ public final class MembershipService {
     /**
      * @param maxReceiveCount a record with transient failures is retried by SQS while its receive count is below this
      * @param safetyMargin no call starts when the invocation has less time left than this
+     * @param allowedAccounts requests for any other account are dead-lettered as Forbidden without a call
      */
-    public record Settings(int maxReceiveCount, RetryPolicy retry, Duration safetyMargin) {
+    public record Settings(int maxReceiveCount, RetryPolicy retry, Duration safetyMargin,
+                           AccountAllowlist allowedAccounts) {
         public Settings {
             Objects.requireNonNull(retry, "retry");
             Objects.requireNonNull(safetyMargin, "safetyMargin");
+            Objects.requireNonNull(allowedAccounts, "allowedAccounts");
         }
     }
 
@@ -52,7 +55,9 @@ public final class MembershipService {
 
     public BatchReport process(List<SourceRecord> records, Deadline deadline) {
         long started = System.nanoTime();
-        List<ParsedMessage> messages = records.stream().map(record -> MessageParser.parse(record.body())).toList();
+        List<ParsedMessage> messages = records.stream()
+                .map(record -> settings.allowedAccounts().admit(MessageParser.parse(record.body())))
+                .toList();
         BatchPlan plan = BatchPlan.of(messages);
 
         List<CompletableFuture<ChunkResult>> running = plan.chunks().stream()
@@ -245,7 +250,7 @@ public final class MembershipService {
             ParsedMessage.Request request = (ParsedMessage.Request) messages.get(i);
             for (RejectedItem item : request.rejected()) {
                 letters.add(DeadLetterFormat.forMember(request.room(), item.memberId(), item.role(),
-                        ErrorCodes.BAD_REQUEST, item.reason(), record.messageId(), clock.instant()));
+                        item.errorCode(), item.reason(), record.messageId(), clock.instant()));
             }
             // Not attempted, or attempted without an answer: only another delivery can settle it.
             boolean unsettled = false;

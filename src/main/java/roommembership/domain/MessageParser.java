@@ -107,7 +107,7 @@ public final class MessageParser {
         for (RawItem item : items) {
             Optional<String> problem = problemOf(item);
             if (problem.isPresent()) {
-                rejected.add(new RejectedItem(item.memberId, item.role, problem.get()));
+                rejected.add(RejectedItem.badRequest(item.memberId, item.role, problem.get()));
             } else {
                 Role role = item.role == null ? Role.MEMBER : Role.fromWireName(item.role).orElseThrow();
                 members.remove(item.memberId);

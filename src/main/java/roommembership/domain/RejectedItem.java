@@ -5,6 +5,12 @@ package roommembership.domain;
  *
  * @param memberId as given, or null when absent
  * @param role as given, or null when absent
+ * @param errorCode the ErrorCode its dead-letter record carries
  */
-public record RejectedItem(String memberId, String role, String reason) {
+public record RejectedItem(String memberId, String role, String errorCode, String reason) {
+
+    /** An item that is not a valid request item. */
+    public static RejectedItem badRequest(String memberId, String role, String reason) {
+        return new RejectedItem(memberId, role, ErrorCodes.BAD_REQUEST, reason);
+    }
 }

@@ -3,9 +3,12 @@ package roommembership.adapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import roommembership.domain.AccountAllowlist;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,14 +19,17 @@ class ConfigurationTest {
     @Test
     void defaultsApplyWhenOnlyTheQueueIsGiven() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)))
-                .isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5), "eu-west-1"));
+                .isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5), "eu-west-1",
+                        AccountAllowlist.anyAccount()));
     }
 
     @Test
     void everySettingIsRead() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, "MAX_RECEIVE_COUNT", "3",
-                "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500", "AWS_REGION", "ap-south-1")))
-                .isEqualTo(new Configuration(URL, 3, 16, Duration.ofMillis(2500), "ap-south-1"));
+                "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500", "AWS_REGION", "ap-south-1",
+                "ALLOWED_ACCOUNT_IDS", "acct-1")))
+                .isEqualTo(new Configuration(URL, 3, 16, Duration.ofMillis(2500), "ap-south-1",
+                        new AccountAllowlist(Set.of("acct-1"))));
     }
 
     @Test
@@ -52,5 +58,32 @@ class ConfigurationTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith(name + " must be a whole number")
                 .hasMessageEndingWith("not '" + value + "'");
+    }
+
+    @Test
+    void allowedAccountIdsAreCommaSeparatedWithSpacesTrimmed() {
+        Configuration config = Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL,
+                "ALLOWED_ACCOUNT_IDS", " a1b2c3d4-5e6f-4a0b-9c8d-7e6f5a4b3c2d ,acct-2 "));
+
+        assertThat(config.allowedAccounts())
+                .isEqualTo(new AccountAllowlist(Set.of("a1b2c3d4-5e6f-4a0b-9c8d-7e6f5a4b3c2d", "acct-2")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   "})
+    void emptyAllowedAccountIdsPermitEveryAccount(String value) {
+        assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, "ALLOWED_ACCOUNT_IDS", value))
+                .allowedAccounts()).isEqualTo(AccountAllowlist.anyAccount());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {",|''", "acct-1,,acct-2|''", "acct-1,|''", "acct 1|acct 1",
+            "acct-1;acct-2|acct-1;acct-2", "../acct|../acct"})
+    void allowedAccountIdsThatAreNotAListOfIdsFailAtStartRatherThanPermitTooMuch(String value, String offending) {
+        assertThatThrownBy(() -> Configuration.fromEnvironment(
+                Map.of("DEAD_LETTER_QUEUE_URL", URL, "ALLOWED_ACCOUNT_IDS", value)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("ALLOWED_ACCOUNT_IDS must be a comma-separated list of Chime account ids")
+                .hasMessageEndingWith("; '" + offending + "' is not one");
     }
 }

@@ -54,7 +54,7 @@ class BatchPlanTest {
     @Test
     void aRequestWhoseItemsWereAllRejectedAddsNoRoom() {
         ParsedMessage allRejected = new ParsedMessage.Request(B, List.of(),
-                List.of(new RejectedItem(" ", null, "MemberId is missing or blank")));
+                List.of(RejectedItem.badRequest(" ", null, "MemberId is missing or blank")));
 
         BatchPlan plan = BatchPlan.of(List.of(allRejected, request(A, members("u", 1, 1))));
 

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The settlement rules on in-memory ports; the same rules run against the real services in the handler tests. */
 class MembershipServiceTest {
     private static final RoomKey ROOM = new RoomKey("acct", "room");
-    private static final MembershipService.Settings SETTINGS =
-            new MembershipService.Settings(5, new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1));
+    private static final MembershipService.Settings SETTINGS = new MembershipService.Settings(
+            5, new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1), AccountAllowlist.anyAccount());
 
     private final ScriptedRooms rooms = new ScriptedRooms();
     private final CollectedDeadLetters deadLetters = new CollectedDeadLetters();
@@ -155,13 +155,40 @@ class MembershipServiceTest {
         assertThat(deadLetters.sent).extracting(DeadLetter::errorCode).containsExactly("NotFound");
     }
 
+    @Test
+    void requestsForAnAccountOutsideTheAllowlistAreForbiddenWithoutACall() {
+        MembershipService guarded = new MembershipService(rooms, deadLetters, Executors.newFixedThreadPool(2),
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new MembershipService.Settings(5, SETTINGS.retry(),
+                SETTINGS.safetyMargin(), new AccountAllowlist(Set.of("acct"))));
+        String elsewhere = "{\"AccountId\":\"other\",\"RoomId\":\"room\",\"MembershipItemList\":"
+                + "[{\"MemberId\":\"u1\",\"Role\":\"Administrator\"},{\"MemberId\":\" \"}]}";
+
+        BatchReport report = guarded.process(List.of(
+                SourceRecord.standard("m1", elsewhere, 1),
+                SourceRecord.standard("m2", one("u2"), 1)), Deadline.none());
+
+        assertThat(rooms.calls).containsExactly(ROOM);
+        String reason = "account other is not in ALLOWED_ACCOUNT_IDS: this deployment does not manage it";
+        String prefix = "{\"AccountId\":\"other\",\"RoomId\":\"room\",\"MembershipItemList\":";
+        String suffix = ",\"ErrorCode\":\"Forbidden\",\"ErrorMessage\":\"" + reason
+                + "\",\"SourceMessageId\":\"m1\",\"FailedAt\":\"1970-01-01T00:00:00Z\"}";
+        assertThat(report.deadLetters()).containsExactlyInAnyOrder(
+                new DeadLetter("m1", "Forbidden",
+                        prefix + "[{\"MemberId\":\"u1\",\"Role\":\"Administrator\"}]" + suffix),
+                new DeadLetter("m1", "Forbidden", prefix + "[{\"MemberId\":\" \",\"Role\":null}]" + suffix));
+        assertThat(report.retryMessageIds()).isEmpty();
+        assertThat(report.summary()).extracting(Summary::rooms, Summary::added, Summary::deadLetteredByErrorCode)
+                .containsExactly(1, 1, Map.of("Forbidden", 2));
+    }
+
     private static String one(String memberId) {
         return "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"" + memberId + "\"}";
     }
 
-    /** Answers every call (or fails every call); named members always get their scripted ErrorCode. */
+    /** Records every call and answers it (or fails it); named members always get their scripted ErrorCode. */
     private static final class ScriptedRooms implements RoomMemberships {
         private final Map<String, String> codes = new HashMap<>();
+        final List<RoomKey> calls = Collections.synchronizedList(new ArrayList<>());
         volatile MemberError extraError;
         volatile String callFailure;
         volatile RoomRoster roster = new RoomRoster.Known(Set.of());
@@ -177,6 +204,7 @@ class MembershipServiceTest {
 
         @Override
         public CallResult addMembers(RoomKey room, List<Membership> members, Duration timeLimit) {
+            calls.add(room);
             assertThat(room).isEqualTo(ROOM);
             if (callFailure != null) {
                 return new CallResult.Failed(callFailure, "scripted");

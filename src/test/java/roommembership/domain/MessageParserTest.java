@@ -72,12 +72,12 @@ class MessageParserTest {
                   {"MemberId":"u2","Role":3},{"MemberId":"u3"}]}""");
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM, List.of(new Membership("u3", Role.MEMBER)),
-                List.of(new RejectedItem("u1", "admin", "Role must be Administrator or Member, not 'admin'"),
-                        new RejectedItem(" ", null, "MemberId is missing or blank"),
-                        new RejectedItem(null, "Member", "MemberId is missing or blank"),
-                        new RejectedItem(null, null, "MemberId must be a string"),
-                        new RejectedItem(null, null, "item 5 is not a JSON object"),
-                        new RejectedItem("u2", "3", "Role must be Administrator or Member, not '3'"))));
+                List.of(RejectedItem.badRequest("u1", "admin", "Role must be Administrator or Member, not 'admin'"),
+                        RejectedItem.badRequest(" ", null, "MemberId is missing or blank"),
+                        RejectedItem.badRequest(null, "Member", "MemberId is missing or blank"),
+                        RejectedItem.badRequest(null, null, "MemberId must be a string"),
+                        RejectedItem.badRequest(null, null, "item 5 is not a JSON object"),
+                        RejectedItem.badRequest("u2", "3", "Role must be Administrator or Member, not '3'"))));
     }
 
     @ParameterizedTest
@@ -195,13 +195,13 @@ class MessageParserTest {
                 new Membership(longest, Role.MEMBER), new Membership("u\ud83d\ude00", Role.MEMBER),
                 new Membership("u\ufffd", Role.MEMBER), new Membership("Jürgen", Role.MEMBER),
                 new Membership("u1", Role.MEMBER)), List.of(
-                new RejectedItem(tooLong, null, "MemberId has 10240 characters, more than 256: '"
+                RejectedItem.badRequest(tooLong, null, "MemberId has 10240 characters, more than 256: '"
                         + "m".repeat(100) + "...' (10240 characters)"),
-                new RejectedItem("u\u0000", null, "MemberId contains the control character U+0000"),
-                new RejectedItem("u\u009b", null, "MemberId contains the control character U+009B"),
-                new RejectedItem("u\ud800", null,
+                RejectedItem.badRequest("u\u0000", null, "MemberId contains the control character U+0000"),
+                RejectedItem.badRequest("u\u009b", null, "MemberId contains the control character U+009B"),
+                RejectedItem.badRequest("u\ud800", null,
                         "MemberId contains the unpaired surrogate U+D800, which has no UTF-8 encoding"),
-                new RejectedItem("\udc00u", null,
+                RejectedItem.badRequest("\udc00u", null,
                         "MemberId contains the unpaired surrogate U+DC00, which has no UTF-8 encoding"))));
     }
 
@@ -209,7 +209,7 @@ class MessageParserTest {
     void aLoneSurrogateInTheBodyTextItselfIsRejectedTheSameWay() {
         ParsedMessage parsed = MessageParser.parse(request("acct-1", "room-1", "\"u\ud800\"", "\"u1\""));
 
-        assertThat(((ParsedMessage.Request) parsed).rejected()).containsExactly(new RejectedItem("u\ud800",
+        assertThat(((ParsedMessage.Request) parsed).rejected()).containsExactly(RejectedItem.badRequest("u\ud800",
                 null, "MemberId contains the unpaired surrogate U+D800, which has no UTF-8 encoding"));
     }
 
@@ -220,7 +220,7 @@ class MessageParserTest {
         ParsedMessage parsed = MessageParser.parse(
                 "{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1\",\"MemberId\":\"u1\",\"Role\":\"" + role + "\"}");
 
-        assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM, List.of(), List.of(new RejectedItem(
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM, List.of(), List.of(RejectedItem.badRequest(
                 "u1", role, "Role must be Administrator or Member, not '" + "r".repeat(100)
                         + "...' (204800 characters)"))));
     }

@@ -316,6 +316,31 @@ class HostileInputTest {
         });
     }
 
+    @Test
+    void requestsForAnAccountOutsideTheAllowlistAreForbiddenAndNeverReachChime() {
+        String other = "0c0c0c0c-1111-4a0b-9c8d-000000000002";
+        String otherRoom = "9f3c2a10-4444-4c1e-8a6b-000000000002";
+        chime.account(other).room(other, otherRoom).user(other, "intruder-1").user(other, "intruder-2");
+        handler = fixture.handler(deadLetters.url(), Map.of("ALLOWED_ACCOUNT_IDS", " " + ACME + " "));
+        SqsEvents batch = SqsEvents.batch()
+                .record(members(other, otherRoom, List.of("intruder-1", "intruder-2")))
+                .record(member(other, otherRoom, "intruder-1", "Administrator"));
+
+        List<Letter> letters = handledBesideAValidRequest(batch);
+
+        String reason = "account " + other + " is not in ALLOWED_ACCOUNT_IDS: this deployment does not manage it";
+        assertThat(letters).extracting(Letter::sourceMessageId, Letter::memberId, Letter::errorCode,
+                        Letter::errorCodeAttribute, Letter::errorMessage,
+                        letter -> letter.body().path("AccountId").asText(),
+                        letter -> letter.body().path("RoomId").asText())
+                .containsExactlyInAnyOrder(
+                        tuple(batch.idOf(0), "intruder-1", "Forbidden", "Forbidden", reason, other, otherRoom),
+                        tuple(batch.idOf(0), "intruder-2", "Forbidden", "Forbidden", reason, other, otherRoom),
+                        tuple(batch.idOf(1), "intruder-1", "Forbidden", "Forbidden", reason, other, otherRoom));
+        assertThat(chime.calls()).extracting(RecordedCall::accountId).containsOnly(ACME);
+        assertThat(chime.members(other, otherRoom)).isEmpty();
+    }
+
     /**
      * Handles the batch with a valid request appended and checks what no hostile record may break: nothing is handed
      * back to SQS, the valid member is added, every call names the intended room, every letter fits one SQS message.
