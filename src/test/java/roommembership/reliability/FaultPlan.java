@@ -33,7 +33,7 @@ public record FaultPlan(double throttleBurst, double serverErrors, double resetM
 
     /** The soak's mix: every kind on, at moderate rates. */
     public static FaultPlan soak() {
-        return new FaultPlan(0.15, 0.15, 0.1, 0.05, 0.1, 0.2, 0.02, 0.1, 0.05, 0.03);
+        return new FaultPlan(0.4, 0.4, 0.3, 0.15, 0.2, 0.5, 0.05, 0.2, 0.1, 0.05);
     }
 
     public boolean any() {

@@ -37,17 +37,17 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
 
     /** The size and mix of a scenario. Probabilities are per message. */
     public record Shape(int accounts, int roomsPerAccount, int usersPerAccount, double initialMember, int messages,
-                        int maxItems, double bigMessage, double snsEnvelope, double unreadable, double rejectedItem,
+                        int minRequests, int maxItems, double bigMessage, double snsEnvelope, double unreadable, double rejectedItem,
                         double unknownMember, double missingRoom, double fifo) {
         /** A property-test trial: a few rooms, up to 60 messages, every kind of message often. */
         public static Shape small(Random random) {
             return new Shape(1 + random.nextInt(2), 1 + random.nextInt(6), 20 + random.nextInt(180), 0.05,
-                    1 + random.nextInt(60), 12, 0.08, 0.2, 0.06, 0.05, 0.08, 0.04, 0.2);
+                    1 + random.nextInt(60), 0, 12, 0.08, 0.2, 0.06, 0.05, 0.08, 0.04, 0.2);
         }
 
-        /** The soak: 500 rooms, about five requests per message on average, the odd message over 50 members. */
+        /** The soak: 500 rooms, about five requests per message, the odd message over 50 members; at least so many. */
         public static Shape soak(int requests) {
-            return new Shape(5, 100, 2_000, 0.005, Math.max(1, requests * 10 / 53), 9, 0.005, 0.2, 0.005, 0.01,
+            return new Shape(5, 100, 2_000, 0.005, requests / 5, requests, 9, 0.005, 0.2, 0.005, 0.01,
                     0.02, 0.005, 0);
         }
     }
@@ -99,10 +99,12 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
         List<Message> messages = new ArrayList<>();
         int ghosts = 0;
         int rejects = 0;
-        for (int m = 0; m < shape.messages(); m++) {
+        int requests = 0;
+        for (int m = 0; m < shape.messages() || requests < shape.minRequests(); m++) {
             String group = fifo ? "group-" + random.nextInt(4) : null;
             if (random.nextDouble() < shape.unreadable()) {
                 messages.add(new Message(UNREADABLE[random.nextInt(UNREADABLE.length)], List.of(), 0, true, group));
+                requests++;
                 continue;
             }
             Account account = accounts.get(random.nextInt(accounts.size()));
@@ -151,6 +153,7 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
                         .put("Message", body));
             }
             messages.add(new Message(body, List.copyOf(valid), rejected, false, group));
+            requests += size;
         }
         return new Scenario(List.copyOf(accounts), List.copyOf(messages), fifo);
     }
