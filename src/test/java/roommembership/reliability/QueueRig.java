@@ -142,6 +142,7 @@ public final class QueueRig implements AutoCloseable {
         env.put(Configuration.CHIME_MAX_CONCURRENCY, Integer.toString(concurrency));
         env.put(Configuration.DEADLINE_SAFETY_MARGIN_MS, Long.toString(SAFETY_MARGIN_MILLIS));
         env.put("AWS_REGION", TestClients.REGION.id());
+        env.put(Configuration.ALLOWED_ACCOUNT_IDS, String.join(",", Scenario.MANAGED_ACCOUNTS));
         return Handlers.wired(Configuration.fromEnvironment(env), chimeClient, functionSqs, FAST_RETRY);
     }
 
@@ -218,6 +219,9 @@ public final class QueueRig implements AutoCloseable {
         Map<String, Set<String>> rooms = new HashMap<>();
         for (Scenario.Message message : messages) {
             for (Scenario.Triple triple : message.valid()) {
+                if (!Scenario.managed(triple.accountId())) {
+                    continue;
+                }
                 rooms.computeIfAbsent(triple.accountId() + "/" + triple.roomId(), room -> new HashSet<>())
                         .add(triple.memberId());
             }
@@ -277,7 +281,7 @@ public final class QueueRig implements AutoCloseable {
                 if (letter.triple() != null && asked.contains(letter.triple())) {
                     lettersPerTriple.merge(letter.triple(), 1, Integer::sum);
                     checkExplained(scenario, plan, letter, violations);
-                } else if (ErrorCodes.BAD_REQUEST.equals(letter.errorCode()) && !letter.unreadable()) {
+                } else if (rejectionCode(message).equals(letter.errorCode()) && !letter.unreadable()) {
                     rejectedLetters++;
                 } else {
                     violations.add("message " + id + " got a record it did not ask for: " + letter);
@@ -289,7 +293,7 @@ public final class QueueRig implements AutoCloseable {
             } else if (rejectedLetters < message.rejectedItems() && !inRedrive) {
                 lost += message.rejectedItems() - rejectedLetters;
                 violations.add("message " + id + " had " + message.rejectedItems() + " bad items but "
-                        + rejectedLetters + " BadRequest records");
+                        + rejectedLetters + " " + rejectionCode(message) + " records");
             }
             for (Scenario.Triple triple : asked) {
                 Optional<Instant> since = membership.computeIfAbsent(triple,
@@ -317,6 +321,8 @@ public final class QueueRig implements AutoCloseable {
         }
         chime.calls().stream().filter(call -> call.items().size() > 50).findFirst().ifPresent(call ->
                 violations.add("a call carried " + call.items().size() + " items"));
+        chime.calls().stream().filter(call -> !Scenario.managed(call.accountId())).findFirst().ifPresent(call ->
+                violations.add("a call reached account " + call.accountId() + ", which is not allowed"));
 
         int added = 0;
         int already = 0;
@@ -337,10 +343,20 @@ public final class QueueRig implements AutoCloseable {
                 List.copyOf(violations), Duration.ZERO);
     }
 
-    /** A dead-letter record's ErrorCode must say why: what the organisation lacks, or a fault that was injected. */
+    /** Items a message must have rejected are BadRequest, or Forbidden when the whole account is not allowed. */
+    private static String rejectionCode(Scenario.Message message) {
+        return Scenario.managed(message.accountId()) ? ErrorCodes.BAD_REQUEST : ErrorCodes.FORBIDDEN;
+    }
+
+    /**
+     * A dead-letter record's ErrorCode must say why: an account not allowed, what the organisation lacks, or a
+     * fault that was injected.
+     */
     private static void checkExplained(Scenario scenario, FaultPlan plan, Letter letter, List<String> violations) {
         boolean transientCode = TRANSIENT.contains(letter.errorCode());
-        boolean explained = scenario.attainable(letter.triple())
+        boolean explained = !Scenario.managed(letter.triple().accountId())
+                ? ErrorCodes.FORBIDDEN.equals(letter.errorCode())
+                : scenario.attainable(letter.triple())
                 ? transientCode && plan.chimeFaults()
                 : ErrorCodes.NOT_FOUND.equals(letter.errorCode()) || (transientCode && plan.chimeFaults());
         if (!explained) {

@@ -37,20 +37,26 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
 
     /** The size and mix of a scenario. Probabilities are per message. */
     public record Shape(int accounts, int roomsPerAccount, int usersPerAccount, double initialMember, int messages,
-                        int minRequests, int maxItems, double bigMessage, double snsEnvelope, double unreadable, double rejectedItem,
-                        double unknownMember, double missingRoom, double fifo) {
+                        int minRequests, int maxItems, double bigMessage, double snsEnvelope, double unreadable,
+                        double rejectedItem, double unknownMember, double missingRoom, double foreignAccount,
+                        double fifo) {
         /** A property-test trial: a few rooms, up to 60 messages, every kind of message often. */
         public static Shape small(Random random) {
             return new Shape(1 + random.nextInt(2), 1 + random.nextInt(6), 20 + random.nextInt(180), 0.05,
-                    1 + random.nextInt(60), 0, 12, 0.08, 0.2, 0.06, 0.05, 0.08, 0.04, 0.2);
+                    1 + random.nextInt(60), 0, 12, 0.08, 0.2, 0.06, 0.05, 0.08, 0.04, 0.04, 0.2);
         }
 
         /** The soak: 500 rooms, about five requests per message, the odd message over 50 members; at least so many. */
         public static Shape soak(int requests) {
             return new Shape(5, 100, 2_000, 0.005, requests / 5, requests, 9, 0.005, 0.2, 0.005, 0.01,
-                    0.02, 0.005, 0);
+                    0.02, 0.005, 0.005, 0);
         }
     }
+
+    /** The accounts a deployment under test manages (its ALLOWED_ACCOUNT_IDS); scenarios use a prefix of them. */
+    public static final List<String> MANAGED_ACCOUNTS = List.of("acct-1", "acct-2", "acct-3", "acct-4", "acct-5");
+    /** An account Chime has, with rooms and users, that the deployment does not manage. */
+    public static final String FOREIGN_ACCOUNT = "acct-foreign";
 
     public record Account(String id, List<String> rooms, List<String> missingRooms, List<String> users,
                           Map<String, Set<String>> initialMembers) {
@@ -63,18 +69,23 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
     /**
      * One message.
      *
+     * @param accountId the account it names, null when it is unreadable
      * @param valid the memberships it asks for that the function must attempt
      * @param rejectedItems how many of its items must be rejected as BadRequest (bad role, no or non-string MemberId)
      * @param unreadable the whole message must become one BadRequest record
      * @param group its FIFO message group, or null on a standard queue
      */
-    public record Message(String body, List<Triple> valid, int rejectedItems, boolean unreadable, String group) {
+    public record Message(String body, String accountId, List<Triple> valid, int rejectedItems, boolean unreadable,
+                          String group) {
     }
 
     public static Scenario generate(Random random, Shape shape) {
+        if (shape.accounts() > MANAGED_ACCOUNTS.size()) {
+            throw new IllegalArgumentException("at most " + MANAGED_ACCOUNTS.size() + " accounts");
+        }
         List<Account> accounts = new ArrayList<>();
         for (int a = 1; a <= shape.accounts(); a++) {
-            String accountId = "acct-" + a;
+            String accountId = MANAGED_ACCOUNTS.get(a - 1);
             List<String> rooms = new ArrayList<>();
             for (int r = 1; r <= shape.roomsPerAccount(); r++) {
                 rooms.add("room-" + a + "-" + r);
@@ -95,6 +106,12 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
             }
             accounts.add(new Account(accountId, rooms, List.of("room-" + a + "-gone"), users, initial));
         }
+        List<String> foreignUsers = new ArrayList<>();
+        for (int u = 1; u <= 20; u++) {
+            foreignUsers.add("user-f-" + u);
+        }
+        Account foreign = new Account(FOREIGN_ACCOUNT, List.of("room-f-1"), List.of("room-f-gone"), foreignUsers,
+                Map.of("room-f-1", Set.of()));
         boolean fifo = random.nextDouble() < shape.fifo();
         List<Message> messages = new ArrayList<>();
         int ghosts = 0;
@@ -103,11 +120,14 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
         for (int m = 0; m < shape.messages() || requests < shape.minRequests(); m++) {
             String group = fifo ? "group-" + random.nextInt(4) : null;
             if (random.nextDouble() < shape.unreadable()) {
-                messages.add(new Message(UNREADABLE[random.nextInt(UNREADABLE.length)], List.of(), 0, true, group));
+                messages.add(new Message(UNREADABLE[random.nextInt(UNREADABLE.length)], null, List.of(), 0, true,
+                        group));
                 requests++;
                 continue;
             }
-            Account account = accounts.get(random.nextInt(accounts.size()));
+            Account account = random.nextDouble() < shape.foreignAccount()
+                    ? foreign
+                    : accounts.get(random.nextInt(accounts.size()));
             String room = random.nextDouble() < shape.missingRoom()
                     ? account.missingRooms().get(0)
                     : account.rooms().get(random.nextInt(account.rooms().size()));
@@ -152,9 +172,10 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
                         .put("TopicArn", "arn:aws:sns:eu-west-1:123456789012:hr-membership")
                         .put("Message", body));
             }
-            messages.add(new Message(body, List.copyOf(valid), rejected, false, group));
+            messages.add(new Message(body, account.id(), List.copyOf(valid), rejected, false, group));
             requests += size;
         }
+        accounts.add(foreign);
         return new Scenario(List.copyOf(accounts), List.copyOf(messages), fifo);
     }
 
@@ -169,14 +190,21 @@ public record Scenario(List<Account> accounts, List<Message> messages, boolean f
         }
     }
 
-    /** Whether Chime can ever add this membership: the room and the user exist. */
+    /** Whether the function may ever add this membership: a managed account, and the room and the user exist. */
     public boolean attainable(Triple triple) {
+        if (!managed(triple.accountId())) {
+            return false;
+        }
         for (Account account : accounts) {
             if (account.id().equals(triple.accountId())) {
                 return account.rooms().contains(triple.roomId()) && account.users().contains(triple.memberId());
             }
         }
         return false;
+    }
+
+    public static boolean managed(String accountId) {
+        return MANAGED_ACCOUNTS.contains(accountId);
     }
 
     public int requests() {
