@@ -619,13 +619,9 @@ public final class ChimeEmulator implements AutoCloseable {
             return Answer.badRequest(e.getMessage());
         }
         synchronized (lock) {
-            Account account = accounts.get(route.accountId);
-            if (account == null) {
-                return Answer.notFound("The account " + route.accountId + " is not found.");
-            }
-            Map<String, Membership> room = account.rooms.get(route.roomId);
+            Map<String, Membership> room = roomLocked(route);
             if (room == null) {
-                return roomNotFound(route);
+                return missingLocked(route);
             }
             List<Map<String, Object>> errors = new ArrayList<>();
             Set<String> seen = new HashSet<>();
@@ -646,7 +642,7 @@ public final class ChimeEmulator implements AutoCloseable {
                             "Injected " + armed.errorCode + " error for member " + memberId + "."));
                     continue;
                 }
-                if (!account.users.contains(memberId)) {
+                if (!accounts.get(route.accountId).users.contains(memberId)) {
                     errors.add(memberError(memberId, "NotFound",
                             "The member " + memberId + " is not found in account " + route.accountId + "."));
                     continue;
@@ -686,13 +682,9 @@ public final class ChimeEmulator implements AutoCloseable {
                 }
                 offset = token.offset;
             }
-            Account account = accounts.get(route.accountId);
-            if (account == null) {
-                return Answer.notFound("The account " + route.accountId + " is not found.");
-            }
-            Map<String, Membership> room = account.rooms.get(route.roomId);
+            Map<String, Membership> room = roomLocked(route);
             if (room == null) {
-                return roomNotFound(route);
+                return missingLocked(route);
             }
             List<Map<String, Object>> page = new ArrayList<>(Math.min(pageSize, room.size()));
             int index = 0;
@@ -748,6 +740,19 @@ public final class ChimeEmulator implements AutoCloseable {
                             : "less than or equal to " + MAX_RESULTS));
         }
         return value;
+    }
+
+    /** The room the route names; null when the account or the room does not exist. */
+    private Map<String, Membership> roomLocked(Route route) {
+        Account account = accounts.get(route.accountId);
+        return account == null ? null : account.rooms.get(route.roomId);
+    }
+
+    /** The 404 for a route whose room {@link #roomLocked} did not find: the account first, then the room. */
+    private Answer missingLocked(Route route) {
+        return accounts.containsKey(route.accountId)
+                ? roomNotFound(route)
+                : Answer.notFound("The account " + route.accountId + " is not found.");
     }
 
     private static Map<String, Object> memberError(String memberId, String code, String message) {
