@@ -20,14 +20,22 @@ import java.util.regex.Pattern;
  * @param sqsRegion the function's region ({@code AWS_REGION}), else the queue URL's, so no SDK looks further
  * @param allowedAccounts the only accounts requests may name ({@code ALLOWED_ACCOUNT_IDS}, comma-separated; unset or
  *                        empty: every account)
+ * @param chimeMaxTps Chime calls per second from one container ({@code CHIME_MAX_TPS}; 0: no limit)
  */
 public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int chimeMaxConcurrency,
-                            Duration safetyMargin, String sqsRegion, AccountAllowlist allowedAccounts) {
+                            Duration safetyMargin, String sqsRegion, AccountAllowlist allowedAccounts,
+                            int chimeMaxTps) {
     public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
     public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
     public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
     public static final String DEADLINE_SAFETY_MARGIN_MS = "DEADLINE_SAFETY_MARGIN_MS";
     public static final String ALLOWED_ACCOUNT_IDS = "ALLOWED_ACCOUNT_IDS";
+    public static final String CHIME_MAX_TPS = "CHIME_MAX_TPS";
+    /**
+     * AWS publishes no call rate for the chat-room APIs; 20 a second per container keeps a few concurrent containers
+     * within the tens of calls a second that Chime's management APIs take by default.
+     */
+    static final int DEFAULT_CHIME_MAX_TPS = 20;
     private static final Pattern QUEUE_URL_REGION = Pattern.compile("^https?://sqs[.-]([a-z0-9-]+)\\.amazonaws\\.");
 
     public static Configuration fromEnvironment(Map<String, String> env) {
@@ -37,11 +45,12 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
                     + " is not set: set it to the URL of the SQS queue that receives failed members");
         }
         return new Configuration(url.trim(),
-                positiveInt(env, MAX_RECEIVE_COUNT, 5, 1_000),
-                positiveInt(env, CHIME_MAX_CONCURRENCY, 8, 256),
-                Duration.ofMillis(positiveInt(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 900_000)),
+                wholeNumber(env, MAX_RECEIVE_COUNT, 5, 1, 1_000),
+                wholeNumber(env, CHIME_MAX_CONCURRENCY, 8, 1, 256),
+                Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
                 sqsRegion(env, url.trim()),
-                allowedAccounts(env.get(ALLOWED_ACCOUNT_IDS)));
+                allowedAccounts(env.get(ALLOWED_ACCOUNT_IDS)),
+                wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000));
     }
 
     /** Strict: a list that read as empty after a typo (",") would permit every account. */
@@ -72,19 +81,20 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
         return matcher.find() ? matcher.group(1) : "us-east-1";
     }
 
-    private static int positiveInt(Map<String, String> env, String name, int fallback, int max) {
+    private static int wholeNumber(Map<String, String> env, String name, int fallback, int min, int max) {
         String text = env.get(name);
         if (text == null || text.isBlank()) {
             return fallback;
         }
         try {
             int value = Integer.parseInt(text.trim());
-            if (value >= 1 && value <= max) {
+            if (value >= min && value <= max) {
                 return value;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalStateException(name + " must be a whole number from 1 to " + max + ", not '" + text + "'");
+        throw new IllegalStateException(
+                name + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
     }
 }

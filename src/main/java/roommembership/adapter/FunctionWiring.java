@@ -38,7 +38,7 @@ public final class FunctionWiring {
                 callExecutor(config.chimeMaxConcurrency()),
                 Clock.systemUTC(),
                 new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin(),
-                        config.allowedAccounts()));
+                        config.allowedAccounts(), config.chimeMaxTps()));
     }
 
     /** Daemon threads, so an idle pool never keeps a JVM alive. */

@@ -27,13 +27,17 @@ public final class MembershipService {
      * @param maxReceiveCount a record with transient failures is retried by SQS while its receive count is below this
      * @param safetyMargin no call starts when the invocation has less time left than this
      * @param allowedAccounts requests for any other account are dead-lettered as Forbidden without a call
+     * @param maxCallsPerSecond Chime calls (adds and room reads) per second from this service; 0 means no limit
      */
     public record Settings(int maxReceiveCount, RetryPolicy retry, Duration safetyMargin,
-                           AccountAllowlist allowedAccounts) {
+                           AccountAllowlist allowedAccounts, int maxCallsPerSecond) {
         public Settings {
             Objects.requireNonNull(retry, "retry");
             Objects.requireNonNull(safetyMargin, "safetyMargin");
             Objects.requireNonNull(allowedAccounts, "allowedAccounts");
+            if (maxCallsPerSecond < 0) {
+                throw new IllegalArgumentException("maxCallsPerSecond must be 0 (no limit) or more");
+            }
         }
     }
 
@@ -42,6 +46,7 @@ public final class MembershipService {
     private final Executor calls;
     private final Clock clock;
     private final Settings settings;
+    private final CallRate callRate;
 
     /** @param calls runs the Chime calls; its thread count bounds how many run at once */
     public MembershipService(RoomMemberships rooms, DeadLetters deadLetters, Executor calls, Clock clock,
@@ -51,6 +56,10 @@ public final class MembershipService {
         this.calls = Objects.requireNonNull(calls, "calls");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        // A burst of one second's calls, then evenly spaced.
+        this.callRate = settings.maxCallsPerSecond() == 0
+                ? CallRate.unlimited()
+                : CallRate.perSecond(settings.maxCallsPerSecond(), settings.maxCallsPerSecond());
     }
 
     public BatchReport process(List<SourceRecord> records, Deadline deadline) {
@@ -111,7 +120,7 @@ public final class MembershipService {
             if (attempt > 1 && !sleepWithin(deadline, settings.retry().delayMillisAfter(attempt - 1))) {
                 break;
             }
-            if (outOfTime(deadline)) {
+            if (outOfTime(deadline) || !awaitCallSlot(deadline)) {
                 break;
             }
             calls++;
@@ -182,7 +191,8 @@ public final class MembershipService {
             return outcomes;
         }
         Map<RoomKey, CompletableFuture<RoomRoster>> rosters = new LinkedHashMap<>();
-        toCheck.keySet().forEach(room -> rosters.put(room, CompletableFuture.supplyAsync(() -> outOfTime(deadline)
+        toCheck.keySet().forEach(room -> rosters.put(room, CompletableFuture.supplyAsync(
+                () -> outOfTime(deadline) || !awaitCallSlot(deadline)
                 ? new RoomRoster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the room")
                 : rooms.members(room, callTimeLimit(deadline)), calls)));
         Map<MemberKey, MemberOutcome> checked = new HashMap<>(outcomes);
@@ -214,6 +224,12 @@ public final class MembershipService {
 
     private boolean outOfTime(Deadline deadline) {
         return deadline.remainingMillis() < settings.safetyMargin().toMillis();
+    }
+
+    /** Waits for the rate limit's next slot; false when waiting would leave less than the safety margin. */
+    private boolean awaitCallSlot(Deadline deadline) {
+        long wait = callRate.reserveMillis();
+        return wait == 0 || sleepWithin(deadline, wait);
     }
 
     /** Sleeps unless the sleep would leave less than the safety margin; false when it would. */

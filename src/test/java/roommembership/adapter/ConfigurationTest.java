@@ -20,16 +20,16 @@ class ConfigurationTest {
     void defaultsApplyWhenOnlyTheQueueIsGiven() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)))
                 .isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5), "eu-west-1",
-                        AccountAllowlist.anyAccount()));
+                        AccountAllowlist.anyAccount(), 20));
     }
 
     @Test
     void everySettingIsRead() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, "MAX_RECEIVE_COUNT", "3",
                 "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500", "AWS_REGION", "ap-south-1",
-                "ALLOWED_ACCOUNT_IDS", "acct-1")))
+                "ALLOWED_ACCOUNT_IDS", "acct-1", "CHIME_MAX_TPS", "0")))
                 .isEqualTo(new Configuration(URL, 3, 16, Duration.ofMillis(2500), "ap-south-1",
-                        new AccountAllowlist(Set.of("acct-1"))));
+                        new AccountAllowlist(Set.of("acct-1")), 0));
     }
 
     @Test
@@ -52,7 +52,7 @@ class ConfigurationTest {
 
     @ParameterizedTest
     @CsvSource({"MAX_RECEIVE_COUNT, five", "MAX_RECEIVE_COUNT, 0", "CHIME_MAX_CONCURRENCY, -1",
-            "CHIME_MAX_CONCURRENCY, 1000"})
+            "CHIME_MAX_CONCURRENCY, 1000", "CHIME_MAX_TPS, -1", "CHIME_MAX_TPS, 2.5", "CHIME_MAX_TPS, 10001"})
     void badNumbersAreRejectedWithTheirName(String name, String value) {
         assertThatThrownBy(() -> Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, name, value)))
                 .isInstanceOf(IllegalStateException.class)

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MembershipServiceTest {
     private static final RoomKey ROOM = new RoomKey("acct", "room");
     private static final MembershipService.Settings SETTINGS = new MembershipService.Settings(
-            5, new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1), AccountAllowlist.anyAccount());
+            5, new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1), AccountAllowlist.anyAccount(),
+            0);
 
     private final ScriptedRooms rooms = new ScriptedRooms();
     private final CollectedDeadLetters deadLetters = new CollectedDeadLetters();
@@ -159,7 +160,7 @@ class MembershipServiceTest {
     void requestsForAnAccountOutsideTheAllowlistAreForbiddenWithoutACall() {
         MembershipService guarded = new MembershipService(rooms, deadLetters, Executors.newFixedThreadPool(2),
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new MembershipService.Settings(5, SETTINGS.retry(),
-                SETTINGS.safetyMargin(), new AccountAllowlist(Set.of("acct"))));
+                SETTINGS.safetyMargin(), new AccountAllowlist(Set.of("acct")), 0));
         String elsewhere = "{\"AccountId\":\"other\",\"RoomId\":\"room\",\"MembershipItemList\":"
                 + "[{\"MemberId\":\"u1\",\"Role\":\"Administrator\"},{\"MemberId\":\" \"}]}";
 

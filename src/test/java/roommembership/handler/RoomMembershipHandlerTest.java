@@ -264,6 +264,39 @@ class RoomMembershipHandlerTest {
     }
 
     @Test
+    void aCallWhoseRateSlotWouldComeTooCloseToTheDeadlineIsNotStartedAndItsRecordGoesBack() {
+        // One call a second: the second room's slot is a second away, past the one-second safety margin.
+        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_MAX_TPS", "1"));
+        SqsEvents batch = SqsEvents.batch()
+                .record(member(ACME, ENGINEERING, "eng-010", "Member"))
+                .record(member(ACME, SALES, "sales-010", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), TestContext.withDeadlineIn(1_500));
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(1));
+        assertThat(chime.calls()).extracting(RecordedCall::roomId).containsExactly(ENGINEERING);
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    void callsBeyondTheBurstWaitForTheirSlot() {
+        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_MAX_TPS", "2"));
+        SqsEvents batch = SqsEvents.batch()
+                .record(member(ACME, ENGINEERING, "eng-010", "Member"))
+                .record(member(ACME, SALES, "sales-010", "Member"))
+                .record(member(ACME, LEADERSHIP, "lead-002", "Member"));
+
+        long started = System.nanoTime();
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).hasSize(3);
+        // Two a second with a burst of two: the third call cannot start before half a second has passed.
+        assertThat(tookMillis).isGreaterThanOrEqualTo(490);
+    }
+
+    @Test
     void maxReceiveCountIsConfigurable() {
         handler = fixture.handler(deadLetters.url(), Map.of("MAX_RECEIVE_COUNT", "2"));
         chime.failMember("eng-005", "Throttled", Integer.MAX_VALUE);

@@ -143,6 +143,8 @@ public final class QueueRig implements AutoCloseable {
         env.put(Configuration.DEADLINE_SAFETY_MARGIN_MS, Long.toString(SAFETY_MARGIN_MILLIS));
         env.put("AWS_REGION", TestClients.REGION.id());
         env.put(Configuration.ALLOWED_ACCOUNT_IDS, String.join(",", Scenario.MANAGED_ACCOUNTS));
+        // Limited, so the limit takes part, but well above the emulator's pace, so trials stay short.
+        env.put(Configuration.CHIME_MAX_TPS, "500");
         return Handlers.wired(Configuration.fromEnvironment(env), chimeClient, functionSqs, FAST_RETRY);
     }
 
