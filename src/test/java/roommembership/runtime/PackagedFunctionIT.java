@@ -23,7 +23,6 @@ import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.Directory;
 import roommembership.testing.EmbeddedSqs;
 import roommembership.testing.SqsEvents;
-import roommembership.testing.TestClients;
 
 import java.io.File;
 import java.io.IOException;
@@ -34,13 +33,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,8 +45,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -75,11 +68,6 @@ class PackagedFunctionIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** The function timeout of template.yaml: every invocation's deadline is this far ahead. */
     private static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(60);
-    private static final String ENTRY_POINT = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
-    private static final String FUNCTION_NAME = "room-membership";
-    private static final String FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:" + FUNCTION_NAME;
-    private static final String RUNTIME_CLIENT_PROPERTY = "runtime.client.jar";
-    private static final Pattern RUNTIME_CLIENT_EXTRA_PROPERTY = Pattern.compile("runtime\\.client\\.[\\w.-]+\\.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path basedir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
@@ -110,8 +98,8 @@ class PackagedFunctionIT {
     @BeforeAll
     void startEverything() throws IOException {
         scratch = Files.createTempDirectory("packaged-function-it");
-        handler = handlerFromTemplate(basedir.resolve("template.yaml"));
-        classPath = childClassPath();
+        handler = LambdaLaunch.handlerFromTemplate(basedir.resolve("template.yaml"));
+        classPath = LambdaLaunch.childClassPath();
         chime = ChimeEmulator.start();
         sqs = EmbeddedSqs.start();
         deadLetters = new DeadLetterQueue(sqs, sqs.createQueue("failed-members"));
@@ -241,7 +229,7 @@ class PackagedFunctionIT {
     @Test
     @Order(4)
     void artifactCarriesOnlyTheUrlConnectionHttpClient() throws IOException {
-        try (ZipFile jar = new ZipFile(functionJar().toFile())) {
+        try (ZipFile jar = new ZipFile(LambdaLaunch.functionJar().toFile())) {
             List<String> names = jar.stream().map(ZipEntry::getName).toList();
             assertThat(names).noneMatch(name -> name.startsWith("io/netty/"))
                     .noneMatch(name -> name.startsWith("org/apache/http/"))
@@ -288,83 +276,6 @@ class PackagedFunctionIT {
         return names;
     }
 
-    /** The {@code Handler} of the template's one {@code AWS::Serverless::Function} resource. */
-    static String handlerFromTemplate(Path template) throws IOException {
-        Pattern topLevel = Pattern.compile("^[^\\s#][^:]*:.*$");
-        Pattern resource = Pattern.compile("^ {2}([A-Za-z0-9]+):\\s*(#.*)?$");
-        Pattern type = Pattern.compile("^ {4}Type:\\s*[\"']?([^\"'\\s#]+)[\"']?\\s*(#.*)?$");
-        Pattern handlerLine = Pattern.compile("^\\s+Handler:\\s*[\"']?([^\"'\\s#]+)[\"']?\\s*(#.*)?$");
-        Map<String, String> types = new LinkedHashMap<>();
-        Map<String, String> handlers = new LinkedHashMap<>();
-        boolean inResources = false;
-        String current = null;
-        for (String line : Files.readAllLines(template, StandardCharsets.UTF_8)) {
-            if (topLevel.matcher(line).matches()) {
-                inResources = line.startsWith("Resources:");
-                current = null;
-                continue;
-            }
-            if (!inResources) {
-                continue;
-            }
-            Matcher matcher = resource.matcher(line);
-            if (matcher.matches()) {
-                current = matcher.group(1);
-                continue;
-            }
-            if (current == null) {
-                continue;
-            }
-            matcher = type.matcher(line);
-            if (matcher.matches()) {
-                types.put(current, matcher.group(1));
-                continue;
-            }
-            matcher = handlerLine.matcher(line);
-            if (matcher.matches()) {
-                handlers.put(current, matcher.group(1));
-            }
-        }
-        List<String> functions = types.entrySet().stream()
-                .filter(entry -> entry.getValue().equals("AWS::Serverless::Function"))
-                .map(Map.Entry::getKey)
-                .toList();
-        assertThat(functions).as("function resources of %s", template).hasSize(1);
-        String found = handlers.get(functions.get(0));
-        assertThat(found).as("Handler of %s", functions.get(0)).isNotNull().matches("[\\w.$]+::\\w+");
-        return found;
-    }
-
-    private static Path functionJar() {
-        return requiredJar("function.jar");
-    }
-
-    /**
-     * The function jar, then the runtime interface client and every further {@code runtime.client.*.jar} the build
-     * names: nothing of the test class path.
-     */
-    private static List<Path> childClassPath() {
-        List<Path> jars = new ArrayList<>();
-        jars.add(functionJar());
-        jars.add(requiredJar(RUNTIME_CLIENT_PROPERTY));
-        System.getProperties().stringPropertyNames().stream()
-                .filter(name -> RUNTIME_CLIENT_EXTRA_PROPERTY.matcher(name).matches())
-                .filter(name -> !name.equals(RUNTIME_CLIENT_PROPERTY))
-                .sorted()
-                .map(PackagedFunctionIT::requiredJar)
-                .forEach(jars::add);
-        return jars;
-    }
-
-    private static Path requiredJar(String property) {
-        String value = System.getProperty(property);
-        assertThat(value).as("system property %s (set by the failsafe configuration)", property)
-                .isNotBlank().doesNotContain("${");
-        Path jar = Path.of(value);
-        assertThat(jar).as(property).isRegularFile();
-        return jar;
-    }
-
     /** One runtime process with its own Runtime API, as one Lambda execution environment. */
     private static final class FunctionProcess implements AutoCloseable {
         final String name;
@@ -381,23 +292,22 @@ class PackagedFunctionIT {
 
         static FunctionProcess launch(String name, PackagedFunctionIT it, Consumer<Map<String, String>> adjustEnv)
                 throws IOException {
-            LambdaRuntimeApi api = new LambdaRuntimeApi(FUNCTION_ARN, FUNCTION_TIMEOUT).start();
+            LambdaRuntimeApi api = new LambdaRuntimeApi(LambdaLaunch.FUNCTION_ARN, FUNCTION_TIMEOUT).start();
             Path taskRoot = Files.createDirectories(it.scratch.resolve(name + "-task"));
             Path log = it.scratch.resolve(name + ".log");
-            List<String> command = List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", String.join(File.pathSeparator, it.classPath.stream().map(Path::toString).toList()),
-                    ENTRY_POINT,
-                    it.handler);
+            List<String> command = LambdaLaunch.command(List.of(), it.handler);
             ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(taskRoot.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
-            env.keySet().removeIf(key -> key.startsWith("AWS_") || key.startsWith("LAMBDA_")
-                    || key.equals("_HANDLER") || key.equals("JAVA_TOOL_OPTIONS") || key.equals("JDK_JAVA_OPTIONS")
-                    || key.equals("_JAVA_OPTIONS"));
-            env.putAll(lambdaEnvironment(it, api, taskRoot));
+            LambdaLaunch.clearInherited(env);
+            env.putAll(LambdaLaunch.environment(api.hostAndPort(), it.handler, taskRoot, it.scratch,
+                    it.chime.endpoint(), it.sqs.endpoint()));
+            // The function's own variables, as template.yaml sets them.
+            env.put("DEAD_LETTER_QUEUE_URL", it.deadLetters.url());
+            env.put("MAX_RECEIVE_COUNT", "5");
+            env.put("CHIME_MAX_CONCURRENCY", "8");
             adjustEnv.accept(env);
 
             long started = System.nanoTime();
@@ -407,41 +317,6 @@ class PackagedFunctionIT {
                     "function process '" + name + "' ready for invocations after "
                             + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms"));
             return function;
-        }
-
-        /** What Lambda sets for the function, plus this test's endpoints and throw-away credentials. */
-        private static Map<String, String> lambdaEnvironment(PackagedFunctionIT it, LambdaRuntimeApi api,
-                                                             Path taskRoot) {
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("AWS_LAMBDA_RUNTIME_API", api.hostAndPort());
-            env.put("_HANDLER", it.handler);
-            env.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-            env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java" + Runtime.version().feature());
-            env.put("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
-            env.put("AWS_LAMBDA_FUNCTION_NAME", FUNCTION_NAME);
-            env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-            env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
-            env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + FUNCTION_NAME);
-            env.put("AWS_LAMBDA_LOG_STREAM_NAME", LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern(
-                    "yyyy/MM/dd")) + "/[$LATEST]" + UUID.randomUUID().toString().replace("-", ""));
-            env.put("AWS_REGION", TestClients.REGION.id());
-            env.put("AWS_DEFAULT_REGION", TestClients.REGION.id());
-            env.put("AWS_ACCESS_KEY_ID", "AKIDLOCALTEST");
-            env.put("AWS_SECRET_ACCESS_KEY", "local-test-secret");
-            env.put("AWS_SESSION_TOKEN", "local-test-session-token");
-            env.put("AWS_EC2_METADATA_DISABLED", "true");
-            // No shared config or credentials file of the machine may add settings.
-            env.put("AWS_CONFIG_FILE", it.scratch.resolve("no-aws-config").toString());
-            env.put("AWS_SHARED_CREDENTIALS_FILE", it.scratch.resolve("no-aws-credentials").toString());
-            env.put("AWS_ENDPOINT_URL_CHIME", it.chime.endpoint().toString());
-            env.put("AWS_ENDPOINT_URL_SQS", it.sqs.endpoint().toString());
-            env.put("TZ", ":UTC");
-            env.put("LANG", "en_US.UTF-8");
-            // The function's own variables, as template.yaml sets them.
-            env.put("DEAD_LETTER_QUEUE_URL", it.deadLetters.url());
-            env.put("MAX_RECEIVE_COUNT", "5");
-            env.put("CHIME_MAX_CONCURRENCY", "8");
-            return env;
         }
 
         /** Sends one event and waits, at most {@link #WAIT}, for the runtime to settle it. */

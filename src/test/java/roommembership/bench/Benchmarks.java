@@ -1,0 +1,145 @@
+package roommembership.bench;
+
+import roommembership.emulator.ChimeEmulator;
+import roommembership.testing.EmbeddedSqs;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every benchmark of BENCHMARKS.md in one run, printed as Markdown and written to {@code target/benchmarks.md}:
+ * {@code mvn -Pbench -DskipTests verify}. With the argument {@code smoke}, each runs once at a tiny size, to show
+ * the harness works.
+ */
+public final class Benchmarks {
+    private Benchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean smoke = args.length > 0 && args[0].equals("smoke");
+        Path basedir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        Path scratch = Files.createTempDirectory("benchmarks");
+        String report;
+        try (ChimeEmulator chime = ChimeEmulator.start(); EmbeddedSqs sqs = EmbeddedSqs.start()) {
+            report = smoke ? smoke(chime, sqs, basedir, scratch) : full(chime, sqs, basedir, scratch);
+        }
+        System.out.println(report);
+        Path out = basedir.resolve("target").resolve(smoke ? "benchmarks-smoke.md" : "benchmarks.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+    }
+
+    static String smoke(ChimeEmulator chime, EmbeddedSqs sqs, Path basedir, Path scratch) throws Exception {
+        List<String> out = new ArrayList<>();
+        out.add(endToEnd("end to end", EndToEndBenchmark.run(chime, sqs, new Organisation(2, 60, 30), 1, 8, 0, 1)));
+        out.add(footprint(Footprint.measure(chime, sqs, new Organisation(4, 10, 5))));
+        out.add(planning(PlanningBenchmark.run(100, 5, 10, 1, 1)));
+        ColdStartBenchmark cold = new ColdStartBenchmark(chime, sqs, basedir, scratch);
+        List<ColdStartBenchmark.Result> results = new ArrayList<>();
+        results.add(cold.function(new ColdStartBenchmark.Variant("function, JVM defaults", ""), 1));
+        if (ColdStartBenchmark.boto3Available()) {
+            results.add(cold.boto3(1));
+        }
+        out.add(coldStart(results));
+        return String.join("\n", out);
+    }
+
+    static String full(ChimeEmulator chime, EmbeddedSqs sqs, Path basedir, Path scratch) throws Exception {
+        List<String> out = new ArrayList<>();
+        out.add(environment());
+        // First, so that its first invocation is this JVM's first use of the SDK clients.
+        out.add(endToEnd("end to end, no call-rate limit",
+                EndToEndBenchmark.run(chime, sqs, new Organisation(40, 250, 50), 20, 8, 0, 7)));
+        out.add(endToEnd("end to end, CHIME_MAX_TPS 20 (the default)",
+                EndToEndBenchmark.run(chime, sqs, new Organisation(40, 250, 50), 20, 8, 20, 1)));
+        out.add(footprint(Footprint.measure(chime, sqs, new Organisation(500, 100, 5))));
+        out.add(planning(PlanningBenchmark.run(10_000, 5, 500, 10, 21)));
+
+        ColdStartBenchmark cold = new ColdStartBenchmark(chime, sqs, basedir, scratch);
+        int runs = Integer.getInteger("bench.coldRuns", 7);
+        String tiered = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+        Path archive = scratch.resolve("function.jsa");
+        List<ColdStartBenchmark.Result> results = new ArrayList<>();
+        results.add(cold.function(new ColdStartBenchmark.Variant("function, JVM defaults", ""), runs));
+        results.add(cold.function(new ColdStartBenchmark.Variant("function, " + tiered + " (template)", tiered),
+                runs));
+        results.add(cold.function(new ColdStartBenchmark.Variant("function, template + -XX:+UseSerialGC",
+                tiered + " -XX:+UseSerialGC"), runs));
+        cold.train(tiered + " -XX:ArchiveClassesAtExit=" + archive);
+        if (Files.exists(archive)) {
+            results.add(cold.function(new ColdStartBenchmark.Variant("function, template + AppCDS archive",
+                    tiered + " -XX:SharedArchiveFile=" + archive), runs));
+        }
+        if (ColdStartBenchmark.boto3Available()) {
+            results.add(cold.boto3(runs));
+        }
+        out.add(coldStart(results));
+        return String.join("\n", out);
+    }
+
+    private static String environment() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        return String.format(Locale.ROOT, "Run %s on %s %s, %d cores, Java %s (%s).%n", LocalDate.now(ZoneOffset.UTC),
+                os.getName(), os.getArch(), os.getAvailableProcessors(), Runtime.version(),
+                System.getProperty("java.vm.name"));
+    }
+
+    private static String endToEnd(String title, EndToEndBenchmark.Result r) {
+        return String.format(Locale.ROOT, """
+                ### %s
+                | figure | value |
+                |---|---|
+                | requests, rooms | %,d over %d rooms |
+                | Chime calls (Σ⌈n/50⌉) | %,d (expected %,d) |
+                | concurrency, latency per call | %d, %d ms |
+                | ideal ⌈calls/concurrency⌉ × latency | %,.0f ms |
+                | first (cold) invocation | %,.0f ms |
+                | warm invocation | %s |
+                | warm median / ideal | %.2f× |
+                """, title, r.requests(), r.rooms(), r.calls(), r.expectedCalls(), r.concurrency(),
+                r.latencyMillis(), r.idealMillis(), r.coldMillis(), r.warmMillis().format("ms", 0),
+                r.warmMillis().median() / r.idealMillis());
+    }
+
+    private static String planning(PlanningBenchmark.Result r) {
+        return String.format(Locale.ROOT, """
+                ### planning (parse + group + chunk), one thread
+                | figure | value |
+                |---|---|
+                | event | %,d records, %,d member requests, %d rooms → %,d chunks |
+                | throughput | %s |
+                """, r.records(), r.requests(), r.rooms(), r.chunks(), r.requestsPerSecond().format("requests/s", 0));
+    }
+
+    private static String footprint(Footprint.Result r) {
+        return String.format(Locale.ROOT, """
+                ### artifact and heap
+                | figure | value |
+                |---|---|
+                | target/room-membership.jar | %,d bytes |
+                | event | %,d records, %,d member requests |
+                | heap in use before the invocation (after a GC; the event included) | %,.1f MiB |
+                | peak heap during the invocation (sum of the heap pools' peaks) | %,.1f MiB |
+                """, r.jarBytes(), r.records(), r.requests(), r.heapBeforeBytes() / 1048576.0,
+                r.peakHeapBytes() / 1048576.0);
+    }
+
+    private static String coldStart(List<ColdStartBenchmark.Result> results) {
+        StringBuilder out = new StringBuilder("""
+                ### cold start: process start → first response, events/hr-batch.json
+                | how | start → response | of which init (start → first poll) |
+                |---|---|---|
+                """);
+        for (ColdStartBenchmark.Result r : results) {
+            out.append("| ").append(r.name()).append(" | ").append(r.totalMillis().format("ms", 0)).append(" | ")
+                    .append(r.initMillis() == null ? "–" : r.initMillis().format("ms", 0)).append(" |\n");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,25 @@
+package roommembership.bench;
+
+import org.junit.jupiter.api.Test;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.testing.EmbeddedSqs;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark harness starts and each benchmark does its whole job once, at a tiny size; no figure is judged. */
+class BenchmarksIT {
+    @Test
+    void everyBenchmarkRunsOnceAtATinySize() throws Exception {
+        Path basedir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+        String report;
+        try (ChimeEmulator chime = ChimeEmulator.start(); EmbeddedSqs sqs = EmbeddedSqs.start()) {
+            report = Benchmarks.smoke(chime, sqs, basedir, Files.createTempDirectory("benchmarks-smoke"));
+        }
+
+        assertThat(report).contains("### end to end", "| Chime calls (Σ⌈n/50⌉) | 4 (expected 4) |",
+                "### artifact and heap", "### planning", "### cold start", "| function, JVM defaults |");
+    }
+}

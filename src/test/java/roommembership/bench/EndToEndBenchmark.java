@@ -1,0 +1,78 @@
+package roommembership.bench;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import roommembership.adapter.Configuration;
+import roommembership.domain.RetryPolicy;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.handler.Handlers;
+import roommembership.handler.RoomMembershipHandler;
+import roommembership.testing.EmbeddedSqs;
+import roommembership.testing.TestClients;
+import roommembership.testing.TestContext;
+import software.amazon.awssdk.services.chime.ChimeClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One invocation end to end, through the real SDK clients, against the emulator answering every call after a fixed
+ * latency: calls made, wall time, and the ideal ⌈calls/concurrency⌉ × latency.
+ */
+final class EndToEndBenchmark {
+    record Result(int requests, int rooms, int calls, int expectedCalls, int concurrency, int latencyMillis,
+                  double coldMillis, Stats warmMillis, double idealMillis) {
+    }
+
+    private EndToEndBenchmark() {
+    }
+
+    /** @param maxTps the handler's CHIME_MAX_TPS; 0 for no limit */
+    static Result run(ChimeEmulator chime, EmbeddedSqs sqs, Organisation organisation, int latencyMillis,
+                      int concurrency, int maxTps, int warmRuns) {
+        String deadLetters = sqs.createQueue("bench-failed-members");
+        try (ChimeClient client = TestClients.chime(chime.endpoint())) {
+            RoomMembershipHandler handler = Handlers.wired(Configuration.fromEnvironment(Map.of(
+                            Configuration.DEAD_LETTER_QUEUE_URL, deadLetters,
+                            Configuration.CHIME_MAX_CONCURRENCY, Integer.toString(concurrency),
+                            Configuration.CHIME_MAX_TPS, Integer.toString(maxTps),
+                            "AWS_REGION", TestClients.REGION.id())),
+                    client, sqs.client(), RetryPolicy.standard());
+            SQSEvent event = organisation.event();
+
+            int calls = 0;
+            double cold = 0;
+            List<Double> warm = new ArrayList<>();
+            for (int run = 0; run <= warmRuns; run++) {
+                organisation.seed(chime);
+                chime.latency(Duration.ofMillis(latencyMillis));
+                long started = System.nanoTime();
+                SQSBatchResponse response = handler.handleRequest(event, TestContext.withMinutesLeft(15));
+                double millis = (System.nanoTime() - started) / 1e6;
+                calls = chime.calls().size();
+                check(response, calls, organisation, sqs, deadLetters);
+                if (run == 0) {
+                    cold = millis;
+                } else {
+                    warm.add(millis);
+                }
+            }
+            chime.latency(Duration.ZERO);
+            double ideal = Math.ceil((double) calls / concurrency) * latencyMillis;
+            return new Result(organisation.requests(), organisation.rooms(), calls, organisation.expectedCalls(),
+                    concurrency, latencyMillis, cold, Stats.of(warm), ideal);
+        }
+    }
+
+    /** A run only counts if it did the whole job: every call, nothing retried, nothing dead-lettered. */
+    private static void check(SQSBatchResponse response, int calls, Organisation organisation, EmbeddedSqs sqs,
+                              String deadLetters) {
+        if (!response.getBatchItemFailures().isEmpty() || calls != organisation.expectedCalls()
+                || !sqs.drain(deadLetters).isEmpty()) {
+            throw new IllegalStateException("the invocation did not do the whole job: " + calls + " calls, "
+                    + response.getBatchItemFailures().size() + " records retried");
+        }
+    }
+}
