@@ -1,7 +1,7 @@
 package roommembership.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import roommembership.adapter.FunctionWiring;
@@ -9,13 +9,18 @@ import roommembership.domain.BatchReport;
 import roommembership.domain.MembershipService;
 import roommembership.domain.SourceRecord;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
-/** Lambda entry point: an SQS batch in, the records SQS must deliver again out. */
-public final class RoomMembershipHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+/**
+ * Lambda entry point: an SQS batch in, the records SQS must deliver again out. Lambda calls the stream form, which
+ * reads the event's JSON itself; the {@link SQSEvent} form serves callers that hold the event as an object.
+ */
+public final class RoomMembershipHandler implements RequestStreamHandler {
     private final MembershipService service;
 
     /** Called by Lambda once per container: builds the clients and fails fast on a bad configuration. */
@@ -28,14 +33,23 @@ public final class RoomMembershipHandler implements RequestHandler<SQSEvent, SQS
     }
 
     @Override
+    public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+        SqsEventJson.writeResponse(process(SqsEventJson.read(event), context).retryMessageIds(), response);
+    }
+
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        BatchReport report = service.process(sourceRecords(event), context::getRemainingTimeInMillis);
-        context.getLogger().log(report.summary().toLogLine() + "\n");
+        BatchReport report = process(sourceRecords(event), context);
         return SQSBatchResponse.builder()
                 .withBatchItemFailures(report.retryMessageIds().stream()
                         .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())
                         .toList())
                 .build();
+    }
+
+    private BatchReport process(List<SourceRecord> records, Context context) {
+        BatchReport report = service.process(records, context::getRemainingTimeInMillis);
+        context.getLogger().log(report.summary().toLogLine() + "\n");
+        return report;
     }
 
     static List<SourceRecord> sourceRecords(SQSEvent event) {
@@ -47,13 +61,15 @@ public final class RoomMembershipHandler implements RequestHandler<SQSEvent, SQS
 
     private static SourceRecord sourceRecord(SQSEvent.SQSMessage message) {
         Map<String, String> attributes = message.getAttributes() == null ? Map.of() : message.getAttributes();
-        boolean fifo = message.getEventSourceArn() != null && message.getEventSourceArn().endsWith(".fifo");
-        Optional<String> group = fifo ? Optional.ofNullable(attributes.get("MessageGroupId")) : Optional.empty();
-        return new SourceRecord(
-                String.valueOf(message.getMessageId()),
-                message.getBody() == null ? "" : message.getBody(),
-                receiveCount(attributes.get("ApproximateReceiveCount")),
-                group);
+        return sourceRecord(message.getMessageId(), message.getBody(), attributes.get("ApproximateReceiveCount"),
+                message.getEventSourceArn(), attributes.get("MessageGroupId"));
+    }
+
+    /** One record as the domain sees it, whichever form the event came in. */
+    static SourceRecord sourceRecord(String messageId, String body, String receiveCount, String sourceArn,
+                                     String group) {
+        return new SourceRecord(String.valueOf(messageId), body == null ? "" : body, receiveCount(receiveCount),
+                SqsEventJson.fifoGroup(sourceArn, group));
     }
 
     private static int receiveCount(String value) {

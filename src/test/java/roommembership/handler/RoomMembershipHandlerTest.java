@@ -65,6 +65,24 @@ class RoomMembershipHandlerTest {
     }
 
     @Test
+    void theStreamEntryPointLambdaCallsReadsTheEventJsonAndAnswersInLambdasShape() throws Exception {
+        java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
+
+        try (var event = java.nio.file.Files.newInputStream(java.nio.file.Path.of("events/hr-batch.json"))) {
+            handler.handleRequest(event, response, context);
+        }
+
+        assertThat(response.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("{\"batchItemFailures\":[]}");
+        assertThat(callSizesPerRoom()).containsOnly(
+                Map.entry(ENGINEERING, List.of(50, 50, 21)),
+                Map.entry(SALES, List.of(11)),
+                Map.entry(LEADERSHIP, List.of(5)));
+        assertThat(chime.members(ACME, ENGINEERING)).hasSize(120);
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode)
+                .containsExactlyInAnyOrder(tuple("contractor-901", "NotFound"), tuple("contractor-902", "NotFound"));
+    }
+
+    @Test
     void hrBatchAddsEveryMemberPerRoomInChunksOfFiftyAndDeadLettersUnknownUsers() {
         SQSEvent event = EventLoader.loadSQSEvent("events/hr-batch.json");
 

@@ -1,0 +1,110 @@
+package roommembership.handler;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import roommembership.domain.SourceRecord;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Lambda's SQS event and batch response as JSON, read and written with a streaming parser: the runtime's own
+ * object mapping (reflection, mixins, Joda-Time) stays off the cold-start path.
+ */
+final class SqsEventJson {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private SqsEventJson() {
+    }
+
+    /** The records of an SQS event: message id, body, receive count and, on a FIFO queue, the message group. */
+    static List<SourceRecord> read(InputStream event) throws IOException {
+        List<SourceRecord> records = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(event)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("the event is not a JSON object");
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("Records".equals(field) && value == JsonToken.START_ARRAY) {
+                    while (parser.nextToken() == JsonToken.START_OBJECT) {
+                        records.add(record(parser));
+                    }
+                } else {
+                    parser.skipChildren();
+                }
+            }
+        }
+        return records;
+    }
+
+    private static SourceRecord record(JsonParser parser) throws IOException {
+        String messageId = null;
+        String body = null;
+        String receiveCount = null;
+        String group = null;
+        String sourceArn = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (field) {
+                case "messageId" -> messageId = text(parser, value);
+                case "body" -> body = text(parser, value);
+                case "eventSourceARN" -> sourceArn = text(parser, value);
+                case "attributes" -> {
+                    if (value != JsonToken.START_OBJECT) {
+                        parser.skipChildren();
+                        continue;
+                    }
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = parser.currentName();
+                        JsonToken attribute = parser.nextToken();
+                        if ("ApproximateReceiveCount".equals(name)) {
+                            receiveCount = text(parser, attribute);
+                        } else if ("MessageGroupId".equals(name)) {
+                            group = text(parser, attribute);
+                        } else {
+                            parser.skipChildren();
+                        }
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        return RoomMembershipHandler.sourceRecord(messageId, body, receiveCount, sourceArn, group);
+    }
+
+    private static String text(JsonParser parser, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        parser.skipChildren();
+        return null;
+    }
+
+    /** {@code {"batchItemFailures":[{"itemIdentifier":"..."}]}} */
+    static void writeResponse(List<String> retryMessageIds, OutputStream out) throws IOException {
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("batchItemFailures");
+            for (String id : retryMessageIds) {
+                json.writeStartObject();
+                json.writeStringField("itemIdentifier", id);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+    }
+
+    static Optional<String> fifoGroup(String sourceArn, String group) {
+        return sourceArn != null && sourceArn.endsWith(".fifo") ? Optional.ofNullable(group) : Optional.empty();
+    }
+}
