@@ -4,7 +4,6 @@ import roommembership.domain.DeadLetter;
 import roommembership.domain.DeadLetters;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -13,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** The failed-member queue, written with SendMessageBatch. */
 public final class SqsDeadLetters implements DeadLetters {
@@ -67,12 +68,19 @@ public final class SqsDeadLetters implements DeadLetters {
             } catch (SdkException e) {
                 continue;
             }
+            Set<String> sent = new HashSet<>();
+            response.successful().forEach(entry -> sent.add(entry.id()));
+            Set<String> senderFaults = new HashSet<>();
+            response.failed().stream().filter(failed -> Boolean.TRUE.equals(failed.senderFault()))
+                    .forEach(failed -> senderFaults.add(failed.id()));
             List<DeadLetter> retry = new ArrayList<>();
-            for (BatchResultErrorEntry failed : response.failed()) {
-                DeadLetter letter = byId.get(failed.id());
-                if (letter != null) {
+            for (SendMessageBatchRequestEntry entry : entries) {
+                if (senderFaults.contains(entry.id())) {
                     // A sender fault will not pass on a retry; its source record goes back to SQS instead.
-                    (Boolean.TRUE.equals(failed.senderFault()) ? rejected : retry).add(letter);
+                    rejected.add(byId.get(entry.id()));
+                } else if (!sent.contains(entry.id())) {
+                    // Failed on SQS's side, or not mentioned in the answer at all: send it again.
+                    retry.add(byId.get(entry.id()));
                 }
             }
             pending = retry;
