@@ -2,6 +2,8 @@ package roommembership.adapter;
 
 import roommembership.domain.MembershipService;
 import roommembership.domain.RetryPolicy;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -27,6 +29,22 @@ public final class FunctionWiring {
         return service(config,
                 AwsClients.chime(SDK_RETRY_BASE_DELAY).build(),
                 AwsClients.sqs(SDK_RETRY_BASE_DELAY).region(Region.of(config.sqsRegion())).build(),
+                RetryPolicy.standard());
+    }
+
+    /**
+     * The production service's twin for priming: the same settings and code, but clients whose answers are canned
+     * ({@link CannedHttpClient}) and whose credentials are fixed, so priming reaches no network and no secret.
+     */
+    public static MembershipService primingService(Map<String, String> env) {
+        Configuration config = Configuration.fromEnvironment(env);
+        StaticCredentialsProvider credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
+        return service(config,
+                AwsClients.chime(SDK_RETRY_BASE_DELAY).httpClient(new CannedHttpClient())
+                        .credentialsProvider(credentials).build(),
+                AwsClients.sqs(SDK_RETRY_BASE_DELAY).httpClient(new CannedHttpClient())
+                        .credentialsProvider(credentials).region(Region.of(config.sqsRegion())).build(),
                 RetryPolicy.standard());
     }
 

@@ -23,9 +23,13 @@ import java.util.Objects;
 public final class RoomMembershipHandler implements RequestStreamHandler {
     private final MembershipService service;
 
-    /** Called by Lambda once per container: builds the clients and fails fast on a bad configuration. */
+    /**
+     * Called by Lambda once per container: builds the clients, fails fast on a bad configuration, and registers the
+     * priming that SnapStart runs before its snapshot.
+     */
     public RoomMembershipHandler() {
         this(FunctionWiring.fromEnvironment(System.getenv()));
+        Priming.install(System.getenv());
     }
 
     RoomMembershipHandler(MembershipService service) {

@@ -30,8 +30,8 @@ final class ColdStartBenchmark {
     record Variant(String name, String javaToolOptions) {
     }
 
-    /** Start to first response, and of that the part before the runtime asked for its first event (init). */
-    record Result(String name, Stats totalMillis, Stats initMillis) {
+    /** Start to first response; the part before the runtime asked for its first event (init); and the rest. */
+    record Result(String name, Stats totalMillis, Stats initMillis, Stats invocationMillis) {
     }
 
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -56,22 +56,30 @@ final class ColdStartBenchmark {
     }
 
     Result function(Variant variant, int runs) throws Exception {
+        return function(variant, runs, Map.of());
+    }
+
+    /** @param env set for the function process on top of Lambda's */
+    Result function(Variant variant, int runs, Map<String, String> env) throws Exception {
         List<Double> totals = new ArrayList<>();
         List<Double> inits = new ArrayList<>();
+        List<Double> invocations = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
-            double[] times = functionOnce(variant.javaToolOptions(), variant.name() + "-" + run);
+            double[] times = functionOnce(variant.javaToolOptions(), variant.name() + "-" + run, env);
             totals.add(times[0]);
             inits.add(times[1]);
+            invocations.add(times[0] - times[1]);
         }
-        return new Result(variant.name(), Stats.of(totals), Stats.of(inits));
+        return new Result(variant.name(), Stats.of(totals), Stats.of(inits), Stats.of(invocations));
     }
 
     /** Runs the function once with these options so that it exits; used to write an AppCDS archive at exit. */
     void train(String javaToolOptions) throws Exception {
-        functionOnce(javaToolOptions, "training");
+        functionOnce(javaToolOptions, "training", Map.of());
     }
 
-    private double[] functionOnce(String javaToolOptions, String name) throws Exception {
+    private double[] functionOnce(String javaToolOptions, String name, Map<String, String> extraEnv)
+            throws Exception {
         reset();
         Path taskRoot = Files.createDirectories(scratch.resolve(name));
         try (LambdaRuntimeApi api = new LambdaRuntimeApi(LambdaLaunch.FUNCTION_ARN, WAIT).start()) {
@@ -85,6 +93,7 @@ final class ColdStartBenchmark {
             env.putAll(LambdaLaunch.environment(api.hostAndPort(), handler, taskRoot, scratch, chime.endpoint(),
                     sqs.endpoint()));
             env.put("DEAD_LETTER_QUEUE_URL", deadLetters);
+            env.putAll(extraEnv);
             if (!javaToolOptions.isBlank()) {
                 env.put("JAVA_TOOL_OPTIONS", javaToolOptions);
             }
@@ -138,7 +147,7 @@ final class ColdStartBenchmark {
             process.waitFor(30, TimeUnit.SECONDS);
             checkTheJobWasDone();
         }
-        return new Result("Python 3 + boto3 script", Stats.of(totals), null);
+        return new Result("Python 3 + boto3 script", Stats.of(totals), null, null);
     }
 
     static boolean boto3Available() {

@@ -1,0 +1,91 @@
+package roommembership.adapter;
+
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpResponse;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An HTTP client that never touches the network: it answers each request the clients of this function make with a
+ * fixed, well-formed response, so priming runs the SDK's whole path (marshalling, signing, unmarshalling).
+ * Chime adds every member but {@link #ABSENT_MEMBER}; SQS refuses every dead letter as a sender fault.
+ */
+final class CannedHttpClient implements SdkHttpClient {
+    static final String ABSENT_MEMBER = "priming-absent";
+    private static final Pattern SQS_ENTRY_ID = Pattern.compile("\"Id\"\\s*:\\s*\"([^\"]+)\"");
+
+    @Override
+    public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
+        return new ExecutableHttpRequest() {
+            @Override
+            public HttpExecuteResponse call() {
+                return answer(request);
+            }
+
+            @Override
+            public void abort() {
+                // nothing is in flight
+            }
+        };
+    }
+
+    private static HttpExecuteResponse answer(HttpExecuteRequest request) {
+        String body = request.contentStreamProvider().map(provider -> read(provider.newStream())).orElse("");
+        String target = request.httpRequest().firstMatchingHeader("X-Amz-Target").orElse("");
+        if (target.endsWith(".SendMessageBatch")) {
+            StringBuilder failed = new StringBuilder();
+            Matcher id = SQS_ENTRY_ID.matcher(body);
+            while (id.find()) {
+                failed.append(failed.isEmpty() ? "" : ",").append("{\"Id\":\"").append(id.group(1))
+                        .append("\",\"SenderFault\":true,\"Code\":\"InvalidParameterValue\",\"Message\":\"priming\"}");
+            }
+            return response(200, "application/x-amz-json-1.0", "{\"Successful\":[],\"Failed\":[" + failed + "]}");
+        }
+        if (request.httpRequest().method() == SdkHttpMethod.GET) {
+            return response(200, "application/json", "{\"RoomMemberships\":[]}");
+        }
+        return response(201, "application/json", "{\"Errors\":[{\"MemberId\":\"" + ABSENT_MEMBER
+                + "\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"priming\"}]}");
+    }
+
+    private static HttpExecuteResponse response(int status, String contentType, String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        return HttpExecuteResponse.builder()
+                .response(SdkHttpResponse.builder().statusCode(status)
+                        .putHeader("Content-Type", contentType)
+                        .putHeader("Content-Length", Integer.toString(bytes.length))
+                        .putHeader("x-amzn-RequestId", "priming")
+                        .build())
+                .responseBody(AbortableInputStream.create(new ByteArrayInputStream(bytes)))
+                .build();
+    }
+
+    private static String read(InputStream stream) {
+        try (stream) {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String clientName() {
+        return "canned";
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}
