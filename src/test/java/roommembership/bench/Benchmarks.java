@@ -67,6 +67,14 @@ public final class Benchmarks {
         String tiered = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
         Path archive = scratch.resolve("function.jsa");
         List<ColdStartBenchmark.Result> results = new ArrayList<>();
+        String before = System.getProperty("bench.beforeJar", "");
+        if (!before.isBlank()) {
+            // An earlier build, for before/after in the same run.
+            Path beforeJar = Path.of(before);
+            out.add(String.format(Locale.ROOT, "Earlier build for comparison: %,d bytes.%n", Files.size(beforeJar)));
+            results.add(cold.function(new ColdStartBenchmark.Variant("before: earlier build, " + tiered, tiered)
+                    .withJar(beforeJar), runs));
+        }
         results.add(cold.function(new ColdStartBenchmark.Variant("function, JVM defaults", ""), runs));
         results.add(cold.function(new ColdStartBenchmark.Variant("function, " + tiered + " (template)", tiered),
                 runs));
@@ -78,8 +86,8 @@ public final class Benchmarks {
                     tiered + " -XX:SharedArchiveFile=" + archive), runs));
         }
         results.add(cold.function(new ColdStartBenchmark.Variant(
-                "function, template + priming at init (what a SnapStart snapshot holds)", tiered), runs,
-                Map.of("PRIME_ON_INIT", "true")));
+                "function, template + priming at init (what a SnapStart snapshot holds)", tiered)
+                .withEnv(Map.of("PRIME_ON_INIT", "true")), runs));
         if (ColdStartBenchmark.boto3Available()) {
             results.add(cold.boto3(runs));
         }

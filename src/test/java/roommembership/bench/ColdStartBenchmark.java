@@ -26,8 +26,19 @@ import java.util.concurrent.TimeUnit;
  * same grouping and calls, from process start to its last call.
  */
 final class ColdStartBenchmark {
-    /** One way of starting the function: a name and its {@code JAVA_TOOL_OPTIONS}. */
-    record Variant(String name, String javaToolOptions) {
+    /** One way of starting the function: a name, its {@code JAVA_TOOL_OPTIONS}, its environment and its jar. */
+    record Variant(String name, String javaToolOptions, Map<String, String> env, Path jar) {
+        Variant(String name, String javaToolOptions) {
+            this(name, javaToolOptions, Map.of(), LambdaLaunch.functionJar());
+        }
+
+        Variant withEnv(Map<String, String> extra) {
+            return new Variant(name, javaToolOptions, extra, jar);
+        }
+
+        Variant withJar(Path other) {
+            return new Variant(name, javaToolOptions, env, other);
+        }
     }
 
     /** Start to first response; the part before the runtime asked for its first event (init); and the rest. */
@@ -56,16 +67,11 @@ final class ColdStartBenchmark {
     }
 
     Result function(Variant variant, int runs) throws Exception {
-        return function(variant, runs, Map.of());
-    }
-
-    /** @param env set for the function process on top of Lambda's */
-    Result function(Variant variant, int runs, Map<String, String> env) throws Exception {
         List<Double> totals = new ArrayList<>();
         List<Double> inits = new ArrayList<>();
         List<Double> invocations = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
-            double[] times = functionOnce(variant.javaToolOptions(), variant.name() + "-" + run, env);
+            double[] times = functionOnce(variant, "run-" + run);
             totals.add(times[0]);
             inits.add(times[1]);
             invocations.add(times[0] - times[1]);
@@ -75,16 +81,15 @@ final class ColdStartBenchmark {
 
     /** Runs the function once with these options so that it exits; used to write an AppCDS archive at exit. */
     void train(String javaToolOptions) throws Exception {
-        functionOnce(javaToolOptions, "training", Map.of());
+        functionOnce(new Variant("training", javaToolOptions), "training");
     }
 
-    private double[] functionOnce(String javaToolOptions, String name, Map<String, String> extraEnv)
-            throws Exception {
+    private double[] functionOnce(Variant variant, String name) throws Exception {
         reset();
-        Path taskRoot = Files.createDirectories(scratch.resolve(name));
+        Path taskRoot = Files.createDirectories(scratch.resolve(name + "-" + System.nanoTime()));
         try (LambdaRuntimeApi api = new LambdaRuntimeApi(LambdaLaunch.FUNCTION_ARN, WAIT).start()) {
             CompletableFuture<LambdaRuntimeApi.Result> response = api.invoke(event);
-            ProcessBuilder builder = new ProcessBuilder(LambdaLaunch.command(List.of(), handler))
+            ProcessBuilder builder = new ProcessBuilder(LambdaLaunch.command(List.of(), handler, variant.jar()))
                     .directory(taskRoot.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(scratch.resolve(name + ".log").toFile());
@@ -93,9 +98,9 @@ final class ColdStartBenchmark {
             env.putAll(LambdaLaunch.environment(api.hostAndPort(), handler, taskRoot, scratch, chime.endpoint(),
                     sqs.endpoint()));
             env.put("DEAD_LETTER_QUEUE_URL", deadLetters);
-            env.putAll(extraEnv);
-            if (!javaToolOptions.isBlank()) {
-                env.put("JAVA_TOOL_OPTIONS", javaToolOptions);
+            env.putAll(variant.env());
+            if (!variant.javaToolOptions().isBlank()) {
+                env.put("JAVA_TOOL_OPTIONS", variant.javaToolOptions());
             }
             long started = System.nanoTime();
             Process process = builder.start();

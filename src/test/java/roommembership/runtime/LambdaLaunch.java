@@ -36,11 +36,18 @@ public final class LambdaLaunch {
 
     /** {@code java [jvmOptions] -cp <function jar + runtime client> AWSLambda <handler>} */
     public static List<String> command(List<String> jvmOptions, String handler) {
+        return command(jvmOptions, handler, functionJar());
+    }
+
+    /** The same with another build of the function, e.g. an earlier one to compare with. */
+    public static List<String> command(List<String> jvmOptions, String handler, Path functionJar) {
+        List<Path> classPath = new ArrayList<>(childClassPath());
+        classPath.set(0, functionJar);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(String.join(File.pathSeparator, childClassPath().stream().map(Path::toString).toList()));
+        command.add(String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()));
         command.add(ENTRY_POINT);
         command.add(handler);
         return command;
