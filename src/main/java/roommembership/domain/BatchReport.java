@@ -7,10 +7,13 @@ import java.util.List;
  *
  * @param retryMessageIds the records SQS must deliver again, in batch order
  * @param deadLetters the dead-letter records that were sent
+ * @param callFailures the Chime calls that failed as a whole, in the order they ended
  */
-public record BatchReport(List<String> retryMessageIds, List<DeadLetter> deadLetters, Summary summary) {
+public record BatchReport(List<String> retryMessageIds, List<DeadLetter> deadLetters, List<CallFailure> callFailures,
+                          Summary summary) {
     public BatchReport {
         retryMessageIds = List.copyOf(retryMessageIds);
         deadLetters = List.copyOf(deadLetters);
+        callFailures = List.copyOf(callFailures);
     }
 }

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The dead-letter record's JSON. A member's record is itself a valid request (form 1), so an operator can move it
@@ -44,7 +45,7 @@ public final class DeadLetterFormat {
             json.writeEndArray();
             writeError(json, cut, code, message, sourceMessageId, failedAt);
         }));
-        return new DeadLetter(sourceMessageId, code, body);
+        return new DeadLetter(sourceMessageId, code, body, Optional.ofNullable(memberId));
     }
 
     public static DeadLetter forUnreadableMessage(String message, String sourceMessageId, String rawBody,

@@ -10,10 +10,11 @@ public final class ErrorCodes {
     public static final String NOT_FOUND = "NotFound";
     public static final String UNAUTHORIZED = "Unauthorized";
     public static final String THROTTLED = "Throttled";
+    public static final String THROTTLING = "Throttling";
     public static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
     public static final String SERVICE_FAILURE = "ServiceFailure";
 
-    private static final Set<String> TRANSIENT = Set.of(THROTTLED, "Throttling", SERVICE_UNAVAILABLE, SERVICE_FAILURE);
+    private static final Set<String> TRANSIENT = Set.of(THROTTLED, THROTTLING, SERVICE_UNAVAILABLE, SERVICE_FAILURE);
 
     private ErrorCodes() {
     }
@@ -21,6 +22,11 @@ public final class ErrorCodes {
     /** A transient code is worth retrying: the same request may succeed later. */
     public static boolean isTransient(String errorCode) {
         return TRANSIENT.contains(errorCode);
+    }
+
+    /** Chime said it is receiving too many requests: the signal to send fewer. */
+    public static boolean isThrottling(String errorCode) {
+        return THROTTLED.equals(errorCode) || THROTTLING.equals(errorCode);
     }
 
     /** Chime answers Conflict for a member who is already in the room: the request's goal already holds. */

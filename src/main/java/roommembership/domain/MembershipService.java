@@ -74,10 +74,14 @@ public final class MembershipService {
                 .toList();
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
         int callCount = 0;
+        int throttles = 0;
+        List<CallFailure> callFailures = new ArrayList<>();
         for (CompletableFuture<ChunkResult> result : running) {
             ChunkResult chunk = result.join();
             outcomes.putAll(chunk.outcomes());
             callCount += chunk.calls();
+            throttles += chunk.throttles();
+            callFailures.addAll(chunk.failures());
         }
         outcomes = checkBeforeDeadLettering(records, messages, outcomes, deadline);
 
@@ -104,10 +108,11 @@ public final class MembershipService {
         sent.forEach(letter -> deadLettered.merge(letter.errorCode(), 1, Integer::sum));
         List<String> retryIds = retry.stream().sorted().map(i -> records.get(i).messageId()).toList();
 
-        Summary summary = new Summary(records.size(), plan.rooms(), callCount,
+        Summary summary = new Summary(records.size(), plan.rooms(), callCount, membershipRequests(messages),
                 count(outcomes, MemberOutcome.Added.class), count(outcomes, MemberOutcome.AlreadyMember.class),
-                deadLettered, retryIds.size(), (System.nanoTime() - started) / 1_000_000);
-        return new BatchReport(retryIds, sent, summary);
+                deadLettered, retryIds.size(), invalidMessages(messages), throttles,
+                (System.nanoTime() - started) / 1_000_000);
+        return new BatchReport(retryIds, sent, callFailures, summary);
     }
 
     /** Sends one chunk, retrying the members that got a transient code, while time allows. */
@@ -116,6 +121,7 @@ public final class MembershipService {
         List<Membership> pending = chunk.members();
         Map<String, MemberOutcome> lastTransient = new HashMap<>();
         int calls = 0;
+        int throttles = 0;
         for (int attempt = 1; attempt <= settings.retry().maxAttempts() && !pending.isEmpty(); attempt++) {
             if (attempt > 1 && !sleepWithin(deadline, settings.retry().delayMillisAfter(attempt - 1))) {
                 break;
@@ -125,11 +131,13 @@ public final class MembershipService {
             }
             calls++;
             CallResult result = rooms.addMembers(chunk.room(), pending, callTimeLimit(deadline));
+            throttles += result.throttledAnswers();
             if (result instanceof CallResult.Failed failed) {
                 // The client has already retried the whole call; what is left is decided by SQS redelivery.
                 MemberOutcome outcome = MemberOutcome.ofCallFailure(failed.errorCode(), failed.message());
                 pending.forEach(member -> outcomes.put(key(chunk, member), outcome));
-                return new ChunkResult(outcomes, calls);
+                return new ChunkResult(outcomes, calls, throttles, List.of(new CallFailure(
+                        chunk.room(), failed.errorCode(), failed.message(), pending.size())));
             }
             Map<String, MemberError> errors = new HashMap<>();
             for (MemberError error : ((CallResult.Answered) result).errors()) {
@@ -161,7 +169,7 @@ public final class MembershipService {
             outcomes.put(key(chunk, member),
                     lastTransient.getOrDefault(member.memberId(), new MemberOutcome.NotAttempted()));
         }
-        return new ChunkResult(outcomes, calls);
+        return new ChunkResult(outcomes, calls, throttles, List.of());
     }
 
     /**
@@ -328,7 +336,18 @@ public final class MembershipService {
         return (int) outcomes.values().stream().filter(kind::isInstance).count();
     }
 
-    private record ChunkResult(Map<MemberKey, MemberOutcome> outcomes, int calls) {
+    /** Member items of the readable messages; an item rejected on its own is a request too. */
+    private static int membershipRequests(List<ParsedMessage> messages) {
+        return messages.stream().mapToInt(message -> message instanceof ParsedMessage.Request request
+                ? request.members().size() + request.rejected().size() : 0).sum();
+    }
+
+    private static int invalidMessages(List<ParsedMessage> messages) {
+        return (int) messages.stream().filter(ParsedMessage.Invalid.class::isInstance).count();
+    }
+
+    private record ChunkResult(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles,
+                               List<CallFailure> failures) {
     }
 
     private record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {

@@ -3,9 +3,19 @@ package roommembership.domain;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The figures of one invocation, logged as one line. */
-public record Summary(int records, int rooms, int calls, int added, int alreadyMembers,
-                      Map<String, Integer> deadLetteredByErrorCode, int recordsRetried, long durationMillis) {
+/**
+ * The figures of one invocation: what its summary log line and its metrics say.
+ *
+ * @param calls BatchCreateRoomMembership calls made, retries of members included
+ * @param membershipRequests member items in the readable messages (a member named twice in one message counts once)
+ * @param deadLetteredByErrorCode dead-letter records sent, per ErrorCode
+ * @param invalidMessages records whose body could not be read as a request at all
+ * @param chimeThrottles throttled answers from Chime: a call that failed as throttled after the client's own retries
+ *                       counts one, and so does every member a call answered with Throttled or Throttling
+ */
+public record Summary(int records, int rooms, int calls, int membershipRequests, int added, int alreadyMembers,
+                      Map<String, Integer> deadLetteredByErrorCode, int recordsRetried, int invalidMessages,
+                      int chimeThrottles, long durationMillis) {
     public Summary {
         deadLetteredByErrorCode = Map.copyOf(deadLetteredByErrorCode);
     }

@@ -175,11 +175,49 @@ class MembershipServiceTest {
                 + "\",\"SourceMessageId\":\"m1\",\"FailedAt\":\"1970-01-01T00:00:00Z\"}";
         assertThat(report.deadLetters()).containsExactlyInAnyOrder(
                 new DeadLetter("m1", "Forbidden",
-                        prefix + "[{\"MemberId\":\"u1\",\"Role\":\"Administrator\"}]" + suffix),
-                new DeadLetter("m1", "Forbidden", prefix + "[{\"MemberId\":\" \",\"Role\":null}]" + suffix));
+                        prefix + "[{\"MemberId\":\"u1\",\"Role\":\"Administrator\"}]" + suffix, Optional.of("u1")),
+                new DeadLetter("m1", "Forbidden", prefix + "[{\"MemberId\":\" \",\"Role\":null}]" + suffix,
+                        Optional.of(" ")));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(report.summary()).extracting(Summary::rooms, Summary::added, Summary::deadLetteredByErrorCode)
                 .containsExactly(1, 1, Map.of("Forbidden", 2));
+    }
+
+    @Test
+    void summaryCountsRequestedItemsUnreadableMessagesAndEveryThrottledAnswer() {
+        rooms.memberError("ghost", "NotFound");
+        rooms.memberError("busy", "Throttled");
+        rooms.memberError("slow", "Throttling");
+        String three = "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":"
+                + "[{\"MemberId\":\"ghost\"},{\"MemberId\":\"busy\"},{\"MemberId\":\"fine\"},{\"MemberId\":\"fine\"},"
+                + "{\"MemberId\":\"bad\",\"Role\":\"Owner\"}]}";
+
+        BatchReport report = service.process(List.of(
+                SourceRecord.standard("m1", three, 5),
+                SourceRecord.standard("m2", one("slow"), 5),
+                SourceRecord.standard("m3", "not json", 1),
+                SourceRecord.standard("m4", "{\"AccountId\":\"acct\"}", 1)), Deadline.none());
+
+        // Three attempts for each throttled member: 3 Throttled and 3 Throttling answers; "fine" is named twice in
+        // one message and requested once.
+        assertThat(report.summary()).usingRecursiveComparison().ignoringFields("durationMillis")
+                .isEqualTo(new Summary(4, 1, 3, 5, 1, 0, Map.of("NotFound", 1, "Throttled", 1, "Throttling", 1,
+                        "BadRequest", 3), 0, 2, 6, 0));
+        assertThat(report.callFailures()).isEmpty();
+    }
+
+    @Test
+    void aCallThatFailsAsAWholeIsReportedWithItsRoomCodeAndSizeAndAThrottleCountsOnce() {
+        rooms.failCalls("Throttled");
+
+        BatchReport report = service.process(List.of(
+                SourceRecord.standard("m1", one("u1"), 1),
+                SourceRecord.standard("m2", one("u2"), 1)), Deadline.none());
+
+        assertThat(report.callFailures()).containsExactly(new CallFailure(ROOM, "Throttled", "scripted", 2));
+        assertThat(report.callFailures().get(0).isTransient()).isTrue();
+        assertThat(report.summary()).extracting(Summary::calls, Summary::chimeThrottles, Summary::recordsRetried)
+                .containsExactly(1, 1, 2);
     }
 
     private static String one(String memberId) {

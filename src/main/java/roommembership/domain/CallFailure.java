@@ -1,0 +1,21 @@
+package roommembership.domain;
+
+import java.util.Objects;
+
+/**
+ * A BatchCreateRoomMembership call that failed as a whole, after the client's own retries: what an operator needs to
+ * see it, without the members' ids.
+ *
+ * @param members how many members the call carried
+ */
+public record CallFailure(RoomKey room, String errorCode, String message, int members) {
+    public CallFailure {
+        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(errorCode, "errorCode");
+    }
+
+    /** A transient failure leaves the members to another attempt; any other is dead-lettered. */
+    public boolean isTransient() {
+        return ErrorCodes.isTransient(errorCode);
+    }
+}
