@@ -1,7 +1,6 @@
 package roommembership.domain;
 
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The figures of one invocation: what its summary log line and its metrics say.
@@ -22,12 +21,5 @@ public record Summary(int records, int rooms, int calls, int membershipRequests,
 
     public int deadLettered() {
         return deadLetteredByErrorCode.values().stream().mapToInt(Integer::intValue).sum();
-    }
-
-    public String toLogLine() {
-        return "summary records=" + records + " rooms=" + rooms + " calls=" + calls + " added=" + added
-                + " alreadyMembers=" + alreadyMembers + " deadLettered=" + deadLettered()
-                + " deadLetteredByErrorCode=" + new TreeMap<>(deadLetteredByErrorCode)
-                + " recordsRetried=" + recordsRetried + " durationMs=" + durationMillis;
     }
 }

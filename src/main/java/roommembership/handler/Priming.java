@@ -7,12 +7,14 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import org.crac.Core;
 import org.crac.Resource;
 import roommembership.adapter.FunctionWiring;
+import roommembership.adapter.InvocationLog;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -67,7 +69,8 @@ final class Priming implements Resource {
 
     /** @return the priming batch's response, as the runtime would receive it */
     String run() {
-        RoomMembershipHandler primer = new RoomMembershipHandler(FunctionWiring.primingService(env));
+        RoomMembershipHandler primer = new RoomMembershipHandler(FunctionWiring.primingService(env),
+                new InvocationLog(Clock.systemUTC()));
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         try {
             primer.handleRequest(new ByteArrayInputStream(EVENT.getBytes(StandardCharsets.UTF_8)), response,

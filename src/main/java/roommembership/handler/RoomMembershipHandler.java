@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import roommembership.adapter.FunctionWiring;
+import roommembership.adapter.InvocationLog;
 import roommembership.domain.BatchReport;
 import roommembership.domain.MembershipService;
 import roommembership.domain.SourceRecord;
@@ -12,6 +13,7 @@ import roommembership.domain.SourceRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -22,18 +24,20 @@ import java.util.Objects;
  */
 public final class RoomMembershipHandler implements RequestStreamHandler {
     private final MembershipService service;
+    private final InvocationLog log;
 
     /**
      * Called by Lambda once per container: builds the clients, fails fast on a bad configuration, and registers the
      * priming that SnapStart runs before its snapshot.
      */
     public RoomMembershipHandler() {
-        this(FunctionWiring.fromEnvironment(System.getenv()));
+        this(FunctionWiring.fromEnvironment(System.getenv()), new InvocationLog(Clock.systemUTC()));
         Priming.install(System.getenv());
     }
 
-    RoomMembershipHandler(MembershipService service) {
+    RoomMembershipHandler(MembershipService service, InvocationLog log) {
         this.service = Objects.requireNonNull(service, "service");
+        this.log = Objects.requireNonNull(log, "log");
     }
 
     @Override
@@ -52,7 +56,7 @@ public final class RoomMembershipHandler implements RequestStreamHandler {
 
     private BatchReport process(List<SourceRecord> records, Context context) {
         BatchReport report = service.process(records, context::getRemainingTimeInMillis);
-        context.getLogger().log(report.summary().toLogLine() + "\n");
+        log.write(context.getLogger(), context.getAwsRequestId(), report);
         return report;
     }
 

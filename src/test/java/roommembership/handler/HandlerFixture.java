@@ -3,6 +3,7 @@ package roommembership.handler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
+import roommembership.adapter.InvocationLog;
 import roommembership.domain.RetryPolicy;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.testing.DeadLetterQueue;
@@ -11,7 +12,10 @@ import roommembership.testing.EmbeddedSqs;
 import roommembership.testing.TestClients;
 import software.amazon.awssdk.services.chime.ChimeClient;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +27,8 @@ import java.util.Map;
 final class HandlerFixture implements AutoCloseable {
     /** Production attempt count, short delays. */
     static final RetryPolicy FAST_RETRY = new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20));
+    /** The time the log lines carry, so that a test can compare them whole. */
+    static final Instant NOW = Instant.parse("2026-11-26T10:52:12.114Z");
 
     final ChimeEmulator chime;
     final EmbeddedSqs sqs;
@@ -49,7 +55,8 @@ final class HandlerFixture implements AutoCloseable {
         env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetterQueueUrl);
         env.putIfAbsent(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");
         return new RoomMembershipHandler(FunctionWiring.service(
-                Configuration.fromEnvironment(env), chimeClient, sqs.client(), FAST_RETRY));
+                Configuration.fromEnvironment(env), chimeClient, sqs.client(), FAST_RETRY),
+                new InvocationLog(Clock.fixed(NOW, ZoneOffset.UTC)));
     }
 
     static List<String> failedIds(SQSBatchResponse response) {

@@ -2,9 +2,12 @@ package roommembership.handler;
 
 import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
+import roommembership.adapter.InvocationLog;
 import roommembership.domain.RetryPolicy;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Clock;
 
 /** The handler wired as in production around clients a test points at local servers. */
 public final class Handlers {
@@ -13,6 +16,7 @@ public final class Handlers {
 
     public static RoomMembershipHandler wired(Configuration config, ChimeClient chime, SqsClient sqs,
                                               RetryPolicy memberRetry) {
-        return new RoomMembershipHandler(FunctionWiring.service(config, chime, sqs, memberRetry));
+        return new RoomMembershipHandler(FunctionWiring.service(config, chime, sqs, memberRetry),
+                new InvocationLog(Clock.systemUTC()));
     }
 }

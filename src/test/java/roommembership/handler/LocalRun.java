@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
+import roommembership.adapter.InvocationLog;
 import roommembership.domain.BatchPlan;
 import roommembership.domain.MessageParser;
 import roommembership.domain.RetryPolicy;
@@ -19,6 +20,7 @@ import roommembership.testing.TestContext;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,10 +57,11 @@ public final class LocalRun {
             plan.chunks().forEach(chunk -> before.computeIfAbsent(chunk.room(),
                     room -> fixture.chime.members(room.accountId(), room.roomId())));
 
-            Map<String, String> env = Map.of(Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url());
+            Configuration config = Configuration.fromEnvironment(
+                    Map.of(Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url()));
             RoomMembershipHandler handler = new RoomMembershipHandler(FunctionWiring.service(
-                    Configuration.fromEnvironment(env), fixture.chimeClient, fixture.sqs.client(),
-                    RetryPolicy.standard()));
+                    config, fixture.chimeClient, fixture.sqs.client(), RetryPolicy.standard()),
+                    new InvocationLog(Clock.systemUTC()));
             TestContext context = TestContext.withMinutesLeft(1);
             SQSBatchResponse response = handler.handleRequest(event, context);
             List<Letter> letters = deadLetters.drain();
@@ -74,7 +77,7 @@ public final class LocalRun {
             rooms(out, plan, before, fixture, roomNames, letters);
             deadLettered(out, letters, roomNames);
             out.append("Batch response\n  ").append(JSON.writeValueAsString(batchResponse(response))).append("\n\n");
-            out.append("Function log\n");
+            out.append("Function log (JSON lines, as Lambda's JSON log format keeps them)\n");
             context.logLines().forEach(line -> out.append("  ").append(line).append('\n'));
             System.out.print(out);
         }

@@ -4,6 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,9 +117,11 @@ class RoomMembershipHandlerTest {
                         tuple("contractor-902", "NotFound", "NotFound", event.getRecords().get(5).getMessageId(),
                                 SALES));
         // Rule 10: one summary line.
-        assertThat(context.logLines()).singleElement().asString()
-                .startsWith("summary records=8 rooms=3 calls=5 added=133 alreadyMembers=2 deadLettered=2 "
-                        + "deadLetteredByErrorCode={NotFound=2} recordsRetried=0 durationMs=");
+        assertThat(context.logLines()).singleElement()
+                .extracting(RoomMembershipHandlerTest::summaryFigures).isEqualTo(Map.of("records", 8, "rooms", 3,
+                        "calls", 5, "added", 133, "alreadyMembers", 2, "deadLettered", 2,
+                        "deadLetteredByErrorCode", Map.of("NotFound", 2), "recordsRetried", 0));
+        assertThat(summaryOf(context).path("durationMs").isIntegralNumber()).isTrue();
     }
 
     @Test
@@ -178,7 +183,8 @@ class RoomMembershipHandlerTest {
 
         assertThat(deadLetters.drain()).isEmpty();
         assertThat(chime.members(ACME, ENGINEERING)).containsOnlyKeys("eng-001", "eng-002");
-        assertThat(context.logLines().get(0)).contains("added=1 alreadyMembers=1 deadLettered=0");
+        assertThat(summaryFigures(context.logLines().get(0))).containsAllEntriesOf(
+                Map.of("added", 1, "alreadyMembers", 1, "deadLettered", 0));
     }
 
     @ParameterizedTest
@@ -542,7 +548,9 @@ class RoomMembershipHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(chime.calls()).isEmpty();
-        assertThat(context.logLines()).singleElement().asString().startsWith("summary records=0 rooms=0 calls=0");
+        assertThat(context.logLines()).singleElement().extracting(RoomMembershipHandlerTest::summaryFigures)
+                .satisfies(figures -> assertThat(figures).containsAllEntriesOf(
+                        Map.of("records", 0, "rooms", 0, "calls", 0)));
     }
 
     @Test
@@ -552,6 +560,34 @@ class RoomMembershipHandlerTest {
         assertThatThrownBy(RoomMembershipHandler::new)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("DEAD_LETTER_QUEUE_URL is not set");
+    }
+
+    private static JsonNode summaryOf(TestContext context) {
+        return readJson(context.logLines().get(context.logLines().size() - 1));
+    }
+
+    /** The figures of the old text summary line, read from the JSON one. */
+    private static Map<String, Object> summaryFigures(String line) {
+        JsonNode summary = readJson(line);
+        assertThat(summary.path("message").asText()).isEqualTo("invocation summary");
+        Map<String, Object> figures = new HashMap<>();
+        for (String name : List.of("records", "rooms", "calls", "added", "alreadyMembers", "deadLettered",
+                "recordsRetried")) {
+            figures.put(name, summary.path(name).asInt(-1));
+        }
+        Map<String, Integer> byCode = new HashMap<>();
+        summary.path("deadLetteredByErrorCode").fields()
+                .forEachRemaining(code -> byCode.put(code.getKey(), code.getValue().asInt()));
+        figures.put("deadLetteredByErrorCode", byCode);
+        return figures;
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            return new ObjectMapper().readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: " + json, e);
+        }
     }
 
     private static String message(Map<String, List<Letter>> bySource, String sourceId) {

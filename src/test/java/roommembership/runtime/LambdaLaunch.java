@@ -79,6 +79,9 @@ public final class LambdaLaunch {
         env.put("AWS_SHARED_CREDENTIALS_FILE", scratch.resolve("no-aws-credentials").toString());
         env.put("AWS_ENDPOINT_URL_CHIME", chimeEndpoint.toString());
         env.put("AWS_ENDPOINT_URL_SQS", sqsEndpoint.toString());
+        // What template.yaml's LoggingConfig (LogFormat JSON, ApplicationLogLevel INFO) makes Lambda set.
+        env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
+        env.put("AWS_LAMBDA_LOG_LEVEL", "INFO");
         env.put("TZ", ":UTC");
         env.put("LANG", "en_US.UTF-8");
         return env;

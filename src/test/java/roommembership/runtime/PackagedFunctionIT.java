@@ -164,9 +164,18 @@ class PackagedFunctionIT {
                         tuple("contractor-901", "NotFound", "NotFound"),
                         tuple("contractor-902", "NotFound", "NotFound"));
 
-        assertThat(function.awaitOutputLine(line -> line.startsWith("summary records=8 rooms=3 calls=5")))
+        // The runtime passes the function's JSON lines on as they are, not wrapped into its own "message" string,
+        // so their fields stay fields in CloudWatch Logs.
+        assertThat(function.awaitOutputLine(line -> line.contains("\"invocation summary\"")))
                 .as("summary line in the function's output")
-                .hasValueSatisfying(line -> assertThat(line).contains("deadLettered=2"));
+                .hasValueSatisfying(line -> {
+                    JsonNode summary = readJson(line);
+                    assertThat(summary.path("level").asText()).isEqualTo("INFO");
+                    assertThat(summary.path("message").asText()).isEqualTo("invocation summary");
+                    assertThat(summary.path("AWSRequestId").asText()).isEqualTo(result.requestId());
+                    assertThat(List.of("records", "rooms", "calls", "added", "deadLettered").stream()
+                            .map(name -> summary.path(name).asInt(-1)).toList()).containsExactly(8, 3, 5, 133, 2);
+                });
     }
 
     @Test
@@ -198,6 +207,16 @@ class PackagedFunctionIT {
         });
         assertThat(chime.members(ACME, SALES)).doesNotContainKey("sales-020");
         assertThat(deadLetters.drain()).isEmpty();
+        assertThat(function.awaitOutputLine(line -> line.contains("\"Chime call failed\"")
+                        && line.contains(result.requestId())))
+                .as("whole-call failure line in the function's output")
+                .hasValueSatisfying(line -> {
+                    assertThat(line).doesNotContain("sales-020");
+                    JsonNode failure = readJson(line);
+                    assertThat(List.of(failure.path("level").asText(), failure.path("roomId").asText(),
+                            failure.path("errorCode").asText(), failure.path("members").asText()))
+                            .containsExactly("WARN", SALES, "Throttled", "1");
+                });
     }
 
     @Test
@@ -267,6 +286,14 @@ class PackagedFunctionIT {
                     MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode readJson(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not one JSON object: " + line, e);
         }
     }
 

@@ -4,16 +4,21 @@ import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
-/** A Lambda context whose remaining time is chosen by the test and whose log lines are kept. */
+/** A Lambda context whose remaining time is chosen by the test and whose log lines are kept, with their levels. */
 public final class TestContext implements Context {
+    /** One line as the function logged it; UNDEFINED when it gave no level. */
+    public record LogLine(LogLevel level, String text) {
+    }
+
     private final LongSupplier remainingMillis;
-    private final List<String> logLines = new CopyOnWriteArrayList<>();
+    private final List<LogLine> logLines = new CopyOnWriteArrayList<>();
 
     private TestContext(LongSupplier remainingMillis) {
         this.remainingMillis = remainingMillis;
@@ -30,6 +35,10 @@ public final class TestContext implements Context {
     }
 
     public List<String> logLines() {
+        return logLines.stream().map(LogLine::text).toList();
+    }
+
+    public List<LogLine> logLinesWithLevels() {
         return List.copyOf(logLines);
     }
 
@@ -88,12 +97,22 @@ public final class TestContext implements Context {
         return new LambdaLogger() {
             @Override
             public void log(String message) {
-                logLines.add(message.strip());
+                log(message, LogLevel.UNDEFINED);
             }
 
             @Override
             public void log(byte[] message) {
-                log(new String(message, StandardCharsets.UTF_8));
+                log(message, LogLevel.UNDEFINED);
+            }
+
+            @Override
+            public void log(String message, LogLevel level) {
+                logLines.add(new LogLine(level, message.strip()));
+            }
+
+            @Override
+            public void log(byte[] message, LogLevel level) {
+                log(new String(message, StandardCharsets.UTF_8), level);
             }
         };
     }
