@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
  * @param allowedAccounts the only accounts requests may name ({@code ALLOWED_ACCOUNT_IDS}, comma-separated; unset or
  *                        empty: every account)
  * @param chimeMaxTps Chime calls per second from one container ({@code CHIME_MAX_TPS}; 0: no limit)
+ * @param metricsNamespace the CloudWatch namespace of the function's metrics ({@code METRICS_NAMESPACE})
  */
 public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int chimeMaxConcurrency,
                             Duration safetyMargin, String sqsRegion, AccountAllowlist allowedAccounts,
-                            int chimeMaxTps) {
+                            int chimeMaxTps, String metricsNamespace) {
     public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
     public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
     public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
@@ -36,6 +37,9 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
      * within the tens of calls a second that Chime's management APIs take by default.
      */
     static final int DEFAULT_CHIME_MAX_TPS = 20;
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    /** CloudWatch's rule for a custom namespace; "AWS/" is reserved for AWS services. */
+    private static final Pattern NAMESPACE = Pattern.compile("(?!AWS/)[0-9A-Za-z.\\-_/#: ]{1,255}");
     private static final Pattern QUEUE_URL_REGION = Pattern.compile("^https?://sqs[.-]([a-z0-9-]+)\\.amazonaws\\.");
 
     public static Configuration fromEnvironment(Map<String, String> env) {
@@ -50,7 +54,22 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
                 Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
                 sqsRegion(env, url.trim()),
                 allowedAccounts(env.get(ALLOWED_ACCOUNT_IDS)),
-                wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000));
+                wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000),
+                metricsNamespace(env.get(METRICS_NAMESPACE)));
+    }
+
+    /** Checked at start: CloudWatch drops a document whose namespace it refuses, and with it every metric. */
+    private static String metricsNamespace(String text) {
+        if (text == null || text.isBlank()) {
+            return InvocationMetrics.DEFAULT_NAMESPACE;
+        }
+        String namespace = text.trim();
+        if (!NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalStateException(METRICS_NAMESPACE + " must be 1 to 255 of the characters CloudWatch "
+                    + "allows in a namespace (letters, digits, . - _ / # : and space), not starting with AWS/; '"
+                    + text + "' is not one");
+        }
+        return namespace;
     }
 
     /** Strict: a list that read as empty after a typo (",") would permit every account. */

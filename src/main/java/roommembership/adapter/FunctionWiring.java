@@ -69,4 +69,13 @@ public final class FunctionWiring {
         };
         return Executors.newFixedThreadPool(threads, factory);
     }
+
+    /** The invocation's metrics, on stdout, in the namespace the environment names. */
+    public static InvocationMetrics metricsFromEnvironment(Map<String, String> env) {
+        String namespace = Configuration.fromEnvironment(env).metricsNamespace();
+        return new InvocationMetrics(namespace, Clock.systemUTC(), line -> {
+            System.out.println(line);
+            System.out.flush();
+        });
+    }
 }

@@ -8,6 +8,7 @@ import org.crac.Core;
 import org.crac.Resource;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
+import roommembership.adapter.InvocationMetrics;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -69,8 +70,10 @@ final class Priming implements Resource {
 
     /** @return the priming batch's response, as the runtime would receive it */
     String run() {
+        // Logs and metrics are written as in production, then dropped: priming is no invocation.
         RoomMembershipHandler primer = new RoomMembershipHandler(FunctionWiring.primingService(env),
-                new InvocationLog(Clock.systemUTC()));
+                new InvocationLog(Clock.systemUTC()),
+                new InvocationMetrics(InvocationMetrics.DEFAULT_NAMESPACE, Clock.systemUTC(), line -> { }));
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         try {
             primer.handleRequest(new ByteArrayInputStream(EVENT.getBytes(StandardCharsets.UTF_8)), response,

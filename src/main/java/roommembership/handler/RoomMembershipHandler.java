@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
+import roommembership.adapter.InvocationMetrics;
 import roommembership.domain.BatchReport;
 import roommembership.domain.MembershipService;
 import roommembership.domain.SourceRecord;
@@ -25,19 +26,22 @@ import java.util.Objects;
 public final class RoomMembershipHandler implements RequestStreamHandler {
     private final MembershipService service;
     private final InvocationLog log;
+    private final InvocationMetrics metrics;
 
     /**
      * Called by Lambda once per container: builds the clients, fails fast on a bad configuration, and registers the
      * priming that SnapStart runs before its snapshot.
      */
     public RoomMembershipHandler() {
-        this(FunctionWiring.fromEnvironment(System.getenv()), new InvocationLog(Clock.systemUTC()));
+        this(FunctionWiring.fromEnvironment(System.getenv()), new InvocationLog(Clock.systemUTC()),
+                FunctionWiring.metricsFromEnvironment(System.getenv()));
         Priming.install(System.getenv());
     }
 
-    RoomMembershipHandler(MembershipService service, InvocationLog log) {
+    RoomMembershipHandler(MembershipService service, InvocationLog log, InvocationMetrics metrics) {
         this.service = Objects.requireNonNull(service, "service");
         this.log = Objects.requireNonNull(log, "log");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -57,6 +61,7 @@ public final class RoomMembershipHandler implements RequestStreamHandler {
     private BatchReport process(List<SourceRecord> records, Context context) {
         BatchReport report = service.process(records, context::getRemainingTimeInMillis);
         log.write(context.getLogger(), context.getAwsRequestId(), report);
+        metrics.publish(report.summary(), context.getFunctionName(), context.getAwsRequestId());
         return report;
     }
 

@@ -3,12 +3,14 @@ package roommembership.adapter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import roommembership.domain.AccountAllowlist;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,16 +22,16 @@ class ConfigurationTest {
     void defaultsApplyWhenOnlyTheQueueIsGiven() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)))
                 .isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5), "eu-west-1",
-                        AccountAllowlist.anyAccount(), 20));
+                        AccountAllowlist.anyAccount(), 20, "RoomMembership"));
     }
 
     @Test
     void everySettingIsRead() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, "MAX_RECEIVE_COUNT", "3",
                 "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500", "AWS_REGION", "ap-south-1",
-                "ALLOWED_ACCOUNT_IDS", "acct-1", "CHIME_MAX_TPS", "0")))
+                "ALLOWED_ACCOUNT_IDS", "acct-1", "CHIME_MAX_TPS", "0", "METRICS_NAMESPACE", "HR/RoomMembership")))
                 .isEqualTo(new Configuration(URL, 3, 16, Duration.ofMillis(2500), "ap-south-1",
-                        new AccountAllowlist(Set.of("acct-1")), 0));
+                        new AccountAllowlist(Set.of("acct-1")), 0, "HR/RoomMembership"));
     }
 
     @Test
@@ -85,5 +87,19 @@ class ConfigurationTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("ALLOWED_ACCOUNT_IDS must be a comma-separated list of Chime account ids")
                 .hasMessageEndingWith("; '" + offending + "' is not one");
+    }
+
+    static Stream<String> namespacesCloudWatchRefuses() {
+        return Stream.of("AWS/Lambda", "Room\tMembership", "räume", "x".repeat(256));
+    }
+
+    @ParameterizedTest
+    @MethodSource("namespacesCloudWatchRefuses")
+    void aMetricsNamespaceCloudWatchWouldRefuseFailsAtStartRatherThanLoseEveryMetric(String value) {
+        assertThatThrownBy(() -> Configuration.fromEnvironment(
+                Map.of("DEAD_LETTER_QUEUE_URL", URL, "METRICS_NAMESPACE", value)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("METRICS_NAMESPACE must be 1 to 255 of the characters CloudWatch allows")
+                .hasMessageEndingWith("; '" + value + "' is not one");
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
+import roommembership.adapter.InvocationMetrics;
 import roommembership.domain.RetryPolicy;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.testing.DeadLetterQueue;
@@ -19,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The function wired as in production (real SDK clients over HTTP) against the Chime emulator and ElasticMQ, with
@@ -27,7 +29,7 @@ import java.util.Map;
 final class HandlerFixture implements AutoCloseable {
     /** Production attempt count, short delays. */
     static final RetryPolicy FAST_RETRY = new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20));
-    /** The time the log lines carry, so that a test can compare them whole. */
+    /** The time the log lines and metrics carry, so that a test can compare them whole. */
     static final Instant NOW = Instant.parse("2026-11-26T10:52:12.114Z");
 
     final ChimeEmulator chime;
@@ -51,12 +53,19 @@ final class HandlerFixture implements AutoCloseable {
     }
 
     RoomMembershipHandler handler(String deadLetterQueueUrl, Map<String, String> settings) {
+        return handler(deadLetterQueueUrl, settings, line -> {
+        });
+    }
+
+    /** @param stdout receives the metrics documents the function writes to stdout */
+    RoomMembershipHandler handler(String deadLetterQueueUrl, Map<String, String> settings, Consumer<String> stdout) {
         Map<String, String> env = new HashMap<>(settings);
         env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetterQueueUrl);
         env.putIfAbsent(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");
-        return new RoomMembershipHandler(FunctionWiring.service(
-                Configuration.fromEnvironment(env), chimeClient, sqs.client(), FAST_RETRY),
-                new InvocationLog(Clock.fixed(NOW, ZoneOffset.UTC)));
+        Configuration config = Configuration.fromEnvironment(env);
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        return new RoomMembershipHandler(FunctionWiring.service(config, chimeClient, sqs.client(), FAST_RETRY),
+                new InvocationLog(clock), new InvocationMetrics(config.metricsNamespace(), clock, stdout));
     }
 
     static List<String> failedIds(SQSBatchResponse response) {

@@ -3,13 +3,14 @@ package roommembership.handler;
 import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
+import roommembership.adapter.InvocationMetrics;
 import roommembership.domain.RetryPolicy;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 
-/** The handler wired as in production around clients a test points at local servers. */
+/** The handler wired as in production around clients a test points at local servers; its metrics are dropped. */
 public final class Handlers {
     private Handlers() {
     }
@@ -17,6 +18,8 @@ public final class Handlers {
     public static RoomMembershipHandler wired(Configuration config, ChimeClient chime, SqsClient sqs,
                                               RetryPolicy memberRetry) {
         return new RoomMembershipHandler(FunctionWiring.service(config, chime, sqs, memberRetry),
-                new InvocationLog(Clock.systemUTC()));
+                new InvocationLog(Clock.systemUTC()),
+                new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), line -> {
+                }));
     }
 }

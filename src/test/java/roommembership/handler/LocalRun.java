@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
+import roommembership.adapter.InvocationMetrics;
 import roommembership.domain.BatchPlan;
 import roommembership.domain.MessageParser;
 import roommembership.domain.RetryPolicy;
@@ -59,9 +60,11 @@ public final class LocalRun {
 
             Configuration config = Configuration.fromEnvironment(
                     Map.of(Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url()));
+            List<String> metrics = new ArrayList<>();
             RoomMembershipHandler handler = new RoomMembershipHandler(FunctionWiring.service(
                     config, fixture.chimeClient, fixture.sqs.client(), RetryPolicy.standard()),
-                    new InvocationLog(Clock.systemUTC()));
+                    new InvocationLog(Clock.systemUTC()),
+                    new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), metrics::add));
             TestContext context = TestContext.withMinutesLeft(1);
             SQSBatchResponse response = handler.handleRequest(event, context);
             List<Letter> letters = deadLetters.drain();
@@ -79,6 +82,8 @@ public final class LocalRun {
             out.append("Batch response\n  ").append(JSON.writeValueAsString(batchResponse(response))).append("\n\n");
             out.append("Function log (JSON lines, as Lambda's JSON log format keeps them)\n");
             context.logLines().forEach(line -> out.append("  ").append(line).append('\n'));
+            out.append('\n').append("Metrics (Embedded Metric Format documents, written to stdout)\n");
+            metrics.forEach(line -> out.append("  ").append(line).append('\n'));
             System.out.print(out);
         }
         // ElasticMQ's actor system keeps non-daemon threads alive.

@@ -165,7 +165,7 @@ class PackagedFunctionIT {
                         tuple("contractor-902", "NotFound", "NotFound"));
 
         // The runtime passes the function's JSON lines on as they are, not wrapped into its own "message" string,
-        // so their fields stay fields in CloudWatch Logs.
+        // so their fields stay fields in CloudWatch Logs, and the metrics documents stay documents.
         assertThat(function.awaitOutputLine(line -> line.contains("\"invocation summary\"")))
                 .as("summary line in the function's output")
                 .hasValueSatisfying(line -> {
@@ -175,6 +175,16 @@ class PackagedFunctionIT {
                     assertThat(summary.path("AWSRequestId").asText()).isEqualTo(result.requestId());
                     assertThat(List.of("records", "rooms", "calls", "added", "deadLettered").stream()
                             .map(name -> summary.path(name).asInt(-1)).toList()).containsExactly(8, 3, 5, 133, 2);
+                });
+        assertThat(function.awaitOutputLine(line -> line.startsWith("{\"_aws\"")
+                        && line.contains("\"MembersAdded\"")))
+                .as("metrics document in the function's output")
+                .hasValueSatisfying(line -> {
+                    JsonNode metrics = readJson(line);
+                    assertThat(metrics.path("_aws").path("CloudWatchMetrics").path(0).path("Namespace").asText())
+                            .isEqualTo("RoomMembership");
+                    assertThat(metrics.path("FunctionName").asText()).isEqualTo(LambdaLaunch.FUNCTION_NAME);
+                    assertThat(metrics.path("MembersAdded").asInt()).isEqualTo(133);
                 });
     }
 

@@ -1,0 +1,200 @@
+package roommembership.handler;
+
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.emulator.ChimeEmulator.Fault;
+import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.SqsEvents;
+import roommembership.testing.TestContext;
+import roommembership.testing.TestContext.LogLine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static roommembership.testing.Directory.ACME;
+import static roommembership.testing.Directory.ENGINEERING;
+import static roommembership.testing.Directory.SALES;
+import static roommembership.testing.SqsEvents.ids;
+import static roommembership.testing.SqsEvents.members;
+
+/**
+ * What the people who run the function see of an invocation: its JSON log lines and the metrics it writes to
+ * stdout, for known batches, through the real SDK clients against the Chime emulator and ElasticMQ.
+ */
+class InvocationOutputTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REQUEST_ID = "00000000-0000-4000-8000-000000000001";
+    private static final long NOW_MILLIS = HandlerFixture.NOW.toEpochMilli();
+    private static HandlerFixture fixture;
+    private static ChimeEmulator chime;
+
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private DeadLetterQueue deadLetters;
+    private RoomMembershipHandler handler;
+    private TestContext context;
+
+    @BeforeAll
+    static void startServers() {
+        fixture = new HandlerFixture();
+        chime = fixture.chime;
+    }
+
+    @AfterAll
+    static void stopServers() {
+        fixture.close();
+    }
+
+    @BeforeEach
+    void freshState() {
+        fixture.resetChime();
+        deadLetters = fixture.newDeadLetterQueue();
+        handler = fixture.handler(deadLetters.url(), Map.of(), stdout::add);
+        context = TestContext.withMinutesLeft(1);
+    }
+
+    @Test
+    void hrBatchLogsOneSummaryLineWithEveryFigureTheRequestIdAndOnlyTheDeadLetteredMembersIds() {
+        handler.handleRequest(EventLoader.loadSQSEvent("events/hr-batch.json"), context);
+
+        assertThat(context.logLinesWithLevels()).singleElement().satisfies(line -> {
+            assertThat(line.level()).isEqualTo(LogLevel.INFO);
+            ObjectNode summary = read(line.text());
+            assertThat(summary.remove("durationMs").isIntegralNumber()).isTrue();
+            // 138 items: 133 added, 2 already members, 2 not in the directory, and eng-010 asked for twice.
+            assertThat(summary).isEqualTo(read("""
+                    {"timestamp": "2026-11-26T10:52:12.114Z", "level": "INFO", "message": "invocation summary",
+                     "AWSRequestId": "%s",
+                     "records": 8, "rooms": 3, "calls": 5, "membershipRequests": 138, "added": 133,
+                     "alreadyMembers": 2, "deadLettered": 2, "deadLetteredByErrorCode": {"NotFound": 2},
+                     "deadLetteredMembers": {"NotFound": ["contractor-901", "contractor-902"]},
+                     "recordsRetried": 0, "invalidMessages": 0, "chimeThrottles": 0}
+                    """.formatted(REQUEST_ID)));
+        });
+    }
+
+    @Test
+    void hrBatchPublishesItsFiguresAsEmbeddedMetricsWithDeadLetteredAlsoPerErrorCode() {
+        handler.handleRequest(EventLoader.loadSQSEvent("events/hr-batch.json"), context);
+
+        assertThat(stdout).containsExactly(
+                "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","
+                        + "\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":["
+                        + "{\"Name\":\"MembershipRequests\",\"Unit\":\"Count\"},{\"Name\":\"MembersAdded\",\"Unit\":\"Count\"},"
+                        + "{\"Name\":\"AlreadyMembers\",\"Unit\":\"Count\"},{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"},"
+                        + "{\"Name\":\"ChimeCalls\",\"Unit\":\"Count\"},{\"Name\":\"ChimeThrottles\",\"Unit\":\"Count\"},"
+                        + "{\"Name\":\"RecordsRetried\",\"Unit\":\"Count\"},{\"Name\":\"InvalidMessages\",\"Unit\":\"Count\"}]}]},"
+                        + "\"FunctionName\":\"room-membership\",\"AWSRequestId\":\"" + REQUEST_ID + "\","
+                        + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,\"DeadLettered\":2,"
+                        + "\"ChimeCalls\":5,\"ChimeThrottles\":0,\"RecordsRetried\":0,\"InvalidMessages\":0}",
+                "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","
+                        + "\"Dimensions\":[[\"FunctionName\",\"ErrorCode\"]],\"Metrics\":["
+                        + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"}]}]},"
+                        + "\"FunctionName\":\"room-membership\",\"ErrorCode\":\"NotFound\",\"AWSRequestId\":\"" + REQUEST_ID
+                        + "\",\"DeadLettered\":2}");
+    }
+
+    @Test
+    void noMessageBodyAndNoIdOfAMemberThatWasAddedAppearsInTheLogOrTheMetrics() {
+        SQSEvent event = EventLoader.loadSQSEvent("events/hr-batch.json");
+
+        handler.handleRequest(event, context);
+
+        List<String> output = Stream.concat(context.logLines().stream(), stdout.stream()).toList();
+        List<String> settled = new ArrayList<>(chime.members(ACME, ENGINEERING).keySet());
+        settled.addAll(chime.members(ACME, SALES).keySet());
+        assertThat(settled).hasSize(130);
+        for (String line : output) {
+            assertThat(line).doesNotContain(settled).doesNotContain("MembershipItemList", "MemberId", "\"Role\"");
+            event.getRecords().forEach(record -> assertThat(line).doesNotContain(record.getBody()));
+        }
+        assertThat(String.join("\n", output)).contains("contractor-901", "contractor-902");
+    }
+
+    @Test
+    void aCallThatFailsAsAWholeIsOneWarnLineWithRoomCodeMessageAndSizeButNoMemberIds() {
+        // 429 on the SDK's three attempts: a whole-call failure, left to SQS redelivery.
+        chime.failNextCalls(3, Fault.THROTTLED);
+        SqsEvents batch = SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6)));
+
+        handler.handleRequest(batch.build(), context);
+
+        List<LogLine> lines = context.logLinesWithLevels();
+        assertThat(lines).extracting(LogLine::level).containsExactly(LogLevel.WARN, LogLevel.INFO);
+        assertThat(read(lines.get(0).text())).isEqualTo(read("""
+                {"timestamp": "2026-11-26T10:52:12.114Z", "level": "WARN", "message": "Chime call failed",
+                 "AWSRequestId": "%s", "accountId": "%s", "roomId": "%s",
+                 "errorCode": "Throttled", "errorMessage": "The client exceeded its request rate limit.",
+                 "members": 3, "transient": true}
+                """.formatted(REQUEST_ID, ACME, ENGINEERING)));
+        ObjectNode summary = read(lines.get(1).text());
+        assertThat(List.of(summary.path("recordsRetried").asInt(), summary.path("chimeThrottles").asInt()))
+                .containsExactly(1, 1);
+        assertThat(metrics("RecordsRetried", "ChimeThrottles", "ChimeCalls")).containsExactly(1, 1, 1);
+    }
+
+    @Test
+    void everyThrottledAnswerIsCountedOnceWhetherForAWholeCallOrForOneMember() {
+        chime.failMember("eng-005", "Throttling", 2);
+        chime.failMember("eng-006", "Throttled", 1);
+
+        handler.handleRequest(SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6))).build(), context);
+
+        // Call 1 answers eng-005 Throttling and eng-006 Throttled; call 2 eng-005 Throttling; call 3 adds it.
+        assertThat(metrics("ChimeCalls", "ChimeThrottles", "MembersAdded", "DeadLettered")).containsExactly(3, 3, 3, 0);
+        assertThat(read(context.logLines().get(0)).path("chimeThrottles").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void unreadableMessagesAreCountedAsInvalidAndTheirBodiesStayOutOfTheLog() {
+        SQSEvent event = EventLoader.loadSQSEvent("events/malformed-records.json");
+
+        handler.handleRequest(event, context);
+
+        ObjectNode summary = read(context.logLines().get(0));
+        assertThat(summary.path("invalidMessages").asInt()).isEqualTo(4);
+        assertThat(metrics("InvalidMessages")).containsExactly(4);
+        assertThat(context.logLines().get(0)).doesNotContain("name=eng-200&room=engineering");
+        assertThat(summary.path("deadLetteredByErrorCode").path("BadRequest").asInt())
+                .isEqualTo(deadLetters.drain().size());
+    }
+
+    @Test
+    void anEmptyBatchStillPublishesEveryMetricAsZero() {
+        handler.handleRequest(SqsEvents.batch().build(), context);
+
+        assertThat(stdout).singleElement();
+        assertThat(metrics("MembershipRequests", "MembersAdded", "AlreadyMembers", "DeadLettered", "ChimeCalls",
+                "ChimeThrottles", "RecordsRetried", "InvalidMessages")).containsOnly(0);
+    }
+
+    /** The values of these metrics in the invocation's main document. */
+    private List<Integer> metrics(String... names) {
+        JsonNode document = read(stdout.get(0));
+        assertThat(document.path("_aws").path("CloudWatchMetrics").path(0).path("Dimensions").toString())
+                .isEqualTo("[[\"FunctionName\"]]");
+        return Stream.of(names).map(name -> document.path(name).asInt(-1)).toList();
+    }
+
+    private static ObjectNode read(String json) {
+        try {
+            return (ObjectNode) JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
