@@ -33,10 +33,21 @@ public record TemplateSettings(int batchSize, int maxReceiveCount, int visibilit
         }
         return new TemplateSettings(
                 single(text, "BatchSize"),
-                single(text, "maxReceiveCount"),
-                single(text, "VisibilityTimeout"),
+                single(resource(text, "SourceQueue"), "maxReceiveCount"),
+                single(resource(text, "SourceQueue"), "VisibilityTimeout"),
                 single(text, "Timeout"),
                 single(text, "MAX_RECEIVE_COUNT"));
+    }
+
+    /** The lines of one resource: from its name, two spaces in, to the next line indented as little. */
+    private static String resource(String template, String name) {
+        Matcher start = Pattern.compile("(?m)^  " + name + ":\\s*$").matcher(template);
+        if (!start.find()) {
+            throw new IllegalStateException("template.yaml has no resource '" + name + "'");
+        }
+        Matcher next = Pattern.compile("(?m)^ {0,2}\\S").matcher(template);
+        int end = next.find(start.end()) ? next.start() : template.length();
+        return template.substring(start.start(), end);
     }
 
     /** The one line {@code key: N} (N optionally quoted) of the template; two or none is an error. */
