@@ -59,8 +59,8 @@ public final class Benchmarks {
                 EndToEndBenchmark.run(chime, sqs, new Organisation(40, 250, 50), 20, 8, 0, 7)));
         out.add(endToEnd("end to end, CHIME_MAX_TPS 20 (the default)",
                 EndToEndBenchmark.run(chime, sqs, new Organisation(40, 250, 50), 20, 8, 20, 1)));
-        out.add(footprint(Footprint.measure(chime, sqs, new Organisation(500, 100, 5))));
         out.add(planning(PlanningBenchmark.run(10_000, 5, 500, 10, 21)));
+        out.add(footprint(Footprint.measure(chime, sqs, new Organisation(500, 100, 5))));
 
         ColdStartBenchmark cold = new ColdStartBenchmark(chime, sqs, basedir, scratch);
         int runs = Integer.getInteger("bench.coldRuns", 7);
