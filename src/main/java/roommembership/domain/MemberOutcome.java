@@ -3,6 +3,13 @@ package roommembership.domain;
 /** How one member's request ended in this invocation. */
 public sealed interface MemberOutcome {
 
+    /** An outcome that carries the ErrorCode and message Chime gave (or the call's failure stood for). */
+    sealed interface WithError extends MemberOutcome {
+        String errorCode();
+
+        String message();
+    }
+
     record Added() implements MemberOutcome {
     }
 
@@ -10,18 +17,18 @@ public sealed interface MemberOutcome {
     }
 
     /** Failed for good with this ErrorCode. */
-    record Failed(String errorCode, String message) implements MemberOutcome {
+    record Failed(String errorCode, String message) implements WithError {
     }
 
     /** Chime answered that this member was not added, with a transient ErrorCode, on every attempt we could afford. */
-    record TransientFailure(String errorCode, String message) implements MemberOutcome {
+    record TransientFailure(String errorCode, String message) implements WithError {
     }
 
     /**
      * The whole call failed with a transient ErrorCode (5xx, I/O error, time-out) and no answer came back: Chime may
      * or may not have added the member.
      */
-    record Uncertain(String errorCode, String message) implements MemberOutcome {
+    record Uncertain(String errorCode, String message) implements WithError {
     }
 
     /** Never sent: the invocation ran out of time first. */

@@ -208,17 +208,13 @@ public final class MembershipService {
             RoomRoster roster = future.join();
             for (String memberId : toCheck.get(room)) {
                 MemberKey key = new MemberKey(room, memberId);
-                MemberOutcome was = outcomes.get(key);
-                String code = was instanceof MemberOutcome.Uncertain u ? u.errorCode()
-                        : ((MemberOutcome.TransientFailure) was).errorCode();
-                String message = was instanceof MemberOutcome.Uncertain u ? u.message()
-                        : ((MemberOutcome.TransientFailure) was).message();
+                MemberOutcome.WithError was = (MemberOutcome.WithError) outcomes.get(key);
                 if (roster instanceof RoomRoster.Known known) {
                     checked.put(key, known.memberIds().contains(memberId)
                             ? new MemberOutcome.AlreadyMember()
-                            : new MemberOutcome.TransientFailure(code, message));
+                            : new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
                 } else {
-                    checked.put(key, new MemberOutcome.Uncertain(code, message));
+                    checked.put(key, new MemberOutcome.Uncertain(was.errorCode(), was.message()));
                 }
             }
         });
@@ -281,24 +277,14 @@ public final class MembershipService {
             boolean transientFailure = false;
             for (Membership member : request.members()) {
                 MemberOutcome outcome = outcomes.get(new MemberKey(request.room(), member.memberId()));
-                String code;
-                String message;
-                if (outcome instanceof MemberOutcome.Failed failed) {
-                    code = failed.errorCode();
-                    message = failed.message();
-                } else if (outcome instanceof MemberOutcome.TransientFailure failure) {
-                    transientFailure = true;
-                    code = failure.errorCode();
-                    message = failure.message();
-                } else if (outcome instanceof MemberOutcome.NotAttempted
-                        || outcome instanceof MemberOutcome.Uncertain) {
+                if (outcome instanceof MemberOutcome.NotAttempted || outcome instanceof MemberOutcome.Uncertain) {
                     unsettled = true;
-                    continue;
-                } else {
-                    continue;
+                } else if (outcome instanceof MemberOutcome.WithError failure) {
+                    transientFailure |= failure instanceof MemberOutcome.TransientFailure;
+                    letters.add(DeadLetterFormat.forMember(request.room(), member.memberId(),
+                            member.role().wireName(), failure.errorCode(), failure.message(), record.messageId(),
+                            clock.instant()));
                 }
-                letters.add(DeadLetterFormat.forMember(request.room(), member.memberId(), member.role().wireName(),
-                        code, message, record.messageId(), clock.instant()));
             }
             if (unsettled || (transientFailure && record.receiveCount() < settings.maxReceiveCount())) {
                 retry.add(i);
