@@ -5,8 +5,8 @@ import roommembership.domain.ErrorCodes;
 import roommembership.domain.MemberError;
 import roommembership.domain.Membership;
 import roommembership.domain.RoomKey;
-import roommembership.domain.RoomMemberships;
-import roommembership.domain.RoomRoster;
+import roommembership.domain.Memberships;
+import roommembership.domain.Roster;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -30,7 +30,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /** The Chime API behind the room-memberships port. */
-public final class ChimeRoomMemberships implements RoomMemberships {
+public final class ChimeRoomMemberships implements Memberships<RoomKey> {
     /** Three attempts of at most 10 s each, with backoff. */
     static final Duration MAX_CALL_TIME = Duration.ofSeconds(30);
     /** ListRoomMemberships' largest page. */
@@ -66,7 +66,7 @@ public final class ChimeRoomMemberships implements RoomMemberships {
     }
 
     @Override
-    public RoomRoster members(RoomKey room, Duration timeLimit) {
+    public Roster members(RoomKey room, Duration timeLimit) {
         long deadline = System.nanoTime() + timeLimit.toNanos();
         Set<String> members = new HashSet<>();
         String nextToken = null;
@@ -84,9 +84,9 @@ public final class ChimeRoomMemberships implements RoomMemberships {
                 page.roomMemberships().forEach(membership -> members.add(membership.member().memberId()));
                 nextToken = page.nextToken();
             } while (nextToken != null && !nextToken.isEmpty());
-            return new RoomRoster.Known(members);
+            return new Roster.Known(members);
         } catch (SdkException e) {
-            return new RoomRoster.Unknown(errorCodeOf(e), messageOf(e));
+            return new Roster.Unknown(errorCodeOf(e), messageOf(e));
         }
     }
 

@@ -2,6 +2,7 @@ package roommembership.adapter;
 
 import roommembership.domain.MembershipService;
 import roommembership.domain.RetryPolicy;
+import roommembership.domain.Targets;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -51,7 +52,7 @@ public final class FunctionWiring {
     public static MembershipService service(Configuration config, ChimeClient chime, SqsClient sqs,
                                             RetryPolicy memberRetry) {
         return new MembershipService(
-                new ChimeRoomMemberships(chime),
+                new Targets(new ChimeRoomMemberships(chime)),
                 new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay()),
                 callExecutor(config.chimeMaxConcurrency()),
                 Clock.systemUTC(),

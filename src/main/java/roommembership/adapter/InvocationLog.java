@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.domain.BatchReport;
 import roommembership.domain.CallFailure;
+import roommembership.domain.Conversation;
 import roommembership.domain.DeadLetter;
+import roommembership.domain.RoomKey;
 import roommembership.domain.Summary;
 
 import java.io.IOException;
@@ -63,8 +65,7 @@ public final class InvocationLog {
         List<Line> lines = new ArrayList<>();
         for (CallFailure failure : report.callFailures()) {
             lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "Chime call failed", requestId, out -> {
-                out.writeStringField("accountId", failure.room().accountId());
-                out.writeStringField("roomId", failure.room().roomId());
+                writeConversation(out, failure.conversation());
                 out.writeStringField("errorCode", failure.errorCode());
                 out.writeStringField("errorMessage", cut(failure.message()));
                 out.writeNumberField("members", failure.members());
@@ -74,6 +75,12 @@ public final class InvocationLog {
         lines.add(new Line(LogLevel.INFO, json(at, LogLevel.INFO, "invocation summary", requestId,
                 out -> writeSummary(out, report.summary(), report.deadLetters()))));
         return lines;
+    }
+
+    private static void writeConversation(JsonGenerator out, Conversation conversation) throws IOException {
+        RoomKey room = (RoomKey) conversation;
+        out.writeStringField("accountId", room.accountId());
+        out.writeStringField("roomId", room.roomId());
     }
 
     private static void writeSummary(JsonGenerator out, Summary summary, List<DeadLetter> deadLetters)

@@ -1,7 +1,5 @@
 package roommembership.domain;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -24,18 +22,11 @@ public record AccountAllowlist(Set<String> accountIds) {
 
     /** The message as it may go on: a request for another account keeps no member, each one rejected as Forbidden. */
     public ParsedMessage admit(ParsedMessage message) {
-        if (!(message instanceof ParsedMessage.Request request) || permits(request.room().accountId())) {
+        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof RoomKey room)
+                || permits(room.accountId())) {
             return message;
         }
-        String reason = "account " + request.room().accountId()
-                + " is not in ALLOWED_ACCOUNT_IDS: this deployment does not manage it";
-        List<RejectedItem> forbidden = new ArrayList<>();
-        for (Membership member : request.members()) {
-            forbidden.add(new RejectedItem(member.memberId(), member.role().wireName(), ErrorCodes.FORBIDDEN, reason));
-        }
-        for (RejectedItem item : request.rejected()) {
-            forbidden.add(new RejectedItem(item.memberId(), item.role(), ErrorCodes.FORBIDDEN, reason));
-        }
-        return new ParsedMessage.Request(request.room(), List.of(), forbidden);
+        return request.refused(ErrorCodes.FORBIDDEN, "account " + room.accountId()
+                + " is not in ALLOWED_ACCOUNT_IDS: this deployment does not manage it");
     }
 }

@@ -5,43 +5,45 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The calls one batch needs: every valid request merged per room, each room split into chunks. */
-public record BatchPlan(int rooms, List<RoomChunk> chunks) {
-    /** The API's limit: BatchCreateRoomMembership takes at most 50 members. */
-    public static final int MAX_MEMBERS_PER_CALL = 50;
+/** The calls one batch needs: every valid request merged per conversation, each split into chunks. */
+public record BatchPlan(int rooms, List<MemberChunk> chunks) {
 
     public BatchPlan {
         chunks = List.copyOf(chunks);
     }
 
     /**
-     * Groups the requests of all messages by room. A member asked for more than once is sent once, with the role
-     * of the last message (in batch order) that asked.
+     * Groups the requests of all messages by conversation. A member asked for more than once is sent once, as the
+     * last message (in batch order) that asked wants it.
      */
     public static BatchPlan of(List<ParsedMessage> messages) {
-        Map<RoomKey, Map<String, Role>> rooms = new LinkedHashMap<>();
+        Map<Conversation, Map<String, Membership>> conversations = new LinkedHashMap<>();
         for (ParsedMessage message : messages) {
             if (message instanceof ParsedMessage.Request request && !request.members().isEmpty()) {
-                Map<String, Role> members = rooms.computeIfAbsent(request.room(), room -> new LinkedHashMap<>());
+                Map<String, Membership> members =
+                        conversations.computeIfAbsent(request.conversation(), c -> new LinkedHashMap<>());
                 for (Membership member : request.members()) {
-                    members.put(member.memberId(), member.role());
+                    members.put(member.memberId(), member);
                 }
             }
         }
-        List<RoomChunk> chunks = new ArrayList<>();
-        rooms.forEach((room, members) -> {
-            List<Membership> chunk = new ArrayList<>(Math.min(members.size(), MAX_MEMBERS_PER_CALL));
-            for (Map.Entry<String, Role> member : members.entrySet()) {
-                chunk.add(new Membership(member.getKey(), member.getValue()));
-                if (chunk.size() == MAX_MEMBERS_PER_CALL) {
-                    chunks.add(new RoomChunk(room, chunk));
-                    chunk = new ArrayList<>(MAX_MEMBERS_PER_CALL);
-                }
+        List<MemberChunk> chunks = new ArrayList<>();
+        conversations.forEach((conversation, members) -> chunk(conversation, members.values(), chunks));
+        return new BatchPlan(conversations.size(), chunks);
+    }
+
+    private static void chunk(Conversation conversation, Iterable<Membership> members, List<MemberChunk> chunks) {
+        int limit = conversation.maxMembersPerCall();
+        List<Membership> chunk = new ArrayList<>(limit);
+        for (Membership member : members) {
+            chunk.add(member);
+            if (chunk.size() == limit) {
+                chunks.add(new MemberChunk(conversation, chunk));
+                chunk = new ArrayList<>(limit);
             }
-            if (!chunk.isEmpty()) {
-                chunks.add(new RoomChunk(room, chunk));
-            }
-        });
-        return new BatchPlan(rooms.size(), chunks);
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(new MemberChunk(conversation, chunk));
+        }
     }
 }

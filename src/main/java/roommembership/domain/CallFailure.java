@@ -3,14 +3,14 @@ package roommembership.domain;
 import java.util.Objects;
 
 /**
- * A BatchCreateRoomMembership call that failed as a whole, after the client's own retries: what an operator needs to
+ * An add call that failed as a whole, after the client's own retries: what an operator needs to
  * see it, without the members' ids.
  *
  * @param members how many members the call carried
  */
-public record CallFailure(RoomKey room, String errorCode, String message, int members) {
+public record CallFailure(Conversation conversation, String errorCode, String message, int members) {
     public CallFailure {
-        Objects.requireNonNull(room, "room");
+        Objects.requireNonNull(conversation, "conversation");
         Objects.requireNonNull(errorCode, "errorCode");
     }
 

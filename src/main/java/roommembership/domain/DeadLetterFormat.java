@@ -31,9 +31,10 @@ public final class DeadLetterFormat {
     private DeadLetterFormat() {
     }
 
-    public static DeadLetter forMember(RoomKey room, String memberId, String role, String errorCode, String message,
+    public static DeadLetter forMember(Conversation conversation, String memberId, String role, String errorCode, String message,
                                        String sourceMessageId, Instant failedAt) {
         String code = attributeValue(errorCode);
+        RoomKey room = (RoomKey) conversation;
         String body = fitted(cut -> write(json -> {
             json.writeStringField("AccountId", cut.apply(room.accountId(), "AccountId"));
             json.writeStringField("RoomId", cut.apply(room.roomId(), "RoomId"));

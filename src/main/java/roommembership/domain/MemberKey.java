@@ -1,5 +1,5 @@
 package roommembership.domain;
 
-/** A member of a room: the identity under which requests across records are merged. */
-public record MemberKey(RoomKey room, String memberId) {
+/** A member of a conversation: the identity under which requests across records are merged. */
+public record MemberKey(Conversation conversation, String memberId) {
 }

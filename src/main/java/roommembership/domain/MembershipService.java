@@ -41,7 +41,7 @@ public final class MembershipService {
         }
     }
 
-    private final RoomMemberships rooms;
+    private final Memberships<Conversation> memberships;
     private final DeadLetters deadLetters;
     private final Executor calls;
     private final Clock clock;
@@ -49,9 +49,9 @@ public final class MembershipService {
     private final CallRate callRate;
 
     /** @param calls runs the Chime calls; its thread count bounds how many run at once */
-    public MembershipService(RoomMemberships rooms, DeadLetters deadLetters, Executor calls, Clock clock,
+    public MembershipService(Memberships<Conversation> memberships, DeadLetters deadLetters, Executor calls, Clock clock,
                              Settings settings) {
-        this.rooms = Objects.requireNonNull(rooms, "rooms");
+        this.memberships = Objects.requireNonNull(memberships, "memberships");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.calls = Objects.requireNonNull(calls, "calls");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -116,7 +116,7 @@ public final class MembershipService {
     }
 
     /** Sends one chunk, retrying the members that got a transient code, while time allows. */
-    private ChunkResult addChunk(RoomChunk chunk, Deadline deadline) {
+    private ChunkResult addChunk(MemberChunk chunk, Deadline deadline) {
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
         List<Membership> pending = chunk.members();
         Map<String, MemberOutcome> lastTransient = new HashMap<>();
@@ -130,14 +130,14 @@ public final class MembershipService {
                 break;
             }
             calls++;
-            CallResult result = rooms.addMembers(chunk.room(), pending, callTimeLimit(deadline));
+            CallResult result = memberships.addMembers(chunk.conversation(), pending, callTimeLimit(deadline));
             throttles += result.throttledAnswers();
             if (result instanceof CallResult.Failed failed) {
                 // The client has already retried the whole call; what is left is decided by SQS redelivery.
                 MemberOutcome outcome = MemberOutcome.ofCallFailure(failed.errorCode(), failed.message());
                 pending.forEach(member -> outcomes.put(key(chunk, member), outcome));
                 return new ChunkResult(outcomes, calls, throttles, List.of(new CallFailure(
-                        chunk.room(), failed.errorCode(), failed.message(), pending.size())));
+                        chunk.conversation(), failed.errorCode(), failed.message(), pending.size())));
             }
             Map<String, MemberError> errors = new HashMap<>();
             for (MemberError error : ((CallResult.Answered) result).errors()) {
@@ -182,34 +182,34 @@ public final class MembershipService {
                                                                    List<ParsedMessage> messages,
                                                                    Map<MemberKey, MemberOutcome> outcomes,
                                                                    Deadline deadline) {
-        Map<RoomKey, Set<String>> toCheck = new LinkedHashMap<>();
+        Map<Conversation, Set<String>> toCheck = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i).receiveCount() < settings.maxReceiveCount()
                     || !(messages.get(i) instanceof ParsedMessage.Request request)) {
                 continue;
             }
             for (Membership member : request.members()) {
-                MemberOutcome outcome = outcomes.get(new MemberKey(request.room(), member.memberId()));
+                MemberOutcome outcome = outcomes.get(new MemberKey(request.conversation(), member.memberId()));
                 if (outcome instanceof MemberOutcome.TransientFailure || outcome instanceof MemberOutcome.Uncertain) {
-                    toCheck.computeIfAbsent(request.room(), room -> new HashSet<>()).add(member.memberId());
+                    toCheck.computeIfAbsent(request.conversation(), c -> new HashSet<>()).add(member.memberId());
                 }
             }
         }
         if (toCheck.isEmpty()) {
             return outcomes;
         }
-        Map<RoomKey, CompletableFuture<RoomRoster>> rosters = new LinkedHashMap<>();
-        toCheck.keySet().forEach(room -> rosters.put(room, CompletableFuture.supplyAsync(
+        Map<Conversation, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
+        toCheck.keySet().forEach(conversation -> rosters.put(conversation, CompletableFuture.supplyAsync(
                 () -> outOfTime(deadline) || !awaitCallSlot(deadline)
-                ? new RoomRoster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the room")
-                : rooms.members(room, callTimeLimit(deadline)), calls)));
+                ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the room")
+                : memberships.members(conversation, callTimeLimit(deadline)), calls)));
         Map<MemberKey, MemberOutcome> checked = new HashMap<>(outcomes);
-        rosters.forEach((room, future) -> {
-            RoomRoster roster = future.join();
-            for (String memberId : toCheck.get(room)) {
-                MemberKey key = new MemberKey(room, memberId);
+        rosters.forEach((conversation, future) -> {
+            Roster roster = future.join();
+            for (String memberId : toCheck.get(conversation)) {
+                MemberKey key = new MemberKey(conversation, memberId);
                 MemberOutcome.WithError was = (MemberOutcome.WithError) outcomes.get(key);
-                if (roster instanceof RoomRoster.Known known) {
+                if (roster instanceof Roster.Known known) {
                     checked.put(key, known.memberIds().contains(memberId)
                             ? new MemberOutcome.AlreadyMember()
                             : new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
@@ -269,19 +269,19 @@ public final class MembershipService {
             }
             ParsedMessage.Request request = (ParsedMessage.Request) messages.get(i);
             for (RejectedItem item : request.rejected()) {
-                letters.add(DeadLetterFormat.forMember(request.room(), item.memberId(), item.role(),
+                letters.add(DeadLetterFormat.forMember(request.conversation(), item.memberId(), item.role(),
                         item.errorCode(), item.reason(), record.messageId(), clock.instant()));
             }
             // Not attempted, or attempted without an answer: only another delivery can settle it.
             boolean unsettled = false;
             boolean transientFailure = false;
             for (Membership member : request.members()) {
-                MemberOutcome outcome = outcomes.get(new MemberKey(request.room(), member.memberId()));
+                MemberOutcome outcome = outcomes.get(new MemberKey(request.conversation(), member.memberId()));
                 if (outcome instanceof MemberOutcome.NotAttempted || outcome instanceof MemberOutcome.Uncertain) {
                     unsettled = true;
                 } else if (outcome instanceof MemberOutcome.WithError failure) {
                     transientFailure |= failure instanceof MemberOutcome.TransientFailure;
-                    letters.add(DeadLetterFormat.forMember(request.room(), member.memberId(),
+                    letters.add(DeadLetterFormat.forMember(request.conversation(), member.memberId(),
                             member.role().wireName(), failure.errorCode(), failure.message(), record.messageId(),
                             clock.instant()));
                 }
@@ -314,8 +314,8 @@ public final class MembershipService {
         return result;
     }
 
-    private static MemberKey key(RoomChunk chunk, Membership member) {
-        return new MemberKey(chunk.room(), member.memberId());
+    private static MemberKey key(MemberChunk chunk, Membership member) {
+        return new MemberKey(chunk.conversation(), member.memberId());
     }
 
     private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {

@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
  * One Chime chat room: the unit a BatchCreateRoomMembership call addresses. Both ids are path segments of that call,
  * so only plain ids are accepted: no id can make the call address another path.
  */
-public record RoomKey(String accountId, String roomId) {
+public record RoomKey(String accountId, String roomId) implements Conversation {
+    /** BatchCreateRoomMembership takes at most 50 members. */
+    public static final int MAX_MEMBERS_PER_CALL = 50;
+
     /** Chime ids are UUIDs; this admits them and shorter test ids, and nothing a URL path treats specially. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     /** The rule in words, for the messages that reject an id. */
@@ -19,6 +22,11 @@ public record RoomKey(String accountId, String roomId) {
         if (!isId(accountId) || !isId(roomId)) {
             throw new IllegalArgumentException("AccountId and RoomId must each be " + ID_RULE);
         }
+    }
+
+    @Override
+    public int maxMembersPerCall() {
+        return MAX_MEMBERS_PER_CALL;
     }
 
     /** Whether the text can be an AccountId or RoomId. */

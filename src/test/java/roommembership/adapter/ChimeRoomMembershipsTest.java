@@ -5,7 +5,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roommembership.domain.RoomKey;
-import roommembership.domain.RoomRoster;
+import roommembership.domain.Roster;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.testing.TestClients;
 import software.amazon.awssdk.services.chime.ChimeClient;
@@ -48,9 +48,9 @@ class ChimeRoomMembershipsTest {
             chime.member(ROOM.accountId(), ROOM.roomId(), "user-" + i, "Member");
         }
 
-        RoomRoster roster = rooms.members(ROOM, Duration.ofSeconds(10));
+        Roster roster = rooms.members(ROOM, Duration.ofSeconds(10));
 
-        assertThat(roster).isEqualTo(new RoomRoster.Known(members));
+        assertThat(roster).isEqualTo(new Roster.Known(members));
         assertThat(chime.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS)).hasSize(3);
     }
 
@@ -59,17 +59,17 @@ class ChimeRoomMembershipsTest {
         chime.room(ROOM.accountId(), ROOM.roomId());
         chime.failNextCalls(3, ChimeEmulator.Fault.SERVICE_UNAVAILABLE);
 
-        RoomRoster roster = rooms.members(ROOM, Duration.ofSeconds(10));
+        Roster roster = rooms.members(ROOM, Duration.ofSeconds(10));
 
-        assertThat(roster).isInstanceOfSatisfying(RoomRoster.Unknown.class,
+        assertThat(roster).isInstanceOfSatisfying(Roster.Unknown.class,
                 unknown -> assertThat(unknown.errorCode()).isEqualTo("ServiceUnavailable"));
     }
 
     @Test
     void aRoomThatDoesNotExistIsUnknownNotEmpty() {
-        RoomRoster roster = rooms.members(ROOM, Duration.ofSeconds(10));
+        Roster roster = rooms.members(ROOM, Duration.ofSeconds(10));
 
-        assertThat(roster).isInstanceOfSatisfying(RoomRoster.Unknown.class,
+        assertThat(roster).isInstanceOfSatisfying(Roster.Unknown.class,
                 unknown -> assertThat(unknown.errorCode()).isEqualTo("NotFound"));
     }
 }

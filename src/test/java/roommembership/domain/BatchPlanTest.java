@@ -22,7 +22,7 @@ class BatchPlanTest {
         BatchPlan plan = BatchPlan.of(messages);
 
         assertThat(plan.rooms()).isEqualTo(2);
-        assertThat(plan.chunks()).extracting(RoomChunk::room, chunk -> chunk.members().size())
+        assertThat(plan.chunks()).extracting(MemberChunk::conversation, chunk -> chunk.members().size())
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(A, 50),
                         org.assertj.core.groups.Tuple.tuple(A, 50),
@@ -36,7 +36,7 @@ class BatchPlanTest {
                 request(A, List.of(new Membership("u1", Role.MEMBER), new Membership("u2", Role.MEMBER))),
                 request(A, List.of(new Membership("u1", Role.ADMINISTRATOR)))));
 
-        assertThat(plan.chunks()).singleElement().extracting(RoomChunk::members).isEqualTo(List.of(
+        assertThat(plan.chunks()).singleElement().extracting(MemberChunk::members).isEqualTo(List.of(
                 new Membership("u1", Role.ADMINISTRATOR), new Membership("u2", Role.MEMBER)));
     }
 
@@ -48,7 +48,7 @@ class BatchPlanTest {
                 request(A, members("u", 1, 1)), request(otherAccount, members("u", 1, 1))));
 
         assertThat(plan.rooms()).isEqualTo(2);
-        assertThat(plan.chunks()).extracting(RoomChunk::room).containsExactly(A, otherAccount);
+        assertThat(plan.chunks()).extracting(MemberChunk::conversation).containsExactly(A, otherAccount);
     }
 
     @Test
@@ -59,7 +59,7 @@ class BatchPlanTest {
         BatchPlan plan = BatchPlan.of(List.of(allRejected, request(A, members("u", 1, 1))));
 
         assertThat(plan.rooms()).isEqualTo(1);
-        assertThat(plan.chunks()).extracting(RoomChunk::room).containsExactly(A);
+        assertThat(plan.chunks()).extracting(MemberChunk::conversation).containsExactly(A);
     }
 
     @Test

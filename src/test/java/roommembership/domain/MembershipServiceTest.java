@@ -101,7 +101,7 @@ class MembershipServiceTest {
     @Test
     void onTheLastReceiveAMemberWhoseCallGotNoAnswerButIsInTheRoomCountsAsAlreadyAMember() {
         rooms.failCalls("ServiceUnavailable");
-        rooms.roster = new RoomRoster.Known(Set.of("u1"));
+        rooms.roster = new Roster.Known(Set.of("u1"));
 
         BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 5)), Deadline.none());
 
@@ -113,7 +113,7 @@ class MembershipServiceTest {
     @Test
     void onTheLastReceiveAMemberWhoseCallGotNoAnswerAndIsNotInTheRoomIsDeadLetteredWithTheCallsCode() {
         rooms.failCalls("ServiceFailure");
-        rooms.roster = new RoomRoster.Known(Set.of("someone-else"));
+        rooms.roster = new Roster.Known(Set.of("someone-else"));
 
         BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 5)), Deadline.none());
 
@@ -124,7 +124,7 @@ class MembershipServiceTest {
     @Test
     void onTheLastReceiveARoomThatCannotBeReadSendsTheRecordBackToSqsRatherThanGuess() {
         rooms.failCalls("ServiceUnavailable");
-        rooms.roster = new RoomRoster.Unknown("ServiceUnavailable", "cannot read the room");
+        rooms.roster = new Roster.Unknown("ServiceUnavailable", "cannot read the room");
 
         BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 7)), Deadline.none());
 
@@ -136,7 +136,7 @@ class MembershipServiceTest {
     @Test
     void onTheLastReceiveAMemberChimeKeptThrottlingIsNotDeadLetteredIfAnotherRequestAddedItMeanwhile() {
         rooms.memberError("busy", "Throttled");
-        rooms.roster = new RoomRoster.Known(Set.of("busy"));
+        rooms.roster = new Roster.Known(Set.of("busy"));
 
         BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("busy"), 5)), Deadline.none());
 
@@ -225,12 +225,12 @@ class MembershipServiceTest {
     }
 
     /** Records every call and answers it (or fails it); named members always get their scripted ErrorCode. */
-    private static final class ScriptedRooms implements RoomMemberships {
+    private static final class ScriptedRooms implements Memberships<Conversation> {
         private final Map<String, String> codes = new HashMap<>();
-        final List<RoomKey> calls = Collections.synchronizedList(new ArrayList<>());
+        final List<Conversation> calls = Collections.synchronizedList(new ArrayList<>());
         volatile MemberError extraError;
         volatile String callFailure;
-        volatile RoomRoster roster = new RoomRoster.Known(Set.of());
+        volatile Roster roster = new Roster.Known(Set.of());
         volatile int listings;
 
         void failCalls(String errorCode) {
@@ -242,7 +242,7 @@ class MembershipServiceTest {
         }
 
         @Override
-        public CallResult addMembers(RoomKey room, List<Membership> members, Duration timeLimit) {
+        public CallResult addMembers(Conversation room, List<Membership> members, Duration timeLimit) {
             calls.add(room);
             assertThat(room).isEqualTo(ROOM);
             if (callFailure != null) {
@@ -258,7 +258,7 @@ class MembershipServiceTest {
         }
 
         @Override
-        public RoomRoster members(RoomKey room, Duration timeLimit) {
+        public Roster members(Conversation room, Duration timeLimit) {
             assertThat(room).isEqualTo(ROOM);
             listings++;
             return roster;

@@ -11,7 +11,7 @@ import roommembership.adapter.InvocationMetrics;
 import roommembership.domain.BatchPlan;
 import roommembership.domain.MessageParser;
 import roommembership.domain.RetryPolicy;
-import roommembership.domain.RoomChunk;
+import roommembership.domain.MemberChunk;
 import roommembership.domain.RoomKey;
 import roommembership.emulator.ChimeEmulator.RecordedCall;
 import roommembership.testing.DeadLetterQueue;
@@ -55,7 +55,7 @@ public final class LocalRun {
                     .map(record -> MessageParser.parse(record.getBody() == null ? "" : record.getBody()))
                     .toList());
             Map<RoomKey, Map<String, String>> before = new HashMap<>();
-            plan.chunks().forEach(chunk -> before.computeIfAbsent(chunk.room(),
+            plan.chunks().forEach(chunk -> before.computeIfAbsent((RoomKey) chunk.conversation(),
                     room -> fixture.chime.members(room.accountId(), room.roomId())));
 
             Configuration config = Configuration.fromEnvironment(
@@ -92,8 +92,9 @@ public final class LocalRun {
 
     private static void rooms(StringBuilder out, BatchPlan plan, Map<RoomKey, Map<String, String>> before,
                               HandlerFixture fixture, Map<String, String> roomNames, List<Letter> letters) {
-        Map<RoomKey, List<RoomChunk>> chunks = new LinkedHashMap<>();
-        plan.chunks().forEach(chunk -> chunks.computeIfAbsent(chunk.room(), room -> new ArrayList<>()).add(chunk));
+        Map<RoomKey, List<MemberChunk>> chunks = new LinkedHashMap<>();
+        plan.chunks().forEach(chunk -> chunks.computeIfAbsent((RoomKey) chunk.conversation(), room -> new ArrayList<>())
+                .add(chunk));
         out.append(String.format("%-26s %9s %6s %8s %6s %8s %14s%n",
                 "Room", "requested", "calls", "ceil/50", "added", "already", "dead-lettered"));
         chunks.forEach((room, roomChunks) -> {

@@ -1,0 +1,10 @@
+package roommembership.domain;
+
+import java.util.List;
+
+/** The members of one add call: one conversation, at most its limit per call, all of one membership type. */
+public record MemberChunk(Conversation conversation, List<Membership> members) {
+    public MemberChunk {
+        members = List.copyOf(members);
+    }
+}
