@@ -7,6 +7,8 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.retries.api.RetryStrategy;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.ChimeClientBuilder;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -14,7 +16,7 @@ import java.time.Duration;
 
 /**
  * Builders for the SDK clients with this function's settings. Endpoints are left to the SDK's own
- * {@code AWS_ENDPOINT_URL_CHIME} / {@code AWS_ENDPOINT_URL_SQS} settings.
+ * {@code AWS_ENDPOINT_URL_CHIME} / {@code AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING} / {@code AWS_ENDPOINT_URL_SQS} settings.
  */
 public final class AwsClients {
     /** The chat-room API is served from us-east-1 only, whatever region the function runs in. */
@@ -26,6 +28,17 @@ public final class AwsClients {
     public static ChimeClientBuilder chime(Duration retryBaseDelay) {
         return ChimeClient.builder()
                 .region(CHIME_REGION)
+                .httpClient(httpClient())
+                .overrideConfiguration(c -> c
+                        .retryStrategy(retryStrategy(retryBaseDelay))
+                        .apiCallAttemptTimeout(Duration.ofSeconds(10))
+                        .apiCallTimeout(ChimeRoomMemberships.MAX_CALL_TIME));
+    }
+
+    /** A messaging client for one region: the channel ARN's region decides the endpoint. */
+    public static ChimeSdkMessagingClientBuilder messaging(Region region, Duration retryBaseDelay) {
+        return ChimeSdkMessagingClient.builder()
+                .region(region)
                 .httpClient(httpClient())
                 .overrideConfiguration(c -> c
                         .retryStrategy(retryStrategy(retryBaseDelay))

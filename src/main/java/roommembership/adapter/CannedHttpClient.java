@@ -19,10 +19,13 @@ import java.util.regex.Pattern;
 /**
  * An HTTP client that never touches the network: it answers each request the clients of this function make with a
  * fixed, well-formed response, so priming runs the SDK's whole path (marshalling, signing, unmarshalling).
- * Chime adds every member but {@link #ABSENT_MEMBER}; SQS refuses every dead letter as a sender fault.
+ * Chime adds every member but {@link #ABSENT_MEMBER} (and, on a channel, the user whose id that is); SQS refuses
+ * every dead letter as a sender fault.
  */
 final class CannedHttpClient implements SdkHttpClient {
     static final String ABSENT_MEMBER = "priming-absent";
+    static final String ABSENT_CHANNEL_MEMBER_ID = "/user/priming-absent";
+    private static final Pattern QUOTED_ARN = Pattern.compile("\"(arn:aws:chime:[^\"]+)\"");
     private static final Pattern SQS_ENTRY_ID = Pattern.compile("\"Id\"\\s*:\\s*\"([^\"]+)\"");
 
     @Override
@@ -57,6 +60,37 @@ final class CannedHttpClient implements SdkHttpClient {
         }
         return response(201, "application/json", "{\"Errors\":[{\"MemberId\":\"" + ABSENT_MEMBER
                 + "\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"priming\"}]}");
+    }
+
+    /** Messaging: every member is added but {@link #ABSENT_MEMBER}'s user, and every moderator is one already. */
+    private static HttpExecuteResponse channelAnswer(SdkHttpMethod method, String path, String body) {
+        if (path.endsWith("/moderators")) {
+            return method == SdkHttpMethod.GET
+                    ? response(200, "application/json", "{\"ChannelModerators\":[]}")
+                    : error(409, "ConflictException", "Conflict");
+        }
+        if (method == SdkHttpMethod.GET) {
+            return response(200, "application/json", "{\"ChannelMemberships\":[]}");
+        }
+        StringBuilder errors = new StringBuilder();
+        Matcher arn = QUOTED_ARN.matcher(body);
+        while (arn.find()) {
+            if (arn.group(1).endsWith(ABSENT_CHANNEL_MEMBER_ID)) {
+                errors.append(errors.isEmpty() ? "" : ",").append("{\"MemberArn\":\"").append(arn.group(1))
+                        .append("\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"priming\"}");
+            }
+        }
+        return response(200, "application/json",
+                "{\"BatchChannelMemberships\":{\"Members\":[]},\"Errors\":[" + errors + "]}");
+    }
+
+    private static HttpExecuteResponse error(int status, String type, String code) {
+        HttpExecuteResponse answer = response(status, "application/json",
+                "{\"Code\":\"" + code + "\",\"Message\":\"priming\"}");
+        return HttpExecuteResponse.builder()
+                .response(answer.httpResponse().toBuilder().putHeader("x-amzn-ErrorType", type).build())
+                .responseBody(answer.responseBody().orElseThrow())
+                .build();
     }
 
     private static HttpExecuteResponse response(int status, String contentType, String json) {

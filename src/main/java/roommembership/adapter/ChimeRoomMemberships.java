@@ -7,8 +7,6 @@ import roommembership.domain.Membership;
 import roommembership.domain.RoomKey;
 import roommembership.domain.Memberships;
 import roommembership.domain.Roster;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.model.BadRequestException;
@@ -17,6 +15,7 @@ import software.amazon.awssdk.services.chime.model.ForbiddenException;
 import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
 import software.amazon.awssdk.services.chime.model.MembershipItem;
 import software.amazon.awssdk.services.chime.model.NotFoundException;
+import software.amazon.awssdk.services.chime.model.RoomMembershipRole;
 import software.amazon.awssdk.services.chime.model.ServiceFailureException;
 import software.amazon.awssdk.services.chime.model.ServiceUnavailableException;
 import software.amazon.awssdk.services.chime.model.ThrottledClientException;
@@ -61,12 +60,27 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                     .map(error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
         } catch (SdkException e) {
-            return new CallResult.Failed(errorCodeOf(e), messageOf(e));
+            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
         }
     }
 
     @Override
     public Roster members(RoomKey room, Duration timeLimit) {
+        return roster(room, timeLimit, false);
+    }
+
+    @Override
+    public Roster administrators(RoomKey room, Duration timeLimit) {
+        return roster(room, timeLimit, true);
+    }
+
+    @Override
+    public CallResult grantAdministrator(RoomKey room, String memberId, Duration timeLimit) {
+        throw new UnsupportedOperationException("a room member's role is set by BatchCreateRoomMembership itself");
+    }
+
+    /** Every page of the room's members; with {@code administrators}, only those whose role is Administrator. */
+    private Roster roster(RoomKey room, Duration timeLimit, boolean administrators) {
         long deadline = System.nanoTime() + timeLimit.toNanos();
         Set<String> members = new HashSet<>();
         String nextToken = null;
@@ -81,52 +95,24 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                         .nextToken(token)
                         .overrideConfiguration(config -> config.apiCallTimeout(
                                 left.compareTo(MAX_CALL_TIME) < 0 ? left : MAX_CALL_TIME)));
-                page.roomMemberships().forEach(membership -> members.add(membership.member().memberId()));
+                page.roomMemberships().stream()
+                        .filter(membership -> !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR)
+                        .forEach(membership -> members.add(membership.member().memberId()));
                 nextToken = page.nextToken();
             } while (nextToken != null && !nextToken.isEmpty());
             return new Roster.Known(members);
         } catch (SdkException e) {
-            return new Roster.Unknown(errorCodeOf(e), messageOf(e));
+            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
         }
     }
 
     /** The operation's declared errors and I/O failures, by the ErrorCode each stands for. */
-    private static final List<Map.Entry<Class<? extends SdkException>, String>> CODES = List.of(
+    static final ChimeErrors ERRORS = new ChimeErrors(List.of(
             Map.entry(NotFoundException.class, ErrorCodes.NOT_FOUND),
             Map.entry(BadRequestException.class, ErrorCodes.BAD_REQUEST),
             Map.entry(ForbiddenException.class, ErrorCodes.FORBIDDEN),
             Map.entry(UnauthorizedClientException.class, ErrorCodes.UNAUTHORIZED),
             Map.entry(ThrottledClientException.class, ErrorCodes.THROTTLED),
             Map.entry(ServiceFailureException.class, ErrorCodes.SERVICE_FAILURE),
-            Map.entry(ServiceUnavailableException.class, ErrorCodes.SERVICE_UNAVAILABLE),
-            Map.entry(SdkClientException.class, ErrorCodes.SERVICE_UNAVAILABLE));
-
-    /** Maps a failure of the whole call, after the client's own retries, to the ErrorCode it stands for. */
-    static String errorCodeOf(SdkException e) {
-        for (Map.Entry<Class<? extends SdkException>, String> code : CODES) {
-            if (code.getKey().isInstance(e)) {
-                return code.getValue();
-            }
-        }
-        if (e instanceof AwsServiceException service) {
-            // An error this operation does not declare: a 5xx may pass, a 4xx will not.
-            if (service.statusCode() >= 500) {
-                return ErrorCodes.SERVICE_FAILURE;
-            }
-            if (service.statusCode() == 429) {
-                return ErrorCodes.THROTTLED;
-            }
-            String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-            return code == null || code.isBlank() ? "HTTP" + service.statusCode() : code;
-        }
-        return ErrorCodes.SERVICE_UNAVAILABLE;
-    }
-
-    private static String messageOf(SdkException e) {
-        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
-                && service.awsErrorDetails().errorMessage() != null) {
-            return service.awsErrorDetails().errorMessage();
-        }
-        return e.getMessage();
-    }
+            Map.entry(ServiceUnavailableException.class, ErrorCodes.SERVICE_UNAVAILABLE)));
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.domain.BatchReport;
 import roommembership.domain.CallFailure;
+import roommembership.domain.ChannelKey;
 import roommembership.domain.Conversation;
 import roommembership.domain.DeadLetter;
 import roommembership.domain.RoomKey;
@@ -78,15 +79,19 @@ public final class InvocationLog {
     }
 
     private static void writeConversation(JsonGenerator out, Conversation conversation) throws IOException {
-        RoomKey room = (RoomKey) conversation;
-        out.writeStringField("accountId", room.accountId());
-        out.writeStringField("roomId", room.roomId());
+        if (conversation instanceof RoomKey room) {
+            out.writeStringField("accountId", room.accountId());
+            out.writeStringField("roomId", room.roomId());
+        } else {
+            out.writeStringField("channelArn", ((ChannelKey) conversation).arn());
+        }
     }
 
     private static void writeSummary(JsonGenerator out, Summary summary, List<DeadLetter> deadLetters)
             throws IOException {
         out.writeNumberField("records", summary.records());
         out.writeNumberField("rooms", summary.rooms());
+        out.writeNumberField("channels", summary.channels());
         out.writeNumberField("calls", summary.calls());
         out.writeNumberField("membershipRequests", summary.membershipRequests());
         out.writeNumberField("added", summary.added());

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** The calls one batch needs: every valid request merged per conversation, each split into chunks. */
-public record BatchPlan(int rooms, List<MemberChunk> chunks) {
+/**
+ * @param rooms the rooms with members to add
+ * @param channels the channels with members to add
+ */
+public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks) {
 
     public BatchPlan {
         chunks = List.copyOf(chunks);
@@ -29,12 +33,22 @@ public record BatchPlan(int rooms, List<MemberChunk> chunks) {
         }
         List<MemberChunk> chunks = new ArrayList<>();
         conversations.forEach((conversation, members) -> chunk(conversation, members.values(), chunks));
-        return new BatchPlan(conversations.size(), chunks);
+        int rooms = (int) conversations.keySet().stream().filter(RoomKey.class::isInstance).count();
+        return new BatchPlan(rooms, conversations.size() - rooms, chunks);
     }
 
+    /** One call takes one membership type, so hidden members go in calls of their own. */
     private static void chunk(Conversation conversation, Iterable<Membership> members, List<MemberChunk> chunks) {
+        Map<MembershipType, List<Membership>> byType = new LinkedHashMap<>();
+        for (Membership member : members) {
+            byType.computeIfAbsent(member.type(), type -> new ArrayList<>()).add(member);
+        }
+        byType.values().forEach(ofOneType -> split(conversation, ofOneType, chunks));
+    }
+
+    private static void split(Conversation conversation, List<Membership> members, List<MemberChunk> chunks) {
         int limit = conversation.maxMembersPerCall();
-        List<Membership> chunk = new ArrayList<>(limit);
+        List<Membership> chunk = new ArrayList<>(Math.min(limit, members.size()));
         for (Membership member : members) {
             chunk.add(member);
             if (chunk.size() == limit) {

@@ -1,11 +1,17 @@
 package roommembership.domain;
 
 /**
- * What members are added to: a legacy Chime chat room or, later, a Chime SDK messaging channel. The domain plans,
+ * What members are added to: a legacy Chime chat room or a Chime SDK messaging channel. The domain plans,
  * calls, checks and settles every kind alike; a kind differs only in what it tells the domain here.
  */
-public sealed interface Conversation permits RoomKey {
+public sealed interface Conversation permits RoomKey, ChannelKey {
 
     /** The most members one add call of this kind's API takes. */
     int maxMembersPerCall();
+
+    /**
+     * Whether the add call sets each member's role (rooms); otherwise an Administrator is made one by a call of its
+     * own once it is a member (a channel's moderators).
+     */
+    boolean roleInAddCall();
 }

@@ -9,10 +9,12 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The dead-letter record's JSON. A member's record is itself a valid request (form 1), so an operator can move it
+ * The dead-letter record's JSON. A member's record is itself a valid request (form 1 or 4), so an operator can move it
  * back to the source queue once the cause is fixed. Every record fits in one SQS message: a value too long to fit is
  * cut, and says so.
  */
@@ -31,22 +33,52 @@ public final class DeadLetterFormat {
     private DeadLetterFormat() {
     }
 
-    public static DeadLetter forMember(Conversation conversation, String memberId, String role, String errorCode, String message,
-                                       String sourceMessageId, Instant failedAt) {
+    /** A room member's record: form 1 with one item. */
+    public static DeadLetter forMember(Conversation conversation, String memberId, String role, String errorCode,
+                                       String message, String sourceMessageId, Instant failedAt) {
+        return forMember(new ParsedMessage.Request(conversation, List.of(), List.of()), memberId, role, null,
+                errorCode, message, sourceMessageId, failedAt);
+    }
+
+    /**
+     * One member's record, in its request's own form: form 1 with one item for a room, form 4 for a channel, and for
+     * a legacy request routed to a channel form 1 as the producer wrote it plus the ChannelArn and MemberArn used.
+     *
+     * @param memberId the member as the request holds it: a MemberId, or a member ARN
+     * @param type a channel member's Type, or null
+     */
+    public static DeadLetter forMember(ParsedMessage.Request request, String memberId, String role, String type,
+                                       String errorCode, String message, String sourceMessageId, Instant failedAt) {
         String code = attributeValue(errorCode);
-        RoomKey room = (RoomKey) conversation;
+        String producersId = memberId == null ? null : request.producersMemberId(memberId);
         String body = fitted(cut -> write(json -> {
-            json.writeStringField("AccountId", cut.apply(room.accountId(), "AccountId"));
-            json.writeStringField("RoomId", cut.apply(room.roomId(), "RoomId"));
-            json.writeArrayFieldStart("MembershipItemList");
-            json.writeStartObject();
-            json.writeStringField("MemberId", cut.apply(memberId, "MemberId"));
-            json.writeStringField("Role", cut.apply(role, "Role"));
-            json.writeEndObject();
-            json.writeEndArray();
+            if (request.routedFrom().isPresent() || request.conversation() instanceof RoomKey) {
+                RoomKey room = request.routedFrom().map(ParsedMessage.Routed::room)
+                        .orElseGet(() -> (RoomKey) request.conversation());
+                json.writeStringField("AccountId", cut.apply(room.accountId(), "AccountId"));
+                json.writeStringField("RoomId", cut.apply(room.roomId(), "RoomId"));
+                json.writeArrayFieldStart("MembershipItemList");
+                json.writeStartObject();
+                json.writeStringField("MemberId", cut.apply(producersId, "MemberId"));
+                json.writeStringField("Role", cut.apply(role, "Role"));
+                json.writeEndObject();
+                json.writeEndArray();
+                if (request.conversation() instanceof ChannelKey channel) {
+                    json.writeStringField("ChannelArn", cut.apply(channel.arn(), "ChannelArn"));
+                    if (!Objects.equals(producersId, memberId)) {
+                        json.writeStringField("MemberArn", cut.apply(memberId, "MemberArn"));
+                    }
+                }
+            } else {
+                ChannelKey channel = (ChannelKey) request.conversation();
+                json.writeStringField("ChannelArn", cut.apply(channel.arn(), "ChannelArn"));
+                json.writeStringField("MemberArn", cut.apply(memberId, "MemberArn"));
+                json.writeStringField("Type", cut.apply(type, "Type"));
+                json.writeStringField("Role", cut.apply(role, "Role"));
+            }
             writeError(json, cut, code, message, sourceMessageId, failedAt);
         }));
-        return new DeadLetter(sourceMessageId, code, body, Optional.ofNullable(memberId));
+        return new DeadLetter(sourceMessageId, code, body, Optional.ofNullable(producersId));
     }
 
     public static DeadLetter forUnreadableMessage(String message, String sourceMessageId, String rawBody,

@@ -13,6 +13,8 @@ public final class ErrorCodes {
     public static final String THROTTLING = "Throttling";
     public static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
     public static final String SERVICE_FAILURE = "ServiceFailure";
+    /** A channel, AppInstance or account limit (members, moderators) is reached: permanent until the limit changes. */
+    public static final String RESOURCE_LIMIT_EXCEEDED = "ResourceLimitExceeded";
 
     private static final Set<String> TRANSIENT = Set.of(THROTTLED, THROTTLING, SERVICE_UNAVAILABLE, SERVICE_FAILURE);
 
@@ -29,7 +31,7 @@ public final class ErrorCodes {
         return THROTTLED.equals(errorCode) || THROTTLING.equals(errorCode);
     }
 
-    /** Chime answers Conflict for a member who is already in the room: the request's goal already holds. */
+    /** Chime answers Conflict for a member who is already in the conversation (or already a moderator): the goal holds. */
     public static boolean meansAlreadyMember(String errorCode) {
         return CONFLICT.equals(errorCode);
     }

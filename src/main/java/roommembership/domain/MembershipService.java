@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -27,17 +28,30 @@ public final class MembershipService {
      * @param maxReceiveCount a record with transient failures is retried by SQS while its receive count is below this
      * @param safetyMargin no call starts when the invocation has less time left than this
      * @param allowedAccounts requests for any other account are dead-lettered as Forbidden without a call
-     * @param maxCallsPerSecond Chime calls (adds and room reads) per second from this service; 0 means no limit
+     * @param maxCallsPerSecond Chime calls (of every kind, to rooms and channels) per second from this service; 0
+     *                          means no limit
+     * @param channelAccess channel requests it does not permit are dead-lettered as Forbidden without a call
+     * @param routing when present, legacy requests go to the channels it names instead of the chat-room API
      */
     public record Settings(int maxReceiveCount, RetryPolicy retry, Duration safetyMargin,
-                           AccountAllowlist allowedAccounts, int maxCallsPerSecond) {
+                           AccountAllowlist allowedAccounts, int maxCallsPerSecond, ChannelAccess channelAccess,
+                           Optional<LegacyRouting> routing) {
         public Settings {
             Objects.requireNonNull(retry, "retry");
             Objects.requireNonNull(safetyMargin, "safetyMargin");
             Objects.requireNonNull(allowedAccounts, "allowedAccounts");
+            Objects.requireNonNull(channelAccess, "channelAccess");
+            Objects.requireNonNull(routing, "routing");
             if (maxCallsPerSecond < 0) {
                 throw new IllegalArgumentException("maxCallsPerSecond must be 0 (no limit) or more");
             }
+        }
+
+        /** Rooms only: no identity for channels, no routing. */
+        public Settings(int maxReceiveCount, RetryPolicy retry, Duration safetyMargin,
+                        AccountAllowlist allowedAccounts, int maxCallsPerSecond) {
+            this(maxReceiveCount, retry, safetyMargin, allowedAccounts, maxCallsPerSecond, ChannelAccess.none(),
+                    Optional.empty());
         }
     }
 
@@ -64,26 +78,16 @@ public final class MembershipService {
 
     public BatchReport process(List<SourceRecord> records, Deadline deadline) {
         long started = System.nanoTime();
-        List<ParsedMessage> messages = records.stream()
-                .map(record -> settings.allowedAccounts().admit(MessageParser.parse(record.body())))
-                .toList();
+        List<ParsedMessage> messages = records.stream().map(record -> admitted(record.body())).toList();
         BatchPlan plan = BatchPlan.of(messages);
 
-        List<CompletableFuture<ChunkResult>> running = plan.chunks().stream()
-                .map(chunk -> CompletableFuture.supplyAsync(() -> addChunk(chunk, deadline), calls))
-                .toList();
-        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
-        int callCount = 0;
-        int throttles = 0;
-        List<CallFailure> callFailures = new ArrayList<>();
-        for (CompletableFuture<ChunkResult> result : running) {
-            ChunkResult chunk = result.join();
-            outcomes.putAll(chunk.outcomes());
-            callCount += chunk.calls();
-            throttles += chunk.throttles();
-            callFailures.addAll(chunk.failures());
-        }
-        outcomes = checkBeforeDeadLettering(records, messages, outcomes, deadline);
+        Steps adds = run(plan.chunks(), this::addMembers, deadline);
+        Steps grants = run(administratorsToGrant(plan, adds.outcomes()), this::grantAdministrator, deadline);
+        Map<MemberKey, MemberOutcome> added =
+                checkBeforeDeadLettering(records, messages, adds.outcomes(), memberships::members, deadline);
+        Map<MemberKey, MemberOutcome> granted =
+                checkBeforeDeadLettering(records, messages, grants.outcomes(), memberships::administrators, deadline);
+        Map<MemberKey, MemberOutcome> outcomes = withGrants(added, granted);
 
         Settlement settlement = settle(records, messages, outcomes);
         List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
@@ -108,15 +112,80 @@ public final class MembershipService {
         sent.forEach(letter -> deadLettered.merge(letter.errorCode(), 1, Integer::sum));
         List<String> retryIds = retry.stream().sorted().map(i -> records.get(i).messageId()).toList();
 
-        Summary summary = new Summary(records.size(), plan.rooms(), callCount, membershipRequests(messages),
-                count(outcomes, MemberOutcome.Added.class), count(outcomes, MemberOutcome.AlreadyMember.class),
-                deadLettered, retryIds.size(), invalidMessages(messages), throttles,
+        List<CallFailure> callFailures = new ArrayList<>(adds.failures());
+        callFailures.addAll(grants.failures());
+        Summary summary = new Summary(records.size(), plan.rooms(), plan.channels(), adds.calls() + grants.calls(),
+                membershipRequests(messages), count(outcomes, MemberOutcome.Added.class),
+                count(outcomes, MemberOutcome.AlreadyMember.class), deadLettered, retryIds.size(),
+                invalidMessages(messages), adds.throttles() + grants.throttles(),
                 (System.nanoTime() - started) / 1_000_000);
         return new BatchReport(retryIds, sent, callFailures, summary);
     }
 
-    /** Sends one chunk, retrying the members that got a transient code, while time allows. */
-    private ChunkResult addChunk(MemberChunk chunk, Deadline deadline) {
+    /** A body as a request this deployment may carry out: parsed, admitted, and routed to channels if configured. */
+    private ParsedMessage admitted(String body) {
+        ParsedMessage message = settings.allowedAccounts().admit(MessageParser.parse(body));
+        if (settings.routing().isPresent()) {
+            message = settings.routing().get().route(message);
+        }
+        return settings.channelAccess().admit(message);
+    }
+
+    /** One kind of call, made for the members of a chunk. */
+    private interface Step {
+        CallResult call(MemberChunk chunk, List<Membership> members, Duration timeLimit);
+    }
+
+    private CallResult addMembers(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
+        return memberships.addMembers(chunk.conversation(), members, timeLimit);
+    }
+
+    private CallResult grantAdministrator(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
+        return memberships.grantAdministrator(chunk.conversation(), members.get(0).memberId(), timeLimit);
+    }
+
+    /**
+     * The grants a batch needs once its adds are done: for a kind whose add call does not set the role, one per
+     * requested administrator whose membership now holds.
+     */
+    private static List<MemberChunk> administratorsToGrant(BatchPlan plan, Map<MemberKey, MemberOutcome> added) {
+        List<MemberChunk> grants = new ArrayList<>();
+        for (MemberChunk chunk : plan.chunks()) {
+            if (chunk.conversation().roleInAddCall()) {
+                continue;
+            }
+            for (Membership member : chunk.members()) {
+                MemberOutcome outcome = added.get(key(chunk, member));
+                if (member.role() == Role.ADMINISTRATOR && (outcome instanceof MemberOutcome.Added
+                        || outcome instanceof MemberOutcome.AlreadyMember)) {
+                    grants.add(new MemberChunk(chunk.conversation(), List.of(member)));
+                }
+            }
+        }
+        return grants;
+    }
+
+    /** Runs every chunk's calls on the call executor, and combines their results in this one place. */
+    private Steps run(List<MemberChunk> chunks, Step step, Deadline deadline) {
+        List<CompletableFuture<ChunkResult>> running = chunks.stream()
+                .map(chunk -> CompletableFuture.supplyAsync(() -> attempt(chunk, step, deadline), calls))
+                .toList();
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        int callCount = 0;
+        int throttles = 0;
+        List<CallFailure> failures = new ArrayList<>();
+        for (CompletableFuture<ChunkResult> result : running) {
+            ChunkResult chunk = result.join();
+            outcomes.putAll(chunk.outcomes());
+            callCount += chunk.calls();
+            throttles += chunk.throttles();
+            failures.addAll(chunk.failures());
+        }
+        return new Steps(outcomes, callCount, throttles, failures);
+    }
+
+    /** Makes one chunk's call, retrying the members that got a transient code, while time allows. */
+    private ChunkResult attempt(MemberChunk chunk, Step step, Deadline deadline) {
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
         List<Membership> pending = chunk.members();
         Map<String, MemberOutcome> lastTransient = new HashMap<>();
@@ -130,7 +199,7 @@ public final class MembershipService {
                 break;
             }
             calls++;
-            CallResult result = memberships.addMembers(chunk.conversation(), pending, callTimeLimit(deadline));
+            CallResult result = step.call(chunk, pending, callTimeLimit(deadline));
             throttles += result.throttledAnswers();
             if (result instanceof CallResult.Failed failed) {
                 // The client has already retried the whole call; what is left is decided by SQS redelivery.
@@ -172,16 +241,36 @@ public final class MembershipService {
         return new ChunkResult(outcomes, calls, throttles, List.of());
     }
 
+    /** A member's outcome once its grant is known: a grant that did not hold decides it, else its add does. */
+    private static Map<MemberKey, MemberOutcome> withGrants(Map<MemberKey, MemberOutcome> added,
+                                                            Map<MemberKey, MemberOutcome> granted) {
+        if (granted.isEmpty()) {
+            return added;
+        }
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>(added);
+        granted.forEach((key, grant) -> {
+            if (!(grant instanceof MemberOutcome.Added) && !(grant instanceof MemberOutcome.AlreadyMember)) {
+                outcomes.put(key, grant);
+            }
+        });
+        return outcomes;
+    }
+
+    /** Reads who holds a state in a conversation: its members, or its administrators. */
+    private interface RosterRead {
+        Roster read(Conversation conversation, Duration timeLimit);
+    }
+
     /**
      * Before a member is dead-lettered with a transient code (its record is on its last receive), Chime is asked who
-     * is in the room: a call that got no answer may have added the member after all, and another request may have
-     * added it since. Present means the goal holds; absent means the failure stands; if the room cannot be read the
-     * member stays uncertain and its record goes back to SQS rather than guess.
+     * is in the conversation (or, for a grant, who administers it): a call that got no answer may have taken effect
+     * after all, and another request may have made it so since. Present means the goal holds; absent means the
+     * failure stands; if it cannot be read the member stays uncertain and its record goes back to SQS rather than guess.
      */
     private Map<MemberKey, MemberOutcome> checkBeforeDeadLettering(List<SourceRecord> records,
                                                                    List<ParsedMessage> messages,
                                                                    Map<MemberKey, MemberOutcome> outcomes,
-                                                                   Deadline deadline) {
+                                                                   RosterRead roster, Deadline deadline) {
         Map<Conversation, Set<String>> toCheck = new LinkedHashMap<>();
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i).receiveCount() < settings.maxReceiveCount()
@@ -201,15 +290,15 @@ public final class MembershipService {
         Map<Conversation, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
         toCheck.keySet().forEach(conversation -> rosters.put(conversation, CompletableFuture.supplyAsync(
                 () -> outOfTime(deadline) || !awaitCallSlot(deadline)
-                ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the room")
-                : memberships.members(conversation, callTimeLimit(deadline)), calls)));
+                ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the conversation")
+                : roster.read(conversation, callTimeLimit(deadline)), calls)));
         Map<MemberKey, MemberOutcome> checked = new HashMap<>(outcomes);
         rosters.forEach((conversation, future) -> {
-            Roster roster = future.join();
+            Roster read = future.join();
             for (String memberId : toCheck.get(conversation)) {
                 MemberKey key = new MemberKey(conversation, memberId);
                 MemberOutcome.WithError was = (MemberOutcome.WithError) outcomes.get(key);
-                if (roster instanceof Roster.Known known) {
+                if (read instanceof Roster.Known known) {
                     checked.put(key, known.memberIds().contains(memberId)
                             ? new MemberOutcome.AlreadyMember()
                             : new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
@@ -269,7 +358,7 @@ public final class MembershipService {
             }
             ParsedMessage.Request request = (ParsedMessage.Request) messages.get(i);
             for (RejectedItem item : request.rejected()) {
-                letters.add(DeadLetterFormat.forMember(request.conversation(), item.memberId(), item.role(),
+                letters.add(DeadLetterFormat.forMember(request, item.memberId(), item.role(), item.type(),
                         item.errorCode(), item.reason(), record.messageId(), clock.instant()));
             }
             // Not attempted, or attempted without an answer: only another delivery can settle it.
@@ -281,8 +370,8 @@ public final class MembershipService {
                     unsettled = true;
                 } else if (outcome instanceof MemberOutcome.WithError failure) {
                     transientFailure |= failure instanceof MemberOutcome.TransientFailure;
-                    letters.add(DeadLetterFormat.forMember(request.conversation(), member.memberId(),
-                            member.role().wireName(), failure.errorCode(), failure.message(), record.messageId(),
+                    letters.add(DeadLetterFormat.forMember(request, member.memberId(), member.role().wireName(),
+                            member.type().wireName(), failure.errorCode(), failure.message(), record.messageId(),
                             clock.instant()));
                 }
             }
@@ -334,6 +423,10 @@ public final class MembershipService {
 
     private record ChunkResult(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles,
                                List<CallFailure> failures) {
+    }
+
+    private record Steps(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles,
+                         List<CallFailure> failures) {
     }
 
     private record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {

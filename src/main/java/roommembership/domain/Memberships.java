@@ -17,4 +17,14 @@ public interface Memberships<C extends Conversation> {
      * @param timeLimit every page, with its retries, must be read within this
      */
     Roster members(C conversation, Duration timeLimit);
+
+    /**
+     * Makes a member an administrator by a call of its own, for a kind whose add call does not set the role
+     * ({@link Conversation#roleInAddCall()} false). An answer with a {@code Conflict} error for the member means it is
+     * one already.
+     */
+    CallResult grantAdministrator(C conversation, String memberId, Duration timeLimit);
+
+    /** The conversation's administrators, as {@link #members} reads its members. */
+    Roster administrators(C conversation, Duration timeLimit);
 }

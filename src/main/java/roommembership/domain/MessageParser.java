@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads a message body in either of the two request forms, optionally inside an SNS notification.
+ * Reads a message body in any of the four request forms, optionally inside an SNS notification: forms 1 and 2 for a
+ * legacy chat room, forms 3 and 4 for a Chime SDK messaging channel.
  * A pure function: the same body always gives the same result.
  */
 public final class MessageParser {
@@ -75,6 +76,18 @@ public final class MessageParser {
     }
 
     private static ParsedMessage toRequest(Fields fields) {
+        // The caller's identity comes from the deployment's configuration only.
+        if (fields.chimeBearerPresent) {
+            return new ParsedMessage.Invalid("ChimeBearer is not a request field: the function calls Chime only as "
+                    + "the AppInstanceUser or AppInstanceBot its CHIME_BEARER_ARN names");
+        }
+        if (fields.subChannelIdPresent) {
+            return new ParsedMessage.Invalid("SubChannelId is not a request field: the function manages whole "
+                    + "channels, not the sub-channels of elastic channels");
+        }
+        if (!fields.isLegacy() && fields.isChannel()) {
+            return toChannelRequest(fields);
+        }
         if (isBlank(fields.accountId)) {
             return new ParsedMessage.Invalid("AccountId is missing or blank");
         }
@@ -116,6 +129,50 @@ public final class MessageParser {
         }
         return new ParsedMessage.Request(
                 new RoomKey(fields.accountId, fields.roomId), List.copyOf(members.values()), rejected);
+    }
+
+    /** Forms 3 and 4: the shape of a BatchCreateChannelMembership request, or one member of it. */
+    private static ParsedMessage toChannelRequest(Fields fields) {
+        Optional<String> channelProblem = ChannelKey.problemOf(fields.channelArn);
+        if (channelProblem.isPresent()) {
+            return new ParsedMessage.Invalid(channelProblem.get());
+        }
+        ChannelKey channel = ChannelKey.of(fields.channelArn).orElseThrow();
+        List<RawItem> items = new ArrayList<>(fields.arns);
+        if (fields.memberArnPresent) {
+            items.add(new RawItem(fields.memberArn, null, fields.memberArnProblem));
+        }
+        if (items.isEmpty()) {
+            return new ParsedMessage.Invalid("no members: give a non-empty MemberArns or a MemberArn");
+        }
+        if (items.size() > MAX_ITEMS) {
+            return new ParsedMessage.Invalid(
+                    "too many members: " + items.size() + " items, at most " + MAX_ITEMS + " per message");
+        }
+        // Role and Type apply to every member of the message; a wrong one rejects each member, as a wrong Role does
+        // the one member of form 2.
+        Optional<String> shared = fields.role != null && Role.fromWireName(fields.role).isEmpty()
+                ? Optional.of("Role must be Administrator or Member, not " + quoted(fields.role))
+                : fields.type != null && MembershipType.fromWireName(fields.type).isEmpty()
+                ? Optional.of("Type must be DEFAULT or HIDDEN, not " + quoted(fields.type))
+                : Optional.empty();
+        Map<String, Membership> members = new LinkedHashMap<>();
+        List<RejectedItem> rejected = new ArrayList<>();
+        for (RawItem item : items) {
+            Optional<String> problem = item.problem != null ? Optional.of(item.problem)
+                    : shared.isPresent() ? shared : channel.memberProblem(item.memberId);
+            if (problem.isPresent()) {
+                rejected.add(new RejectedItem(item.memberId, fields.role, fields.type, ErrorCodes.BAD_REQUEST,
+                        problem.get()));
+            } else {
+                Role role = fields.role == null ? Role.MEMBER : Role.fromWireName(fields.role).orElseThrow();
+                MembershipType type = fields.type == null
+                        ? MembershipType.DEFAULT : MembershipType.fromWireName(fields.type).orElseThrow();
+                members.remove(item.memberId);
+                members.put(item.memberId, new Membership(item.memberId, role, type));
+            }
+        }
+        return new ParsedMessage.Request(channel, List.copyOf(members.values()), rejected);
     }
 
     private static Optional<String> problemOf(RawItem item) {
@@ -195,8 +252,36 @@ public final class MessageParser {
                         }
                     }
                     case "Role" -> fields.role = roleText(parser, value);
-                    case "MembershipItemList" -> readItems(parser, value, fields.items);
-                    case "Type" -> fields.type = value == JsonToken.VALUE_STRING ? parser.getText() : skip(parser);
+                    case "MembershipItemList" -> {
+                        fields.itemsPresent = true;
+                        readItems(parser, value, fields.items);
+                    }
+                    case "Type" -> fields.type = roleText(parser, value);
+                    case "ChannelArn" -> {
+                        fields.channelArnPresent = true;
+                        fields.channelArn = requireString(parser, value, "ChannelArn");
+                    }
+                    case "MemberArns" -> {
+                        fields.memberArnsPresent = true;
+                        readArns(parser, value, fields.arns);
+                    }
+                    case "MemberArn" -> {
+                        fields.memberArnPresent = true;
+                        if (value == JsonToken.VALUE_STRING) {
+                            fields.memberArn = parser.getText();
+                        } else {
+                            fields.memberArnProblem = "MemberArn must be a string";
+                            parser.skipChildren();
+                        }
+                    }
+                    case "ChimeBearer" -> {
+                        fields.chimeBearerPresent = true;
+                        parser.skipChildren();
+                    }
+                    case "SubChannelId" -> {
+                        fields.subChannelIdPresent = true;
+                        parser.skipChildren();
+                    }
                     case "Message" -> fields.message = value == JsonToken.VALUE_STRING ? parser.getText() : skip(parser);
                     default -> parser.skipChildren();
                 }
@@ -209,6 +294,27 @@ public final class MessageParser {
             throw new Rejection(what + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new Rejection(what + " could not be read: " + e.getMessage());
+        }
+    }
+
+    private static void readArns(JsonParser parser, JsonToken value, List<RawItem> arns) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return;
+        }
+        if (value != JsonToken.START_ARRAY) {
+            throw new Rejection("MemberArns must be an array");
+        }
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (arns.size() > MAX_ITEMS) {
+                throw new Rejection("too many members: more than " + MAX_ITEMS + " items per message");
+            }
+            if (token == JsonToken.VALUE_STRING) {
+                arns.add(new RawItem(parser.getText(), null, null));
+            } else {
+                parser.skipChildren();
+                arns.add(new RawItem(null, null, "MemberArns item " + (arns.size() + 1) + " is not a string"));
+            }
         }
     }
 
@@ -289,7 +395,26 @@ public final class MessageParser {
         String role;
         String type;
         String message;
+        boolean itemsPresent;
         final List<RawItem> items = new ArrayList<>();
+        boolean channelArnPresent;
+        String channelArn;
+        boolean memberArnsPresent;
+        final List<RawItem> arns = new ArrayList<>();
+        boolean memberArnPresent;
+        String memberArn;
+        String memberArnProblem;
+        boolean chimeBearerPresent;
+        boolean subChannelIdPresent;
+
+        /** A body that names any field of forms 1 and 2 is a legacy request, whatever else it holds. */
+        boolean isLegacy() {
+            return accountId != null || roomId != null || itemsPresent || memberIdPresent;
+        }
+
+        boolean isChannel() {
+            return channelArnPresent || memberArnsPresent || memberArnPresent;
+        }
     }
 
     private record RawItem(String memberId, String role, String problem) {

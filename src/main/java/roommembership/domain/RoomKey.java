@@ -29,6 +29,11 @@ public record RoomKey(String accountId, String roomId) implements Conversation {
         return MAX_MEMBERS_PER_CALL;
     }
 
+    @Override
+    public boolean roleInAddCall() {
+        return true;
+    }
+
     /** Whether the text can be an AccountId or RoomId. */
     public static boolean isId(String text) {
         return text != null && ID.matcher(text).matches();

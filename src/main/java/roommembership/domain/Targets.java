@@ -7,18 +7,38 @@ import java.util.Objects;
 /** The memberships of every kind of conversation as one port: each call goes to the API of its conversation's kind. */
 public final class Targets implements Memberships<Conversation> {
     private final Memberships<RoomKey> rooms;
+    private final Memberships<ChannelKey> channels;
 
-    public Targets(Memberships<RoomKey> rooms) {
+    public Targets(Memberships<RoomKey> rooms, Memberships<ChannelKey> channels) {
         this.rooms = Objects.requireNonNull(rooms, "rooms");
+        this.channels = Objects.requireNonNull(channels, "channels");
     }
 
     @Override
     public CallResult addMembers(Conversation conversation, List<Membership> members, Duration timeLimit) {
-        return rooms.addMembers((RoomKey) conversation, members, timeLimit);
+        return conversation instanceof RoomKey room
+                ? rooms.addMembers(room, members, timeLimit)
+                : channels.addMembers((ChannelKey) conversation, members, timeLimit);
     }
 
     @Override
     public Roster members(Conversation conversation, Duration timeLimit) {
-        return rooms.members((RoomKey) conversation, timeLimit);
+        return conversation instanceof RoomKey room
+                ? rooms.members(room, timeLimit)
+                : channels.members((ChannelKey) conversation, timeLimit);
+    }
+
+    @Override
+    public CallResult grantAdministrator(Conversation conversation, String memberId, Duration timeLimit) {
+        return conversation instanceof RoomKey room
+                ? rooms.grantAdministrator(room, memberId, timeLimit)
+                : channels.grantAdministrator((ChannelKey) conversation, memberId, timeLimit);
+    }
+
+    @Override
+    public Roster administrators(Conversation conversation, Duration timeLimit) {
+        return conversation instanceof RoomKey room
+                ? rooms.administrators(room, timeLimit)
+                : channels.administrators((ChannelKey) conversation, timeLimit);
     }
 }

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import org.crac.Core;
 import org.crac.Resource;
+import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
 import roommembership.adapter.InvocationMetrics;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +29,10 @@ import java.util.Map;
 final class Priming implements Resource {
     static final String PRIME_ON_INIT = "PRIME_ON_INIT";
 
-    /** A form-1 record with a member Chime does not find, an SNS-wrapped form-2 record and an unreadable one. */
+    /**
+     * A form-1 record with a member Chime does not find, an SNS-wrapped form-2 record, an unreadable one, and a form-3
+     * record for a channel with an administrator and a member not found (refused without a call when no bearer is set).
+     */
     private static final String EVENT = """
             {"Records":[
              {"messageId":"priming-1","body":"{\\"AccountId\\":\\"priming\\",\\"RoomId\\":\\"priming\\",\
@@ -36,7 +42,11 @@ final class Priming implements Resource {
              {"messageId":"priming-2","body":"{\\"Type\\":\\"Notification\\",\\"Message\\":\
             \\"{\\\\\\"AccountId\\\\\\":\\\\\\"priming\\\\\\",\\\\\\"RoomId\\\\\\":\\\\\\"priming-2\\\\\\",\
             \\\\\\"MemberId\\\\\\":\\\\\\"priming-member\\\\\\"}\\"}","attributes":{"ApproximateReceiveCount":"1"}},
-             {"messageId":"priming-3","body":"not JSON","attributes":{"ApproximateReceiveCount":"1"}}]}""";
+             {"messageId":"priming-3","body":"not JSON","attributes":{"ApproximateReceiveCount":"1"}},
+             {"messageId":"priming-4","body":"{\\"ChannelArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/channel/priming\\",\
+            \\"MemberArns\\":[\\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-member\\",\
+            \\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-absent\\"],\\"Role\\":\\"Administrator\\"}",\
+            "attributes":{"ApproximateReceiveCount":"5"}}]}""";
 
     /** A strong reference: a checkpoint context may hold its resources weakly. */
     private static volatile Priming installed;
@@ -68,20 +78,31 @@ final class Priming implements Resource {
         // nothing: the real clients were built before the snapshot and keep working after it
     }
 
-    /** @return the priming batch's response, as the runtime would receive it */
-    String run() {
-        // Logs and metrics are written as in production, then dropped: priming is no invocation.
+    /**
+     * What priming came to, never written anywhere: priming is no invocation.
+     *
+     * @param response the priming batch's response, as the runtime would receive it
+     * @param metrics the metrics documents the batch would have written
+     */
+    record Primed(String response, List<String> metrics) {
+    }
+
+    Primed run() {
+        // Logs and metrics are made as in production, then dropped.
+        List<String> metrics = new ArrayList<>();
         RoomMembershipHandler primer = new RoomMembershipHandler(FunctionWiring.primingService(env),
                 new InvocationLog(Clock.systemUTC()),
-                new InvocationMetrics(InvocationMetrics.DEFAULT_NAMESPACE, Clock.systemUTC(), line -> { }));
+                new InvocationMetrics(InvocationMetrics.DEFAULT_NAMESPACE, Clock.systemUTC(), metrics::add));
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         try {
-            primer.handleRequest(new ByteArrayInputStream(EVENT.getBytes(StandardCharsets.UTF_8)), response,
+            // The channel is in the messaging region, whose client was built at start.
+            String event = EVENT.replace("{region}", Configuration.fromEnvironment(env).messagingRegion());
+            primer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), response,
                     QuietContext.INSTANCE);
         } catch (IOException e) {
             throw new UncheckedIOException("priming failed", e);
         }
-        return response.toString(StandardCharsets.UTF_8);
+        return new Primed(response.toString(StandardCharsets.UTF_8), List.copyOf(metrics));
     }
 
     /** A context for priming: plenty of time, and a logger that keeps nothing. */

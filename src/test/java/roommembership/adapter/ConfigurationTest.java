@@ -6,9 +6,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import roommembership.domain.AccountAllowlist;
+import roommembership.domain.ChannelAccess;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -22,7 +24,8 @@ class ConfigurationTest {
     void defaultsApplyWhenOnlyTheQueueIsGiven() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)))
                 .isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5), "eu-west-1",
-                        AccountAllowlist.anyAccount(), 20, "RoomMembership"));
+                        AccountAllowlist.anyAccount(), 20, "RoomMembership", ChannelAccess.none(), Optional.empty(),
+                        "eu-west-1"));
     }
 
     @Test
@@ -31,7 +34,8 @@ class ConfigurationTest {
                 "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500", "AWS_REGION", "ap-south-1",
                 "ALLOWED_ACCOUNT_IDS", "acct-1", "CHIME_MAX_TPS", "0", "METRICS_NAMESPACE", "HR/RoomMembership")))
                 .isEqualTo(new Configuration(URL, 3, 16, Duration.ofMillis(2500), "ap-south-1",
-                        new AccountAllowlist(Set.of("acct-1")), 0, "HR/RoomMembership"));
+                        new AccountAllowlist(Set.of("acct-1")), 0, "HR/RoomMembership", ChannelAccess.none(),
+                        Optional.empty(), "ap-south-1"));
     }
 
     @Test

@@ -79,7 +79,7 @@ class InvocationOutputTest {
             assertThat(summary).isEqualTo(read("""
                     {"timestamp": "2026-11-26T10:52:12.114Z", "level": "INFO", "message": "invocation summary",
                      "AWSRequestId": "%s",
-                     "records": 8, "rooms": 3, "calls": 5, "membershipRequests": 138, "added": 133,
+                     "records": 8, "rooms": 3, "channels": 0, "calls": 5, "membershipRequests": 138, "added": 133,
                      "alreadyMembers": 2, "deadLettered": 2, "deadLetteredByErrorCode": {"NotFound": 2},
                      "deadLetteredMembers": {"NotFound": ["contractor-901", "contractor-902"]},
                      "recordsRetried": 0, "invalidMessages": 0, "chimeThrottles": 0}

@@ -2,6 +2,7 @@ package roommembership.handler;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,14 +12,30 @@ class PrimingTest {
     private static final Map<String, String> ENV = Map.of(
             "DEAD_LETTER_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/failed-members",
             "AWS_REGION", "eu-west-1");
+    /** Its dead letters are refused by the canned queue, so their records come back: that path ran to its end. */
+    private static final String RESPONSE = "{\"batchItemFailures\":[{\"itemIdentifier\":\"priming-1\"},"
+            + "{\"itemIdentifier\":\"priming-3\"},{\"itemIdentifier\":\"priming-4\"}]}";
 
     @Test
-    void thePrimingBatchGoesThroughCallsAndDeadLettersToAResponse() {
-        String response = Priming.install(ENV).run();
+    void withoutABearerThePrimingBatchGoesThroughTheRoomCallsAndDeadLettersToAResponse() {
+        Priming.Primed primed = Priming.install(ENV).run();
 
-        // Its two dead letters (a member Chime does not find, an unreadable record) are refused by the canned
-        // queue, so their records come back: the dead-letter path ran to its end, and so did the calls.
-        assertThat(response).isEqualTo(
-                "{\"batchItemFailures\":[{\"itemIdentifier\":\"priming-1\"},{\"itemIdentifier\":\"priming-3\"}]}");
+        // A member Chime does not find, an unreadable record, and a channel request refused without a call.
+        assertThat(primed.response()).isEqualTo(RESPONSE);
+        assertThat(primed.metrics().get(0)).contains("\"ChimeCalls\":2,");
+    }
+
+    @Test
+    void withABearerItAlsoGoesThroughTheChannelCallsOfTheMessagingRegion() {
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("CHIME_BEARER_ARN", "arn:aws:chime:eu-west-1:123456789012:app-instance/hr/user/hr-sync");
+        // Priming's own AppInstance is not in the list: priming is let through all the same.
+        env.put("ALLOWED_APP_INSTANCE_ARNS", "arn:aws:chime:eu-west-1:123456789012:app-instance/hr");
+
+        Priming.Primed primed = Priming.install(env).run();
+
+        // Two room calls, one channel add and one moderator made; the channel's missing user is dead-lettered.
+        assertThat(primed.response()).isEqualTo(RESPONSE);
+        assertThat(primed.metrics().get(0)).contains("\"ChimeCalls\":4,");
     }
 }

@@ -1,0 +1,173 @@
+package roommembership.adapter;
+
+import roommembership.domain.CallResult;
+import roommembership.domain.ChannelKey;
+import roommembership.domain.ErrorCodes;
+import roommembership.domain.MemberError;
+import roommembership.domain.Membership;
+import roommembership.domain.Memberships;
+import roommembership.domain.Roster;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.chimesdkmessaging.model.BadRequestException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.BatchCreateChannelMembershipResponse;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ChannelMembershipType;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ConflictException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ForbiddenException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelMembershipsResponse;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelModeratorsResponse;
+import software.amazon.awssdk.services.chimesdkmessaging.model.NotFoundException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ResourceLimitExceededException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ServiceFailureException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ThrottledClientException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.UnauthorizedClientException;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The Chime SDK messaging API behind the memberships port. Every call is made as the one configured AppInstanceUser
+ * or AppInstanceBot ({@code x-amz-chime-bearer}), to the endpoint of the channel ARN's region: one client per region,
+ * built on first use and kept for the container.
+ */
+public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
+    /** ListChannelMemberships' and ListChannelModerators' largest page. */
+    private static final int MAX_PAGE_SIZE = 50;
+
+    private final String bearer;
+    private final Function<Region, ChimeSdkMessagingClient> clientFor;
+    private final Map<Region, ChimeSdkMessagingClient> clients = new ConcurrentHashMap<>();
+
+    /** @param clientFor builds the client of a region; called once per region */
+    public ChimeChannelMemberships(String bearer, Function<Region, ChimeSdkMessagingClient> clientFor) {
+        this.bearer = Objects.requireNonNull(bearer, "bearer");
+        this.clientFor = Objects.requireNonNull(clientFor, "clientFor");
+    }
+
+    /** The region's client, built now if it is not yet: so that initialisation, not a first call, pays for it. */
+    public ChimeSdkMessagingClient client(Region region) {
+        return clients.computeIfAbsent(region, clientFor);
+    }
+
+    private ChimeSdkMessagingClient client(ChannelKey channel) {
+        return client(Region.of(channel.region()));
+    }
+
+    /** Every member of one call has the same type: the plan puts each type in calls of its own. */
+    @Override
+    public CallResult addMembers(ChannelKey channel, List<Membership> members, Duration timeLimit) {
+        ChannelMembershipType type = ChannelMembershipType.fromValue(members.get(0).type().wireName());
+        List<String> arns = members.stream().map(Membership::memberId).toList();
+        try {
+            BatchCreateChannelMembershipResponse response = client(channel).batchCreateChannelMembership(request -> request
+                    .channelArn(channel.arn())
+                    .memberArns(arns)
+                    .type(type)
+                    .chimeBearer(bearer)
+                    .overrideConfiguration(config -> config.apiCallTimeout(bounded(timeLimit))));
+            return new CallResult.Answered(response.errors().stream()
+                    .map(error -> new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
+                    .toList());
+        } catch (SdkException e) {
+            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    /** Hidden members are listed only when asked for by type, so both types are read. */
+    @Override
+    public Roster members(ChannelKey channel, Duration timeLimit) {
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        Set<String> members = new HashSet<>();
+        try {
+            for (ChannelMembershipType type : List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)) {
+                String nextToken = null;
+                do {
+                    Duration left = left(deadline);
+                    String token = nextToken;
+                    ListChannelMembershipsResponse page = client(channel).listChannelMemberships(request -> request
+                            .channelArn(channel.arn())
+                            .type(type)
+                            .maxResults(MAX_PAGE_SIZE)
+                            .nextToken(token)
+                            .chimeBearer(bearer)
+                            .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                    page.channelMemberships().forEach(membership -> members.add(membership.member().arn()));
+                    nextToken = page.nextToken();
+                } while (nextToken != null && !nextToken.isEmpty());
+            }
+            return new Roster.Known(members);
+        } catch (SdkException e) {
+            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    /** A channel's administrators are its moderators; one who is one already answers ConflictException. */
+    @Override
+    public CallResult grantAdministrator(ChannelKey channel, String memberArn, Duration timeLimit) {
+        try {
+            client(channel).createChannelModerator(request -> request
+                    .channelArn(channel.arn())
+                    .channelModeratorArn(memberArn)
+                    .chimeBearer(bearer)
+                    .overrideConfiguration(config -> config.apiCallTimeout(bounded(timeLimit))));
+            return new CallResult.Answered(List.of());
+        } catch (ConflictException e) {
+            return new CallResult.Answered(List.of(
+                    new MemberError(memberArn, ErrorCodes.CONFLICT, ChimeErrors.messageOf(e))));
+        } catch (SdkException e) {
+            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    @Override
+    public Roster administrators(ChannelKey channel, Duration timeLimit) {
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        Set<String> moderators = new HashSet<>();
+        String nextToken = null;
+        try {
+            do {
+                Duration left = left(deadline);
+                String token = nextToken;
+                ListChannelModeratorsResponse page = client(channel).listChannelModerators(request -> request
+                        .channelArn(channel.arn())
+                        .maxResults(MAX_PAGE_SIZE)
+                        .nextToken(token)
+                        .chimeBearer(bearer)
+                        .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                page.channelModerators().forEach(moderator -> moderators.add(moderator.moderator().arn()));
+                nextToken = page.nextToken();
+            } while (nextToken != null && !nextToken.isEmpty());
+            return new Roster.Known(moderators);
+        } catch (SdkException e) {
+            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    private static Duration left(long deadline) {
+        return bounded(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    private static Duration bounded(Duration timeLimit) {
+        return timeLimit.compareTo(ChimeRoomMemberships.MAX_CALL_TIME) < 0 ? timeLimit : ChimeRoomMemberships.MAX_CALL_TIME;
+    }
+
+    /** The operations' declared errors, by the ErrorCode each stands for. */
+    private static final ChimeErrors ERRORS = new ChimeErrors(List.of(
+            Map.entry(NotFoundException.class, ErrorCodes.NOT_FOUND),
+            Map.entry(BadRequestException.class, ErrorCodes.BAD_REQUEST),
+            Map.entry(ForbiddenException.class, ErrorCodes.FORBIDDEN),
+            Map.entry(UnauthorizedClientException.class, ErrorCodes.UNAUTHORIZED),
+            Map.entry(ThrottledClientException.class, ErrorCodes.THROTTLED),
+            Map.entry(ServiceFailureException.class, ErrorCodes.SERVICE_FAILURE),
+            Map.entry(ServiceUnavailableException.class, ErrorCodes.SERVICE_UNAVAILABLE),
+            Map.entry(ResourceLimitExceededException.class, ErrorCodes.RESOURCE_LIMIT_EXCEEDED),
+            Map.entry(ConflictException.class, ErrorCodes.CONFLICT)));
+}
