@@ -55,8 +55,12 @@ final class CannedHttpClient implements SdkHttpClient {
             }
             return response(200, "application/x-amz-json-1.0", "{\"Successful\":[],\"Failed\":[" + failed + "]}");
         }
+        String path = request.httpRequest().encodedPath();
+        if (path.startsWith("/channels/")) {
+            return channelAnswer(request.httpRequest().method(), path, body);
+        }
         if (request.httpRequest().method() == SdkHttpMethod.GET) {
-            return response(200, "application/json", "{\"Memberships\":[]}");
+            return response(200, "application/json", "{\"RoomMemberships\":[]}");
         }
         return response(201, "application/json", "{\"Errors\":[{\"MemberId\":\"" + ABSENT_MEMBER
                 + "\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"priming\"}]}");

@@ -263,6 +263,16 @@ class MembershipServiceTest {
             listings++;
             return roster;
         }
+
+        @Override
+        public CallResult grantAdministrator(Conversation room, String memberId, Duration timeLimit) {
+            throw new AssertionError("a room's role is set by its add call");
+        }
+
+        @Override
+        public Roster administrators(Conversation room, Duration timeLimit) {
+            throw new AssertionError("a room's administrators are never read");
+        }
     }
 
     /** Keeps what it is sent; refuses letters from chosen source messages. */
