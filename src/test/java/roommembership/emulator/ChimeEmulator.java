@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A protocol-faithful, stateful emulator of Amazon Chime APIs, all served on one loopback port. This class is the
- * core every API shares; each API is a class of its own with its routes, state and answers:
- * {@link RoomsApi} (the legacy chat rooms, whose seeding and inspection methods are this class's own).
+ * core every API shares; each API is a class of its own with its routes, state and answers: {@link RoomsApi} (the
+ * legacy chat rooms, whose seeding and inspection methods are this class's own) and {@link ChannelsApi} (the Chime
+ * SDK messaging channels, reached as {@link #channels()}).
  *
  * <p>It listens on {@code 127.0.0.1} on an ephemeral port, serves requests on a multi-threaded executor (so concurrent
  * calls really overlap) and is thread-safe. Every request, whatever its operation (even one that matches none), is
@@ -43,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (state unchanged), {@link Fault#CONNECTION_RESET} closes the connection before processing, and
  *       {@link Fault#RESET_MID_RESPONSE} lets the steps below run and then cuts their answer short;</li>
  *   <li>the {@code Authorization} header must be a SigV4 header whose credential scope the operation accepts (each
- *       API says which);</li>
+ *       API says which; for a request that matches no operation, any region of the {@code chime} service), else 401
+ *       {@code UnauthorizedClientException} (or the API's own answer);</li>
  *   <li>a request that matches no operation answers 404 {@code UnknownOperationException};</li>
  *   <li>the API answers the operation.</li>
  * </ol>
@@ -220,8 +222,9 @@ public final class ChimeEmulator implements AutoCloseable {
 
         @Override
         public Answer checkSignature(CredentialScope scope) {
-            // held to the chat rooms' rule while they are the only API on the port
-            return scope != null && scope.isFor("us-east-1", SIGNING_NAME) ? null : RoomsApi.unsigned();
+            // any region: the APIs on this port are signed for different ones, and this request names none of them
+            return scope != null && SIGNING_NAME.equals(scope.service()) ? null : Answer.unauthorized(
+                    "The request must be signed with AWS Signature Version 4 for the chime service.");
         }
 
         @Override
@@ -295,6 +298,7 @@ public final class ChimeEmulator implements AutoCloseable {
     private volatile Generation generation = new Generation();
 
     private final RoomsApi rooms = new RoomsApi(this);
+    private final ChannelsApi channels = new ChannelsApi(this);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -374,6 +378,15 @@ public final class ChimeEmulator implements AutoCloseable {
         return rooms.members(accountId, roomId);
     }
 
+    // ---------------------------------------------------------------- the messaging API
+
+    /** The Chime SDK messaging channels served on this same port: their seeding, inspection and call log. */
+    public ChannelsApi channels() {
+        return channels;
+    }
+
+    // ---------------------------------------------------------------- both APIs
+
     /**
      * Clears every API's state (with its issued NextTokens), faults, latency, the call log and the injection counters,
      * and resets {@link #maxConcurrentCalls()}.
@@ -387,6 +400,7 @@ public final class ChimeEmulator implements AutoCloseable {
             memberErrorsInjected.clear();
         }
         rooms.reset();
+        channels.reset();
         latency = Duration.ZERO;
         generation = new Generation();
     }
@@ -422,7 +436,8 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /**
      * The next {@code times} batch-create calls whose items include {@code memberId} answer a per-member error with
-     * {@code errorCode} for it (the member is not added); {@link Integer#MAX_VALUE} means always, 0 disarms.
+     * {@code errorCode} for it (the member is not added); {@link Integer#MAX_VALUE} means always, 0 disarms. For a
+     * chat room the key is the member id; for a channel, the member's ARN.
      */
     public void failMember(String memberId, String errorCode, int times) {
         Objects.requireNonNull(memberId, "memberId");
@@ -469,7 +484,8 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /**
      * Every request of {@code operation} received, in arrival order, including faulted and rejected ones; null gives
-     * the requests that matched no operation.
+     * the requests that matched no operation of any API. A channel operation's calls show here without ids or items;
+     * {@link ChannelsApi#calls(String)} has them in full.
      */
     public List<RecordedCall> calls(String operation) {
         List<RecordedCall> out = new ArrayList<>();
@@ -514,6 +530,9 @@ public final class ChimeEmulator implements AutoCloseable {
 
     private Call route(Request request) {
         Call call = rooms.route(request);
+        if (call == null) {
+            call = channels.route(request);
+        }
         return call != null ? call : new Unmatched(request);
     }
 

@@ -212,7 +212,7 @@ final class RoomsApi {
     }
 
     /** The answer to a request not signed for this API's region and service. */
-    static Answer unsigned() {
+    private static Answer unsigned() {
         return Answer.unauthorized(
                 "The request must be signed with AWS Signature Version 4 for the " + REGION + " chime service.");
     }
