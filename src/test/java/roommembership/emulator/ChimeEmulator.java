@@ -2,35 +2,25 @@ package roommembership.emulator;
 
 import roommembership.testing.LoopbackHttpServer;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -39,61 +29,47 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A protocol-faithful, stateful emulator of two operations of the legacy Amazon Chime chat-room API (rest-json):
- * {@code BatchCreateRoomMembership} ({@code POST /accounts/{accountId}/rooms/{roomId}/memberships?operation=batch-create})
- * and {@code ListRoomMemberships} ({@code GET /accounts/{accountId}/rooms/{roomId}/memberships}, optional query
- * {@code max-results} and {@code next-token}).
+ * A protocol-faithful, stateful emulator of Amazon Chime APIs, all served on one loopback port. This class is the
+ * core every API shares; each API is a class of its own with its routes, state and answers: {@link RoomsApi} (the
+ * legacy chat rooms, whose seeding and inspection methods are this class's own) and {@link ChannelsApi} (the Chime
+ * SDK messaging channels, reached as {@link #channels()}).
  *
  * <p>It listens on {@code 127.0.0.1} on an ephemeral port, serves requests on a multi-threaded executor (so concurrent
  * calls really overlap) and is thread-safe. Every request, whatever its operation (even one that matches none), is
  * handled in this order:
  * <ol>
- *   <li>it is recorded with its operation (see {@link #calls()} and {@link #calls(String)});</li>
+ *   <li>it is routed to the API operation it is, and recorded (see {@link #calls()} and {@link #calls(String)});</li>
  *   <li>the configured {@link #latency(Duration) latency} is applied;</li>
  *   <li>a queued whole-call {@link #failNextCalls(int, Fault) fault}, if any, is consumed: an error fault is answered
  *       (state unchanged), {@link Fault#CONNECTION_RESET} closes the connection before processing, and
  *       {@link Fault#RESET_MID_RESPONSE} lets the steps below run and then cuts their answer short;</li>
- *   <li>the {@code Authorization} header must be a SigV4 header scoped to {@code us-east-1/chime}, else 401;</li>
- *   <li>an unknown method/path answers 404 {@code UnknownOperationException};</li>
- *   <li>a malformed request answers 400 {@code BadRequestException} (whole call, no state change);</li>
- *   <li>an unknown account or room answers 404 {@code NotFoundException};</li>
- *   <li>{@code BatchCreateRoomMembership}: each item is then processed: an armed
- *       {@link #failMember(String, String, int) member fault}, a user unknown to the account ({@code NotFound}), an
- *       existing member or a duplicate within the request ({@code Conflict}), else the member is added with its role
- *       (default {@code Member}); the answer is 201 {@code {"Errors":[...]}};</li>
- *   <li>{@code ListRoomMemberships}: the answer is 200 {@code {"RoomMemberships":[...],"NextToken":...}}, one page of
- *       the room's members in the order they joined (see {@link #DEFAULT_PAGE_SIZE}).</li>
+ *   <li>the {@code Authorization} header must be a SigV4 header whose credential scope the operation accepts (each
+ *       API says which; for a request that matches no operation, any region of the {@code chime} service), else 401
+ *       {@code UnauthorizedClientException} (or the API's own answer);</li>
+ *   <li>a request that matches no operation answers 404 {@code UnknownOperationException};</li>
+ *   <li>the API answers the operation.</li>
  * </ol>
  * Every response carries an {@code x-amzn-RequestId} header; errors carry {@code x-amzn-ErrorType} and a JSON body
  * {@code {"Code":..., "Message":...}}.
  */
 public final class ChimeEmulator implements AutoCloseable {
 
-    /** Upper bound of {@code MembershipItemList} in the service model. */
-    public static final int MAX_ITEMS = 50;
+    /** Upper bound of {@code MembershipItemList} in the legacy service model. */
+    public static final int MAX_ITEMS = RoomsApi.MAX_ITEMS;
 
     /** Operation name of {@code POST .../memberships?operation=batch-create}, as in {@link RecordedCall#operation()}. */
-    public static final String BATCH_CREATE_ROOM_MEMBERSHIP = "BatchCreateRoomMembership";
+    public static final String BATCH_CREATE_ROOM_MEMBERSHIP = RoomsApi.BATCH_CREATE_ROOM_MEMBERSHIP;
     /** Operation name of {@code GET .../memberships}, as in {@link RecordedCall#operation()}. */
-    public static final String LIST_ROOM_MEMBERSHIPS = "ListRoomMemberships";
+    public static final String LIST_ROOM_MEMBERSHIPS = RoomsApi.LIST_ROOM_MEMBERSHIPS;
 
-    /** Bounds of {@code ResultMax} ({@code max-results}) in the service model. */
-    public static final int MIN_RESULTS = 1;
-    public static final int MAX_RESULTS = 99;
-    /**
-     * Page size of {@code ListRoomMemberships} when {@code max-results} is absent. The service documents no default;
-     * this one is small so that a room of a few members already spans pages and a client ignoring NextToken shows.
-     */
-    public static final int DEFAULT_PAGE_SIZE = 10;
+    /** Bounds of {@code ResultMax} ({@code max-results}) in the legacy service model. */
+    public static final int MIN_RESULTS = RoomsApi.MIN_RESULTS;
+    public static final int MAX_RESULTS = RoomsApi.MAX_RESULTS;
+    /** Page size of {@code ListRoomMemberships} when {@code max-results} is absent; see {@link RoomsApi}. */
+    public static final int DEFAULT_PAGE_SIZE = RoomsApi.DEFAULT_PAGE_SIZE;
 
-    private static final String OPERATION_PATH_TAIL = "memberships";
-    private static final String AUTH_PREFIX = "AWS4-HMAC-SHA256 Credential=";
-    private static final String CREDENTIAL_SCOPE = "/us-east-1/chime/aws4_request";
-    private static final Set<String> ROLES = Set.of("Administrator", "Member");
-    private static final String DEFAULT_ROLE = "Member";
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** The SigV4 signing name of every Chime API served here. */
+    static final String SIGNING_NAME = "chime";
 
     /**
      * A whole-call fault. An error fault is answered instead of processing the request; the two connection faults
@@ -142,17 +118,22 @@ public final class ChimeEmulator implements AutoCloseable {
         public String errorCode() {
             return errorCode;
         }
+
+        /** The error body's {@code Message}, null for the connection faults. */
+        String message() {
+            return message;
+        }
     }
 
     /**
      * One request as received.
      *
-     * @param operation     {@link #BATCH_CREATE_ROOM_MEMBERSHIP} or {@link #LIST_ROOM_MEMBERSHIPS}; null when the
-     *                      request matches no operation
-     * @param accountId     decoded account id from the path, null when the request matches no operation
-     * @param roomId        decoded room id from the path, null when the request matches no operation
-     * @param items         the items of the body as sent (best effort: empty when the body is not parseable, and for
-     *                      a list call, which has no body)
+     * @param operation     the operation's name (e.g. {@link #BATCH_CREATE_ROOM_MEMBERSHIP}); null when the request
+     *                      matches no operation
+     * @param accountId     decoded account id from the path of a chat-room operation, else null
+     * @param roomId        decoded room id from the path of a chat-room operation, else null
+     * @param items         the items of a chat-room batch-create body as sent (best effort: empty when the body is not
+     *                      parseable, for a list call, which has no body, and for any other request)
      * @param status        HTTP status answered; 0 while the call is in flight and for a {@link Fault#CONNECTION_RESET};
      *                      for a {@link Fault#RESET_MID_RESPONSE}, the status of the answer that was cut short
      * @param authorization the {@code Authorization} header, null when absent
@@ -173,28 +154,111 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
-    /** One membership item as sent; {@code role} is null when absent in the request. */
+    /** One chat-room membership item as sent; {@code role} is null when absent in the request. */
     public record Item(String memberId, String role) {
     }
 
-    // ---------------------------------------------------------------- state (guarded by lock)
+    // ---------------------------------------------------------------- what an API gives the core
 
-    private static final class Account {
-        final Set<String> users = new LinkedHashSet<>();
-        /** roomId to its members by memberId; a LinkedHashMap keeps join order, which list pages rely on. */
-        final Map<String, Map<String, Membership>> rooms = new LinkedHashMap<>();
-    }
+    /**
+     * One request as the API it belongs to read it. Each API has a {@code route(Request)} that gives its call for a
+     * request of one of its operations (null for any other request), and a {@code reset()} that forgets its state.
+     */
+    interface Call {
+        /** The operation's name; null for a request that matches no operation. */
+        String operation();
 
-    /** A member's role and when it was last set, for {@code UpdatedTimestamp}. */
-    private record Membership(String role, Instant updated) {
-        static Membership now(String role) {
-            return new Membership(role == null ? DEFAULT_ROLE : role, Instant.now());
+        /** The answer when the request's signature is not one this operation accepts, else null. */
+        Answer checkSignature(CredentialScope scope);
+
+        /** Processes the request, state changes applied, and gives its answer. */
+        Answer answer();
+
+        /** How the request shows in {@link #calls(String)}. */
+        default RecordedCall recorded(int status, String authorization) {
+            return new RecordedCall(operation(), null, null, List.of(), status, authorization);
         }
     }
 
-    /** Where an issued NextToken resumes: members are only ever appended, so an offset never skips or repeats one. */
-    private record PageToken(String accountId, String roomId, int offset) {
+    /**
+     * The credential scope of a SigV4 {@code Authorization} header
+     * ({@code AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, ...}). Signatures are not checked:
+     * the scope is what shows which region and service a client signed for.
+     */
+    record CredentialScope(String region, String service) {
+        private static final String PREFIX = "AWS4-HMAC-SHA256 Credential=";
+
+        /** The scope, null when the header is absent or not a SigV4 header. */
+        static CredentialScope of(String authorization) {
+            if (authorization == null || !authorization.startsWith(PREFIX)) {
+                return null;
+            }
+            String rest = authorization.substring(PREFIX.length());
+            int comma = rest.indexOf(',');
+            String[] parts = (comma < 0 ? rest : rest.substring(0, comma)).trim().split("/", -1);
+            if (parts.length != 5 || !"aws4_request".equals(parts[4])) {
+                return null;
+            }
+            return new CredentialScope(parts[2], parts[3]);
+        }
+
+        boolean isFor(String region, String service) {
+            return this.region.equals(region) && this.service.equals(service);
+        }
     }
+
+    /** A request no API claims: answered 404 once its signature passes. */
+    private static final class Unmatched implements Call {
+        private final Request request;
+
+        Unmatched(Request request) {
+            this.request = request;
+        }
+
+        @Override
+        public String operation() {
+            return null;
+        }
+
+        @Override
+        public Answer checkSignature(CredentialScope scope) {
+            // any region: the APIs on this port are signed for different ones, and this request names none of them
+            return scope != null && SIGNING_NAME.equals(scope.service()) ? null : Answer.unauthorized(
+                    "The request must be signed with AWS Signature Version 4 for the chime service.");
+        }
+
+        @Override
+        public Answer answer() {
+            return Answer.error(404, "UnknownOperationException", "NotFound",
+                    "No operation matches " + request.describe());
+        }
+    }
+
+    /** A call's log entry; its status is set once the answer is known. */
+    static final class LoggedCall {
+        private final Call call;
+        private final String authorization;
+        private volatile int status;
+
+        private LoggedCall(Call call, String authorization) {
+            this.call = call;
+            this.authorization = authorization;
+        }
+
+        Call call() {
+            return call;
+        }
+
+        String authorization() {
+            return authorization;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    // ---------------------------------------------------------------- state
 
     private static final class FaultBatch {
         final Fault fault;
@@ -216,41 +280,25 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
-    /** A call's log entry; its status is set once the answer is known. */
-    private static final class CallEntry {
-        final String operation;
-        final String accountId;
-        final String roomId;
-        final List<Item> items;
-        final String authorization;
-        volatile int status;
-
-        CallEntry(String operation, String accountId, String roomId, List<Item> items, String authorization) {
-            this.operation = operation;
-            this.accountId = accountId;
-            this.roomId = roomId;
-            this.items = items;
-            this.authorization = authorization;
-        }
-
-        RecordedCall snapshot() {
-            return new RecordedCall(operation, accountId, roomId, items, status, authorization);
-        }
+    private static final class Generation {
+        final AtomicInteger inFlight = new AtomicInteger();
+        final AtomicInteger maxInFlight = new AtomicInteger();
     }
 
+    /** Guards the fault queue, the armed member errors, the log and the counters; an API never waits on it long. */
     private final Object lock = new Object();
-    private final Map<String, Account> accounts = new HashMap<>();
     private final Deque<FaultBatch> faults = new ArrayDeque<>();
     private final Map<String, ArmedMemberError> memberErrors = new HashMap<>();
-    private final List<CallEntry> log = new ArrayList<>();
-    /** Issued NextTokens; a token not in here is unknown, so it is rejected rather than guessed at. */
-    private final Map<String, PageToken> pageTokens = new HashMap<>();
+    private final List<LoggedCall> log = new ArrayList<>();
     private final Map<Fault, Integer> faultsInjected = new EnumMap<>(Fault.class);
     private final Map<String, Integer> memberErrorsInjected = new LinkedHashMap<>();
 
     private volatile Duration latency = Duration.ZERO;
     /** Replaced on reset: a call still in flight from before a reset neither counts nor changes the new state. */
     private volatile Generation generation = new Generation();
+
+    private final RoomsApi rooms = new RoomsApi(this);
+    private final ChannelsApi channels = new ChannelsApi(this);
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -290,32 +338,24 @@ public final class ChimeEmulator implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    // ---------------------------------------------------------------- seeding
+    // ---------------------------------------------------------------- chat-room seeding and inspection
 
     /** Creates the account if absent. */
     public ChimeEmulator account(String accountId) {
         Objects.requireNonNull(accountId, "accountId");
-        synchronized (lock) {
-            accountLocked(accountId);
-        }
+        rooms.account(accountId);
         return this;
     }
 
     /** Adds a user (or bot) to the account, creating the account if absent. */
     public ChimeEmulator user(String accountId, String userId) {
-        Objects.requireNonNull(userId, "userId");
-        synchronized (lock) {
-            accountLocked(accountId).users.add(userId);
-        }
+        rooms.user(accountId, userId);
         return this;
     }
 
     /** Creates the room (and the account) if absent. */
     public ChimeEmulator room(String accountId, String roomId) {
-        Objects.requireNonNull(roomId, "roomId");
-        synchronized (lock) {
-            accountLocked(accountId).rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
-        }
+        rooms.room(accountId, roomId);
         return this;
     }
 
@@ -324,74 +364,53 @@ public final class ChimeEmulator implements AutoCloseable {
      * the account, the room and the user are created if absent.
      */
     public ChimeEmulator member(String accountId, String roomId, String memberId, String role) {
-        Objects.requireNonNull(roomId, "roomId");
-        Objects.requireNonNull(memberId, "memberId");
-        synchronized (lock) {
-            Account account = accountLocked(accountId);
-            account.users.add(memberId);
-            account.rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>()).put(memberId, Membership.now(role));
-        }
+        rooms.member(accountId, roomId, memberId, role);
         return this;
     }
 
     /** When the member joined the room (seeded or added by a call), to the clock's precision; empty if it is not in it. */
     public Optional<Instant> memberSince(String accountId, String roomId, String memberId) {
-        synchronized (lock) {
-            Account account = accounts.get(accountId);
-            Map<String, Membership> room = account == null ? null : account.rooms.get(roomId);
-            Membership membership = room == null ? null : room.get(memberId);
-            return membership == null ? Optional.empty() : Optional.of(membership.updated());
-        }
+        return rooms.memberSince(accountId, roomId, memberId);
     }
 
     /** Snapshot of the room's members, memberId to role, in the order they joined; empty if there is no such room. */
     public Map<String, String> members(String accountId, String roomId) {
-        synchronized (lock) {
-            Account account = accounts.get(accountId);
-            Map<String, Membership> room = account == null ? null : account.rooms.get(roomId);
-            if (room == null) {
-                return Map.of();
-            }
-            Map<String, String> roles = new LinkedHashMap<>();
-            room.forEach((memberId, membership) -> roles.put(memberId, membership.role()));
-            return Collections.unmodifiableMap(roles);
-        }
+        return rooms.members(accountId, roomId);
     }
 
+    // ---------------------------------------------------------------- the messaging API
+
+    /** The Chime SDK messaging channels served on this same port: their seeding, inspection and call log. */
+    public ChannelsApi channels() {
+        return channels;
+    }
+
+    // ---------------------------------------------------------------- both APIs
+
     /**
-     * Clears state, issued NextTokens, faults, latency, the call log and the injection counters, and resets
-     * {@link #maxConcurrentCalls()}.
+     * Clears every API's state (with its issued NextTokens), faults, latency, the call log and the injection counters,
+     * and resets {@link #maxConcurrentCalls()}.
      */
     public void reset() {
         synchronized (lock) {
-            accounts.clear();
-            pageTokens.clear();
             faults.clear();
             memberErrors.clear();
             log.clear();
             faultsInjected.clear();
             memberErrorsInjected.clear();
         }
+        rooms.reset();
+        channels.reset();
         latency = Duration.ZERO;
         generation = new Generation();
-    }
-
-    private static final class Generation {
-        final AtomicInteger inFlight = new AtomicInteger();
-        final AtomicInteger maxInFlight = new AtomicInteger();
-    }
-
-    private Account accountLocked(String accountId) {
-        Objects.requireNonNull(accountId, "accountId");
-        return accounts.computeIfAbsent(accountId, a -> new Account());
     }
 
     // ---------------------------------------------------------------- faults
 
     /**
-     * The next {@code count} requests get {@code fault}, whatever their operation (a request matching none consumes one
-     * too) and whatever their room; queues after earlier faults. An error fault leaves state unchanged; see
-     * {@link Fault#CONNECTION_RESET} and {@link Fault#RESET_MID_RESPONSE} for the other two.
+     * The next {@code count} requests get {@code fault}, whatever their API and operation (a request matching none
+     * consumes one too) and whatever their resource; queues after earlier faults. An error fault leaves state
+     * unchanged; see {@link Fault#CONNECTION_RESET} and {@link Fault#RESET_MID_RESPONSE} for the other two.
      */
     public void failNextCalls(int count, Fault fault) {
         Objects.requireNonNull(fault, "fault");
@@ -417,7 +436,8 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /**
      * The next {@code times} batch-create calls whose items include {@code memberId} answer a per-member error with
-     * {@code errorCode} for it (the member is not added); {@link Integer#MAX_VALUE} means always, 0 disarms.
+     * {@code errorCode} for it (the member is not added); {@link Integer#MAX_VALUE} means always, 0 disarms. For a
+     * chat room the key is the member id; for a channel, the member's ARN.
      */
     public void failMember(String memberId, String errorCode, int times) {
         Objects.requireNonNull(memberId, "memberId");
@@ -434,6 +454,24 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * For a batch that reaches {@code member}: the ErrorCode armed for it by {@link #failMember}, used up and counted,
+     * or null when none is armed.
+     */
+    String takeMemberError(String member) {
+        synchronized (lock) {
+            ArmedMemberError armed = memberErrors.get(member);
+            if (armed == null) {
+                return null;
+            }
+            if (armed.remaining != Integer.MAX_VALUE && --armed.remaining <= 0) {
+                memberErrors.remove(member);
+            }
+            memberErrorsInjected.merge(armed.errorCode, 1, Integer::sum);
+            return armed.errorCode;
+        }
+    }
+
     // ---------------------------------------------------------------- log
 
     /**
@@ -446,17 +484,23 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /**
      * Every request of {@code operation} received, in arrival order, including faulted and rejected ones; null gives
-     * the requests that matched no operation.
+     * the requests that matched no operation of any API. A channel operation's calls show here without ids or items;
+     * {@link ChannelsApi#calls(String)} has them in full.
      */
     public List<RecordedCall> calls(String operation) {
-        synchronized (lock) {
-            List<RecordedCall> out = new ArrayList<>();
-            for (CallEntry entry : log) {
-                if (Objects.equals(entry.operation, operation)) {
-                    out.add(entry.snapshot());
-                }
+        List<RecordedCall> out = new ArrayList<>();
+        for (LoggedCall entry : log()) {
+            if (Objects.equals(entry.call.operation(), operation)) {
+                out.add(entry.call.recorded(entry.status, entry.authorization));
             }
-            return Collections.unmodifiableList(out);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Snapshot of the log in arrival order, for an API's own view of its calls. */
+    List<LoggedCall> log() {
+        synchronized (lock) {
+            return List.copyOf(log);
         }
     }
 
@@ -484,51 +528,25 @@ public final class ChimeEmulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- HTTP
 
-    private record Route(String operation, String accountId, String roomId) {
-    }
-
-    private record Answer(int status, String errorType, Object body) {
-        static Answer error(int status, String errorType, String code, String message) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("Code", code);
-            body.put("Message", message);
-            return new Answer(status, errorType, body);
+    private Call route(Request request) {
+        Call call = rooms.route(request);
+        if (call == null) {
+            call = channels.route(request);
         }
-
-        static Answer fault(Fault fault) {
-            return error(fault.httpStatus, fault.errorType, fault.errorCode, fault.message);
-        }
-
-        static Answer badRequest(String message) {
-            return error(400, "BadRequestException", "BadRequest", message);
-        }
-
-        static Answer notFound(String message) {
-            return error(404, "NotFoundException", "NotFound", message);
-        }
-    }
-
-    /** Thrown by validation: the whole call is a 400. */
-    private static final class BadRequest extends Exception {
-        BadRequest(String message) {
-            super(message, null, false, false);
-        }
+        return call != null ? call : new Unmatched(request);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         Generation current = generation;
         int now = current.inFlight.incrementAndGet();
         current.maxInFlight.accumulateAndGet(now, Math::max);
-        CallEntry entry = null;
+        LoggedCall entry = null;
         try {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            String method = exchange.getRequestMethod();
-            URI uri = exchange.getRequestURI();
-            Route route = route(method, uri.getRawPath(), uri.getRawQuery());
+            Request request = Request.read(exchange);
+            String authorization = request.header("Authorization");
+            Call call = route(request);
 
-            entry = new CallEntry(route == null ? null : route.operation, route == null ? null : route.accountId,
-                    route == null ? null : route.roomId, lenientItems(body), authorization);
+            entry = new LoggedCall(call, authorization);
             synchronized (lock) {
                 log.add(entry);
             }
@@ -552,10 +570,8 @@ public final class ChimeEmulator implements AutoCloseable {
             }
 
             boolean cut = fault == Fault.RESET_MID_RESPONSE;
-            Answer answer = fault != null && !cut
-                    ? Answer.fault(fault)
-                    : process(authorization, method, uri, route, body);
-            entry.status = answer.status;
+            Answer answer = fault != null && !cut ? Answer.fault(fault) : answer(call, authorization);
+            entry.status = answer.status();
             if (cut) {
                 sendCutShort(exchange, answer);
             } else {
@@ -579,6 +595,11 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
+    private static Answer answer(Call call, String authorization) {
+        Answer unsigned = call.checkSignature(CredentialScope.of(authorization));
+        return unsigned != null ? unsigned : call.answer();
+    }
+
     private Fault nextFault() {
         synchronized (lock) {
             FaultBatch batch = faults.peekFirst();
@@ -591,362 +612,6 @@ public final class ChimeEmulator implements AutoCloseable {
             faultsInjected.merge(batch.fault, 1, Integer::sum);
             return batch.fault;
         }
-    }
-
-    private Answer process(String authorization, String method, URI uri, Route route, byte[] body) {
-        if (!authorized(authorization)) {
-            return Answer.error(401, "UnauthorizedClientException", "Unauthorized",
-                    "The request must be signed with AWS Signature Version 4 for the us-east-1 chime service.");
-        }
-        if (route == null) {
-            return Answer.error(404, "UnknownOperationException", "NotFound",
-                    "No operation matches " + method + " " + uri.getRawPath()
-                            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-        }
-        if (route.accountId == null || route.roomId == null) {
-            return Answer.badRequest("The request path is not correctly percent-encoded.");
-        }
-        return LIST_ROOM_MEMBERSHIPS.equals(route.operation)
-                ? listRoomMemberships(route, uri.getRawQuery())
-                : batchCreateRoomMembership(route, body);
-    }
-
-    private Answer batchCreateRoomMembership(Route route, byte[] body) {
-        List<Item> items;
-        try {
-            items = strictItems(body);
-        } catch (BadRequest e) {
-            return Answer.badRequest(e.getMessage());
-        }
-        synchronized (lock) {
-            Map<String, Membership> room = roomLocked(route);
-            if (room == null) {
-                return missingLocked(route);
-            }
-            List<Map<String, Object>> errors = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            for (Item item : items) {
-                String memberId = item.memberId();
-                if (!seen.add(memberId)) {
-                    errors.add(memberError(memberId, "Conflict",
-                            "The member " + memberId + " appears more than once in the request."));
-                    continue;
-                }
-                ArmedMemberError armed = memberErrors.get(memberId);
-                if (armed != null) {
-                    if (armed.remaining != Integer.MAX_VALUE && --armed.remaining <= 0) {
-                        memberErrors.remove(memberId);
-                    }
-                    memberErrorsInjected.merge(armed.errorCode, 1, Integer::sum);
-                    errors.add(memberError(memberId, armed.errorCode,
-                            "Injected " + armed.errorCode + " error for member " + memberId + "."));
-                    continue;
-                }
-                if (!accounts.get(route.accountId).users.contains(memberId)) {
-                    errors.add(memberError(memberId, "NotFound",
-                            "The member " + memberId + " is not found in account " + route.accountId + "."));
-                    continue;
-                }
-                if (room.containsKey(memberId)) {
-                    errors.add(memberError(memberId, "Conflict",
-                            "The member " + memberId + " is already a member of room " + route.roomId + "."));
-                    continue;
-                }
-                room.put(memberId, Membership.now(item.role()));
-            }
-            return new Answer(201, null, Map.of("Errors", errors));
-        }
-    }
-
-    private static Answer roomNotFound(Route route) {
-        return Answer.notFound("The room " + route.roomId + " is not found in account " + route.accountId + ".");
-    }
-
-    /** One page of the room's members in join order; NextToken only when members remain after it. */
-    private Answer listRoomMemberships(Route route, String rawQuery) {
-        int pageSize;
-        String nextToken;
-        try {
-            pageSize = maxResults(queryValue(rawQuery, "max-results"));
-            nextToken = queryValue(rawQuery, "next-token");
-        } catch (BadRequest e) {
-            return Answer.badRequest(e.getMessage());
-        }
-        synchronized (lock) {
-            int offset = 0;
-            if (nextToken != null) {
-                PageToken token = pageTokens.get(nextToken);
-                // a token issued for another room would page through the wrong list, so it is as invalid as garbage
-                if (token == null || !token.accountId.equals(route.accountId) || !token.roomId.equals(route.roomId)) {
-                    return Answer.badRequest("The next token is not valid.");
-                }
-                offset = token.offset;
-            }
-            Map<String, Membership> room = roomLocked(route);
-            if (room == null) {
-                return missingLocked(route);
-            }
-            List<Map<String, Object>> page = new ArrayList<>(Math.min(pageSize, room.size()));
-            int index = 0;
-            for (Map.Entry<String, Membership> member : room.entrySet()) {
-                if (index++ < offset) {
-                    continue;
-                }
-                if (page.size() == pageSize) {
-                    break;
-                }
-                page.add(roomMembership(route, member.getKey(), member.getValue()));
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("RoomMemberships", page);
-            int next = offset + page.size();
-            if (next < room.size()) {
-                String token = UUID.randomUUID().toString();
-                pageTokens.put(token, new PageToken(route.accountId, route.roomId, next));
-                body.put("NextToken", token);
-            }
-            return new Answer(200, null, body);
-        }
-    }
-
-    private static Map<String, Object> roomMembership(Route route, String memberId, Membership membership) {
-        Map<String, Object> member = new LinkedHashMap<>();
-        member.put("MemberId", memberId);
-        member.put("MemberType", "User");
-        member.put("AccountId", route.accountId);
-        Map<String, Object> roomMembership = new LinkedHashMap<>();
-        roomMembership.put("RoomId", route.roomId);
-        roomMembership.put("Member", member);
-        roomMembership.put("Role", membership.role());
-        roomMembership.put("UpdatedTimestamp", DateTimeFormatter.ISO_INSTANT.format(membership.updated().truncatedTo(ChronoUnit.MILLIS)));
-        return roomMembership;
-    }
-
-    /** {@code max-results} as an integer within {@code ResultMax}; {@link #DEFAULT_PAGE_SIZE} when absent. */
-    private static int maxResults(String raw) throws BadRequest {
-        if (raw == null) {
-            return DEFAULT_PAGE_SIZE;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new BadRequest("The value '" + raw + "' of max-results is not an integer.");
-        }
-        if (value < MIN_RESULTS || value > MAX_RESULTS) {
-            throw new BadRequest("1 validation error detected: Value '" + value + "' at 'maxResults' failed to satisfy "
-                    + "constraint: Member must have value " + (value < MIN_RESULTS
-                            ? "greater than or equal to " + MIN_RESULTS
-                            : "less than or equal to " + MAX_RESULTS));
-        }
-        return value;
-    }
-
-    /** The room the route names; null when the account or the room does not exist. */
-    private Map<String, Membership> roomLocked(Route route) {
-        Account account = accounts.get(route.accountId);
-        return account == null ? null : account.rooms.get(route.roomId);
-    }
-
-    /** The 404 for a route whose room {@link #roomLocked} did not find: the account first, then the room. */
-    private Answer missingLocked(Route route) {
-        return accounts.containsKey(route.accountId)
-                ? roomNotFound(route)
-                : Answer.notFound("The account " + route.accountId + " is not found.");
-    }
-
-    private static Map<String, Object> memberError(String memberId, String code, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("MemberId", memberId);
-        error.put("ErrorCode", code);
-        error.put("ErrorMessage", message);
-        return error;
-    }
-
-    private static boolean authorized(String authorization) {
-        if (authorization == null || !authorization.startsWith(AUTH_PREFIX)) {
-            return false;
-        }
-        String rest = authorization.substring(AUTH_PREFIX.length());
-        int comma = rest.indexOf(',');
-        String credential = (comma < 0 ? rest : rest.substring(0, comma)).trim();
-        return credential.contains(CREDENTIAL_SCOPE);
-    }
-
-    /**
-     * Matches {@code POST /accounts/{accountId}/rooms/{roomId}/memberships?operation=batch-create} and
-     * {@code GET /accounts/{accountId}/rooms/{roomId}/memberships}; null when it is neither. A matching route whose
-     * labels are not decodable has null ids.
-     */
-    private static Route route(String method, String rawPath, String rawQuery) {
-        String operation;
-        if ("POST".equals(method) && hasQueryParam(rawQuery, "operation", "batch-create")) {
-            operation = BATCH_CREATE_ROOM_MEMBERSHIP;
-        } else if ("GET".equals(method) && !hasQueryParam(rawQuery, "operation", null)) {
-            // an operation= literal belongs to the batch operations of this path, never to the list
-            operation = LIST_ROOM_MEMBERSHIPS;
-        } else {
-            return null;
-        }
-        if (rawPath == null) {
-            return null;
-        }
-        String[] segments = rawPath.split("/", -1);
-        if (segments.length != 6 || !segments[0].isEmpty() || !"accounts".equals(segments[1])
-                || !"rooms".equals(segments[3]) || !OPERATION_PATH_TAIL.equals(segments[5])) {
-            return null;
-        }
-        try {
-            return new Route(operation, percentDecode(segments[2]), percentDecode(segments[4]));
-        } catch (IllegalArgumentException e) {
-            return new Route(operation, null, null);
-        }
-    }
-
-    /** Whether the query has {@code name} with {@code value}, or with any value when {@code value} is null. */
-    private static boolean hasQueryParam(String rawQuery, String name, String value) {
-        if (rawQuery == null) {
-            return false;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            String val = eq < 0 ? "" : pair.substring(eq + 1);
-            try {
-                if (name.equals(percentDecode(key)) && (value == null || value.equals(percentDecode(val)))) {
-                    return true;
-                }
-            } catch (IllegalArgumentException ignored) {
-                // a malformed pair is not the one we look for
-            }
-        }
-        return false;
-    }
-
-    /** The decoded value of the first {@code name} parameter, null when absent; an undecodable value is a bad request. */
-    private static String queryValue(String rawQuery, String name) throws BadRequest {
-        if (rawQuery == null) {
-            return null;
-        }
-        for (String pair : rawQuery.split("&")) {
-            int eq = pair.indexOf('=');
-            String key = eq < 0 ? pair : pair.substring(0, eq);
-            try {
-                if (!name.equals(percentDecode(key))) {
-                    continue;
-                }
-            } catch (IllegalArgumentException e) {
-                continue; // a malformed key is not the one we look for
-            }
-            try {
-                return percentDecode(eq < 0 ? "" : pair.substring(eq + 1));
-            } catch (IllegalArgumentException e) {
-                throw new BadRequest("The value of " + name + " is not correctly percent-encoded.");
-            }
-        }
-        return null;
-    }
-
-    /** RFC 3986 percent-decoding as UTF-8; unlike {@code URLDecoder}, {@code +} stays a plus. */
-    static String percentDecode(String raw) {
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) {
-                    throw new IllegalArgumentException("truncated escape in " + raw);
-                }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    throw new IllegalArgumentException("bad escape in " + raw);
-                }
-                bytes.write(hi << 4 | lo);
-                i += 2;
-            } else {
-                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(encoded, 0, encoded.length);
-            }
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    /** The items as sent, for the log; never fails. */
-    private static List<Item> lenientItems(byte[] body) {
-        try {
-            JsonNode list = JSON.readTree(body).get("MembershipItemList");
-            if (list == null || !list.isArray()) {
-                return List.of();
-            }
-            List<Item> items = new ArrayList<>(list.size());
-            for (JsonNode node : list) {
-                items.add(new Item(textOrNull(node.get("MemberId")), textOrNull(node.get("Role"))));
-            }
-            return items;
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-    }
-
-    private static String textOrNull(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        return node.isTextual() ? node.textValue() : node.toString();
-    }
-
-    /** The items, validated against the service model; any violation rejects the whole call. */
-    private static List<Item> strictItems(byte[] body) throws BadRequest {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new BadRequest("The request body is not valid JSON.");
-        }
-        if (root == null || root.isMissingNode() || !root.isObject()) {
-            throw new BadRequest("The request body must be a JSON object.");
-        }
-        JsonNode list = root.get("MembershipItemList");
-        if (list == null || list.isNull()) {
-            throw new BadRequest("1 validation error detected: Value null at 'membershipItemList' failed to satisfy "
-                    + "constraint: Member must not be null");
-        }
-        if (!list.isArray()) {
-            throw new BadRequest("MembershipItemList must be a list.");
-        }
-        if (list.size() > MAX_ITEMS) {
-            throw new BadRequest("1 validation error detected: Value at 'membershipItemList' failed to satisfy "
-                    + "constraint: Member must have length less than or equal to " + MAX_ITEMS);
-        }
-        List<Item> items = new ArrayList<>(list.size());
-        int index = 0;
-        for (JsonNode node : list) {
-            index++;
-            if (!node.isObject()) {
-                throw new BadRequest("MembershipItemList." + index + " must be a structure.");
-            }
-            JsonNode memberId = node.get("MemberId");
-            if (memberId == null || !memberId.isTextual() || memberId.textValue().isBlank()) {
-                throw new BadRequest("1 validation error detected: Value at 'membershipItemList." + index
-                        + ".member.memberId' failed to satisfy constraint: Member must satisfy regular expression "
-                        + "pattern: .*\\S.*");
-            }
-            JsonNode role = node.get("Role");
-            String roleValue = null;
-            if (role != null && !role.isNull()) {
-                if (!role.isTextual() || !ROLES.contains(role.textValue())) {
-                    throw new BadRequest("1 validation error detected: Value '" + textOrNull(role)
-                            + "' at 'membershipItemList." + index + ".member.role' failed to satisfy constraint: "
-                            + "Member must satisfy enum value set: [Administrator, Member]");
-                }
-                roleValue = role.textValue();
-            }
-            items.add(new Item(memberId.textValue(), roleValue));
-        }
-        return items;
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {
@@ -970,13 +635,13 @@ public final class ChimeEmulator implements AutoCloseable {
 
     /** Sends the status line and headers for the answer; returns the body still to write. */
     private static byte[] sendHeaders(HttpExchange exchange, Answer answer) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(answer.body);
+        byte[] bytes = answer.bodyBytes();
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
-        if (answer.errorType != null) {
-            exchange.getResponseHeaders().set("x-amzn-ErrorType", answer.errorType);
+        if (answer.errorType() != null) {
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", answer.errorType());
         }
-        exchange.sendResponseHeaders(answer.status, bytes.length);
+        exchange.sendResponseHeaders(answer.status(), bytes.length);
         return bytes;
     }
 }

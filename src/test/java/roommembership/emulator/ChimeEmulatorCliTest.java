@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import roommembership.emulator.ChannelsApi.ChannelCall;
 import roommembership.emulator.ChimeEmulator.Item;
 import roommembership.emulator.ChimeEmulator.RecordedCall;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -44,11 +46,18 @@ import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
 import software.amazon.awssdk.services.chime.model.MemberError;
 import software.amazon.awssdk.services.chime.model.MembershipItem;
 import software.amazon.awssdk.services.chime.model.RoomMembership;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.chimesdkmessaging.model.BatchChannelMemberships;
+import software.amazon.awssdk.services.chimesdkmessaging.model.BatchCreateChannelMembershipError;
+import software.amazon.awssdk.services.chimesdkmessaging.model.BatchCreateChannelMembershipResponse;
+import software.amazon.awssdk.services.chimesdkmessaging.model.CreateChannelModeratorResponse;
+import software.amazon.awssdk.services.chimesdkmessaging.model.Identity;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelMembershipsResponse;
 
 /**
- * An independent client, the AWS CLI (v1, whose botocore ships the Chime model), gets the same answers from the
- * emulator as the AWS SDK for Java: same seeded state, same request, same outcome, same resulting room (for a list,
- * the same pages).
+ * An independent client, the AWS CLI (v1, whose botocore ships the Chime and Chime SDK messaging models), gets the
+ * same answers from the emulator as the AWS SDK for Java: same seeded state, same request, same outcome, same
+ * resulting room or channel (for a list, the same pages).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChimeEmulatorCliTest {
@@ -61,6 +70,7 @@ class ChimeEmulatorCliTest {
     private static Path aws;
     private static ChimeEmulator emulator;
     private static ChimeClient chime;
+    private static ChimeSdkMessagingClient messaging;
 
     @TempDir
     static Path work;
@@ -70,6 +80,13 @@ class ChimeEmulatorCliTest {
         aws = findOnPath("aws");
         emulator = ChimeEmulator.start();
         chime = ChimeClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .endpointOverride(emulator.endpoint())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+        messaging = ChimeSdkMessagingClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
@@ -89,6 +106,9 @@ class ChimeEmulatorCliTest {
     static void stop() {
         if (chime != null) {
             chime.close();
+        }
+        if (messaging != null) {
+            messaging.close();
         }
         if (emulator != null) {
             emulator.close();
@@ -423,6 +443,401 @@ class ChimeEmulatorCliTest {
     private static Map<String, String> memberError(String memberId, String errorCode, String errorMessage) {
         Map<String, String> error = new LinkedHashMap<>();
         error.put("MemberId", memberId);
+        error.put("ErrorCode", errorCode);
+        error.put("ErrorMessage", errorMessage);
+        return error;
+    }
+
+    // ------------------------------------------------------------------ Chime SDK messaging channels
+
+    private static final String APP = "arn:aws:chime:us-east-1:123456789012:app-instance/cli-app";
+    private static final String CHANNEL = APP + "/channel/cli-channel";
+    private static final String ADMIN = APP + "/user/admin";
+
+    private static String user(String id) {
+        return APP + "/user/" + id;
+    }
+
+    /**
+     * What one client observed of a BatchCreateChannelMembership, plus what the emulator saw and the channel it left.
+     *
+     * @param memberships the response's BatchChannelMemberships as InvitedBy, Type, Members and ChannelArn (null when
+     *                    the call failed)
+     * @param errors      the response's Errors as MemberArn/ErrorCode/ErrorMessage maps (null when the call failed)
+     */
+    record ChannelBatchOutcome(Map<String, Object> memberships, List<Map<String, String>> errors, String errorCode,
+                               String errorMessage, int recordedStatus, List<String> recordedArns, String recordedType,
+                               Map<String, String> channelAfter) {
+    }
+
+    /** What one client observed of a list page: its ChannelArn and entries as Arn/Name maps (null when it failed). */
+    record ChannelListOutcome(String channelArn, List<Map<String, String>> entries, boolean hasNextToken,
+                              String errorCode, String errorMessage, int recordedStatus) {
+    }
+
+    private record ChannelListedPage(ChannelListOutcome outcome, String nextToken) {
+    }
+
+    /** What one client observed of a CreateChannelModerator, and the channel's moderators after it. */
+    record ModeratorOutcome(String channelArn, Map<String, String> moderator, String errorCode, String errorMessage,
+                            int recordedStatus, Set<String> moderatorsAfter) {
+    }
+
+    @Test
+    void aHiddenBatchWithANotFoundAConflictAndARepeatMatches() throws Exception {
+        // given
+        Consumer<ChimeEmulator> seed = e -> e.channels().channel(CHANNEL).user(ADMIN)
+                .user(user("alice")).bot(APP + "/bot/helper")
+                .member(CHANNEL, user("carol"), "DEFAULT")
+                .user("arn:aws:chime:us-east-1:123456789012:app-instance/other-app/user/stranger");
+        List<String> request = List.of(user("alice"), APP + "/bot/helper",
+                "arn:aws:chime:us-east-1:123456789012:app-instance/other-app/user/stranger", user("carol"),
+                user("alice"));
+
+        // when
+        ChannelBatchOutcome sdk = batchViaSdk(seed, CHANNEL, "HIDDEN", request);
+        ChannelBatchOutcome cli = batchViaCli(seed, CHANNEL, "HIDDEN", request);
+
+        // then
+        assertThat(sdk.errors())
+                .extracting(e -> e.get("MemberArn"), e -> e.get("ErrorCode"))
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(request.get(2), "NotFound"),
+                        org.assertj.core.groups.Tuple.tuple(user("carol"), "Conflict"),
+                        org.assertj.core.groups.Tuple.tuple(user("alice"), "Conflict"));
+        assertThat(sdk.memberships()).containsEntry("Type", "HIDDEN").containsEntry("ChannelArn", CHANNEL);
+        assertThat(sdk.channelAfter()).containsExactly(Map.entry(user("carol"), "DEFAULT"),
+                Map.entry(user("alice"), "HIDDEN"), Map.entry(APP + "/bot/helper", "HIDDEN"));
+        assertThat(cli).isEqualTo(sdk);
+    }
+
+    @Test
+    void oneHundredAndOneMemberArnsAreABadRequestForBoth() throws Exception {
+        // given
+        List<String> request = IntStream.rangeClosed(1, ChannelsApi.MAX_MEMBER_ARNS + 1)
+                .mapToObj(i -> user("u" + i)).collect(Collectors.toList());
+        Consumer<ChimeEmulator> seed = e -> {
+            e.channels().channel(CHANNEL).user(ADMIN);
+            request.forEach(e.channels()::user);
+        };
+
+        // when
+        ChannelBatchOutcome sdk = batchViaSdk(seed, CHANNEL, null, request);
+        ChannelBatchOutcome cli = batchViaCli(seed, CHANNEL, null, request);
+
+        // then
+        assertThat(sdk.errorCode()).isEqualTo("BadRequestException");
+        assertThat(sdk.recordedStatus()).isEqualTo(400);
+        assertThat(sdk.channelAfter()).isEmpty();
+        assertThat(cli).isEqualTo(sdk);
+    }
+
+    @Test
+    void anUnknownChannelIsNotFoundForBothBatchClients() throws Exception {
+        // given
+        Consumer<ChimeEmulator> seed = e -> e.channels().channel(CHANNEL).user(ADMIN).user(user("dan"));
+
+        // when
+        ChannelBatchOutcome sdk = batchViaSdk(seed, APP + "/channel/missing", null, List.of(user("dan")));
+        ChannelBatchOutcome cli = batchViaCli(seed, APP + "/channel/missing", null, List.of(user("dan")));
+
+        // then
+        assertThat(sdk.errorCode()).isEqualTo("NotFoundException");
+        assertThat(sdk.recordedStatus()).isEqualTo(404);
+        assertThat(cli).isEqualTo(sdk);
+    }
+
+    @Test
+    void pagesOfDefaultAndOfHiddenMembersMatch() throws Exception {
+        // given: seeded once, since listing changes nothing
+        emulator.reset();
+        emulator.channels().channel(CHANNEL).user(ADMIN)
+                .member(CHANNEL, user("d1"), "DEFAULT").member(CHANNEL, user("h1"), "HIDDEN")
+                .member(CHANNEL, user("d2"), null).member(CHANNEL, APP + "/bot/h2", "HIDDEN")
+                .member(CHANNEL, user("d3"), "DEFAULT").member(CHANNEL, user("h3"), "HIDDEN");
+
+        // when: each client pages on with its own NextToken, without a type and then with HIDDEN
+        List<ChannelListOutcome> sdk = new ArrayList<>();
+        List<ChannelListOutcome> cli = new ArrayList<>();
+        for (String type : java.util.Arrays.asList(null, "HIDDEN")) {
+            ChannelListedPage sdkFirst = listViaSdk(type, null);
+            sdk.add(sdkFirst.outcome());
+            sdk.add(listViaSdk(type, sdkFirst.nextToken()).outcome());
+            ChannelListedPage cliFirst = listViaCli(type, null);
+            cli.add(cliFirst.outcome());
+            cli.add(listViaCli(type, cliFirst.nextToken()).outcome());
+        }
+
+        // then
+        assertThat(sdk)
+                .extracting(page -> page.entries().stream().map(m -> m.get("Arn")).collect(Collectors.toList()),
+                        ChannelListOutcome::hasNextToken)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(List.of(user("d1"), user("d2")), true),
+                        org.assertj.core.groups.Tuple.tuple(List.of(user("d3")), false),
+                        org.assertj.core.groups.Tuple.tuple(List.of(user("h1"), APP + "/bot/h2"), true),
+                        org.assertj.core.groups.Tuple.tuple(List.of(user("h3")), false));
+        assertThat(cli).isEqualTo(sdk);
+    }
+
+    @Test
+    void aModeratorIsCreatedWith201AndThenAConflictForBoth() throws Exception {
+        // given
+        Consumer<ChimeEmulator> seed = e -> e.channels().channel(CHANNEL).user(ADMIN).user(user("erin"));
+
+        // when
+        List<ModeratorOutcome> sdk = moderatorTwiceViaSdk(seed, user("erin"));
+        List<ModeratorOutcome> cli = moderatorTwiceViaCli(seed, user("erin"));
+
+        // then
+        assertThat(sdk).extracting(ModeratorOutcome::recordedStatus, ModeratorOutcome::errorCode)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(201, null),
+                        org.assertj.core.groups.Tuple.tuple(409, "ConflictException"));
+        assertThat(sdk.get(0).moderator()).isEqualTo(identity(user("erin"), "erin"));
+        assertThat(sdk.get(1).moderatorsAfter()).containsExactly(user("erin"));
+        assertThat(cli).isEqualTo(sdk);
+    }
+
+    // ------------------------------------------------------------------ the two messaging clients
+
+    private static ChannelBatchOutcome batchViaSdk(Consumer<ChimeEmulator> seed, String channelArn, String type,
+                                                   List<String> memberArns) {
+        emulator.reset();
+        seed.accept(emulator);
+        Map<String, Object> memberships = null;
+        List<Map<String, String>> errors = null;
+        String errorCode = null;
+        String errorMessage = null;
+        try {
+            BatchCreateChannelMembershipResponse response = messaging.batchCreateChannelMembership(
+                    r -> r.channelArn(channelArn).type(type).memberArns(memberArns).chimeBearer(ADMIN));
+            BatchChannelMemberships batch = response.batchChannelMemberships();
+            memberships = batchMemberships(identity(batch.invitedBy()), batch.typeAsString(),
+                    batch.members().stream().map(ChimeEmulatorCliTest::identity).collect(Collectors.toList()),
+                    batch.channelArn());
+            errors = new ArrayList<>();
+            for (BatchCreateChannelMembershipError error : response.errors()) {
+                errors.add(channelError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()));
+            }
+        } catch (AwsServiceException e) {
+            errorCode = e.awsErrorDetails().errorCode();
+            errorMessage = e.awsErrorDetails().errorMessage();
+        }
+        return batchOutcome(memberships, errors, errorCode, errorMessage, channelArn);
+    }
+
+    private static ChannelBatchOutcome batchViaCli(Consumer<ChimeEmulator> seed, String channelArn, String type,
+                                                   List<String> memberArns) throws Exception {
+        emulator.reset();
+        seed.accept(emulator);
+        List<String> args = new ArrayList<>(List.of("--channel-arn", channelArn, "--member-arns"));
+        args.addAll(memberArns);
+        if (type != null) {
+            args.addAll(List.of("--type", type));
+        }
+        CliResult result = runCli(messagingCommand("batch-create-channel-membership", args));
+
+        Map<String, Object> memberships = null;
+        List<Map<String, String>> errors = null;
+        String errorCode = null;
+        String errorMessage = null;
+        if (result.exitCode == 0) {
+            JsonNode parsed = JSON.readTree(result.stdout);
+            JsonNode batch = parsed.path("BatchChannelMemberships");
+            List<Map<String, String>> members = new ArrayList<>();
+            batch.path("Members").forEach(member -> members.add(identity(member)));
+            memberships = batchMemberships(identity(batch.path("InvitedBy")), batch.path("Type").asText(null),
+                    members, batch.path("ChannelArn").asText(null));
+            errors = new ArrayList<>();
+            for (JsonNode error : parsed.path("Errors")) {
+                errors.add(channelError(error.path("MemberArn").asText(null), error.path("ErrorCode").asText(null),
+                        error.path("ErrorMessage").asText(null)));
+            }
+        } else {
+            Matcher matcher = cliServiceError(result, "BatchCreateChannelMembership");
+            errorCode = matcher.group(1);
+            errorMessage = matcher.group(2).strip();
+        }
+        return batchOutcome(memberships, errors, errorCode, errorMessage, channelArn);
+    }
+
+    private static ChannelListedPage listViaSdk(String type, String nextToken) {
+        int before = emulator.channels().calls(ChannelsApi.LIST_CHANNEL_MEMBERSHIPS).size();
+        String channelArn = null;
+        List<Map<String, String>> entries = null;
+        String token = null;
+        String errorCode = null;
+        String errorMessage = null;
+        try {
+            ListChannelMembershipsResponse response = messaging.listChannelMemberships(r -> r.channelArn(CHANNEL)
+                    .type(type).maxResults(2).nextToken(nextToken).chimeBearer(ADMIN));
+            channelArn = response.channelArn();
+            entries = response.channelMemberships().stream().map(m -> identity(m.member()))
+                    .collect(Collectors.toList());
+            token = response.nextToken();
+        } catch (AwsServiceException e) {
+            errorCode = e.awsErrorDetails().errorCode();
+            errorMessage = e.awsErrorDetails().errorMessage();
+        }
+        return channelListed(before, type, channelArn, entries, token, errorCode, errorMessage);
+    }
+
+    private static ChannelListedPage listViaCli(String type, String nextToken) throws Exception {
+        int before = emulator.channels().calls(ChannelsApi.LIST_CHANNEL_MEMBERSHIPS).size();
+        List<String> args = new ArrayList<>(List.of("--channel-arn", CHANNEL, "--max-results", "2"));
+        if (type != null) {
+            args.addAll(List.of("--type", type));
+        }
+        if (nextToken != null) {
+            args.addAll(List.of("--next-token", nextToken));
+        }
+        CliResult result = runCli(messagingCommand("list-channel-memberships", args));
+
+        String channelArn = null;
+        List<Map<String, String>> entries = null;
+        String token = null;
+        String errorCode = null;
+        String errorMessage = null;
+        if (result.exitCode == 0) {
+            JsonNode parsed = JSON.readTree(result.stdout);
+            channelArn = parsed.path("ChannelArn").asText(null);
+            entries = new ArrayList<>();
+            for (JsonNode m : parsed.path("ChannelMemberships")) {
+                entries.add(identity(m.path("Member")));
+            }
+            token = parsed.path("NextToken").asText(null);
+        } else {
+            Matcher matcher = cliServiceError(result, "ListChannelMemberships");
+            errorCode = matcher.group(1);
+            errorMessage = matcher.group(2).strip();
+        }
+        return channelListed(before, type, channelArn, entries, token, errorCode, errorMessage);
+    }
+
+    private static List<ModeratorOutcome> moderatorTwiceViaSdk(Consumer<ChimeEmulator> seed, String moderatorArn) {
+        emulator.reset();
+        seed.accept(emulator);
+        List<ModeratorOutcome> outcomes = new ArrayList<>();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            String channelArn = null;
+            Map<String, String> moderator = null;
+            String errorCode = null;
+            String errorMessage = null;
+            try {
+                CreateChannelModeratorResponse response = messaging.createChannelModerator(
+                        r -> r.channelArn(CHANNEL).channelModeratorArn(moderatorArn).chimeBearer(ADMIN));
+                channelArn = response.channelArn();
+                moderator = identity(response.channelModerator());
+            } catch (AwsServiceException e) {
+                errorCode = e.awsErrorDetails().errorCode();
+                errorMessage = e.awsErrorDetails().errorMessage();
+            }
+            outcomes.add(moderatorOutcome(attempt, channelArn, moderator, errorCode, errorMessage, moderatorArn));
+        }
+        return outcomes;
+    }
+
+    private static List<ModeratorOutcome> moderatorTwiceViaCli(Consumer<ChimeEmulator> seed, String moderatorArn)
+            throws Exception {
+        emulator.reset();
+        seed.accept(emulator);
+        List<ModeratorOutcome> outcomes = new ArrayList<>();
+        for (int attempt = 0; attempt < 2; attempt++) {
+            CliResult result = runCli(messagingCommand("create-channel-moderator",
+                    List.of("--channel-arn", CHANNEL, "--channel-moderator-arn", moderatorArn)));
+            String channelArn = null;
+            Map<String, String> moderator = null;
+            String errorCode = null;
+            String errorMessage = null;
+            if (result.exitCode == 0) {
+                JsonNode parsed = JSON.readTree(result.stdout);
+                channelArn = parsed.path("ChannelArn").asText(null);
+                moderator = identity(parsed.path("ChannelModerator"));
+            } else {
+                Matcher matcher = cliServiceError(result, "CreateChannelModerator");
+                errorCode = matcher.group(1);
+                errorMessage = matcher.group(2).strip();
+            }
+            outcomes.add(moderatorOutcome(attempt, channelArn, moderator, errorCode, errorMessage, moderatorArn));
+        }
+        return outcomes;
+    }
+
+    /** {@code aws chime-sdk-messaging <command> <args>}, as the admin user, against the emulator. */
+    private static List<String> messagingCommand(String command, List<String> args) {
+        List<String> full = new ArrayList<>(List.of(aws.toString(), "chime-sdk-messaging", command));
+        full.addAll(args);
+        full.addAll(List.of(
+                "--chime-bearer", ADMIN,
+                "--endpoint-url", emulator.endpoint().toString(),
+                "--region", "us-east-1",
+                "--output", "json"));
+        return full;
+    }
+
+    private static ChannelBatchOutcome batchOutcome(Map<String, Object> memberships, List<Map<String, String>> errors,
+                                                    String errorCode, String errorMessage, String channelArn) {
+        List<ChannelCall> calls = emulator.channels().calls();
+        assertThat(calls).as("channel calls the emulator received for one client request").hasSize(1);
+        ChannelCall call = calls.get(0);
+        assertThat(call.operation()).isEqualTo(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP);
+        assertThat(call.channelArn()).isEqualTo(channelArn);
+        assertThat(call.bearer()).isEqualTo(ADMIN);
+        return new ChannelBatchOutcome(memberships, errors, errorCode, errorMessage, call.status(), call.memberArns(),
+                call.type(), emulator.channels().members(channelArn));
+    }
+
+    private static ChannelListedPage channelListed(int callsBefore, String type, String channelArn,
+                                                   List<Map<String, String>> entries, String nextToken,
+                                                   String errorCode, String errorMessage) {
+        List<ChannelCall> calls = emulator.channels().calls(ChannelsApi.LIST_CHANNEL_MEMBERSHIPS);
+        assertThat(calls).as("list calls the emulator received for one client request").hasSize(callsBefore + 1);
+        ChannelCall call = calls.get(callsBefore);
+        assertThat(call.channelArn()).isEqualTo(CHANNEL);
+        assertThat(call.type()).isEqualTo(type);
+        return new ChannelListedPage(new ChannelListOutcome(channelArn, entries, nextToken != null, errorCode,
+                errorMessage, call.status()), nextToken);
+    }
+
+    private static ModeratorOutcome moderatorOutcome(int callsBefore, String channelArn, Map<String, String> moderator,
+                                                     String errorCode, String errorMessage, String moderatorArn) {
+        List<ChannelCall> calls = emulator.channels().calls(ChannelsApi.CREATE_CHANNEL_MODERATOR);
+        assertThat(calls).as("moderator calls the emulator received for one client request").hasSize(callsBefore + 1);
+        ChannelCall call = calls.get(callsBefore);
+        assertThat(call.memberArns()).containsExactly(moderatorArn);
+        return new ModeratorOutcome(channelArn, moderator, errorCode, errorMessage, call.status(),
+                emulator.channels().moderators(CHANNEL));
+    }
+
+    private static Map<String, Object> batchMemberships(Map<String, String> invitedBy, String type,
+                                                        List<Map<String, String>> members, String channelArn) {
+        Map<String, Object> memberships = new LinkedHashMap<>();
+        memberships.put("InvitedBy", invitedBy);
+        memberships.put("Type", type);
+        memberships.put("Members", members);
+        memberships.put("ChannelArn", channelArn);
+        return memberships;
+    }
+
+    private static Map<String, String> identity(Identity identity) {
+        return identity == null ? null : identity(identity.arn(), identity.name());
+    }
+
+    private static Map<String, String> identity(JsonNode identity) {
+        return identity.isMissingNode() ? null
+                : identity(identity.path("Arn").asText(null), identity.path("Name").asText(null));
+    }
+
+    private static Map<String, String> identity(String arn, String name) {
+        Map<String, String> identity = new LinkedHashMap<>();
+        identity.put("Arn", arn);
+        identity.put("Name", name);
+        return identity;
+    }
+
+    private static Map<String, String> channelError(String memberArn, String errorCode, String errorMessage) {
+        Map<String, String> error = new LinkedHashMap<>();
+        error.put("MemberArn", memberArn);
         error.put("ErrorCode", errorCode);
         error.put("ErrorMessage", errorMessage);
         return error;

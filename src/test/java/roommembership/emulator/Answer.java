@@ -1,0 +1,62 @@
+package roommembership.emulator;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the emulator answers to one request: a status, a JSON body and, for an error, the {@code x-amzn-ErrorType}
+ * the SDKs map to an exception class. An error body is {@code {"Code":..., "Message":...}}, the Chime APIs' error
+ * structure, whose {@code Code} is a value of their {@code ErrorCode} enum.
+ */
+record Answer(int status, String errorType, Object body) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** An error answer; a null {@code code} leaves {@code Code} out, for errors that are not of the API's model. */
+    static Answer error(int status, String errorType, String code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (code != null) {
+            body.put("Code", code);
+        }
+        body.put("Message", message);
+        return new Answer(status, errorType, body);
+    }
+
+    static Answer fault(ChimeEmulator.Fault fault) {
+        return error(fault.httpStatus(), fault.errorType(), fault.errorCode(), fault.message());
+    }
+
+    static Answer badRequest(String message) {
+        return error(400, "BadRequestException", "BadRequest", message);
+    }
+
+    static Answer notFound(String message) {
+        return error(404, "NotFoundException", "NotFound", message);
+    }
+
+    static Answer forbidden(String message) {
+        return error(403, "ForbiddenException", "Forbidden", message);
+    }
+
+    static Answer unauthorized(String message) {
+        return error(401, "UnauthorizedClientException", "Unauthorized", message);
+    }
+
+    byte[] bodyBytes() throws JsonProcessingException {
+        return JSON.writeValueAsBytes(body);
+    }
+
+    /** Thrown by validation: the whole call is a 400 with this message. */
+    static final class BadRequest extends Exception {
+        BadRequest(String message) {
+            super(message, null, false, false);
+        }
+
+        Answer answer() {
+            return badRequest(getMessage());
+        }
+    }
+}
