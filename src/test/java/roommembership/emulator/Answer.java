@@ -10,10 +10,21 @@ import java.util.Map;
  * What the emulator answers to one request: a status, a JSON body and, for an error, the {@code x-amzn-ErrorType}
  * the SDKs map to an exception class. An error body is {@code {"Code":..., "Message":...}}, the Chime APIs' error
  * structure, whose {@code Code} is a value of their {@code ErrorCode} enum.
+ *
+ * @param cutShort the answer is to be cut short after its headers, as for {@link ChimeEmulator.Fault#RESET_MID_RESPONSE}
  */
-record Answer(int status, String errorType, Object body) {
+record Answer(int status, String errorType, Object body, boolean cutShort) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    Answer(int status, String errorType, Object body) {
+        this(status, errorType, body, false);
+    }
+
+    /** The same answer, sent with its full Content-Length but only half its body: the call took effect, unseen. */
+    Answer cut() {
+        return new Answer(status, errorType, body, true);
+    }
 
     /** An error answer; a null {@code code} leaves {@code Code} out, for errors that are not of the API's model. */
     static Answer error(int status, String errorType, String code, String message) {

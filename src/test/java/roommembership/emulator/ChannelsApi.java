@@ -253,13 +253,15 @@ public final class ChannelsApi {
 
     /**
      * The next {@code times} {@code CreateChannelModerator} calls for {@code memberArn} that pass the whole-call checks
-     * answer the error {@code fault} (the moderator is not added); {@link Integer#MAX_VALUE} means always, 0 disarms.
+     * answer the error {@code fault} (the moderator is not added), or, for {@link Fault#RESET_MID_RESPONSE}, make the
+     * moderator as usual and cut every answer short (so a retry's 409 is lost too); {@link Integer#MAX_VALUE} means always, 0 disarms.
      */
     public void failModerator(String memberArn, Fault fault, int times) {
         Objects.requireNonNull(memberArn, "memberArn");
         Objects.requireNonNull(fault, "fault");
-        if (fault.httpStatus() == 0) {
-            throw new IllegalArgumentException("a moderator fault must be an error fault, not " + fault);
+        if (fault == Fault.CONNECTION_RESET) {
+            throw new IllegalArgumentException("a moderator fault must be an error fault or RESET_MID_RESPONSE, not "
+                    + fault + " (failNextCalls resets a connection before any processing)");
         }
         if (times < 0) {
             throw new IllegalArgumentException("times must be >= 0: " + times);
@@ -619,23 +621,28 @@ public final class ChannelsApi {
                 return forbidden;
             }
             Fault armed = takeModeratorFaultLocked(moderatorArn);
-            if (armed != null) {
+            if (armed != null && armed != Fault.RESET_MID_RESPONSE) {
                 return Answer.fault(armed);
             }
-            if (!appInstance.identities.containsKey(moderatorArn)) {
-                return Answer.badRequest(
-                        "The moderator " + moderatorArn + " is not a user or bot of " + channel.appInstanceArn + ".");
-            }
-            if (channel.moderators.containsKey(moderatorArn)) {
-                return Answer.error(409, "ConflictException", "Conflict",
-                        "The member " + moderatorArn + " is already a moderator of channel " + call.channelArn + ".");
-            }
-            channel.moderators.put(moderatorArn, Instant.now());
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("ChannelArn", call.channelArn);
-            answer.put("ChannelModerator", identity(appInstance, moderatorArn));
-            return new Answer(201, null, answer);
+            Answer answer = moderate(call, channel, appInstance, moderatorArn);
+            return armed == Fault.RESET_MID_RESPONSE ? answer.cut() : answer;
         }
+    }
+
+    private static Answer moderate(ChannelRequest call, Channel channel, AppInstance appInstance, String moderatorArn) {
+        if (!appInstance.identities.containsKey(moderatorArn)) {
+            return Answer.badRequest(
+                    "The moderator " + moderatorArn + " is not a user or bot of " + channel.appInstanceArn + ".");
+        }
+        if (channel.moderators.containsKey(moderatorArn)) {
+            return Answer.error(409, "ConflictException", "Conflict",
+                    "The member " + moderatorArn + " is already a moderator of channel " + call.channelArn + ".");
+        }
+        channel.moderators.put(moderatorArn, Instant.now());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("ChannelArn", call.channelArn);
+        answer.put("ChannelModerator", identity(appInstance, moderatorArn));
+        return new Answer(201, null, answer);
     }
 
     private Fault takeModeratorFaultLocked(String moderatorArn) {

@@ -61,6 +61,7 @@ import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelMember
 import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelModeratorsRequest;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelModeratorsResponse;
 import software.amazon.awssdk.services.chimesdkmessaging.model.NotFoundException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ResourceLimitExceededException;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ServiceFailureException;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ServiceUnavailableException;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ThrottledClientException;
@@ -762,6 +763,7 @@ class ChannelsApiTest {
             case UNAUTHORIZED -> UnauthorizedClientException.class;
             case BAD_REQUEST -> BadRequestException.class;
             case NOT_FOUND -> NotFoundException.class;
+            case RESOURCE_LIMIT_EXCEEDED -> ResourceLimitExceededException.class;
             default -> throw new IllegalArgumentException("no service exception for " + fault);
         };
     }

@@ -83,6 +83,8 @@ public final class ChimeEmulator implements AutoCloseable {
         UNAUTHORIZED(401, "UnauthorizedClientException", "Unauthorized", "The client is not currently authorized to make the request."),
         BAD_REQUEST(400, "BadRequestException", "BadRequest", "The input parameters don't match the service's restrictions."),
         NOT_FOUND(404, "NotFoundException", "NotFound", "One or more of the resources in the request does not exist in the system."),
+        /** Declared by the messaging operations, and by the chat-room API's other operations. */
+        RESOURCE_LIMIT_EXCEEDED(400, "ResourceLimitExceededException", "ResourceLimitExceeded", "The request exceeds the resource limit."),
         /** The connection is closed without any response bytes, before processing: the client sees an I/O error. */
         CONNECTION_RESET(0, null, null, null),
         /**
@@ -572,7 +574,7 @@ public final class ChimeEmulator implements AutoCloseable {
             boolean cut = fault == Fault.RESET_MID_RESPONSE;
             Answer answer = fault != null && !cut ? Answer.fault(fault) : answer(call, authorization);
             entry.status = answer.status();
-            if (cut) {
+            if (cut || answer.cutShort()) {
                 sendCutShort(exchange, answer);
             } else {
                 send(exchange, answer);

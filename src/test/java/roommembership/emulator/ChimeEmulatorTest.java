@@ -339,6 +339,7 @@ class ChimeEmulatorTest {
             case UNAUTHORIZED -> UnauthorizedClientException.class;
             case BAD_REQUEST -> BadRequestException.class;
             case NOT_FOUND -> NotFoundException.class;
+            case RESOURCE_LIMIT_EXCEEDED -> software.amazon.awssdk.services.chime.model.ResourceLimitExceededException.class;
             case CONNECTION_RESET, RESET_MID_RESPONSE ->
                     throw new IllegalArgumentException("no service exception for " + fault);
         };
@@ -353,6 +354,7 @@ class ChimeEmulatorTest {
             case UNAUTHORIZED -> 401;
             case BAD_REQUEST -> 400;
             case NOT_FOUND -> 404;
+            case RESOURCE_LIMIT_EXCEEDED -> 400;
             case CONNECTION_RESET, RESET_MID_RESPONSE -> 0;
         };
     }

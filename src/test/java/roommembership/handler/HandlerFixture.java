@@ -11,7 +11,9 @@ import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.Directory;
 import roommembership.testing.EmbeddedSqs;
 import roommembership.testing.TestClients;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +38,7 @@ final class HandlerFixture implements AutoCloseable {
     final ChimeEmulator chime;
     final EmbeddedSqs sqs;
     final ChimeClient chimeClient;
+    private final Map<Region, ChimeSdkMessagingClient> messagingClients = new ConcurrentHashMap<>();
 
     HandlerFixture() {
         chime = ChimeEmulator.start();
@@ -64,8 +68,14 @@ final class HandlerFixture implements AutoCloseable {
         env.putIfAbsent(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");
         Configuration config = Configuration.fromEnvironment(env);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new RoomMembershipHandler(FunctionWiring.service(config, chimeClient, sqs.client(), FAST_RETRY),
+        return new RoomMembershipHandler(
+                FunctionWiring.service(config, chimeClient, this::messagingClient, sqs.client(), FAST_RETRY),
                 new InvocationLog(clock), new InvocationMetrics(config.metricsNamespace(), clock, stdout));
+    }
+
+    /** One client per region, as the function keeps them, all pointed at the emulator; closed with the fixture. */
+    ChimeSdkMessagingClient messagingClient(Region region) {
+        return messagingClients.computeIfAbsent(region, r -> TestClients.messaging(chime.endpoint(), r));
     }
 
     static List<String> failedIds(SQSBatchResponse response) {
@@ -77,6 +87,7 @@ final class HandlerFixture implements AutoCloseable {
     @Override
     public void close() {
         chimeClient.close();
+        messagingClients.values().forEach(ChimeSdkMessagingClient::close);
         sqs.close();
         chime.close();
     }

@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URI;
@@ -26,6 +27,12 @@ public final class TestClients {
 
     public static ChimeClient chime(URI endpoint) {
         return AwsClients.chime(RETRY_BASE_DELAY).endpointOverride(endpoint).credentialsProvider(CREDENTIALS).build();
+    }
+
+    /** A messaging client of the region, as the function builds one, pointed at the emulator. */
+    public static ChimeSdkMessagingClient messaging(URI endpoint, Region region) {
+        return AwsClients.messaging(region, RETRY_BASE_DELAY).endpointOverride(endpoint)
+                .credentialsProvider(CREDENTIALS).build();
     }
 
     public static SqsClient sqs(URI endpoint) {

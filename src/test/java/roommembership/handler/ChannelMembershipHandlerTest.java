@@ -1,0 +1,637 @@
+package roommembership.handler;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import roommembership.emulator.ChannelsApi;
+import roommembership.emulator.ChannelsApi.ChannelCall;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.emulator.ChimeEmulator.Fault;
+import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.DeadLetterQueue.Letter;
+import roommembership.testing.SqsEvents;
+import roommembership.testing.TestContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static roommembership.emulator.ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP;
+import static roommembership.emulator.ChannelsApi.CREATE_CHANNEL_MODERATOR;
+import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MEMBERSHIPS;
+import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MODERATORS;
+import static roommembership.testing.Directory.ACME;
+import static roommembership.testing.Directory.ANNOUNCEMENTS;
+import static roommembership.testing.Directory.APP_INSTANCE;
+import static roommembership.testing.Directory.BEARER;
+import static roommembership.testing.Directory.BOT;
+import static roommembership.testing.Directory.ENGINEERING;
+import static roommembership.testing.Directory.GENERAL;
+import static roommembership.testing.Directory.LEADERSHIP;
+import static roommembership.testing.Directory.NEW_JOINERS;
+import static roommembership.testing.Directory.SALES;
+import static roommembership.testing.Directory.channel;
+import static roommembership.testing.Directory.user;
+
+/**
+ * The function's contract for Chime SDK messaging channels, rule by rule, through the real SDK clients against the
+ * emulator and ElasticMQ: the same guarantees as for rooms, and legacy requests routed to channels.
+ */
+class ChannelMembershipHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static HandlerFixture fixture;
+    private static ChimeEmulator chime;
+    private static ChannelsApi channels;
+
+    private DeadLetterQueue deadLetters;
+    private RoomMembershipHandler handler;
+    private TestContext context;
+
+    @BeforeAll
+    static void startServers() {
+        fixture = new HandlerFixture();
+        chime = fixture.chime;
+        channels = chime.channels();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        fixture.close();
+    }
+
+    @BeforeEach
+    void freshState() {
+        fixture.resetChime();
+        deadLetters = fixture.newDeadLetterQueue();
+        handler = withSettings(Map.of());
+        context = TestContext.withMinutesLeft(1);
+    }
+
+    private RoomMembershipHandler withSettings(Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>(Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1"));
+        env.putAll(settings);
+        return fixture.handler(deadLetters.url(), env);
+    }
+
+    // ------------------------------------------------------------------ rule 1: grouping, chunks of 100, moderators
+
+    @Test
+    void channelBatchAddsEveryMemberPerChannelInChunksOfAHundredAndMakesTheAdministratorAModerator() {
+        SQSEvent event = EventLoader.loadSQSEvent("events/channel-batch.json");
+
+        SQSBatchResponse response = handler.handleRequest(event, context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        // new-joiners: 152 distinct members over three records, ⌈152/100⌉ = 2 calls. announcements: 7 default members
+        // and 1 hidden one, one call per type. general and the engineering channel: one call each.
+        assertThat(callSizes()).containsOnly(
+                Map.entry(NEW_JOINERS + " DEFAULT", List.of(100, 52)),
+                Map.entry(ANNOUNCEMENTS + " DEFAULT", List.of(7)),
+                Map.entry(ANNOUNCEMENTS + " HIDDEN", List.of(1)),
+                Map.entry(GENERAL + " DEFAULT", List.of(3)),
+                Map.entry(channel(ENGINEERING) + " DEFAULT", List.of(6)));
+        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).allSatisfy(call ->
+                assertThat(call.memberArns()).hasSizeLessThanOrEqualTo(100).doesNotHaveDuplicates());
+        // One CreateChannelModerator for the one administrator requested, after its membership.
+        assertThat(channels.calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
+                .containsExactly(tuple(ANNOUNCEMENTS, List.of(user("lead-001"))));
+        assertThat(channels.moderators(ANNOUNCEMENTS)).contains(user("lead-001"));
+        // The later record decides the type: eng-002 was asked HIDDEN, then DEFAULT.
+        assertThat(channels.members(ANNOUNCEMENTS)).containsEntry(user("eng-002"), "DEFAULT")
+                .containsEntry(BOT, "HIDDEN").containsEntry(user("lead-001"), "DEFAULT");
+        assertThat(channels.members(NEW_JOINERS)).hasSize(151);
+        // Every call is made as the configured bearer, and nothing else.
+        assertThat(channels.calls()).extracting(ChannelCall::bearer).containsOnly(BEARER);
+        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+                .containsExactlyInAnyOrder(
+                        tuple(user("new-151"), "NotFound"), tuple(user("new-152"), "NotFound"),
+                        tuple(user("contractor-903"), "NotFound"));
+        assertThat(summary(context)).containsAllEntriesOf(Map.of("channels", 4, "rooms", 0, "calls", 7,
+                "added", 165, "alreadyMembers", 1, "deadLettered", 3));
+    }
+
+    @Test
+    void aChannelDeadLetterIsFormFourWithTypeAndRoleAndIsItselfAValidRequest() {
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("nobody-1"), "HIDDEN", "Administrator"));
+
+        handler.handleRequest(batch.build(), context);
+
+        Letter letter = deadLetters.drain().get(0);
+        assertThat(fieldNames(letter.body())).containsExactly("ChannelArn", "MemberArn", "Type", "Role", "ErrorCode",
+                "ErrorMessage", "SourceMessageId", "FailedAt");
+        assertThat(letter.body().path("ChannelArn").asText()).isEqualTo(GENERAL);
+        assertThat(letter.body().path("MemberArn").asText()).isEqualTo(user("nobody-1"));
+        assertThat(letter.body().path("Type").asText()).isEqualTo("HIDDEN");
+        assertThat(letter.body().path("Role").asText()).isEqualTo("Administrator");
+        assertThat(letter.errorCodeAttribute()).isEqualTo("NotFound");
+        assertThat(letter.sourceMessageId()).isEqualTo(batch.idOf(0));
+
+        // Once the user exists, the letter sent back as it is adds the member, hidden, and makes it a moderator.
+        channels.user(user("nobody-1"));
+        handler.handleRequest(SqsEvents.batch().record(letter.rawBody()).build(), context);
+
+        assertThat(channels.members(GENERAL)).containsEntry(user("nobody-1"), "HIDDEN");
+        assertThat(channels.moderators(GENERAL)).contains(user("nobody-1"));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    void roomAndChannelCallsShareOneConcurrencyLimit() {
+        handler = withSettings(Map.of("CHIME_MAX_CONCURRENCY", "3"));
+        chime.latency(Duration.ofMillis(300));
+        SqsEvents batch = SqsEvents.batch();
+        for (int n = 1; n <= 3; n++) {
+            chime.room(ACME, "room-" + n);
+            batch.record(SqsEvents.members(ACME, "room-" + n, SqsEvents.ids("eng", 1, 10)));
+            channels.channel(channel("team-" + n));
+            batch.record(channelMembers(channel("team-" + n), arns(SqsEvents.ids("eng", 1, 10))));
+        }
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).hasSize(3);
+        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
+        assertThat(chime.maxConcurrentCalls()).isEqualTo(3);
+    }
+
+    @Test
+    void roomAndChannelCallsShareOneCallRate() {
+        handler = withSettings(Map.of("CHIME_MAX_TPS", "2"));
+        SqsEvents batch = SqsEvents.batch()
+                .record(SqsEvents.member(ACME, SALES, "sales-010", "Member"))
+                .record(channelMember(GENERAL, user("eng-010"), null, null))
+                .record(channelMember(ANNOUNCEMENTS, user("eng-011"), null, null));
+
+        long started = System.nanoTime();
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).hasSize(1);
+        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(2);
+        // Two a second with a burst of two: whichever call is third cannot start before half a second has passed.
+        assertThat(tookMillis).isGreaterThanOrEqualTo(490);
+    }
+
+    // ------------------------------------------------------------------ rule 2: the caller's identity
+
+    @Test
+    void withoutABearerChannelRequestsAreForbiddenWithoutACallAndCanBeRedrivenOnceItIsSet() {
+        handler = fixture.handler(deadLetters.url(), Map.of());
+        SqsEvents batch = SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-020", "eng-021"))))
+                .record(SqsEvents.member(ACME, SALES, "sales-020", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(channels.calls()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
+        List<Letter> letters = deadLetters.drain();
+        assertThat(letters).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+                .containsExactlyInAnyOrder(tuple(user("eng-020"), "Forbidden"), tuple(user("eng-021"), "Forbidden"));
+        assertThat(letters).allSatisfy(letter -> assertThat(letter.errorMessage()).contains("CHIME_BEARER_ARN"));
+
+        handler = withSettings(Map.of());
+        SqsEvents redrive = SqsEvents.batch();
+        letters.forEach(letter -> redrive.record(letter.rawBody()));
+        handler.handleRequest(redrive.build(), context);
+
+        assertThat(channels.members(GENERAL)).containsKeys(user("eng-020"), user("eng-021"));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    void aBearerThatIsNotAUserOrBotArnFailsAtStart() {
+        assertThatThrownBy(() -> withSettings(Map.of("CHIME_BEARER_ARN", APP_INSTANCE + "/channel/general")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CHIME_BEARER_ARN");
+    }
+
+    @Test
+    void aBearerTheServiceRefusesIsForbiddenForEveryMember() {
+        handler = withSettings(Map.of("CHIME_BEARER_ARN", "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/x"));
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-030", "eng-031")))).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(Letter::errorCode).containsExactly("Forbidden", "Forbidden");
+        assertThat(channels.members(GENERAL)).doesNotContainKeys(user("eng-030"), user("eng-031"));
+    }
+
+    // ------------------------------------------------------------------ rule 3: answers, retries, the last receive
+
+    @Test
+    void conflictMeansAlreadyAMemberAndAnExistingModeratorIsAlreadyOne() {
+        handler.handleRequest(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("lead-001", "eng-040")), null, "Administrator")).build(),
+                context);
+
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.moderators(GENERAL)).contains(user("lead-001"), user("eng-040"));
+        assertThat(channels.calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::status)
+                .containsExactlyInAnyOrder(409, 201);
+        assertThat(summary(context)).containsAllEntriesOf(Map.of("added", 1, "alreadyMembers", 1, "calls", 3));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Throttled", "Throttling", "ServiceUnavailable", "ServiceFailure"})
+    void transientMemberCodeIsRetriedForJustThatMember(String code) {
+        chime.failMember(user("eng-042"), code, 2);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-041", "eng-042", "eng-043")))).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).extracting(ChannelCall::memberArns).containsExactly(
+                arns(List.of("eng-041", "eng-042", "eng-043")), List.of(user("eng-042")), List.of(user("eng-042")));
+        assertThat(channels.members(GENERAL)).containsKeys(arns(List.of("eng-041", "eng-042", "eng-043"))
+                .toArray(String[]::new));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"NOT_FOUND, NotFound", "BAD_REQUEST, BadRequest", "FORBIDDEN, Forbidden",
+            "UNAUTHORIZED, Unauthorized", "RESOURCE_LIMIT_EXCEEDED, ResourceLimitExceeded"})
+    void aPermanentWholeCallFailureDeadLettersTheChunkWithItsErrorCode(Fault fault, String errorCode) {
+        chime.failNextCalls(1, fault);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-044", "eng-045")))).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+                .containsExactlyInAnyOrder(tuple(user("eng-044"), errorCode), tuple(user("eng-045"), errorCode));
+        assertThat(context.logLinesWithLevels()).first().satisfies(line ->
+                assertThat(JSON.readTree(line.text()).path("channelArn").asText()).isEqualTo(GENERAL));
+    }
+
+    @Test
+    void aChannelThatDoesNotExistIsNotFound() {
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelMember(channel("no-such-channel"), user("eng-046"), null, null)).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(Letter::errorCode).containsExactly("NotFound");
+    }
+
+    @Test
+    void aTransientFailureBeforeTheLastReceiveHandsTheRecordBackToSqs() {
+        chime.failMember(user("eng-047"), "Throttled", Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch().record(channelMembers(GENERAL, arns(List.of("eng-047", "eng-048"))), 4);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isEmpty();
+    }
+
+    @Test
+    void onTheLastReceiveAHiddenMemberAddedByACallWhoseAnswerWasLostIsFoundByReadingBothTypes() {
+        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        SqsEvents batch = SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-049", "eng-050")), "HIDDEN", null), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.members(GENERAL)).containsEntry(user("eng-049"), "HIDDEN");
+        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
+                .contains("DEFAULT", "HIDDEN");
+    }
+
+    @Test
+    void onTheLastReceiveAMemberNotFoundInTheChannelAfterTransientFailuresIsDeadLetteredWithTheLastCode() {
+        chime.failMember(user("eng-051"), "ServiceUnavailable", Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-051"), null, null), 5);
+
+        handler.handleRequest(batch.build(), context);
+
+        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+                .containsExactly(tuple(user("eng-051"), "ServiceUnavailable"));
+        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
+    }
+
+    @Test
+    void onTheLastReceiveAChannelThatCannotBeReadSendsTheRecordBackInsteadOfGuessing() {
+        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        chime.failNextCalls(3, Fault.SERVICE_UNAVAILABLE);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-052"), null, null), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    void aModeratorGrantThatFailsForGoodIsDeadLetteredAsARequestWithRoleAdministrator() {
+        channels.failModerator(user("eng-053"), Fault.RESOURCE_LIMIT_EXCEEDED, Integer.MAX_VALUE);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelMember(GENERAL, user("eng-053"), null, "Administrator")).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(channels.members(GENERAL)).containsKey(user("eng-053"));
+        Letter letter = deadLetters.drain().get(0);
+        assertThat(letter.errorCode()).isEqualTo("ResourceLimitExceeded");
+        assertThat(letter.body().path("Role").asText()).isEqualTo("Administrator");
+    }
+
+    @Test
+    void aModeratorCallWhoseAnswersAreLostEndsWithTheMemberAModeratorAndNoDeadLetter() {
+        // Each answer is cut after its headers: the first call makes the moderator, the SDK's retry is told Conflict.
+        channels.failModerator(user("eng-054"), Fault.RESET_MID_RESPONSE, Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-054"), null, "Administrator"), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.moderators(GENERAL)).contains(user("eng-054"));
+    }
+
+    @Test
+    void onTheLastReceiveAGrantThatKeptFailingTransientlyIsCheckedAmongTheModeratorsBeforeItIsDeadLettered() {
+        // eng-054 is a moderator already (another request made it one), but every grant call is throttled.
+        channels.member(GENERAL, user("eng-054"), "DEFAULT").moderator(GENERAL, user("eng-054"));
+        channels.failModerator(user("eng-054"), Fault.THROTTLED, Integer.MAX_VALUE);
+        channels.failModerator(user("eng-055"), Fault.THROTTLED, Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch().record(
+                channelMembers(GENERAL, List.of(user("eng-054"), user("eng-055")), null, "Administrator"), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(channels.calls(LIST_CHANNEL_MODERATORS)).isNotEmpty();
+        // Found among the moderators: settled. Not found: dead-lettered with the last code, as an Administrator request.
+        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
+                letter -> letter.body().path("Role").asText())
+                .containsExactly(tuple(user("eng-055"), "Throttled", "Administrator"));
+        assertThat(channels.members(GENERAL)).containsKey(user("eng-055"));
+    }
+
+    @Test
+    void aModeratorGrantThatKeepsFailingTransientlyHandsTheRecordBackBeforeTheLastReceive() {
+        channels.failModerator(user("eng-055"), Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-055"), null, "Administrator"), 1);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(channels.members(GENERAL)).containsKey(user("eng-055"));
+        assertThat(channels.moderators(GENERAL)).doesNotContain(user("eng-055"));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ rule 4: the region decides the endpoint
+
+    @Test
+    void aChannelOfAnotherRegionIsCalledThroughThatRegionsEndpoint() {
+        String frankfurt = "arn:aws:chime:eu-central-1:111122223333:app-instance/acme-eu";
+        channels.user(frankfurt + "/user/hr-sync").user(frankfurt + "/user/eng-001").channel(frankfurt + "/channel/eu");
+        handler = withSettings(Map.of("CHIME_BEARER_ARN", frankfurt + "/user/hr-sync"));
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelMember(frankfurt + "/channel/eu", frankfurt + "/user/eng-001", null, null)).build(),
+                context);
+
+        // The emulator refuses a call signed for any region but the channel's.
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.members(frankfurt + "/channel/eu")).containsKey(frankfurt + "/user/eng-001");
+        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
+                .satisfies(call -> assertThat(call.authorization()).contains("/eu-central-1/chime/aws4_request"));
+    }
+
+    // ------------------------------------------------------------------ rule 5: the AppInstance allowlist
+
+    @Test
+    void aChannelOfAnAppInstanceNotAllowedIsForbiddenWithoutACall() {
+        handler = withSettings(Map.of("ALLOWED_APP_INSTANCE_ARNS",
+                "arn:aws:chime:us-east-1:111122223333:app-instance/someone-else"));
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelMember(GENERAL, user("eng-056"), null, null)).build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(channels.calls()).isEmpty();
+        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.errorCode()).isEqualTo("Forbidden");
+            assertThat(letter.errorMessage()).contains("ALLOWED_APP_INSTANCE_ARNS").contains(APP_INSTANCE);
+        });
+    }
+
+    @Test
+    void aChannelOfAnAllowedAppInstanceGoesThrough() {
+        handler = withSettings(Map.of("ALLOWED_APP_INSTANCE_ARNS", APP_INSTANCE));
+
+        handler.handleRequest(SqsEvents.batch().record(channelMember(GENERAL, user("eng-057"), null, null)).build(),
+                context);
+
+        assertThat(channels.members(GENERAL)).containsKey(user("eng-057"));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ input: bad ARNs never reach a call
+
+    @Test
+    void aBadMemberArnIsABadRequestForThatMemberAndTheOthersGoOn() {
+        SqsEvents batch = SqsEvents.batch().record(channelMembers(GENERAL, List.of(user("eng-058"),
+                "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/eng-059",
+                APP_INSTANCE + "/user/..%2Fchannel%2Fgeneral")));
+
+        handler.handleRequest(batch.build(), context);
+
+        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
+                .extracting(ChannelCall::memberArns).isEqualTo(List.of(user("eng-058")));
+        assertThat(deadLetters.drain()).extracting(Letter::errorCode, letter -> letter.errorMessage().contains("MemberArn"))
+                .containsExactly(tuple("BadRequest", true), tuple("BadRequest", true));
+    }
+
+    @Test
+    void aBodyThatChoosesTheCallersIdentityIsABadRequestWithoutACall() {
+        handler.handleRequest(SqsEvents.batch().record("{\"ChannelArn\":\"" + GENERAL + "\",\"MemberArn\":\""
+                + user("eng-060") + "\",\"ChimeBearer\":\"" + user("eng-060") + "\"}").build(), context);
+
+        assertThat(channels.calls()).isEmpty();
+        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.errorCode()).isEqualTo("BadRequest");
+            assertThat(letter.errorMessage()).contains("ChimeBearer");
+        });
+    }
+
+    // ------------------------------------------------------------------ legacy requests routed to channels
+
+    @Test
+    void legacyRequestsAreSentToTheirChannelsWhenTheTemplatesAreSet() {
+        handler = withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
+                "MEMBER_ARN_TEMPLATE", APP_INSTANCE + "/user/{MemberId}"));
+        SQSEvent event = EventLoader.loadSQSEvent("events/legacy-routed-batch.json");
+
+        SQSBatchResponse response = handler.handleRequest(event, context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.calls()).isEmpty();
+        assertThat(channels.members(channel(ENGINEERING))).containsKeys(
+                arns(SqsEvents.ids("eng", 126, 130)).toArray(String[]::new));
+        assertThat(channels.members(channel(SALES))).containsKeys(user("sales-010"), user("sales-011"),
+                user("sales-012"));
+        assertThat(channels.members(channel(LEADERSHIP))).containsKey(user("lead-002"));
+        // The role carries over: an Administrator becomes a moderator.
+        assertThat(channels.moderators(channel(SALES))).contains(user("sales-010"));
+        // The failed member's letter keeps the producer's legacy form, and names the channel and member it went to.
+        Letter letter = deadLetters.drain().get(0);
+        assertThat(letter.memberId()).isEqualTo("contractor-904");
+        assertThat(letter.errorCode()).isEqualTo("NotFound");
+        assertThat(fieldNames(letter.body())).containsExactly("AccountId", "RoomId", "MembershipItemList",
+                "ChannelArn", "MemberArn", "ErrorCode", "ErrorMessage", "SourceMessageId", "FailedAt");
+        assertThat(letter.body().path("AccountId").asText()).isEqualTo(ACME);
+        assertThat(letter.body().path("RoomId").asText()).isEqualTo(SALES);
+        assertThat(letter.body().path("ChannelArn").asText()).isEqualTo(channel(SALES));
+        assertThat(letter.body().path("MemberArn").asText()).isEqualTo(user("contractor-904"));
+
+        // The runbook's redrive works unchanged: once the user exists, the letter as it is adds the member.
+        channels.user(user("contractor-904"));
+        handler.handleRequest(SqsEvents.batch().record(letter.rawBody()).build(), context);
+
+        assertThat(channels.members(channel(SALES))).containsKey(user("contractor-904"));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.calls()).isEmpty();
+    }
+
+    @Test
+    void withoutTheTemplatesTheSameLegacyBatchGoesToTheRooms() {
+        SQSBatchResponse response = handler.handleRequest(
+                EventLoader.loadSQSEvent("events/legacy-routed-batch.json"), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(channels.calls()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).containsEntry("sales-010", "Administrator");
+        assertThat(deadLetters.drain()).extracting(Letter::memberId).containsExactly("contractor-904");
+    }
+
+    @Test
+    void settingOnlyOneTemplateFailsAtStartNamingTheOther() {
+        assertThatThrownBy(() -> withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("MEMBER_ARN_TEMPLATE");
+    }
+
+    @Test
+    void aRoutedMemberWhoseArnIsInvalidIsABadRequestInTheLegacyForm() {
+        handler = withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
+                "MEMBER_ARN_TEMPLATE", APP_INSTANCE + "/user/{MemberId}"));
+
+        handler.handleRequest(SqsEvents.batch()
+                .record(SqsEvents.members(ACME, SALES, List.of("sales-013", "has space"))).build(), context);
+
+        assertThat(channels.members(channel(SALES))).containsKey(user("sales-013"));
+        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.memberId()).isEqualTo("has space");
+            assertThat(letter.errorCode()).isEqualTo("BadRequest");
+            assertThat(letter.errorMessage()).contains("MEMBER_ARN_TEMPLATE");
+        });
+    }
+
+    // ------------------------------------------------------------------ mixed batches
+
+    @Test
+    void aMixedBatchAddsRoomMembersAndChannelMembersEachThroughItsOwnApi() {
+        SQSEvent event = EventLoader.loadSQSEvent("events/mixed-batch.json");
+
+        SQSBatchResponse response = handler.handleRequest(event, context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(chime.members(ACME, ENGINEERING)).containsKeys("eng-050", "eng-051", "eng-052");
+        assertThat(chime.members(ACME, SALES)).containsEntry("sales-020", "Administrator");
+        assertThat(chime.members(ACME, LEADERSHIP)).containsKey("lead-003");
+        assertThat(channels.members(GENERAL)).containsKeys(arns(List.of("eng-010", "eng-011", "sales-006"))
+                .toArray(String[]::new));
+        assertThat(channels.members(channel(ENGINEERING))).containsKey(user("eng-050"));
+        assertThat(channels.moderators(ANNOUNCEMENTS)).contains(user("eng-012"));
+        assertThat(chime.calls()).hasSize(3);
+        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(summary(context)).containsAllEntriesOf(Map.of("rooms", 3, "channels", 3, "added", 10,
+                "calls", 7));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Form 3, with Type and Role left out when null. */
+    static String channelMembers(String channelArn, List<String> memberArns, String type, String role) {
+        StringBuilder arns = new StringBuilder();
+        memberArns.forEach(arn -> arns.append(arns.isEmpty() ? "" : ",").append('"').append(arn).append('"'));
+        return "{\"ChannelArn\":\"" + channelArn + "\",\"MemberArns\":[" + arns + "]"
+                + (type == null ? "" : ",\"Type\":\"" + type + "\"")
+                + (role == null ? "" : ",\"Role\":\"" + role + "\"") + "}";
+    }
+
+    static String channelMembers(String channelArn, List<String> memberArns) {
+        return channelMembers(channelArn, memberArns, null, null);
+    }
+
+    /** Form 4. */
+    static String channelMember(String channelArn, String memberArn, String type, String role) {
+        return "{\"ChannelArn\":\"" + channelArn + "\",\"MemberArn\":\"" + memberArn + "\""
+                + (type == null ? "" : ",\"Type\":\"" + type + "\"")
+                + (role == null ? "" : ",\"Role\":\"" + role + "\"") + "}";
+    }
+
+    private static List<String> arns(List<String> userIds) {
+        return userIds.stream().map(id -> user(id)).toList();
+    }
+
+    private static String memberArn(Letter letter) {
+        return letter.body().path("MemberArn").asText(null);
+    }
+
+    private static List<String> fieldNames(JsonNode body) {
+        List<String> names = new ArrayList<>();
+        body.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    /** Batch-create call sizes per channel and type, largest first (calls run concurrently, in no set order). */
+    private static Map<String, List<Integer>> callSizes() {
+        Map<String, List<Integer>> sizes = new LinkedHashMap<>();
+        for (ChannelCall call : channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)) {
+            String type = call.type() == null ? "DEFAULT" : call.type();
+            sizes.computeIfAbsent(call.channelArn() + " " + type, key -> new ArrayList<>()).add(call.memberArns().size());
+        }
+        sizes.values().forEach(list -> list.sort(java.util.Comparator.reverseOrder()));
+        return sizes;
+    }
+
+    private static Map<String, Object> summary(TestContext context) {
+        try {
+            JsonNode line = JSON.readTree(context.logLines().get(context.logLines().size() - 1));
+            assertThat(line.path("message").asText()).isEqualTo("invocation summary");
+            Map<String, Object> figures = new HashMap<>();
+            line.fields().forEachRemaining(field -> {
+                if (field.getValue().isInt()) {
+                    figures.put(field.getKey(), field.getValue().asInt());
+                }
+            });
+            return figures;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
