@@ -5,6 +5,7 @@ import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
 import roommembership.adapter.InvocationMetrics;
+import roommembership.domain.MembershipService;
 import roommembership.domain.RetryPolicy;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.testing.DeadLetterQueue;
@@ -68,9 +69,13 @@ final class HandlerFixture implements AutoCloseable {
         env.putIfAbsent(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");
         Configuration config = Configuration.fromEnvironment(env);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new RoomMembershipHandler(
-                FunctionWiring.service(config, chimeClient, this::messagingClient, sqs.client(), FAST_RETRY),
+        return new RoomMembershipHandler(service(config, FAST_RETRY),
                 new InvocationLog(clock), new InvocationMetrics(config.metricsNamespace(), clock, stdout));
+    }
+
+    /** The production service's wiring, on this fixture's clients. */
+    MembershipService service(Configuration config, RetryPolicy retry) {
+        return FunctionWiring.service(config, chimeClient, this::messagingClient, sqs.client(), retry);
     }
 
     /** One client per region, as the function keeps them, all pointed at the emulator; closed with the fixture. */

@@ -50,7 +50,7 @@ public final class Directory {
                 "MEMBER_ARN_TEMPLATE", MEMBER_ARN_TEMPLATE);
     }
 
-    /** Loads the sample organisation into the emulator and returns room id to room name. */
+    /** Loads the sample organisation into the emulator and returns room id, and channel ARN, to its name. */
     public static Map<String, String> seed(ChimeEmulator chime) {
         Map<String, String> roomNames = new LinkedHashMap<>();
         try (InputStream in = Directory.class.getResourceAsStream("/directory.json")) {
@@ -67,20 +67,21 @@ public final class Directory {
                             chime.member(accountId, roomId, member.getKey(), member.getValue().asText()));
                 }
             }
-            seedMessaging(chime.channels(), root.path("messaging"));
+            seedMessaging(chime.channels(), root.path("messaging"), roomNames);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return roomNames;
     }
 
-    private static void seedMessaging(ChannelsApi channels, JsonNode messaging) {
+    private static void seedMessaging(ChannelsApi channels, JsonNode messaging, Map<String, String> names) {
         channels.appInstance(messaging.path("appInstanceArn").asText());
         messaging.path("users").forEach(user -> channels.user(user.asText()));
         messaging.path("bots").forEach(bot -> channels.bot(bot.asText()));
         for (JsonNode channel : messaging.path("channels")) {
             String channelArn = channel.path("channelArn").asText();
             channels.channel(channelArn);
+            names.put(channelArn, channel.path("name").asText(channelArn));
             channel.path("members").fields().forEachRemaining(member ->
                     channels.member(channelArn, member.getKey(), member.getValue().asText()));
             channel.path("moderators").forEach(moderator -> channels.moderator(channelArn, moderator.asText()));
