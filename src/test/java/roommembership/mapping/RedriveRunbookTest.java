@@ -208,6 +208,59 @@ class RedriveRunbookTest {
         assertThat(receiveAll(failed.url())).isEmpty();
     }
 
+    @Test
+    void theReadmesCommandsRedriveChannelLettersAndRoutedLegacyLettersAlike(@TempDir Path workDir) throws Exception {
+        Path aws = onPath("aws");
+        Path jq = onPath("jq");
+        Assumptions.assumeTrue(aws != null && jq != null, "the runbook's commands need `aws` and `jq` on PATH");
+        Map<String, String> steps = runbookSteps(Path.of(System.getProperty("basedir", ".")).resolve("README.md"));
+        localAws(aws, workDir);
+        Map<String, String> env = new java.util.HashMap<>(Directory.routedToChannels());
+        env.put(Configuration.DEAD_LETTER_QUEUE_URL, failed.url());
+        env.put(Configuration.MAX_RECEIVE_COUNT, Integer.toString(TEMPLATE.functionMaxReceiveCount()));
+        env.put(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");
+        env.put("AWS_REGION", "us-east-1");
+        try (var messaging = TestClients.messaging(chime.endpoint(), software.amazon.awssdk.regions.Region.US_EAST_1)) {
+            handler = Handlers.wired(Configuration.fromEnvironment(env), chimeClient, region -> messaging,
+                    sqs.client(), FAST_RETRY);
+            send(EventLoader.loadSQSEvent("events/channel-batch.json"));
+            send(EventLoader.loadSQSEvent("events/legacy-routed-batch.json"));
+            drainSourceQueue();
+
+            JsonNode groups = read(run(steps.get("read"), workDir));
+
+            // Channel letters name their member by ARN; a routed legacy letter by the MemberId its producer wrote.
+            assertThat(groups).singleElement().satisfies(group -> {
+                assertThat(group.path("ErrorCode").asText()).isEqualTo("NotFound");
+                List<String> members = new ArrayList<>();
+                group.path("members").forEach(member -> members.add(member.asText()));
+                assertThat(members).containsExactlyInAnyOrder(Directory.user("new-151"), Directory.user("new-152"),
+                        Directory.user("contractor-903"), "contractor-904");
+            });
+            run(steps.get("set-aside"), workDir);
+            chime.channels().user(Directory.user("new-151")).user(Directory.user("new-152"))
+                    .user(Directory.user("contractor-903")).user(Directory.user("contractor-904"));
+
+            run(steps.get("move"), workDir);
+            String status = run(steps.get("watch"), workDir);
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                 !status.startsWith("COMPLETED") && System.nanoTime() < deadline; pause()) {
+                status = run(steps.get("watch"), workDir);
+            }
+            assertThat(status.split("\\s+")).startsWith("COMPLETED", "4");
+
+            EventSourceMapping.Run redrive = drainSourceQueue();
+
+            assertThat(redrive.invocations()).flatExtracting(EventSourceMapping.Invocation::reportedFailures).isEmpty();
+            assertThat(chime.channels().members(Directory.NEW_JOINERS))
+                    .containsKeys(Directory.user("new-151"), Directory.user("new-152"));
+            assertThat(chime.channels().members(Directory.GENERAL)).containsKey(Directory.user("contractor-903"));
+            assertThat(chime.channels().members(Directory.channel(SALES))).containsKey(Directory.user("contractor-904"));
+            assertThat(chime.calls()).isEmpty();
+            assertThat(receiveAll(failed.url())).isEmpty();
+        }
+    }
+
     /** The README's bash blocks whose first line is {@code # runbook: <step>}, by step. */
     private static Map<String, String> runbookSteps(Path readme) throws IOException {
         Map<String, String> steps = new LinkedHashMap<>();
