@@ -263,6 +263,16 @@ class MembershipServiceTest {
             listings++;
             return roster;
         }
+
+        @Override
+        public CallResult grantAdministrator(Conversation room, String memberId, Duration timeLimit) {
+            throw new AssertionError("a room's add call sets the role: no grant is ever made for " + room);
+        }
+
+        @Override
+        public Roster administrators(Conversation room, Duration timeLimit) {
+            throw new AssertionError("a room's add call sets the role: its administrators are never read");
+        }
     }
 
     /** Keeps what it is sent; refuses letters from chosen source messages. */
