@@ -240,8 +240,14 @@ public final class MessageParser {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (name) {
-                    case "AccountId" -> fields.accountId = requireString(parser, value, "AccountId");
-                    case "RoomId" -> fields.roomId = requireString(parser, value, "RoomId");
+                    case "AccountId" -> {
+                        fields.accountIdPresent = true;
+                        fields.accountId = requireString(parser, value, "AccountId");
+                    }
+                    case "RoomId" -> {
+                        fields.roomIdPresent = true;
+                        fields.roomId = requireString(parser, value, "RoomId");
+                    }
                     case "MemberId" -> {
                         fields.memberIdPresent = true;
                         if (value == JsonToken.VALUE_STRING) {
@@ -387,7 +393,9 @@ public final class MessageParser {
 
     /** The fields of one JSON object that matter here; null means absent. */
     private static final class Fields {
+        boolean accountIdPresent;
         String accountId;
+        boolean roomIdPresent;
         String roomId;
         boolean memberIdPresent;
         String memberId;
@@ -409,7 +417,7 @@ public final class MessageParser {
 
         /** A body that names any field of forms 1 and 2 is a legacy request, whatever else it holds. */
         boolean isLegacy() {
-            return accountId != null || roomId != null || itemsPresent || memberIdPresent;
+            return accountIdPresent || roomIdPresent || itemsPresent || memberIdPresent;
         }
 
         boolean isChannel() {

@@ -128,6 +128,12 @@ class ChannelRequestParsingTest {
                         "AccountId is missing or blank")),
                 Arguments.of("{" + channel + ",\"MemberId\":null}", new ParsedMessage.Invalid(
                         "AccountId is missing or blank")),
+                Arguments.of("{" + channel + ",\"AccountId\":null}", new ParsedMessage.Invalid(
+                        "AccountId is missing or blank")),
+                Arguments.of("{" + channel + ",\"RoomId\":null}", new ParsedMessage.Invalid(
+                        "AccountId is missing or blank")),
+                Arguments.of("{" + channel + ",\"AccountId\":\"acct\",\"RoomId\":null}", new ParsedMessage.Invalid(
+                        "RoomId is missing or blank")),
                 Arguments.of("{" + channel + ",\"AccountId\":\"acct\",\"RoomId\":null,\"MemberId\":\"u1\"}",
                         new ParsedMessage.Invalid("RoomId is missing or blank")));
     }
