@@ -203,6 +203,33 @@ class ChannelSettlementTest {
     }
 
     @Test
+    void onTheLastReceiveAnAdministratorWhoseAddGotNoAnswerButIsInTheChannelIsStillMadeAModerator() {
+        chime.addCallFailures.put(SALES, ErrorCodes.SERVICE_UNAVAILABLE);
+        chime.members = new Roster.Known(Set.of(ALICE));
+
+        BatchReport report = service().process(List.of(
+                SourceRecord.standard("m1", form4(ALICE, "DEFAULT", "Administrator"), MAX_RECEIVES)), Deadline.none());
+
+        assertThat(chime.reads).containsExactly(new Read("members", SALES));
+        assertThat(chime.grants).containsExactly(new Grant(SALES, ALICE));
+        assertThat(report.retryMessageIds()).isEmpty();
+        assertThat(report.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void onTheLastReceiveAnAdministratorChimeKeptThrottlingButWhoIsInTheChannelIsStillMadeAModerator() {
+        chime.answerAdds(ALICE, ErrorCodes.THROTTLED);
+        chime.members = new Roster.Known(Set.of(ALICE));
+
+        BatchReport report = service().process(List.of(
+                SourceRecord.standard("m1", form4(ALICE, "DEFAULT", "Administrator"), MAX_RECEIVES)), Deadline.none());
+
+        assertThat(chime.grants).containsExactly(new Grant(SALES, ALICE));
+        assertThat(report.retryMessageIds()).isEmpty();
+        assertThat(report.deadLetters()).isEmpty();
+    }
+
+    @Test
     void hiddenAndDefaultMembersOfOneChannelAreAddedByCallsOfTheirOwnType() {
         BatchReport report = service().process(List.of(
                 SourceRecord.standard("m1", form4(ALICE, "HIDDEN", "Member"), 1),
