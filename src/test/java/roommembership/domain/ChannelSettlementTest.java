@@ -338,6 +338,23 @@ class ChannelSettlementTest {
     }
 
     @Test
+    void aRoutedRequestToAnAppInstanceOutsideTheAllowlistIsForbiddenInTheProducersFormWithTheArnsItWouldUse() {
+        String finance = "arn:aws:chime:us-east-1:111122223333:app-instance/finance";
+
+        BatchReport report = routedService(new ChannelAccess(Optional.of(BEARER), Set.of(finance))).process(List.of(
+                SourceRecord.standard("m1", "{\"AccountId\":\"acct\",\"RoomId\":\"sales\",\"MemberId\":\"alice\","
+                        + "\"Role\":\"Administrator\"}", 1)), Deadline.none());
+
+        assertThat(chime.adds).isEmpty();
+        assertThat(report.deadLetters()).containsExactly(new DeadLetter("m1", "Forbidden", "{\"AccountId\":\"acct\","
+                + "\"RoomId\":\"sales\",\"MembershipItemList\":[{\"MemberId\":\"alice\",\"Role\":\"Administrator\"}],"
+                + "\"ChannelArn\":\"" + SALES_ARN + "\",\"MemberArn\":\"" + ALICE + "\",\"ErrorCode\":\"Forbidden\","
+                + "\"ErrorMessage\":\"AppInstance " + APP + " is not in ALLOWED_APP_INSTANCE_ARNS: this deployment "
+                + "does not manage it\",\"SourceMessageId\":\"m1\",\"FailedAt\":\"1970-01-01T00:00:00Z\"}",
+                Optional.of("alice")));
+    }
+
+    @Test
     void withoutABearerChannelMembersAreForbiddenWithoutAnyCallWhileRoomsGoOn() {
         String reason = "CHIME_BEARER_ARN is not set: channel requests need the AppInstanceUser or AppInstanceBot "
                 + "the function calls as; set it, then redrive these letters";
