@@ -258,6 +258,32 @@ class ChannelSettlementTest {
     }
 
     @Test
+    void aGrantFailureFailsOnlyTheRecordsThatAskedForAnAdministrator() {
+        chime.answerGrants(ALICE, ErrorCodes.RESOURCE_LIMIT_EXCEEDED);
+
+        BatchReport report = service().process(List.of(
+                SourceRecord.standard("m1", form4(ALICE, "DEFAULT", "Member"), 1),
+                SourceRecord.standard("m2", form4(ALICE, "DEFAULT", "Administrator"), 1)), Deadline.none());
+
+        assertThat(chime.grants).containsExactly(new Grant(SALES, ALICE));
+        assertThat(report.deadLetters()).containsExactly(letter("m2", ALICE, "DEFAULT", "Administrator",
+                "ResourceLimitExceeded", "scripted ResourceLimitExceeded"));
+        assertThat(report.retryMessageIds()).isEmpty();
+    }
+
+    @Test
+    void aTransientGrantFailureSendsBackOnlyTheRecordsThatAskedForAnAdministrator() {
+        chime.answerGrants(ALICE, ErrorCodes.THROTTLED);
+
+        BatchReport report = service().process(List.of(
+                SourceRecord.standard("m1", form4(ALICE, "DEFAULT", "Member"), 1),
+                SourceRecord.standard("m2", form4(ALICE, "DEFAULT", "Administrator"), 1)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).containsExactly("m2");
+        assertThat(deadLetters.sent).isEmpty();
+    }
+
+    @Test
     void roomsAndChannelsInOneBatchArePlannedCalledAndSettledEachOnTheirOwn() {
         chime.addCallFailures.put(ROOM, ErrorCodes.SERVICE_UNAVAILABLE);
         chime.answerAdds(CAROL, ErrorCodes.NOT_FOUND);
