@@ -133,6 +133,9 @@ public final class MessageParser {
 
     /** Forms 3 and 4: the shape of a BatchCreateChannelMembership request, or one member of it. */
     private static ParsedMessage toChannelRequest(Fields fields) {
+        if (fields.channelFieldProblem != null) {
+            return new ParsedMessage.Invalid(fields.channelFieldProblem);
+        }
         Optional<String> channelProblem = ChannelKey.problemOf(fields.channelArn);
         if (channelProblem.isPresent()) {
             return new ParsedMessage.Invalid(channelProblem.get());
@@ -263,13 +266,22 @@ public final class MessageParser {
                         readItems(parser, value, fields.items);
                     }
                     case "Type" -> fields.type = roleText(parser, value);
+                    // A channel field's problem is the request's only once the body is no legacy one.
                     case "ChannelArn" -> {
                         fields.channelArnPresent = true;
-                        fields.channelArn = requireString(parser, value, "ChannelArn");
+                        if (value == JsonToken.VALUE_STRING) {
+                            fields.channelArn = parser.getText();
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            fields.channelFieldProblem = "ChannelArn must be a string";
+                            parser.skipChildren();
+                        }
                     }
                     case "MemberArns" -> {
                         fields.memberArnsPresent = true;
-                        readArns(parser, value, fields.arns);
+                        String problem = readArns(parser, value, fields.arns);
+                        if (problem != null && fields.channelFieldProblem == null) {
+                            fields.channelFieldProblem = problem;
+                        }
                     }
                     case "MemberArn" -> {
                         fields.memberArnPresent = true;
@@ -303,17 +315,23 @@ public final class MessageParser {
         }
     }
 
-    private static void readArns(JsonParser parser, JsonToken value, List<RawItem> arns) throws IOException {
+    /** Reads MemberArns into {@code arns}; returns what makes them no list of members, or null. */
+    private static String readArns(JsonParser parser, JsonToken value, List<RawItem> arns) throws IOException {
         if (value == JsonToken.VALUE_NULL) {
-            return;
+            return null;
         }
         if (value != JsonToken.START_ARRAY) {
-            throw new Rejection("MemberArns must be an array");
+            parser.skipChildren();
+            return "MemberArns must be an array";
         }
+        String problem = null;
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (arns.size() > MAX_ITEMS) {
-                throw new Rejection("too many members: more than " + MAX_ITEMS + " items per message");
+                // Read on but keep nothing: the body's length bounds the work.
+                problem = "too many members: more than " + MAX_ITEMS + " items per message";
+                parser.skipChildren();
+                continue;
             }
             if (token == JsonToken.VALUE_STRING) {
                 arns.add(new RawItem(parser.getText(), null, null));
@@ -322,6 +340,7 @@ public final class MessageParser {
                 arns.add(new RawItem(null, null, "MemberArns item " + (arns.size() + 1) + " is not a string"));
             }
         }
+        return problem;
     }
 
     private static void readItems(JsonParser parser, JsonToken value, List<RawItem> items) throws IOException {
@@ -409,6 +428,8 @@ public final class MessageParser {
         String channelArn;
         boolean memberArnsPresent;
         final List<RawItem> arns = new ArrayList<>();
+        /** A ChannelArn or MemberArns of the wrong JSON type, or too many MemberArns. */
+        String channelFieldProblem;
         boolean memberArnPresent;
         String memberArn;
         String memberArnProblem;

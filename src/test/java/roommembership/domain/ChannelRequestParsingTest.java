@@ -116,6 +116,10 @@ class ChannelRequestParsingTest {
                                 + "\"u1\",\"Role\":\"Administrator\"}]," + channel + ",\"Type\":\"HIDDEN\"}",
                         new ParsedMessage.Request(new RoomKey("acct", "room"),
                                 List.of(new Membership("u1", Role.ADMINISTRATOR)), List.of())),
+                Arguments.of("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\",\"ChannelArn\":7,"
+                                + "\"MemberArns\":{\"Ticket\":1},\"MemberArn\":[]}",
+                        new ParsedMessage.Request(new RoomKey("acct", "room"),
+                                List.of(new Membership("u1", Role.MEMBER)), List.of())),
                 Arguments.of("{" + channel + ",\"AccountId\":\"acct\"}", new ParsedMessage.Invalid(
                         "RoomId is missing or blank")),
                 Arguments.of("{" + channel + ",\"RoomId\":\"room\"}", new ParsedMessage.Invalid(
@@ -213,6 +217,20 @@ class ChannelRequestParsingTest {
                     invalid -> assertThat(invalid.reason()).startsWith("too many members:")
                             .endsWith(" per message").contains("1000"));
         }
+    }
+
+    @Test
+    void aLegacyRequestIsReadWhateverMemberArnsItHolds() {
+        List<String> arns = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            arns.add("u" + i);
+        }
+
+        ParsedMessage parsed = MessageParser.parse(json(Map.of("AccountId", "acct", "RoomId", "room",
+                "MemberId", "u1", "MemberArns", arns)));
+
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(new RoomKey("acct", "room"),
+                List.of(new Membership("u1", Role.MEMBER)), List.of()));
     }
 
     @Test
