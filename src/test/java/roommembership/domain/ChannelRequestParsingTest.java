@@ -249,7 +249,6 @@ class ChannelRequestParsingTest {
                 "arn:aws:chime:us-east-1:000000000000:app-instance/a/channel/b",
                 "arn:aws:chime:eu-central-1:111122223333:app-instance/hr/channel/" + "c".repeat(64),
                 "arn:aws:chime:ap-southeast-2:111122223333:app-instance/" + "a".repeat(64) + "/channel/x",
-                "arn:aws:chime:us-gov-west-1:111122223333:app-instance/hr/channel/x",
                 "arn:aws:chime:us-east-1:111122223333:app-instance/a:b-c_d.e@f9/channel/A:B-C_D.E@F9",
                 "arn:aws:chime:us-east-1:111122223333:app-instance/a1b2c3d4-5e6f-4a0b-9c8d-7e6f5a4b3c2d/channel/"
                         + "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0");
