@@ -1,5 +1,6 @@
 package roommembership.domain;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,6 +44,12 @@ class ChannelSettlementTest {
 
     private final ScriptedTargets chime = new ScriptedTargets();
     private final CollectedDeadLetters deadLetters = new CollectedDeadLetters();
+    private final ExecutorService calls = Executors.newFixedThreadPool(2);
+
+    @AfterEach
+    void stopCalls() {
+        calls.shutdownNow();
+    }
 
     @Test
     void eachRequestedAdministratorWhoseMembershipHoldsGetsOneGrantAndMembersGetNone() {
@@ -426,7 +434,7 @@ class ChannelSettlementTest {
     }
 
     private MembershipService service(ChannelAccess access, Optional<LegacyRouting> routing) {
-        return new MembershipService(chime, deadLetters, Executors.newFixedThreadPool(2),
+        return new MembershipService(chime, deadLetters, calls,
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new MembershipService.Settings(MAX_RECEIVES, RETRY,
                 Duration.ofSeconds(1), AccountAllowlist.anyAccount(), 0, access, routing));
     }
