@@ -272,16 +272,13 @@ public final class MessageParser {
                         if (value == JsonToken.VALUE_STRING) {
                             fields.channelArn = parser.getText();
                         } else if (value != JsonToken.VALUE_NULL) {
-                            fields.channelFieldProblem = "ChannelArn must be a string";
+                            fields.channelFieldProblem("ChannelArn must be a string");
                             parser.skipChildren();
                         }
                     }
                     case "MemberArns" -> {
                         fields.memberArnsPresent = true;
-                        String problem = readArns(parser, value, fields.arns);
-                        if (problem != null && fields.channelFieldProblem == null) {
-                            fields.channelFieldProblem = problem;
-                        }
+                        fields.channelFieldProblem(readArns(parser, value, fields.arns));
                     }
                     case "MemberArn" -> {
                         fields.memberArnPresent = true;
@@ -428,13 +425,19 @@ public final class MessageParser {
         String channelArn;
         boolean memberArnsPresent;
         final List<RawItem> arns = new ArrayList<>();
-        /** A ChannelArn or MemberArns of the wrong JSON type, or too many MemberArns. */
+        /** The first ChannelArn or MemberArns of the wrong JSON type, or too many MemberArns. */
         String channelFieldProblem;
         boolean memberArnPresent;
         String memberArn;
         String memberArnProblem;
         boolean chimeBearerPresent;
         boolean subChannelIdPresent;
+
+        void channelFieldProblem(String problem) {
+            if (channelFieldProblem == null) {
+                channelFieldProblem = problem;
+            }
+        }
 
         /** A body that names any field of forms 1 and 2 is a legacy request, whatever else it holds. */
         boolean isLegacy() {
