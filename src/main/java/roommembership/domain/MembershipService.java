@@ -82,14 +82,15 @@ public final class MembershipService {
         BatchPlan plan = BatchPlan.of(messages);
 
         Steps adds = run(plan.chunks(), this::addMembers, deadline);
-        Steps grants = run(administratorsToGrant(plan, adds.outcomes()), this::grantAdministrator, deadline);
+        // Before the grants: an administrator the roster shows present is a member and still needs its grant.
         Map<MemberKey, MemberOutcome> added =
                 checkBeforeDeadLettering(records, messages, adds.outcomes(), memberships::members, deadline);
+        Steps grants = run(administratorsToGrant(plan, added), this::grantAdministrator, deadline);
         Map<MemberKey, MemberOutcome> granted =
                 checkBeforeDeadLettering(records, messages, grants.outcomes(), memberships::administrators, deadline);
         Map<MemberKey, MemberOutcome> outcomes = withGrants(added, granted);
 
-        Settlement settlement = settle(records, messages, outcomes);
+        Settlement settlement = settle(records, messages, added, outcomes);
         List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
                 ? List.of()
                 : deadLetters.send(settlement.deadLetters());
@@ -342,9 +343,12 @@ public final class MembershipService {
     /**
      * Decides, per record, whether SQS must deliver it again or it is settled now with these dead letters.
      * A record handed back to SQS sends no dead letters yet, so a record is dead-lettered at most once.
+     *
+     * @param added each member's outcome from its add alone
+     * @param outcomes each member's outcome once its grant, if it had one, is known
      */
     private Settlement settle(List<SourceRecord> records, List<ParsedMessage> messages,
-                              Map<MemberKey, MemberOutcome> outcomes) {
+                              Map<MemberKey, MemberOutcome> added, Map<MemberKey, MemberOutcome> outcomes) {
         Set<Integer> retry = new LinkedHashSet<>();
         List<List<DeadLetter>> lettersPerRecord = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -365,7 +369,10 @@ public final class MembershipService {
             boolean unsettled = false;
             boolean transientFailure = false;
             for (Membership member : request.members()) {
-                MemberOutcome outcome = outcomes.get(new MemberKey(request.conversation(), member.memberId()));
+                // A grant answers the records that asked for an administrator; one that asked for a member is settled
+                // by the add alone, even when a later record made the member an administrator.
+                MemberOutcome outcome = (member.role() == Role.ADMINISTRATOR ? outcomes : added)
+                        .get(new MemberKey(request.conversation(), member.memberId()));
                 if (outcome instanceof MemberOutcome.NotAttempted || outcome instanceof MemberOutcome.Uncertain) {
                     unsettled = true;
                 } else if (outcome instanceof MemberOutcome.WithError failure) {

@@ -133,6 +133,9 @@ public final class MessageParser {
 
     /** Forms 3 and 4: the shape of a BatchCreateChannelMembership request, or one member of it. */
     private static ParsedMessage toChannelRequest(Fields fields) {
+        if (fields.channelFieldProblem != null) {
+            return new ParsedMessage.Invalid(fields.channelFieldProblem);
+        }
         Optional<String> channelProblem = ChannelKey.problemOf(fields.channelArn);
         if (channelProblem.isPresent()) {
             return new ParsedMessage.Invalid(channelProblem.get());
@@ -240,8 +243,14 @@ public final class MessageParser {
                 String name = parser.currentName();
                 JsonToken value = parser.nextToken();
                 switch (name) {
-                    case "AccountId" -> fields.accountId = requireString(parser, value, "AccountId");
-                    case "RoomId" -> fields.roomId = requireString(parser, value, "RoomId");
+                    case "AccountId" -> {
+                        fields.accountIdPresent = true;
+                        fields.accountId = requireString(parser, value, "AccountId");
+                    }
+                    case "RoomId" -> {
+                        fields.roomIdPresent = true;
+                        fields.roomId = requireString(parser, value, "RoomId");
+                    }
                     case "MemberId" -> {
                         fields.memberIdPresent = true;
                         if (value == JsonToken.VALUE_STRING) {
@@ -257,13 +266,19 @@ public final class MessageParser {
                         readItems(parser, value, fields.items);
                     }
                     case "Type" -> fields.type = roleText(parser, value);
+                    // A channel field's problem is the request's only once the body is no legacy one.
                     case "ChannelArn" -> {
                         fields.channelArnPresent = true;
-                        fields.channelArn = requireString(parser, value, "ChannelArn");
+                        if (value == JsonToken.VALUE_STRING) {
+                            fields.channelArn = parser.getText();
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            fields.channelFieldProblem("ChannelArn must be a string");
+                            parser.skipChildren();
+                        }
                     }
                     case "MemberArns" -> {
                         fields.memberArnsPresent = true;
-                        readArns(parser, value, fields.arns);
+                        fields.channelFieldProblem(readArns(parser, value, fields.arns));
                     }
                     case "MemberArn" -> {
                         fields.memberArnPresent = true;
@@ -297,17 +312,23 @@ public final class MessageParser {
         }
     }
 
-    private static void readArns(JsonParser parser, JsonToken value, List<RawItem> arns) throws IOException {
+    /** Reads MemberArns into {@code arns}; returns what makes them no list of members, or null. */
+    private static String readArns(JsonParser parser, JsonToken value, List<RawItem> arns) throws IOException {
         if (value == JsonToken.VALUE_NULL) {
-            return;
+            return null;
         }
         if (value != JsonToken.START_ARRAY) {
-            throw new Rejection("MemberArns must be an array");
+            parser.skipChildren();
+            return "MemberArns must be an array";
         }
+        String problem = null;
         JsonToken token;
         while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
             if (arns.size() > MAX_ITEMS) {
-                throw new Rejection("too many members: more than " + MAX_ITEMS + " items per message");
+                // Read on but keep nothing: the body's length bounds the work.
+                problem = "too many members: more than " + MAX_ITEMS + " items per message";
+                parser.skipChildren();
+                continue;
             }
             if (token == JsonToken.VALUE_STRING) {
                 arns.add(new RawItem(parser.getText(), null, null));
@@ -316,6 +337,7 @@ public final class MessageParser {
                 arns.add(new RawItem(null, null, "MemberArns item " + (arns.size() + 1) + " is not a string"));
             }
         }
+        return problem;
     }
 
     private static void readItems(JsonParser parser, JsonToken value, List<RawItem> items) throws IOException {
@@ -387,7 +409,9 @@ public final class MessageParser {
 
     /** The fields of one JSON object that matter here; null means absent. */
     private static final class Fields {
+        boolean accountIdPresent;
         String accountId;
+        boolean roomIdPresent;
         String roomId;
         boolean memberIdPresent;
         String memberId;
@@ -401,15 +425,23 @@ public final class MessageParser {
         String channelArn;
         boolean memberArnsPresent;
         final List<RawItem> arns = new ArrayList<>();
+        /** The first ChannelArn or MemberArns of the wrong JSON type, or too many MemberArns. */
+        String channelFieldProblem;
         boolean memberArnPresent;
         String memberArn;
         String memberArnProblem;
         boolean chimeBearerPresent;
         boolean subChannelIdPresent;
 
+        void channelFieldProblem(String problem) {
+            if (channelFieldProblem == null) {
+                channelFieldProblem = problem;
+            }
+        }
+
         /** A body that names any field of forms 1 and 2 is a legacy request, whatever else it holds. */
         boolean isLegacy() {
-            return accountId != null || roomId != null || itemsPresent || memberIdPresent;
+            return accountIdPresent || roomIdPresent || itemsPresent || memberIdPresent;
         }
 
         boolean isChannel() {

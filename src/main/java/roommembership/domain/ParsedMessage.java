@@ -27,11 +27,15 @@ public sealed interface ParsedMessage {
             this(conversation, members, rejected, Optional.empty());
         }
 
-        /** The same request with no member left to send: every one, and every item already rejected, refused so. */
+        /**
+         * The same request with no member left to send: every one, and every item already rejected, refused so. A
+         * member keeps its id as this request holds it, so a routed member's letter can name its legacy MemberId and
+         * its MemberArn both.
+         */
         public Request refused(String errorCode, String reason) {
             List<RejectedItem> refused = new ArrayList<>();
             for (Membership member : members) {
-                refused.add(new RejectedItem(producersMemberId(member.memberId()), member.role().wireName(),
+                refused.add(new RejectedItem(member.memberId(), member.role().wireName(),
                         typeOf(member), errorCode, reason));
             }
             for (RejectedItem item : rejected) {

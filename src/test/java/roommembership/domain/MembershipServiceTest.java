@@ -266,12 +266,12 @@ class MembershipServiceTest {
 
         @Override
         public CallResult grantAdministrator(Conversation room, String memberId, Duration timeLimit) {
-            throw new AssertionError("a room's role is set by its add call");
+            throw new AssertionError("a room's add call sets the role: no grant is ever made for " + room);
         }
 
         @Override
         public Roster administrators(Conversation room, Duration timeLimit) {
-            throw new AssertionError("a room's administrators are never read");
+            throw new AssertionError("a room's add call sets the role: its administrators are never read");
         }
     }
 

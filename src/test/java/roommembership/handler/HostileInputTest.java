@@ -341,6 +341,55 @@ class HostileInputTest {
         assertThat(chime.members(other, otherRoom)).isEmpty();
     }
 
+    static Stream<Arguments> channelBodiesRefusedWhole() {
+        String app = "arn:aws:chime:us-east-1:111122223333:app-instance/hr";
+        String member = ",\"MemberArn\":\"" + app + "/user/alice\"}";
+        String shape = "ChannelArn must be arn:aws:chime:<region>:<12-digit account>:app-instance/<id>/channel/<id>, "
+                + "each id 1 to 64 letters, digits or : - _ . @, starting and ending with a letter or digit, not ";
+        String percent = "ChannelArn contains '%': an ARN is sent as it is, never percent-encoded, so no encoded '/' "
+                + "can change the path: ";
+        StringBuilder thousandAndOne = new StringBuilder();
+        for (int i = 0; i <= 1_000; i++) {
+            thousandAndOne.append(i == 0 ? "" : ",").append("\"").append(app).append("/user/u").append(i).append("\"");
+        }
+        return Stream.of(
+                Arguments.of("{\"ChannelArn\":\"arn:aws:sqs:us-east-1:111122223333:new-hires\"" + member,
+                        shape + "'arn:aws:sqs:us-east-1:111122223333:new-hires'"),
+                Arguments.of("{\"ChannelArn\":\"" + app + "/channel/../../finance/channel/payroll\"" + member,
+                        "ChannelArn contains '..', which no Chime id has: '" + app
+                                + "/channel/../../finance/channel/payroll'"),
+                Arguments.of("{\"ChannelArn\":\"" + app + "/channel/sales%2F..%2Fpayroll\"" + member,
+                        percent + "'" + app + "/channel/sales%2F..%2Fpayroll'"),
+                Arguments.of("{\"ChannelArn\":\"" + app + "/channel/sales\\r\\n\"" + member,
+                        "ChannelArn contains the control character U+000D"),
+                Arguments.of("{\"ChannelArn\":\"" + app + "/channel/" + "c".repeat(1_600) + "\"" + member,
+                        "ChannelArn has " + (app.length() + 9 + 1_600) + " characters, more than 1600"),
+                Arguments.of("{\"ChannelArn\":\"" + app + "/channel/sales\",\"ChimeBearer\":\"" + app
+                        + "/user/admin\"" + member, "ChimeBearer is not a request field: the function calls Chime "
+                        + "only as the AppInstanceUser or AppInstanceBot its CHIME_BEARER_ARN names"),
+                Arguments.of("{\"ChannelArn\":\"" + app + "/channel/sales\",\"SubChannelId\":\"sub-1\"" + member,
+                        "SubChannelId is not a request field: the function manages whole channels, not the "
+                        + "sub-channels of elastic channels"),
+                Arguments.of("{\"ChannelArn\":\"" + app + "/channel/sales\",\"MemberArns\":[]}",
+                        "no members: give a non-empty MemberArns or a MemberArn"),
+                Arguments.of("{\"ChannelArn\":\"" + app + "/channel/sales\",\"MemberArns\":[" + thousandAndOne
+                        + "]}", "too many members: 1001 items, at most 1000 per message"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("channelBodiesRefusedWhole")
+    void aChannelBodyWhoseChannelArnOrCallerFieldsCannotBeSentIsOneBadRequestLetterAndNeverACall(String body,
+                                                                                              String reason) {
+        SqsEvents batch = SqsEvents.batch().record(body);
+
+        List<Letter> letters = handledBesideAValidRequest(batch);
+
+        assertThat(letters).extracting(Letter::errorCode, Letter::sourceMessageId, Letter::errorMessage,
+                        letter -> letter.body().path("Body").asText())
+                .containsExactly(tuple("BadRequest", batch.idOf(0), reason, body));
+        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
+    }
+
     /**
      * Handles the batch with a valid request appended and checks what no hostile record may break: nothing is handed
      * back to SQS, the valid member is added, every call names the intended room, every letter fits one SQS message.
