@@ -40,9 +40,13 @@ public record LegacyRouting(String channelArnTemplate, String memberArnTemplate)
         return member.map(problem -> "MEMBER_ARN_TEMPLATE does not give a user of the channel's AppInstance: " + problem);
     }
 
-    /** The request as it goes to the channel; any other message as it is. */
+    /**
+     * The request as it goes to the channel; any other message as it is, and so is a request with no member left to
+     * send (one an allowlist refused keeps its reason, and goes nowhere).
+     */
     public ParsedMessage route(ParsedMessage message) {
-        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof RoomKey room)) {
+        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof RoomKey room)
+                || request.members().isEmpty()) {
             return message;
         }
         String channelArn = channelArn(room);

@@ -56,6 +56,18 @@ class ChannelAccessTest {
     }
 
     @Test
+    void aChannelRequestWithNoMemberLeftToSendKeepsTheReasonsItsItemsWereRejectedFor() {
+        ParsedMessage request = MessageParser.parse("{\"ChannelArn\":\"" + HR + "/channel/sales\","
+                + "\"MemberArn\":\"" + FINANCE + "/user/eve\"}");
+
+        ParsedMessage admitted = ChannelAccess.none().admit(request);
+
+        assertThat(admitted).isEqualTo(request);
+        assertThat(((ParsedMessage.Request) admitted).rejected()).extracting(RejectedItem::errorCode)
+                .containsExactly(ErrorCodes.BAD_REQUEST);
+    }
+
+    @Test
     void roomsAndUnreadableMessagesAreUntouchedEvenWithoutABearer() {
         ParsedMessage room = MessageParser.parse("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\"}");
         ParsedMessage invalid = MessageParser.parse("{\"ChannelArn\":\"arn:aws:sqs:us-east-1:111122223333:q\","

@@ -130,6 +130,14 @@ class LegacyRoutingTest {
     }
 
     @Test
+    void aRequestTheAccountAllowlistRefusedIsNotRoutedAndKeepsItsReason() {
+        ParsedMessage refused = new AccountAllowlist(java.util.Set.of("acct-2")).admit(MessageParser.parse(
+                "{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"MemberId\":\"u1\"}"));
+
+        assertThat(ROUTING.route(refused)).isEqualTo(refused);
+    }
+
+    @Test
     void messagesThatAreNoLegacyRequestPassUnchanged() {
         ParsedMessage invalid = new ParsedMessage.Invalid("body is not a JSON object");
         ParsedMessage channel = MessageParser.parse("{\"ChannelArn\":\"" + APP + "/channel/leadership\","
