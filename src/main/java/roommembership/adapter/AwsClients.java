@@ -32,7 +32,7 @@ public final class AwsClients {
                 .overrideConfiguration(c -> c
                         .retryStrategy(retryStrategy(retryBaseDelay))
                         .apiCallAttemptTimeout(Duration.ofSeconds(10))
-                        .apiCallTimeout(ChimeRoomMemberships.MAX_CALL_TIME));
+                        .apiCallTimeout(CallTime.MAX));
     }
 
     /** A messaging client for one region: the channel ARN's region decides the endpoint. */
@@ -43,7 +43,7 @@ public final class AwsClients {
                 .overrideConfiguration(c -> c
                         .retryStrategy(retryStrategy(retryBaseDelay))
                         .apiCallAttemptTimeout(Duration.ofSeconds(10))
-                        .apiCallTimeout(ChimeRoomMemberships.MAX_CALL_TIME));
+                        .apiCallTimeout(CallTime.MAX));
     }
 
     public static SqsClientBuilder sqs(Duration retryBaseDelay) {

@@ -72,7 +72,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                     .memberArns(arns)
                     .type(type)
                     .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(bounded(timeLimit))));
+                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
             return new CallResult.Answered(response.errors().stream()
                     .map(error -> new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
@@ -90,7 +90,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
             for (ChannelMembershipType type : List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)) {
                 String nextToken = null;
                 do {
-                    Duration left = left(deadline);
+                    Duration left = CallTime.left(deadline);
                     String token = nextToken;
                     ListChannelMembershipsResponse page = client(channel).listChannelMemberships(request -> request
                             .channelArn(channel.arn())
@@ -117,7 +117,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                     .channelArn(channel.arn())
                     .channelModeratorArn(memberArn)
                     .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(bounded(timeLimit))));
+                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
             return new CallResult.Answered(List.of());
         } catch (ConflictException e) {
             return new CallResult.Answered(List.of(
@@ -134,7 +134,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
         String nextToken = null;
         try {
             do {
-                Duration left = left(deadline);
+                Duration left = CallTime.left(deadline);
                 String token = nextToken;
                 ListChannelModeratorsResponse page = client(channel).listChannelModerators(request -> request
                         .channelArn(channel.arn())
@@ -149,14 +149,6 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
         } catch (SdkException e) {
             return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
         }
-    }
-
-    private static Duration left(long deadline) {
-        return bounded(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    }
-
-    private static Duration bounded(Duration timeLimit) {
-        return timeLimit.compareTo(ChimeRoomMemberships.MAX_CALL_TIME) < 0 ? timeLimit : ChimeRoomMemberships.MAX_CALL_TIME;
     }
 
     /** The operations' declared errors, by the ErrorCode each stands for. */

@@ -30,8 +30,6 @@ import java.util.Set;
 
 /** The Chime API behind the room-memberships port. */
 public final class ChimeRoomMemberships implements Memberships<RoomKey> {
-    /** Three attempts of at most 10 s each, with backoff. */
-    static final Duration MAX_CALL_TIME = Duration.ofSeconds(30);
     /** ListRoomMemberships' largest page. */
     private static final int MAX_PAGE_SIZE = 99;
 
@@ -54,8 +52,7 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                     .accountId(room.accountId())
                     .roomId(room.roomId())
                     .membershipItemList(items)
-                    .overrideConfiguration(config -> config.apiCallTimeout(
-                            timeLimit.compareTo(MAX_CALL_TIME) < 0 ? timeLimit : MAX_CALL_TIME)));
+                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
             return new CallResult.Answered(response.errors().stream()
                     .map(error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
@@ -86,15 +83,14 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
         String nextToken = null;
         try {
             do {
-                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                Duration left = CallTime.left(deadline);
                 String token = nextToken;
                 ListRoomMembershipsResponse page = chime.listRoomMemberships(request -> request
                         .accountId(room.accountId())
                         .roomId(room.roomId())
                         .maxResults(MAX_PAGE_SIZE)
                         .nextToken(token)
-                        .overrideConfiguration(config -> config.apiCallTimeout(
-                                left.compareTo(MAX_CALL_TIME) < 0 ? left : MAX_CALL_TIME)));
+                        .overrideConfiguration(config -> config.apiCallTimeout(left)));
                 page.roomMemberships().stream()
                         .filter(membership -> !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR)
                         .forEach(membership -> members.add(membership.member().memberId()));

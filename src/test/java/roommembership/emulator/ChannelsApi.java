@@ -583,7 +583,7 @@ public final class ChannelsApi {
     private Answer listChannelMemberships(ChannelRequest call) throws Answer.BadRequest {
         String rawType = call.request.queryValue("type");
         String type = rawType == null ? DEFAULT : membershipType(rawType, "type");
-        int pageSize = maxResults(call.request.queryValue("max-results"));
+        int pageSize = call.request.maxResults(DEFAULT_PAGE_SIZE, MIN_RESULTS, MAX_RESULTS);
         String nextToken = call.request.queryValue("next-token");
         synchronized (lock) {
             Channel channel = channelOrBadRequest(call);
@@ -659,7 +659,7 @@ public final class ChannelsApi {
     // ---------------------------------------------------------------- ListChannelModerators
 
     private Answer listChannelModerators(ChannelRequest call) throws Answer.BadRequest {
-        int pageSize = maxResults(call.request.queryValue("max-results"));
+        int pageSize = call.request.maxResults(DEFAULT_PAGE_SIZE, MIN_RESULTS, MAX_RESULTS);
         String nextToken = call.request.queryValue("next-token");
         synchronized (lock) {
             Channel channel = channelOrBadRequest(call);
@@ -771,26 +771,6 @@ public final class ChannelsApi {
         if (!DEFAULT.equals(value) && !HIDDEN.equals(value)) {
             throw new Answer.BadRequest("1 validation error detected: Value '" + value + "' at '" + field
                     + "' failed to satisfy constraint: Member must satisfy enum value set: [DEFAULT, HIDDEN]");
-        }
-        return value;
-    }
-
-    /** {@code max-results} as an integer within {@code MaxResults}; {@link #DEFAULT_PAGE_SIZE} when absent. */
-    private static int maxResults(String raw) throws Answer.BadRequest {
-        if (raw == null) {
-            return DEFAULT_PAGE_SIZE;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new Answer.BadRequest("The value '" + raw + "' of max-results is not an integer.");
-        }
-        if (value < MIN_RESULTS || value > MAX_RESULTS) {
-            throw new Answer.BadRequest("1 validation error detected: Value '" + value + "' at 'maxResults' failed to "
-                    + "satisfy constraint: Member must have value " + (value < MIN_RESULTS
-                            ? "greater than or equal to " + MIN_RESULTS
-                            : "less than or equal to " + MAX_RESULTS));
         }
         return value;
     }

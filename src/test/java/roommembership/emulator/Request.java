@@ -109,6 +109,30 @@ final class Request {
         return null;
     }
 
+    /**
+     * The {@code max-results} query parameter of a list operation, within the model's bounds; {@code pageSize} when
+     * absent.
+     */
+    int maxResults(int pageSize, int min, int max) throws Answer.BadRequest {
+        String raw = queryValue("max-results");
+        if (raw == null) {
+            return pageSize;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new Answer.BadRequest("The value '" + raw + "' of max-results is not an integer.");
+        }
+        if (value < min || value > max) {
+            throw new Answer.BadRequest("1 validation error detected: Value '" + value + "' at 'maxResults' failed to "
+                    + "satisfy constraint: Member must have value " + (value < min
+                            ? "greater than or equal to " + min
+                            : "less than or equal to " + max));
+        }
+        return value;
+    }
+
     /** RFC 3986 percent-decoding as UTF-8; unlike {@code URLDecoder}, {@code +} stays a plus. */
     static String percentDecode(String raw) {
         if (raw.indexOf('%') < 0) {

@@ -381,7 +381,7 @@ final class RoomsApi {
         int pageSize;
         String nextToken;
         try {
-            pageSize = maxResults(call.request.queryValue("max-results"));
+            pageSize = call.request.maxResults(DEFAULT_PAGE_SIZE, MIN_RESULTS, MAX_RESULTS);
             nextToken = call.request.queryValue("next-token");
         } catch (Answer.BadRequest e) {
             return e.answer();
@@ -435,25 +435,5 @@ final class RoomsApi {
         roomMembership.put("UpdatedTimestamp",
                 DateTimeFormatter.ISO_INSTANT.format(membership.updated().truncatedTo(ChronoUnit.MILLIS)));
         return roomMembership;
-    }
-
-    /** {@code max-results} as an integer within {@code ResultMax}; {@link #DEFAULT_PAGE_SIZE} when absent. */
-    private static int maxResults(String raw) throws Answer.BadRequest {
-        if (raw == null) {
-            return DEFAULT_PAGE_SIZE;
-        }
-        int value;
-        try {
-            value = Integer.parseInt(raw);
-        } catch (NumberFormatException e) {
-            throw new Answer.BadRequest("The value '" + raw + "' of max-results is not an integer.");
-        }
-        if (value < MIN_RESULTS || value > MAX_RESULTS) {
-            throw new Answer.BadRequest("1 validation error detected: Value '" + value + "' at 'maxResults' failed to "
-                    + "satisfy constraint: Member must have value " + (value < MIN_RESULTS
-                            ? "greater than or equal to " + MIN_RESULTS
-                            : "less than or equal to " + MAX_RESULTS));
-        }
-        return value;
     }
 }
