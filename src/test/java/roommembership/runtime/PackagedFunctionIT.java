@@ -3,6 +3,7 @@ package roommembership.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import roommembership.emulator.ChannelsApi;
+import roommembership.emulator.ChannelsApi.ChannelCall;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.runtime.LambdaRuntimeApi.InitError;
 import roommembership.runtime.LambdaRuntimeApi.Result;
@@ -33,9 +36,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,10 +57,22 @@ import java.util.zip.ZipFile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.tuple;
+import static roommembership.emulator.ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP;
+import static roommembership.emulator.ChannelsApi.CREATE_CHANNEL_MODERATOR;
 import static roommembership.testing.Directory.ACME;
+import static roommembership.testing.Directory.ANNOUNCEMENTS;
+import static roommembership.testing.Directory.APP_INSTANCE;
+import static roommembership.testing.Directory.BEARER;
+import static roommembership.testing.Directory.BOT;
+import static roommembership.testing.Directory.CHANNEL_ARN_TEMPLATE;
 import static roommembership.testing.Directory.ENGINEERING;
+import static roommembership.testing.Directory.GENERAL;
 import static roommembership.testing.Directory.LEADERSHIP;
+import static roommembership.testing.Directory.MEMBER_ARN_TEMPLATE;
+import static roommembership.testing.Directory.NEW_JOINERS;
 import static roommembership.testing.Directory.SALES;
+import static roommembership.testing.Directory.channel;
+import static roommembership.testing.Directory.user;
 
 /**
  * The packaged artifact ({@code target/room-membership.jar}) run the way Lambda runs it: a separate JVM whose
@@ -69,6 +86,11 @@ class PackagedFunctionIT {
     /** The function timeout of template.yaml: every invocation's deadline is this far ahead. */
     private static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Stands for a letter's FailedAt once it is checked to be a time. */
+    private static final String TIME = "<time>";
+    /** The channels of the sample organisation, whose whole state a channel test compares. */
+    private static final List<String> SEEDED_CHANNELS = List.of(channel(ENGINEERING), channel(SALES),
+            channel(LEADERSHIP), GENERAL, ANNOUNCEMENTS, NEW_JOINERS);
 
     private final Path basedir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
     private final List<FunctionProcess> processesOfThisTest = new ArrayList<>();
@@ -268,7 +290,241 @@ class PackagedFunctionIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void channelBatchIsAnsweredThroughTheSdksOwnMessagingEndpointSetting() throws Exception {
+        resetServices();
+        ChannelsApi channels = chime.channels();
+        Map<String, Map<String, String>> membersBefore = channelMembers(channels);
+        Map<String, List<String>> moderatorsBefore = channelModerators(channels);
+        try (ChimeEmulator roomsEndpoint = ChimeEmulator.start()) {
+            FunctionProcess deployed = launchForChannels("channels", roomsEndpoint, Map.of());
+
+            Result result = deployed.invoke(Files.readString(basedir.resolve("events/channel-batch.json")));
+
+            assertThat(result.isError()).as("error posted by the runtime: %s", result.body()).isFalse();
+            assertThat(JSON.readTree(result.body())).isEqualTo(JSON.readTree("{\"batchItemFailures\":[]}"));
+
+            // Members added per channel and type, nothing else changed; the later record decides eng-002's type.
+            Map<String, Map<String, String>> expected = new LinkedHashMap<>(membersBefore);
+            expected.put(NEW_JOINERS, plus(membersBefore.get(NEW_JOINERS), "DEFAULT",
+                    arns(SqsEvents.ids("new", 1, 150))));
+            expected.put(ANNOUNCEMENTS, plus(plus(membersBefore.get(ANNOUNCEMENTS), "DEFAULT",
+                    arns(List.of("eng-002", "eng-003", "eng-004", "eng-005", "sales-002", "sales-003", "lead-001"))),
+                    "HIDDEN", List.of(BOT)));
+            expected.put(GENERAL, plus(membersBefore.get(GENERAL), "DEFAULT", arns(List.of("sales-004", "sales-005"))));
+            expected.put(channel(ENGINEERING), plus(membersBefore.get(channel(ENGINEERING)), "DEFAULT",
+                    arns(SqsEvents.ids("eng", 121, 125))));
+            assertThat(channelMembers(channels)).isEqualTo(expected);
+            Map<String, List<String>> expectedModerators = new LinkedHashMap<>(moderatorsBefore);
+            expectedModerators.put(ANNOUNCEMENTS, List.of(user("lead-002"), user("lead-001")));
+            assertThat(channelModerators(channels)).isEqualTo(expectedModerators);
+
+            // ⌈152/100⌉ calls for new-joiners, one per type for announcements, one grant for the one administrator.
+            assertThat(channels.calls()).extracting(ChannelCall::operation, ChannelCall::channelArn, ChannelCall::type,
+                            call -> call.memberArns().size(), ChannelCall::status)
+                    .containsExactlyInAnyOrder(
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, NEW_JOINERS, "DEFAULT", 100, 200),
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, NEW_JOINERS, "DEFAULT", 52, 200),
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, ANNOUNCEMENTS, "DEFAULT", 7, 200),
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, ANNOUNCEMENTS, "HIDDEN", 1, 200),
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, GENERAL, "DEFAULT", 3, 200),
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, channel(ENGINEERING), "DEFAULT", 6, 200),
+                            tuple(CREATE_CHANNEL_MODERATOR, ANNOUNCEMENTS, null, 1, 201));
+            assertCallsReachedTheMessagingEndpointOnly(channels, roomsEndpoint);
+
+            String notFound = "The member %s is not a user or bot of " + APP_INSTANCE + ".";
+            assertThat(lettersWithTimesChecked()).containsExactlyInAnyOrder(
+                    channelLetter(NEW_JOINERS, user("new-151"), "NotFound", notFound,
+                            "7a3e133a-13f5-5b29-8041-4ab9a92d0d2c"),
+                    channelLetter(NEW_JOINERS, user("new-152"), "NotFound", notFound,
+                            "7a3e133a-13f5-5b29-8041-4ab9a92d0d2c"),
+                    channelLetter(GENERAL, user("contractor-903"), "NotFound", notFound,
+                            "ab51da5f-e1f3-59d0-873a-f7fa1c55d7ed"));
+
+            assertThat(summaryFigures(deployed, result)).containsExactly(10, 0, 4, 7, 165, 1, 3);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void legacyBatchIsRoutedToChannelsWhenTheTemplatesAreSet() throws Exception {
+        resetServices();
+        ChannelsApi channels = chime.channels();
+        Map<String, Map<String, String>> membersBefore = channelMembers(channels);
+        Map<String, List<String>> moderatorsBefore = channelModerators(channels);
+        Map<String, Map<String, String>> roomsBefore = roomMembers();
+        try (ChimeEmulator roomsEndpoint = ChimeEmulator.start()) {
+            FunctionProcess deployed = launchForChannels("routed", roomsEndpoint, Map.of(
+                    "CHANNEL_ARN_TEMPLATE", CHANNEL_ARN_TEMPLATE, "MEMBER_ARN_TEMPLATE", MEMBER_ARN_TEMPLATE));
+
+            Result result = deployed.invoke(Files.readString(basedir.resolve("events/legacy-routed-batch.json")));
+
+            assertThat(result.isError()).as("error posted by the runtime: %s", result.body()).isFalse();
+            assertThat(JSON.readTree(result.body())).isEqualTo(JSON.readTree("{\"batchItemFailures\":[]}"));
+
+            Map<String, Map<String, String>> expected = new LinkedHashMap<>(membersBefore);
+            expected.put(channel(ENGINEERING), plus(membersBefore.get(channel(ENGINEERING)), "DEFAULT",
+                    arns(SqsEvents.ids("eng", 126, 130))));
+            expected.put(channel(SALES), plus(membersBefore.get(channel(SALES)), "DEFAULT",
+                    arns(List.of("sales-010", "sales-011", "sales-012"))));
+            expected.put(channel(LEADERSHIP), plus(membersBefore.get(channel(LEADERSHIP)), "DEFAULT",
+                    arns(List.of("lead-002"))));
+            assertThat(channelMembers(channels)).isEqualTo(expected);
+            Map<String, List<String>> expectedModerators = new LinkedHashMap<>(moderatorsBefore);
+            expectedModerators.put(channel(SALES), List.of(user("sales-001"), user("sales-010")));
+            assertThat(channelModerators(channels)).isEqualTo(expectedModerators);
+            // The rooms the requests name are left as they were.
+            assertThat(roomMembers()).isEqualTo(roomsBefore);
+
+            assertThat(channels.calls()).extracting(ChannelCall::operation, ChannelCall::channelArn,
+                            ChannelCall::memberArns, ChannelCall::status)
+                    .containsExactlyInAnyOrder(
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, channel(ENGINEERING),
+                                    arns(SqsEvents.ids("eng", 126, 130)), 200),
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, channel(SALES),
+                                    arns(List.of("sales-010", "sales-011", "sales-012", "contractor-904")), 200),
+                            tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, channel(LEADERSHIP), arns(List.of("lead-002")), 200),
+                            tuple(CREATE_CHANNEL_MODERATOR, channel(SALES), List.of(user("sales-010")), 201));
+            assertCallsReachedTheMessagingEndpointOnly(channels, roomsEndpoint);
+
+            // The letter keeps the producer's legacy form and names the channel and member it went to.
+            ObjectNode letter = JSON.createObjectNode();
+            letter.put("AccountId", ACME).put("RoomId", SALES);
+            letter.putArray("MembershipItemList").addObject().put("MemberId", "contractor-904").put("Role", "Member");
+            letter.put("ChannelArn", channel(SALES)).put("MemberArn", user("contractor-904"))
+                    .put("ErrorCode", "NotFound")
+                    .put("ErrorMessage", "The member " + user("contractor-904") + " is not a user or bot of "
+                            + APP_INSTANCE + ".")
+                    .put("SourceMessageId", "48f019be-cfb7-5354-b8be-b0e2c81bd210")
+                    .put("FailedAt", TIME);
+            assertThat(lettersWithTimesChecked()).containsExactly(tuple("NotFound", JSON.writeValueAsString(letter)));
+
+            assertThat(summaryFigures(deployed, result)).containsExactly(4, 0, 3, 4, 9, 0, 1);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void functionCodeLeavesEveryEndpointToTheSdksSettings() throws IOException {
+        try (ZipFile jar = new ZipFile(LambdaLaunch.functionJar().toFile())) {
+            List<ZipEntry> ours = jar.stream()
+                    .filter(entry -> entry.getName().startsWith("roommembership/") && entry.getName().endsWith(".class"))
+                    .map(ZipEntry.class::cast)
+                    .toList();
+            assertThat(ours).isNotEmpty();
+            for (ZipEntry entry : ours) {
+                // A method name or string a class refers to is in its constant pool as plain ASCII.
+                String constants = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertThat(constants).as(entry.getName())
+                        .doesNotContain("endpointOverride")
+                        .doesNotContain("endpointProvider")
+                        .doesNotContain("AWS_ENDPOINT_URL");
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+    /**
+     * A process configured as a deployment with a bearer is: the template's channel variables, and each client's
+     * endpoint from the SDK's own variable, the chat-room client's pointed at a server of its own.
+     */
+    private FunctionProcess launchForChannels(String name, ChimeEmulator roomsEndpoint, Map<String, String> settings)
+            throws IOException {
+        FunctionProcess process = FunctionProcess.launch(name, this, env -> {
+            env.put("CHIME_BEARER_ARN", BEARER);
+            env.put("ALLOWED_APP_INSTANCE_ARNS", APP_INSTANCE);
+            env.put("CHIME_MESSAGING_REGION", "us-east-1");
+            env.put("AWS_ENDPOINT_URL_CHIME", roomsEndpoint.endpoint().toString());
+            env.put("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", chime.endpoint().toString());
+            env.putAll(settings);
+            assertThat(env.keySet()).filteredOn(key -> key.startsWith("AWS_ENDPOINT_URL"))
+                    .containsExactlyInAnyOrder("AWS_ENDPOINT_URL_CHIME", "AWS_ENDPOINT_URL_SQS",
+                            "AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING");
+            assertThat(env).containsEntry("AWS_EC2_METADATA_DISABLED", "true")
+                    .containsKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION");
+        });
+        oneOffProcesses.add(process);
+        processesOfThisTest.add(process);
+        return process;
+    }
+
+    /**
+     * Every channel call reached the server AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING names, signed with the process's
+     * credentials for the channels' region, as the bearer; none went to the chat-room API or its endpoint.
+     */
+    private void assertCallsReachedTheMessagingEndpointOnly(ChannelsApi channels, ChimeEmulator roomsEndpoint) {
+        assertThat(channels.calls()).isNotEmpty().allSatisfy(call -> {
+            assertThat(call.bearer()).isEqualTo(BEARER);
+            assertThat(call.authorization()).startsWith("AWS4-HMAC-SHA256 Credential=AKIDLOCALTEST/")
+                    .contains("/us-east-1/chime/aws4_request");
+        });
+        assertThat(chime.calls()).isEmpty();
+        assertThat(roomsEndpoint.calls()).isEmpty();
+        assertThat(roomsEndpoint.channels().calls()).isEmpty();
+    }
+
+    /** Every letter on the failed-member queue as (ErrorCode attribute, body as SQS holds it, FailedAt as TIME). */
+    private List<Tuple> lettersWithTimesChecked() {
+        return deadLetters.drain().stream().map(letter -> {
+            String failedAt = letter.body().path("FailedAt").asText();
+            assertThat(Instant.parse(failedAt)).isBetween(Instant.now().minus(WAIT), Instant.now());
+            return tuple(letter.errorCodeAttribute(),
+                    letter.rawBody().replace("\"FailedAt\":\"" + failedAt + "\"", "\"FailedAt\":\"" + TIME + "\""));
+        }).toList();
+    }
+
+    /** A form-4 letter as the function writes it: the member's Type and Role, the error, where it came from. */
+    private static Tuple channelLetter(String channelArn, String memberArn, String errorCode,
+                                                              String messageFormat, String sourceMessageId)
+            throws IOException {
+        ObjectNode letter = JSON.createObjectNode()
+                .put("ChannelArn", channelArn).put("MemberArn", memberArn).put("Type", "DEFAULT").put("Role", "Member")
+                .put("ErrorCode", errorCode).put("ErrorMessage", String.format(messageFormat, memberArn))
+                .put("SourceMessageId", sourceMessageId).put("FailedAt", TIME);
+        return tuple(errorCode, JSON.writeValueAsString(letter));
+    }
+
+    /** records, rooms, channels, calls, added, alreadyMembers and deadLettered of the invocation's summary line. */
+    private static List<Integer> summaryFigures(FunctionProcess process, Result result) throws InterruptedException {
+        String line = process.awaitOutputLine(text -> text.contains("\"invocation summary\"")
+                && text.contains(result.requestId())).orElseThrow(() -> new AssertionError("no summary line"));
+        JsonNode summary = readJson(line);
+        return Stream.of("records", "rooms", "channels", "calls", "added", "alreadyMembers", "deadLettered")
+                .map(name -> summary.path(name).asInt(-1)).toList();
+    }
+
+    /** Members (ARN to type) of every channel of the sample organisation. */
+    private static Map<String, Map<String, String>> channelMembers(ChannelsApi channels) {
+        Map<String, Map<String, String>> members = new LinkedHashMap<>();
+        SEEDED_CHANNELS.forEach(arn -> members.put(arn, Map.copyOf(channels.members(arn))));
+        return members;
+    }
+
+    /** Moderators of every channel of the sample organisation, in the order they were made. */
+    private static Map<String, List<String>> channelModerators(ChannelsApi channels) {
+        Map<String, List<String>> moderators = new LinkedHashMap<>();
+        SEEDED_CHANNELS.forEach(arn -> moderators.put(arn, List.copyOf(channels.moderators(arn))));
+        return moderators;
+    }
+
+    /** Members (id to role) of the sample organisation's three rooms. */
+    private Map<String, Map<String, String>> roomMembers() {
+        Map<String, Map<String, String>> members = new LinkedHashMap<>();
+        List.of(ENGINEERING, SALES, LEADERSHIP).forEach(room -> members.put(room, Map.copyOf(chime.members(ACME, room))));
+        return members;
+    }
+
+    private static Map<String, String> plus(Map<String, String> members, String type, List<String> added) {
+        Map<String, String> all = new LinkedHashMap<>(members);
+        added.forEach(arn -> all.put(arn, type));
+        return Map.copyOf(all);
+    }
+
+    private static List<String> arns(List<String> userIds) {
+        return userIds.stream().map(Directory::user).toList();
+    }
+
 
     private void resetServices() {
         chime.reset();
