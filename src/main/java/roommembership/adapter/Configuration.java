@@ -91,9 +91,12 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
      * request the allowlists refused would leave the code of the calls unprimed.
      */
     public Configuration forPriming() {
+        // The priming channel's AppInstance is priming's own, so its bearer must be too.
         return new Configuration(deadLetterQueueUrl, maxReceiveCount, chimeMaxConcurrency, safetyMargin, sqsRegion,
                 AccountAllowlist.anyAccount(), chimeMaxTps, metricsNamespace,
-                new ChannelAccess(channelAccess.bearer(), Set.of()), routing, messagingRegion);
+                new ChannelAccess(channelAccess.bearer().map(bearer -> "arn:aws:chime:" + messagingRegion
+                        + ":000000000000:app-instance/priming/user/priming-bearer"), Set.of()), routing,
+                messagingRegion);
     }
 
     /** Whether channels can be reached at all: only then is a messaging client built. */

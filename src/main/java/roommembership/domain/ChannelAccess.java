@@ -38,6 +38,13 @@ public record ChannelAccess(Optional<String> bearer, Set<String> appInstanceArns
             return request.refused(ErrorCodes.FORBIDDEN, "AppInstance " + channel.appInstanceArn()
                     + " is not in ALLOWED_APP_INSTANCE_ARNS: this deployment does not manage it");
         }
+        // A bearer acts only in its own AppInstance: any other channel would be refused by the service, after a call.
+        String bearersAppInstance = ChimeArns.appInstanceOf(bearer.get());
+        if (!bearersAppInstance.equals(channel.appInstanceArn())) {
+            return request.refused(ErrorCodes.FORBIDDEN, "AppInstance " + channel.appInstanceArn()
+                    + " is not the AppInstance of CHIME_BEARER_ARN (" + bearersAppInstance
+                    + "): the function can act only in that one");
+        }
         return message;
     }
 }

@@ -252,14 +252,23 @@ class ConfigurationTest {
     }
 
     @Test
-    void primingPermitsEveryAccountAndAppInstanceButKeepsTheBearerAndRouting() {
+    void primingPermitsEveryAccountAndAppInstanceCallsAsABearerOfItsOwnAppInstanceAndKeepsTheRouting() {
         Configuration config = Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL,
                 "ALLOWED_ACCOUNT_IDS", "acct-1", "CHIME_BEARER_ARN", BEARER, "ALLOWED_APP_INSTANCE_ARNS", HR,
                 "CHANNEL_ARN_TEMPLATE", CHANNEL_TEMPLATE, "MEMBER_ARN_TEMPLATE", MEMBER_TEMPLATE));
 
         assertThat(config.forPriming()).extracting(Configuration::allowedAccounts, Configuration::channelAccess,
                         Configuration::routing)
-                .containsExactly(AccountAllowlist.anyAccount(), new ChannelAccess(Optional.of(BEARER), Set.of()),
+                .containsExactly(AccountAllowlist.anyAccount(), new ChannelAccess(Optional.of(
+                        "arn:aws:chime:" + config.messagingRegion() + ":000000000000:app-instance/priming/user/"
+                                + "priming-bearer"), Set.of()),
                         Optional.of(new LegacyRouting(CHANNEL_TEMPLATE, MEMBER_TEMPLATE)));
+    }
+
+    @Test
+    void withoutABearerPrimingHasNoneEither() {
+        Configuration config = Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL));
+
+        assertThat(config.forPriming().channelAccess()).isEqualTo(ChannelAccess.none());
     }
 }

@@ -68,6 +68,19 @@ class ChannelAccessTest {
     }
 
     @Test
+    void aChannelOfAnotherAppInstanceThanTheBearersIsForbiddenWithoutACallEvenWithNoAllowlist() {
+        ParsedMessage request = MessageParser.parse("{\"ChannelArn\":\"" + FINANCE + "/channel/payroll\","
+                + "\"MemberArn\":\"" + FINANCE + "/user/eve\"}");
+
+        ParsedMessage admitted = new ChannelAccess(Optional.of(BEARER), Set.of()).admit(request);
+
+        assertThat(admitted).isEqualTo(new ParsedMessage.Request(
+                ChannelKey.of(FINANCE + "/channel/payroll").orElseThrow(), List.of(), List.of(new RejectedItem(
+                FINANCE + "/user/eve", "Member", "DEFAULT", ErrorCodes.FORBIDDEN, "AppInstance " + FINANCE
+                + " is not the AppInstance of CHIME_BEARER_ARN (" + HR + "): the function can act only in that one"))));
+    }
+
+    @Test
     void roomsAndUnreadableMessagesAreUntouchedEvenWithoutABearer() {
         ParsedMessage room = MessageParser.parse("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\"}");
         ParsedMessage invalid = MessageParser.parse("{\"ChannelArn\":\"arn:aws:sqs:us-east-1:111122223333:q\","
