@@ -294,6 +294,9 @@ public final class ChimeEmulator implements AutoCloseable {
     private final List<LoggedCall> log = new ArrayList<>();
     private final Map<Fault, Integer> faultsInjected = new EnumMap<>(Fault.class);
     private final Map<String, Integer> memberErrorsInjected = new LinkedHashMap<>();
+    /** The same two counts per operation (a request matching none under the key null). */
+    private final Map<String, Map<Fault, Integer>> faultsByOperation = new HashMap<>();
+    private final Map<String, Map<String, Integer>> memberErrorsByOperation = new HashMap<>();
 
     private volatile Duration latency = Duration.ZERO;
     /** Replaced on reset: a call still in flight from before a reset neither counts nor changes the new state. */
@@ -400,6 +403,8 @@ public final class ChimeEmulator implements AutoCloseable {
             log.clear();
             faultsInjected.clear();
             memberErrorsInjected.clear();
+            faultsByOperation.clear();
+            memberErrorsByOperation.clear();
         }
         rooms.reset();
         channels.reset();
@@ -457,10 +462,10 @@ public final class ChimeEmulator implements AutoCloseable {
     }
 
     /**
-     * For a batch that reaches {@code member}: the ErrorCode armed for it by {@link #failMember}, used up and counted,
-     * or null when none is armed.
+     * For a batch of {@code operation} that reaches {@code member}: the ErrorCode armed for it by {@link #failMember},
+     * used up and counted, or null when none is armed.
      */
-    String takeMemberError(String member) {
+    String takeMemberError(String operation, String member) {
         synchronized (lock) {
             ArmedMemberError armed = memberErrors.get(member);
             if (armed == null) {
@@ -470,6 +475,8 @@ public final class ChimeEmulator implements AutoCloseable {
                 memberErrors.remove(member);
             }
             memberErrorsInjected.merge(armed.errorCode, 1, Integer::sum);
+            memberErrorsByOperation.computeIfAbsent(operation, o -> new LinkedHashMap<>())
+                    .merge(armed.errorCode, 1, Integer::sum);
             return armed.errorCode;
         }
     }
@@ -523,6 +530,22 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
+    /** Whole-call faults injected into requests of {@code operation} (null: requests matching none), by fault. */
+    public Map<Fault, Integer> faultsInjected(String operation) {
+        synchronized (lock) {
+            Map<Fault, Integer> counts = faultsByOperation.get(operation);
+            return counts == null ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(counts));
+        }
+    }
+
+    /** Per-member errors injected into batches of {@code operation}, by ErrorCode, in the order first injected. */
+    public Map<String, Integer> memberErrorsInjected(String operation) {
+        synchronized (lock) {
+            Map<String, Integer> counts = memberErrorsByOperation.get(operation);
+            return counts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+        }
+    }
+
     /** Highest number of requests in flight at once since start or {@link #reset()}. */
     public int maxConcurrentCalls() {
         return generation.maxInFlight.get();
@@ -562,7 +585,7 @@ public final class ChimeEmulator implements AutoCloseable {
                 return;
             }
 
-            Fault fault = nextFault();
+            Fault fault = nextFault(call.operation());
             if (fault == Fault.CONNECTION_RESET) {
                 entry.status = 0;
                 // Without sendResponseHeaders the exchange's response stream was never set up, so
@@ -602,7 +625,7 @@ public final class ChimeEmulator implements AutoCloseable {
         return unsigned != null ? unsigned : call.answer();
     }
 
-    private Fault nextFault() {
+    private Fault nextFault(String operation) {
         synchronized (lock) {
             FaultBatch batch = faults.peekFirst();
             if (batch == null) {
@@ -612,6 +635,8 @@ public final class ChimeEmulator implements AutoCloseable {
                 faults.removeFirst();
             }
             faultsInjected.merge(batch.fault, 1, Integer::sum);
+            faultsByOperation.computeIfAbsent(operation, o -> new EnumMap<>(Fault.class))
+                    .merge(batch.fault, 1, Integer::sum);
             return batch.fault;
         }
     }

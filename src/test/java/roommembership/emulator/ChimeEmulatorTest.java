@@ -1099,8 +1099,13 @@ class ChimeEmulatorTest {
         assertThat(emulator.faultsInjected()).isEqualTo(Map.of(Fault.THROTTLED, 2, Fault.SERVICE_FAILURE, 1));
 
         // and reset clears both
+        assertThat(emulator.faultsInjected(LIST)).isEqualTo(Map.of(Fault.THROTTLED, 1, Fault.SERVICE_FAILURE, 1));
+        assertThat(emulator.faultsInjected(BATCH_CREATE)).isEqualTo(Map.of(Fault.THROTTLED, 1));
+        assertThat(emulator.memberErrorsInjected(BATCH_CREATE))
+                .isEqualTo(Map.of("Throttled", 2, "Forbidden", 1));
         emulator.reset();
         assertThat(emulator.faultsInjected()).isEmpty();
         assertThat(emulator.memberErrorsInjected()).isEmpty();
+        assertThat(emulator.faultsInjected(LIST)).isEmpty();
     }
 }
