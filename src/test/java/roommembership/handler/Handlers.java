@@ -4,11 +4,15 @@ import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
 import roommembership.adapter.InvocationMetrics;
+import roommembership.domain.MembershipService;
 import roommembership.domain.RetryPolicy;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
+import java.util.function.Function;
 
 /** The handler wired as in production around clients a test points at local servers; its metrics are dropped. */
 public final class Handlers {
@@ -17,8 +21,18 @@ public final class Handlers {
 
     public static RoomMembershipHandler wired(Configuration config, ChimeClient chime, SqsClient sqs,
                                               RetryPolicy memberRetry) {
-        return new RoomMembershipHandler(FunctionWiring.service(config, chime, sqs, memberRetry),
-                new InvocationLog(Clock.systemUTC()),
+        return handler(config, FunctionWiring.service(config, chime, sqs, memberRetry));
+    }
+
+    /** @param messaging the messaging client of a region, as the function asks for one per region */
+    public static RoomMembershipHandler wired(Configuration config, ChimeClient chime,
+                                              Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
+                                              RetryPolicy memberRetry) {
+        return handler(config, FunctionWiring.service(config, chime, messaging, sqs, memberRetry));
+    }
+
+    private static RoomMembershipHandler handler(Configuration config, MembershipService service) {
+        return new RoomMembershipHandler(service, new InvocationLog(Clock.systemUTC()),
                 new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), line -> {
                 }));
     }
