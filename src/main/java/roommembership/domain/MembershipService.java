@@ -82,9 +82,10 @@ public final class MembershipService {
         BatchPlan plan = BatchPlan.of(messages);
 
         Steps adds = run(plan.chunks(), this::addMembers, deadline);
-        Steps grants = run(administratorsToGrant(plan, adds.outcomes()), this::grantAdministrator, deadline);
+        // Read before the grants: a member an unanswered add did reach still needs its grant.
         Map<MemberKey, MemberOutcome> added =
                 checkBeforeDeadLettering(records, messages, adds.outcomes(), memberships::members, deadline);
+        Steps grants = run(administratorsToGrant(plan, added), this::grantAdministrator, deadline);
         Map<MemberKey, MemberOutcome> granted =
                 checkBeforeDeadLettering(records, messages, grants.outcomes(), memberships::administrators, deadline);
         Map<MemberKey, MemberOutcome> outcomes = withGrants(added, granted);
