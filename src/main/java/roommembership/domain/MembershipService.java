@@ -90,7 +90,7 @@ public final class MembershipService {
                 checkBeforeDeadLettering(records, messages, grants.outcomes(), memberships::administrators, deadline);
         Map<MemberKey, MemberOutcome> outcomes = withGrants(added, granted);
 
-        Settlement settlement = settle(records, messages, outcomes);
+        Settlement settlement = settle(records, messages, added, outcomes);
         List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
                 ? List.of()
                 : deadLetters.send(settlement.deadLetters());
@@ -342,10 +342,14 @@ public final class MembershipService {
 
     /**
      * Decides, per record, whether SQS must deliver it again or it is settled now with these dead letters.
-     * A record handed back to SQS sends no dead letters yet, so a record is dead-lettered at most once.
+     * A record handed back to SQS sends no dead letters yet, so a record is dead-lettered at most once. A record that
+     * asks for a plain member is settled by the add alone: a grant another record of the batch asked for is not its own.
+     *
+     * @param added each member's outcome once added
+     * @param outcomes the same once granted, where a grant was asked for
      */
     private Settlement settle(List<SourceRecord> records, List<ParsedMessage> messages,
-                              Map<MemberKey, MemberOutcome> outcomes) {
+                              Map<MemberKey, MemberOutcome> added, Map<MemberKey, MemberOutcome> outcomes) {
         Set<Integer> retry = new LinkedHashSet<>();
         List<List<DeadLetter>> lettersPerRecord = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -366,7 +370,8 @@ public final class MembershipService {
             boolean unsettled = false;
             boolean transientFailure = false;
             for (Membership member : request.members()) {
-                MemberOutcome outcome = outcomes.get(new MemberKey(request.conversation(), member.memberId()));
+                MemberKey key = new MemberKey(request.conversation(), member.memberId());
+                MemberOutcome outcome = member.role() == Role.ADMINISTRATOR ? outcomes.get(key) : added.get(key);
                 if (outcome instanceof MemberOutcome.NotAttempted || outcome instanceof MemberOutcome.Uncertain) {
                     unsettled = true;
                 } else if (outcome instanceof MemberOutcome.WithError failure) {
