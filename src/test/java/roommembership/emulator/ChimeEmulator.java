@@ -290,6 +290,8 @@ public final class ChimeEmulator implements AutoCloseable {
     /** Guards the fault queue, the armed member errors, the log and the counters; an API never waits on it long. */
     private final Object lock = new Object();
     private final Deque<FaultBatch> faults = new ArrayDeque<>();
+    /** Faults for the requests of one operation only, by operation; consumed before the shared queue. */
+    private final Map<String, Deque<FaultBatch>> operationFaults = new HashMap<>();
     private final Map<String, ArmedMemberError> memberErrors = new HashMap<>();
     private final List<LoggedCall> log = new ArrayList<>();
     private final Map<Fault, Integer> faultsInjected = new EnumMap<>(Fault.class);
@@ -399,6 +401,7 @@ public final class ChimeEmulator implements AutoCloseable {
     public void reset() {
         synchronized (lock) {
             faults.clear();
+            operationFaults.clear();
             memberErrors.clear();
             log.clear();
             faultsInjected.clear();
@@ -429,6 +432,26 @@ public final class ChimeEmulator implements AutoCloseable {
         }
         synchronized (lock) {
             faults.addLast(new FaultBatch(fault, count));
+        }
+    }
+
+    /**
+     * The next {@code count} requests of {@code operation} (of either API) get {@code fault}, as
+     * {@link #failNextCalls(int, Fault)} does for any request; queues after earlier faults for the same operation. A
+     * request of that operation takes a fault from here before one from the shared queue, so the shared faults
+     * then go to later requests; requests of other operations are not affected.
+     */
+    public void failNextCalls(int count, Fault fault, String operation) {
+        Objects.requireNonNull(fault, "fault");
+        Objects.requireNonNull(operation, "operation");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0: " + count);
+        }
+        if (count == 0) {
+            return;
+        }
+        synchronized (lock) {
+            operationFaults.computeIfAbsent(operation, o -> new ArrayDeque<>()).addLast(new FaultBatch(fault, count));
         }
     }
 
@@ -627,12 +650,16 @@ public final class ChimeEmulator implements AutoCloseable {
 
     private Fault nextFault(String operation) {
         synchronized (lock) {
-            FaultBatch batch = faults.peekFirst();
+            Deque<FaultBatch> queue = operation == null ? null : operationFaults.get(operation);
+            if (queue == null || queue.isEmpty()) {
+                queue = faults;
+            }
+            FaultBatch batch = queue.peekFirst();
             if (batch == null) {
                 return null;
             }
             if (--batch.remaining <= 0) {
-                faults.removeFirst();
+                queue.removeFirst();
             }
             faultsInjected.merge(batch.fault, 1, Integer::sum);
             faultsByOperation.computeIfAbsent(operation, o -> new EnumMap<>(Fault.class))
