@@ -5,7 +5,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -52,10 +54,12 @@ class ConservationTest {
         QueueRig.RunSettings settings = new QueueRig.RunSettings(batchSize, 1 + random.nextInt(8));
 
         QueueRig.Result result = rig.run(scenario, faults, random, settings);
-        System.out.printf("seed %d: %d requests %s in %d messages%s%s, batch %d, %d invocations, faults %s, %d ms%n",
-                seed, result.requestCount(), result.requests(), result.messages(), scenario.fifo() ? " (FIFO)" : "",
-                scenario.routed() ? " (routed)" : "", batchSize, result.invocations(), result.faultsInjected(),
-                result.wallTime().toMillis());
+        Map<String, Integer> faultedCalls = new TreeMap<>(result.faultedCalls());
+        faultedCalls.values().removeIf(count -> count == 0);
+        System.out.printf("seed %d: %d requests %s in %d messages%s%s, batch %d, %d invocations, faults %s on %s,"
+                        + " %d ms%n", seed, result.requestCount(), result.requests(), result.messages(),
+                scenario.fifo() ? " (FIFO)" : "", scenario.routed() ? " (routed)" : "", batchSize,
+                result.invocations(), result.faultsInjected(), faultedCalls, result.wallTime().toMillis());
 
         assertThat(result.violations())
                 .as("seed %d (rerun with -Dconservation.seed=%d): %s, %s, %s", seed, seed, settings, faults, result)

@@ -56,6 +56,13 @@ public final class QueueRig implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TRANSIENT = Set.of(ErrorCodes.THROTTLED, ErrorCodes.SERVICE_UNAVAILABLE,
             ErrorCodes.SERVICE_FAILURE);
+    /** The calls a batch makes after its adds: grants, and the reads before a last receive dead-letters. */
+    private static final List<String> FOLLOW_UP_OPERATIONS = List.of(ChannelsApi.CREATE_CHANNEL_MODERATOR,
+            ChimeEmulator.LIST_ROOM_MEMBERSHIPS, ChannelsApi.LIST_CHANNEL_MEMBERSHIPS,
+            ChannelsApi.LIST_CHANNEL_MODERATORS);
+    private static final List<ChimeEmulator.Fault> FOLLOW_UP_FAULTS = List.of(ChimeEmulator.Fault.THROTTLED,
+            ChimeEmulator.Fault.SERVICE_UNAVAILABLE, ChimeEmulator.Fault.SERVICE_FAILURE,
+            ChimeEmulator.Fault.RESET_MID_RESPONSE, ChimeEmulator.Fault.CONNECTION_RESET);
     private static final List<ChimeEmulator.Fault> MODERATOR_FAULTS = List.of(ChimeEmulator.Fault.THROTTLED,
             ChimeEmulator.Fault.SERVICE_UNAVAILABLE, ChimeEmulator.Fault.RESET_MID_RESPONSE);
     private static final List<String> ROOM_OPERATIONS = List.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP,
@@ -274,6 +281,10 @@ public final class QueueRig implements AutoCloseable {
         }
         if (random.nextDouble() < plan.connectionReset()) {
             chime.failNextCalls(1 + random.nextInt(3), ChimeEmulator.Fault.CONNECTION_RESET);
+        }
+        if (random.nextDouble() < plan.followUpCalls()) {
+            chime.failNextCalls(1 + random.nextInt(3), FOLLOW_UP_FAULTS.get(random.nextInt(FOLLOW_UP_FAULTS.size())),
+                    FOLLOW_UP_OPERATIONS.get(random.nextInt(FOLLOW_UP_OPERATIONS.size())));
         }
         if (random.nextDouble() < plan.latencySpike()) {
             chime.latency(Duration.ofMillis(10 + random.nextInt(70)));
