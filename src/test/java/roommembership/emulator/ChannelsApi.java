@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -181,6 +182,7 @@ public final class ChannelsApi {
     /** Issued NextTokens; a token not in here is unknown, so it is rejected rather than guessed at. */
     private final Map<String, PageToken> pageTokens = new HashMap<>();
     private final Map<String, ArmedFault> moderatorFaults = new HashMap<>();
+    private final Map<Fault, Integer> moderatorFaultsInjected = new EnumMap<>(Fault.class);
 
     ChannelsApi(ChimeEmulator core) {
         this.core = core;
@@ -282,6 +284,7 @@ public final class ChannelsApi {
             channels.clear();
             pageTokens.clear();
             moderatorFaults.clear();
+            moderatorFaultsInjected.clear();
         }
     }
 
@@ -357,6 +360,16 @@ public final class ChannelsApi {
         synchronized (lock) {
             Channel channel = channels.get(channelArn);
             return channel == null ? Optional.empty() : Optional.ofNullable(channel.moderators.get(memberArn));
+        }
+    }
+
+    /**
+     * {@link #failModerator moderator faults} answered since start or reset, by fault; one armed but not yet reached is
+     * not counted.
+     */
+    public Map<Fault, Integer> moderatorFaultsInjected() {
+        synchronized (lock) {
+            return Collections.unmodifiableMap(new EnumMap<>(moderatorFaultsInjected));
         }
     }
 
@@ -516,7 +529,7 @@ public final class ChannelsApi {
                     errors.add(memberError(arn, "Conflict", "The member " + arn + " appears more than once in the request."));
                     continue;
                 }
-                String armed = core.takeMemberError(arn);
+                String armed = core.takeMemberError(BATCH_CREATE_CHANNEL_MEMBERSHIP, arn);
                 if (armed != null) {
                     errors.add(memberError(arn, armed, "Injected " + armed + " error for member " + arn + "."));
                     continue;
@@ -653,6 +666,7 @@ public final class ChannelsApi {
         if (armed.remaining != Integer.MAX_VALUE && --armed.remaining <= 0) {
             moderatorFaults.remove(moderatorArn);
         }
+        moderatorFaultsInjected.merge(armed.fault, 1, Integer::sum);
         return armed.fault;
     }
 

@@ -380,6 +380,8 @@ class ChannelsApiTest {
         assertThat(errorsPerCall).containsExactly(Map.of(ALICE, "Throttled"), Map.of(BOB, "Conflict"));
         assertThat(channels.members(CHANNEL)).containsExactly(Map.entry(BOB, "DEFAULT"), Map.entry(ALICE, "DEFAULT"));
         assertThat(emulator.memberErrorsInjected()).isEqualTo(Map.of("Throttled", 1));
+        assertThat(emulator.memberErrorsInjected(BATCH_CREATE)).isEqualTo(Map.of("Throttled", 1));
+        assertThat(emulator.memberErrorsInjected(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP)).isEmpty();
     }
 
     // ------------------------------------------------------------------ ListChannelMemberships
@@ -560,6 +562,8 @@ class ChannelsApiTest {
         assertThat(channels.moderators(CHANNEL)).containsExactly(ALICE, BOB);
         assertThat(channels.calls(CREATE_MODERATOR)).extracting(ChannelCall::status)
                 .containsExactly(429, 500, 429, 500, 201, 500, 201);
+        assertThat(channels.moderatorFaultsInjected()).isEqualTo(Map.of(Fault.THROTTLED, 2, Fault.SERVICE_FAILURE, 3));
+        assertThat(emulator.faultsInjected()).isEmpty();
         assertThatThrownBy(() -> channels.failModerator(ALICE, Fault.CONNECTION_RESET, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -805,6 +809,9 @@ class ChannelsApiTest {
                 .isInstanceOf(software.amazon.awssdk.services.chime.model.ServiceUnavailableException.class);
         assertThat(add(CHANNEL, null, ALICE).errors()).isEmpty();
         assertThat(emulator.faultsInjected()).isEqualTo(Map.of(Fault.THROTTLED, 1, Fault.SERVICE_UNAVAILABLE, 1));
+        assertThat(emulator.faultsInjected(BATCH_CREATE)).isEqualTo(Map.of(Fault.THROTTLED, 1));
+        assertThat(emulator.faultsInjected(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP))
+                .isEqualTo(Map.of(Fault.SERVICE_UNAVAILABLE, 1));
         assertThat(channels.calls(BATCH_CREATE)).extracting(ChannelCall::status).containsExactly(429, 200);
         assertThat(emulator.calls()).extracting(RecordedCall::status).containsExactly(503);
     }
@@ -903,6 +910,7 @@ class ChannelsApiTest {
         assertThat(channels.memberSince(CHANNEL, ALICE)).isEmpty();
         assertThat(channels.moderatorSince(CHANNEL, BOB)).isEmpty();
         assertThat(channels.calls()).isEmpty();
+        assertThat(channels.moderatorFaultsInjected()).isEmpty();
         assertThat(catchThrowableOfType(BadRequestException.class, () -> list(CHANNEL, null)).statusCode())
                 .as("the channel itself is gone").isEqualTo(400);
         seedChannel(CHANNEL);

@@ -290,10 +290,15 @@ public final class ChimeEmulator implements AutoCloseable {
     /** Guards the fault queue, the armed member errors, the log and the counters; an API never waits on it long. */
     private final Object lock = new Object();
     private final Deque<FaultBatch> faults = new ArrayDeque<>();
+    /** Faults for the requests of one operation only, by operation; consumed before the shared queue. */
+    private final Map<String, Deque<FaultBatch>> operationFaults = new HashMap<>();
     private final Map<String, ArmedMemberError> memberErrors = new HashMap<>();
     private final List<LoggedCall> log = new ArrayList<>();
     private final Map<Fault, Integer> faultsInjected = new EnumMap<>(Fault.class);
     private final Map<String, Integer> memberErrorsInjected = new LinkedHashMap<>();
+    /** The same two counts per operation (a request matching none under the key null). */
+    private final Map<String, Map<Fault, Integer>> faultsByOperation = new HashMap<>();
+    private final Map<String, Map<String, Integer>> memberErrorsByOperation = new HashMap<>();
 
     private volatile Duration latency = Duration.ZERO;
     /** Replaced on reset: a call still in flight from before a reset neither counts nor changes the new state. */
@@ -396,10 +401,13 @@ public final class ChimeEmulator implements AutoCloseable {
     public void reset() {
         synchronized (lock) {
             faults.clear();
+            operationFaults.clear();
             memberErrors.clear();
             log.clear();
             faultsInjected.clear();
             memberErrorsInjected.clear();
+            faultsByOperation.clear();
+            memberErrorsByOperation.clear();
         }
         rooms.reset();
         channels.reset();
@@ -424,6 +432,26 @@ public final class ChimeEmulator implements AutoCloseable {
         }
         synchronized (lock) {
             faults.addLast(new FaultBatch(fault, count));
+        }
+    }
+
+    /**
+     * The next {@code count} requests of {@code operation} (of either API) get {@code fault}, as
+     * {@link #failNextCalls(int, Fault)} does for any request; queues after earlier faults for the same operation. A
+     * request of that operation takes a fault from here before one from the shared queue, so the shared faults
+     * then go to later requests; requests of other operations are not affected.
+     */
+    public void failNextCalls(int count, Fault fault, String operation) {
+        Objects.requireNonNull(fault, "fault");
+        Objects.requireNonNull(operation, "operation");
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0: " + count);
+        }
+        if (count == 0) {
+            return;
+        }
+        synchronized (lock) {
+            operationFaults.computeIfAbsent(operation, o -> new ArrayDeque<>()).addLast(new FaultBatch(fault, count));
         }
     }
 
@@ -457,10 +485,10 @@ public final class ChimeEmulator implements AutoCloseable {
     }
 
     /**
-     * For a batch that reaches {@code member}: the ErrorCode armed for it by {@link #failMember}, used up and counted,
-     * or null when none is armed.
+     * For a batch of {@code operation} that reaches {@code member}: the ErrorCode armed for it by {@link #failMember},
+     * used up and counted, or null when none is armed.
      */
-    String takeMemberError(String member) {
+    String takeMemberError(String operation, String member) {
         synchronized (lock) {
             ArmedMemberError armed = memberErrors.get(member);
             if (armed == null) {
@@ -470,6 +498,8 @@ public final class ChimeEmulator implements AutoCloseable {
                 memberErrors.remove(member);
             }
             memberErrorsInjected.merge(armed.errorCode, 1, Integer::sum);
+            memberErrorsByOperation.computeIfAbsent(operation, o -> new LinkedHashMap<>())
+                    .merge(armed.errorCode, 1, Integer::sum);
             return armed.errorCode;
         }
     }
@@ -523,6 +553,22 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
+    /** Whole-call faults injected into requests of {@code operation} (null: requests matching none), by fault. */
+    public Map<Fault, Integer> faultsInjected(String operation) {
+        synchronized (lock) {
+            Map<Fault, Integer> counts = faultsByOperation.get(operation);
+            return counts == null ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(counts));
+        }
+    }
+
+    /** Per-member errors injected into batches of {@code operation}, by ErrorCode, in the order first injected. */
+    public Map<String, Integer> memberErrorsInjected(String operation) {
+        synchronized (lock) {
+            Map<String, Integer> counts = memberErrorsByOperation.get(operation);
+            return counts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+        }
+    }
+
     /** Highest number of requests in flight at once since start or {@link #reset()}. */
     public int maxConcurrentCalls() {
         return generation.maxInFlight.get();
@@ -562,7 +608,7 @@ public final class ChimeEmulator implements AutoCloseable {
                 return;
             }
 
-            Fault fault = nextFault();
+            Fault fault = nextFault(call.operation());
             if (fault == Fault.CONNECTION_RESET) {
                 entry.status = 0;
                 // Without sendResponseHeaders the exchange's response stream was never set up, so
@@ -602,16 +648,22 @@ public final class ChimeEmulator implements AutoCloseable {
         return unsigned != null ? unsigned : call.answer();
     }
 
-    private Fault nextFault() {
+    private Fault nextFault(String operation) {
         synchronized (lock) {
-            FaultBatch batch = faults.peekFirst();
+            Deque<FaultBatch> queue = operation == null ? null : operationFaults.get(operation);
+            if (queue == null || queue.isEmpty()) {
+                queue = faults;
+            }
+            FaultBatch batch = queue.peekFirst();
             if (batch == null) {
                 return null;
             }
             if (--batch.remaining <= 0) {
-                faults.removeFirst();
+                queue.removeFirst();
             }
             faultsInjected.merge(batch.fault, 1, Integer::sum);
+            faultsByOperation.computeIfAbsent(operation, o -> new EnumMap<>(Fault.class))
+                    .merge(batch.fault, 1, Integer::sum);
             return batch.fault;
         }
     }

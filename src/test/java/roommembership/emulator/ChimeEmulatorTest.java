@@ -974,6 +974,28 @@ class ChimeEmulatorTest {
                 .isEqualTo(Map.of(Fault.THROTTLED, 1, Fault.SERVICE_UNAVAILABLE, 1));
     }
 
+    @Test
+    void faultsForOneOperationSkipTheOthersAndComeBeforeTheSharedQueue() {
+        // given
+        emulator.member(ACCOUNT, ROOM, "ruth", null).user(ACCOUNT, "sam");
+        emulator.failNextCalls(1, Fault.SERVICE_FAILURE);
+        emulator.failNextCalls(2, Fault.THROTTLED, LIST);
+
+        // when / then: the adds never see the list's faults; the lists take theirs before the shared one
+        assertThatThrownBy(() -> list(ACCOUNT, ROOM)).isInstanceOf(ThrottledClientException.class);
+        assertThatThrownBy(() -> list(ACCOUNT, ROOM)).isInstanceOf(ThrottledClientException.class);
+        assertThatThrownBy(() -> add(ACCOUNT, ROOM, item("sam", null))).isInstanceOf(ServiceFailureException.class);
+        assertThat(errorCodes(add(ACCOUNT, ROOM, item("sam", null)))).isEmpty();
+        assertThat(memberIds(list(ACCOUNT, ROOM))).containsExactly("ruth", "sam");
+
+        assertThat(emulator.faultsInjected(LIST)).isEqualTo(Map.of(Fault.THROTTLED, 2));
+        assertThat(emulator.faultsInjected(BATCH_CREATE)).isEqualTo(Map.of(Fault.SERVICE_FAILURE, 1));
+        emulator.failNextCalls(1, Fault.THROTTLED, LIST);
+        emulator.reset();
+        emulator.member(ACCOUNT, ROOM, "ruth", null);
+        assertThat(memberIds(list(ACCOUNT, ROOM))).containsExactly("ruth");
+    }
+
     // ------------------------------------------------------------------ responses cut short after the call took effect
 
     @Test
@@ -1099,8 +1121,13 @@ class ChimeEmulatorTest {
         assertThat(emulator.faultsInjected()).isEqualTo(Map.of(Fault.THROTTLED, 2, Fault.SERVICE_FAILURE, 1));
 
         // and reset clears both
+        assertThat(emulator.faultsInjected(LIST)).isEqualTo(Map.of(Fault.THROTTLED, 1, Fault.SERVICE_FAILURE, 1));
+        assertThat(emulator.faultsInjected(BATCH_CREATE)).isEqualTo(Map.of(Fault.THROTTLED, 1));
+        assertThat(emulator.memberErrorsInjected(BATCH_CREATE))
+                .isEqualTo(Map.of("Throttled", 2, "Forbidden", 1));
         emulator.reset();
         assertThat(emulator.faultsInjected()).isEmpty();
         assertThat(emulator.memberErrorsInjected()).isEmpty();
+        assertThat(emulator.faultsInjected(LIST)).isEmpty();
     }
 }

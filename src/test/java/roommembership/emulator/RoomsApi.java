@@ -270,7 +270,7 @@ final class RoomsApi {
                             "The member " + memberId + " appears more than once in the request."));
                     continue;
                 }
-                String armed = core.takeMemberError(memberId);
+                String armed = core.takeMemberError(BATCH_CREATE_ROOM_MEMBERSHIP, memberId);
                 if (armed != null) {
                     errors.add(memberError(memberId, armed,
                             "Injected " + armed + " error for member " + memberId + "."));

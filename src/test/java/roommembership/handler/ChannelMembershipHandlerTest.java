@@ -388,6 +388,39 @@ class ChannelMembershipHandlerTest {
     }
 
     @Test
+    void onTheLastReceiveAnAdministratorFoundInTheChannelAfterAnUnansweredAddIsStillMadeAModerator() {
+        // The add takes effect but every answer to it is cut short: only the read shows the membership holds.
+        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-061"), null, "Administrator"), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
+        assertThat(channels.members(GENERAL)).containsKey(user("eng-061"));
+        assertThat(channels.moderators(GENERAL)).contains(user("eng-061"));
+        assertThat(deadLetters.drain()).isEmpty();
+    }
+
+    @Test
+    void aGrantThatFailsForAnAdministratorDoesNotFailAnotherRecordThatAskedOnlyForTheMembership() {
+        // The later record asks for an Administrator, so the member is sent once and granted; every grant is throttled.
+        channels.failModerator(user("eng-062"), Fault.THROTTLED, Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch()
+                .record(channelMember(GENERAL, user("eng-062"), null, "Member"), 5)
+                .record(channelMember(GENERAL, user("eng-062"), null, "Administrator"), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(channels.members(GENERAL)).containsKey(user("eng-062"));
+        // Only the request for an Administrator failed; the membership the first record asked for holds.
+        assertThat(deadLetters.drain()).extracting(Letter::sourceMessageId, Letter::errorCode,
+                letter -> letter.body().path("Role").asText())
+                .containsExactly(tuple(batch.idOf(1), "Throttled", "Administrator"));
+    }
+
+    @Test
     void aModeratorGrantThatKeepsFailingTransientlyHandsTheRecordBackBeforeTheLastReceive() {
         channels.failModerator(user("eng-055"), Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-055"), null, "Administrator"), 1);

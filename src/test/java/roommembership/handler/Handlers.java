@@ -4,6 +4,7 @@ import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
 import roommembership.adapter.InvocationMetrics;
+import roommembership.domain.MembershipService;
 import roommembership.domain.RetryPolicy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
@@ -20,17 +21,18 @@ public final class Handlers {
 
     public static RoomMembershipHandler wired(Configuration config, ChimeClient chime, SqsClient sqs,
                                               RetryPolicy memberRetry) {
-        return wired(config, chime, region -> {
-            throw new IllegalStateException("this test wires no messaging client");
-        }, sqs, memberRetry);
+        return handler(config, FunctionWiring.service(config, chime, sqs, memberRetry));
     }
 
-    /** @param messaging the messaging client of a region, for a configuration with a bearer */
+    /** @param messaging the messaging client of a region, as the function asks for one per region */
     public static RoomMembershipHandler wired(Configuration config, ChimeClient chime,
                                               Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
                                               RetryPolicy memberRetry) {
-        return new RoomMembershipHandler(FunctionWiring.service(config, chime, messaging, sqs, memberRetry),
-                new InvocationLog(Clock.systemUTC()),
+        return handler(config, FunctionWiring.service(config, chime, messaging, sqs, memberRetry));
+    }
+
+    private static RoomMembershipHandler handler(Configuration config, MembershipService service) {
+        return new RoomMembershipHandler(service, new InvocationLog(Clock.systemUTC()),
                 new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), line -> {
                 }));
     }

@@ -12,16 +12,19 @@ final class SoakReport {
         StringBuilder out = new StringBuilder();
         out.append("| figure | value |\n|---|---|\n");
         row(out, "seed", Long.toString(seed));
-        row(out, "requests (member items, and unreadable messages)", number(result.requests()));
+        row(out, "requests (member items, and unreadable messages)", number(result.requestCount()));
+        row(out, "requests by target", counts(result.requests()));
         row(out, "messages", number(result.messages()));
         row(out, "invocations", number(result.invocations()));
-        row(out, "Chime calls (BatchCreateRoomMembership)", number(result.chimeCalls()));
-        row(out, "faults injected", faults(result.faultsInjected()));
-        row(out, "added (distinct memberships new in their room)", number(result.added()));
-        row(out, "already members (distinct memberships there before the run)", number(result.alreadyMembers()));
-        row(out, "dead-letter records, by ErrorCode", faults(result.deadLetteredByErrorCode()));
+        row(out, "Chime calls, by operation", counts(result.calls()));
+        row(out, "faults injected", counts(result.faultsInjected()));
+        row(out, "whole-call faults, by operation", counts(result.faultedCalls()));
+        row(out, "added (distinct memberships new in their room or channel)", counts(result.added()));
+        row(out, "already members (distinct memberships there before the run)", counts(result.alreadyMembers()));
+        row(out, "moderators made (distinct, in channels)", number(result.moderatorsMade()));
+        row(out, "dead-letter records, by ErrorCode", counts(result.deadLetteredByErrorCode()));
         row(out, "redriven (messages in the redrive queue)", number(result.redrivenMessages()));
-        row(out, "lost (neither a member, nor dead-lettered, nor redriven)", number(result.lost()));
+        row(out, "lost (neither done, nor dead-lettered, nor redriven)", number(result.lost()));
         row(out, "duplicate dead-letter records", number(result.duplicateDeadLetters()));
         row(out, "rule violations", number(result.violations().size()));
         row(out, "wall time", String.format(Locale.ROOT, "%.1f s", result.wallTime().toMillis() / 1000.0));
@@ -36,13 +39,13 @@ final class SoakReport {
         return String.format(Locale.ROOT, "%,d", value);
     }
 
-    private static String faults(Map<String, Integer> counts) {
-        if (counts.isEmpty()) {
-            return "none";
-        }
+    private static String counts(Map<String, Integer> counts) {
         StringBuilder out = new StringBuilder();
-        counts.forEach((name, count) -> out.append(out.isEmpty() ? "" : ", ").append(name).append(' ')
-                .append(number(count)));
-        return out.toString();
+        counts.forEach((name, count) -> {
+            if (count > 0) {
+                out.append(out.isEmpty() ? "" : ", ").append(name).append(' ').append(number(count));
+            }
+        });
+        return out.isEmpty() ? "none" : out.toString();
     }
 }
