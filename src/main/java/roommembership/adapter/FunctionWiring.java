@@ -37,7 +37,7 @@ public final class FunctionWiring {
         Configuration config = Configuration.fromEnvironment(env);
         return service(config,
                 AwsClients.chime(SDK_RETRY_BASE_DELAY).build(),
-                region -> AwsClients.messaging(region, SDK_RETRY_BASE_DELAY).build(),
+                MessagingClients.real(SDK_RETRY_BASE_DELAY),
                 AwsClients.sqs(SDK_RETRY_BASE_DELAY).region(Region.of(config.sqsRegion())).build(),
                 RetryPolicy.standard());
     }
@@ -53,8 +53,7 @@ public final class FunctionWiring {
         return service(config,
                 AwsClients.chime(SDK_RETRY_BASE_DELAY).httpClient(new CannedHttpClient())
                         .credentialsProvider(credentials).build(),
-                region -> AwsClients.messaging(region, SDK_RETRY_BASE_DELAY).httpClient(new CannedHttpClient())
-                        .credentialsProvider(credentials).build(),
+                MessagingClients.forPriming(SDK_RETRY_BASE_DELAY, credentials),
                 AwsClients.sqs(SDK_RETRY_BASE_DELAY).httpClient(new CannedHttpClient())
                         .credentialsProvider(credentials).region(Region.of(config.sqsRegion())).build(),
                 RetryPolicy.standard());
