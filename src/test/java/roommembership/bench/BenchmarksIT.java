@@ -20,6 +20,7 @@ class BenchmarksIT {
         }
 
         assertThat(report).contains("### end to end", "| Chime calls (Σ⌈n/50⌉) | 4 (expected 4) |",
+                "### end to end, channels", "| Chime calls (Σ⌈n/100⌉) | 2 (expected 2) |",
                 "### artifact and heap", "### planning", "### cold start", "| function, JVM defaults |");
     }
 }

@@ -5,10 +5,13 @@ import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
 import roommembership.adapter.InvocationMetrics;
 import roommembership.domain.RetryPolicy;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
+import java.util.function.Function;
 
 /** The handler wired as in production around clients a test points at local servers; its metrics are dropped. */
 public final class Handlers {
@@ -18,6 +21,16 @@ public final class Handlers {
     public static RoomMembershipHandler wired(Configuration config, ChimeClient chime, SqsClient sqs,
                                               RetryPolicy memberRetry) {
         return new RoomMembershipHandler(FunctionWiring.service(config, chime, sqs, memberRetry),
+                new InvocationLog(Clock.systemUTC()),
+                new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), line -> {
+                }));
+    }
+
+    /** The same for rooms and channels: {@code messaging} gives a region's messaging client. */
+    public static RoomMembershipHandler wired(Configuration config, ChimeClient chime,
+                                              Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
+                                              RetryPolicy memberRetry) {
+        return new RoomMembershipHandler(FunctionWiring.service(config, chime, messaging, sqs, memberRetry),
                 new InvocationLog(Clock.systemUTC()),
                 new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), line -> {
                 }));
