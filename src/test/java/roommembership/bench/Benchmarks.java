@@ -50,6 +50,7 @@ public final class Benchmarks {
             results.add(cold.boto3(1));
         }
         out.add(coldStart(results));
+        out.add(classLoading(List.of(cold.classLoading(roomsOnly("function, JVM defaults", "")))));
         return String.join("\n", out);
     }
 
@@ -84,9 +85,14 @@ public final class Benchmarks {
             results.add(cold.function(new ColdStartBenchmark.Variant("before: earlier build, " + tiered, tiered)
                     .withJar(beforeJar), runs));
         }
+        // The template's settings first, rooms only and then with a bearer; other settings after.
+        ColdStartBenchmark.Variant template = roomsOnly("function, " + tiered + " (template)", tiered);
+        ColdStartBenchmark.Variant withBearer = new ColdStartBenchmark.Variant(
+                "function, template, CHIME_BEARER_ARN set, events/channel-batch.json", tiered)
+                .withEvent(ColdStartBenchmark.SampleEvent.CHANNEL_BATCH);
+        results.add(cold.function(template, runs));
+        results.add(cold.function(withBearer, runs));
         results.add(cold.function(new ColdStartBenchmark.Variant("function, JVM defaults", ""), runs));
-        results.add(cold.function(new ColdStartBenchmark.Variant("function, " + tiered + " (template)", tiered),
-                runs));
         results.add(cold.function(new ColdStartBenchmark.Variant("function, template + -XX:+UseSerialGC",
                 tiered + " -XX:+UseSerialGC"), runs));
         cold.train(tiered + " -XX:ArchiveClassesAtExit=" + archive);
@@ -101,7 +107,12 @@ public final class Benchmarks {
             results.add(cold.boto3(runs));
         }
         out.add(coldStart(results));
+        out.add(classLoading(List.of(cold.classLoading(template), cold.classLoading(withBearer))));
         return String.join("\n", out);
+    }
+
+    private static ColdStartBenchmark.Variant roomsOnly(String name, String javaToolOptions) {
+        return new ColdStartBenchmark.Variant(name + ", CHIME_BEARER_ARN unset", javaToolOptions);
     }
 
     private static String environment() {
@@ -152,9 +163,21 @@ public final class Benchmarks {
                 r.peakHeapBytes() / 1048576.0);
     }
 
+    private static String classLoading(List<ColdStartBenchmark.ClassLoading> results) {
+        StringBuilder out = new StringBuilder("""
+                ### classes loaded by one cold start (-Xlog:class+load)
+                | how | classes loaded | of them %s* |
+                |---|---|---|
+                """.formatted(ColdStartBenchmark.MESSAGING_PACKAGE));
+        for (ColdStartBenchmark.ClassLoading r : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %,d |%n", r.name(), r.loaded(), r.messaging()));
+        }
+        return out.toString();
+    }
+
     private static String coldStart(List<ColdStartBenchmark.Result> results) {
         StringBuilder out = new StringBuilder("""
-                ### cold start: process start → first response, events/hr-batch.json
+                ### cold start: process start → first response, events/hr-batch.json unless the row names another
                 | how | start → response | init (start → first poll) | first invocation (poll → response) |
                 |---|---|---|---|
                 """);
