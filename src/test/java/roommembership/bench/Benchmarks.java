@@ -39,6 +39,8 @@ public final class Benchmarks {
     static String smoke(ChimeEmulator chime, EmbeddedSqs sqs, Path basedir, Path scratch) throws Exception {
         List<String> out = new ArrayList<>();
         out.add(endToEnd("end to end", EndToEndBenchmark.run(chime, sqs, new Organisation(2, 60, 30), 1, 8, 0, 1)));
+        out.add(endToEnd("end to end, channels",
+                EndToEndBenchmark.run(chime, sqs, new ChannelOrganisation(2, 30, 60, 30), 1, 8, 0, 1)));
         out.add(footprint(Footprint.measure(chime, sqs, new Organisation(4, 10, 5))));
         out.add(planning(PlanningBenchmark.run(100, 5, 10, 1, 1)));
         ColdStartBenchmark cold = new ColdStartBenchmark(chime, sqs, basedir, scratch);
@@ -48,17 +50,25 @@ public final class Benchmarks {
             results.add(cold.boto3(1));
         }
         out.add(coldStart(results));
+        out.add(classLoading(List.of(cold.classLoading(roomsOnly("function, JVM defaults", "")))));
         return String.join("\n", out);
     }
 
     static String full(ChimeEmulator chime, EmbeddedSqs sqs, Path basedir, Path scratch) throws Exception {
         List<String> out = new ArrayList<>();
         out.add(environment());
-        // First, so that its first invocation is this JVM's first use of the SDK clients.
-        out.add(endToEnd("end to end, no call-rate limit",
-                EndToEndBenchmark.run(chime, sqs, new Organisation(40, 250, 50), 20, 8, 0, 7)));
-        out.add(endToEnd("end to end, CHIME_MAX_TPS 20 (the default)",
-                EndToEndBenchmark.run(chime, sqs, new Organisation(40, 250, 50), 20, 8, 20, 1)));
+        // The shipped CHIME_MAX_TPS first; the first run's first invocation is this JVM's first use of the SDK clients.
+        Organisation rooms = new Organisation(40, 250, 50);
+        out.add(endToEnd("end to end, rooms, CHIME_MAX_TPS 20 (the default)",
+                EndToEndBenchmark.run(chime, sqs, rooms, 20, 8, 20, 3)));
+        out.add(endToEnd("end to end, rooms, no call-rate limit (CHIME_MAX_TPS 0)",
+                EndToEndBenchmark.run(chime, sqs, rooms, 20, 8, 0, 7)));
+        // 20 channels of 200 and 20 of 300: 10,000 members in Σ⌈n/100⌉ = 100 calls.
+        ChannelOrganisation channels = new ChannelOrganisation(40, 200, 300, 50);
+        out.add(endToEnd("end to end, channels, CHIME_MAX_TPS 20 (the default)",
+                EndToEndBenchmark.run(chime, sqs, channels, 20, 8, 20, 3)));
+        out.add(endToEnd("end to end, channels, no call-rate limit (CHIME_MAX_TPS 0)",
+                EndToEndBenchmark.run(chime, sqs, channels, 20, 8, 0, 7)));
         out.add(planning(PlanningBenchmark.run(10_000, 5, 500, 10, 21)));
         out.add(footprint(Footprint.measure(chime, sqs, new Organisation(500, 100, 5))));
 
@@ -75,9 +85,14 @@ public final class Benchmarks {
             results.add(cold.function(new ColdStartBenchmark.Variant("before: earlier build, " + tiered, tiered)
                     .withJar(beforeJar), runs));
         }
+        // The template's settings first, rooms only and then with a bearer; other settings after.
+        ColdStartBenchmark.Variant template = roomsOnly("function, " + tiered + " (template)", tiered);
+        ColdStartBenchmark.Variant withBearer = new ColdStartBenchmark.Variant(
+                "function, template, CHIME_BEARER_ARN set, events/channel-batch.json", tiered)
+                .withEvent(ColdStartBenchmark.SampleEvent.CHANNEL_BATCH);
+        results.add(cold.function(template, runs));
+        results.add(cold.function(withBearer, runs));
         results.add(cold.function(new ColdStartBenchmark.Variant("function, JVM defaults", ""), runs));
-        results.add(cold.function(new ColdStartBenchmark.Variant("function, " + tiered + " (template)", tiered),
-                runs));
         results.add(cold.function(new ColdStartBenchmark.Variant("function, template + -XX:+UseSerialGC",
                 tiered + " -XX:+UseSerialGC"), runs));
         cold.train(tiered + " -XX:ArchiveClassesAtExit=" + archive);
@@ -92,7 +107,12 @@ public final class Benchmarks {
             results.add(cold.boto3(runs));
         }
         out.add(coldStart(results));
+        out.add(classLoading(List.of(cold.classLoading(template), cold.classLoading(withBearer))));
         return String.join("\n", out);
+    }
+
+    private static ColdStartBenchmark.Variant roomsOnly(String name, String javaToolOptions) {
+        return new ColdStartBenchmark.Variant(name + ", CHIME_BEARER_ARN unset", javaToolOptions);
     }
 
     private static String environment() {
@@ -107,14 +127,15 @@ public final class Benchmarks {
                 ### %s
                 | figure | value |
                 |---|---|
-                | requests, rooms | %,d over %d rooms |
-                | Chime calls (Σ⌈n/50⌉) | %,d (expected %,d) |
+                | requests, %s | %,d over %d %s |
+                | Chime calls (Σ⌈n/%d⌉) | %,d (expected %,d) |
                 | concurrency, latency per call | %d, %d ms |
                 | ideal ⌈calls/concurrency⌉ × latency | %,.0f ms |
                 | first (cold) invocation | %,.0f ms |
                 | warm invocation | %s |
                 | warm median / ideal | %.2f× |
-                """, title, r.requests(), r.rooms(), r.calls(), r.expectedCalls(), r.concurrency(),
+                """, title, r.conversationKind(), r.requests(), r.conversations(), r.conversationKind(),
+                r.membersPerCall(), r.calls(), r.expectedCalls(), r.concurrency(),
                 r.latencyMillis(), r.idealMillis(), r.coldMillis(), r.warmMillis().format("ms", 0),
                 r.warmMillis().median() / r.idealMillis());
     }
@@ -142,9 +163,21 @@ public final class Benchmarks {
                 r.peakHeapBytes() / 1048576.0);
     }
 
+    private static String classLoading(List<ColdStartBenchmark.ClassLoading> results) {
+        StringBuilder out = new StringBuilder("""
+                ### classes loaded by one cold start (-Xlog:class+load)
+                | how | classes loaded | of them %s* |
+                |---|---|---|
+                """.formatted(ColdStartBenchmark.MESSAGING_PACKAGE));
+        for (ColdStartBenchmark.ClassLoading r : results) {
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %,d |%n", r.name(), r.loaded(), r.messaging()));
+        }
+        return out.toString();
+    }
+
     private static String coldStart(List<ColdStartBenchmark.Result> results) {
         StringBuilder out = new StringBuilder("""
-                ### cold start: process start → first response, events/hr-batch.json
+                ### cold start: process start → first response, events/hr-batch.json unless the row names another
                 | how | start → response | init (start → first poll) | first invocation (poll → response) |
                 |---|---|---|---|
                 """);

@@ -20,6 +20,10 @@ class BenchmarksIT {
         }
 
         assertThat(report).contains("### end to end", "| Chime calls (Σ⌈n/50⌉) | 4 (expected 4) |",
-                "### artifact and heap", "### planning", "### cold start", "| function, JVM defaults |");
+                "### end to end, channels", "| Chime calls (Σ⌈n/100⌉) | 2 (expected 2) |",
+                "### artifact and heap", "### planning", "### cold start", "| function, JVM defaults |",
+                "### classes loaded");
+        // Without a bearer, the packaged function loads no class of the messaging client.
+        assertThat(report).containsPattern("\\| function, JVM defaults, CHIME_BEARER_ARN unset \\| [0-9,]+ \\| 0 \\|");
     }
 }

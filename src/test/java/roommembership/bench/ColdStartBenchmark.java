@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,27 +27,53 @@ import java.util.concurrent.TimeUnit;
  * same grouping and calls, from process start to its last call.
  */
 final class ColdStartBenchmark {
-    /** One way of starting the function: a name, its {@code JAVA_TOOL_OPTIONS}, its environment and its jar. */
-    record Variant(String name, String javaToolOptions, Map<String, String> env, Path jar) {
+    /** A sample event of {@code events/}, and what the emulator and the dead-letter queue hold once it is done. */
+    enum SampleEvent {
+        /** Rooms only: the engineering room ends with 120 members, two members are dead-lettered. */
+        HR_BATCH("events/hr-batch.json", Map.of()),
+        /** Channels, with the function's bearer: new-joiners ends with 151 members, three are dead-lettered. */
+        CHANNEL_BATCH("events/channel-batch.json",
+                Map.of("CHIME_BEARER_ARN", Directory.BEARER, "CHIME_MESSAGING_REGION", "us-east-1"));
+
+        final String file;
+        final Map<String, String> settings;
+
+        SampleEvent(String file, Map<String, String> settings) {
+            this.file = file;
+            this.settings = settings;
+        }
+    }
+
+    /** One way of starting the function: a name, its {@code JAVA_TOOL_OPTIONS}, its environment, jar and event. */
+    record Variant(String name, String javaToolOptions, Map<String, String> env, Path jar, SampleEvent event) {
         Variant(String name, String javaToolOptions) {
-            this(name, javaToolOptions, Map.of(), LambdaLaunch.functionJar());
+            this(name, javaToolOptions, Map.of(), LambdaLaunch.functionJar(), SampleEvent.HR_BATCH);
         }
 
         Variant withEnv(Map<String, String> extra) {
-            return new Variant(name, javaToolOptions, extra, jar);
+            return new Variant(name, javaToolOptions, extra, jar, event);
         }
 
         Variant withJar(Path other) {
-            return new Variant(name, javaToolOptions, env, other);
+            return new Variant(name, javaToolOptions, env, other, event);
+        }
+
+        Variant withEvent(SampleEvent other) {
+            return new Variant(name, javaToolOptions, env, jar, other);
         }
     }
+
+    /** The classes one cold start loaded, and how many of them are of the messaging client's package. */
+    record ClassLoading(String name, int loaded, int messaging) {
+    }
+
+    static final String MESSAGING_PACKAGE = "software.amazon.awssdk.services.chimesdkmessaging.";
 
     /** Start to first response; the part before the runtime asked for its first event (init); and the rest. */
     record Result(String name, Stats totalMillis, Stats initMillis, Stats invocationMillis) {
     }
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String EXPECTED_DEAD_LETTERS = "2";
 
     private final ChimeEmulator chime;
     private final EmbeddedSqs sqs;
@@ -54,7 +81,7 @@ final class ColdStartBenchmark {
     private final Path scratch;
     private final String deadLetters;
     private final String handler;
-    private final String event;
+    private final Map<SampleEvent, String> events = new EnumMap<>(SampleEvent.class);
 
     ColdStartBenchmark(ChimeEmulator chime, EmbeddedSqs sqs, Path basedir, Path scratch) throws IOException {
         this.chime = chime;
@@ -63,7 +90,9 @@ final class ColdStartBenchmark {
         this.scratch = scratch;
         this.deadLetters = sqs.createQueue("cold-start-failed-members");
         this.handler = LambdaLaunch.handlerFromTemplate(basedir.resolve("template.yaml"));
-        this.event = Files.readString(basedir.resolve("events/hr-batch.json"));
+        for (SampleEvent event : SampleEvent.values()) {
+            events.put(event, Files.readString(basedir.resolve(event.file)));
+        }
     }
 
     Result function(Variant variant, int runs) throws Exception {
@@ -84,11 +113,27 @@ final class ColdStartBenchmark {
         functionOnce(new Variant("training", javaToolOptions), "training");
     }
 
+    /**
+     * One cold start with {@code -Xlog:class+load}: every class the JVM loaded, and those of the messaging client,
+     * of which a function without a bearer is to load none.
+     */
+    ClassLoading classLoading(Variant variant) throws Exception {
+        Path log = scratch.resolve("class-load-" + System.nanoTime() + ".txt");
+        functionOnce(new Variant(variant.name(), (variant.javaToolOptions() + " -Xlog:class+load:file=" + log).trim(),
+                variant.env(), variant.jar(), variant.event()), "class-load");
+        List<String> loaded;
+        try (var lines = Files.lines(log)) {
+            loaded = lines.filter(line -> line.contains("[class,load]")).toList();
+        }
+        int messaging = (int) loaded.stream().filter(line -> line.contains(" " + MESSAGING_PACKAGE)).count();
+        return new ClassLoading(variant.name(), loaded.size(), messaging);
+    }
+
     private double[] functionOnce(Variant variant, String name) throws Exception {
         reset();
         Path taskRoot = Files.createDirectories(scratch.resolve(name + "-" + System.nanoTime()));
         try (LambdaRuntimeApi api = new LambdaRuntimeApi(LambdaLaunch.FUNCTION_ARN, WAIT).start()) {
-            CompletableFuture<LambdaRuntimeApi.Result> response = api.invoke(event);
+            CompletableFuture<LambdaRuntimeApi.Result> response = api.invoke(events.get(variant.event()));
             ProcessBuilder builder = new ProcessBuilder(LambdaLaunch.command(List.of(), handler, variant.jar()))
                     .directory(taskRoot.toFile())
                     .redirectErrorStream(true)
@@ -98,6 +143,10 @@ final class ColdStartBenchmark {
             env.putAll(LambdaLaunch.environment(api.hostAndPort(), handler, taskRoot, scratch, chime.endpoint(),
                     sqs.endpoint()));
             env.put("DEAD_LETTER_QUEUE_URL", deadLetters);
+            if (!variant.event().settings.isEmpty()) {
+                env.put("AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING", chime.endpoint().toString());
+                env.putAll(variant.event().settings);
+            }
             env.putAll(variant.env());
             if (!variant.javaToolOptions().isBlank()) {
                 env.put("JAVA_TOOL_OPTIONS", variant.javaToolOptions());
@@ -111,7 +160,7 @@ final class ColdStartBenchmark {
                 if (result.isError()) {
                     throw new IllegalStateException("the function failed: " + result.body());
                 }
-                checkTheJobWasDone();
+                checkTheJobWasDone(variant.event());
                 return new double[] {(answered - started) / 1e6, (initDone.join() - started) / 1e6};
             } finally {
                 process.destroy();
@@ -150,7 +199,7 @@ final class ColdStartBenchmark {
                 totals.add((done - started) / 1e6);
             }
             process.waitFor(30, TimeUnit.SECONDS);
-            checkTheJobWasDone();
+            checkTheJobWasDone(SampleEvent.HR_BATCH);
         }
         return new Result("Python 3 + boto3 script", Stats.of(totals), null, null);
     }
@@ -170,13 +219,17 @@ final class ColdStartBenchmark {
         sqs.drain(deadLetters);
     }
 
-    /** A timing only counts if the run did the job: the sample batch's members added and its two letters sent. */
-    private void checkTheJobWasDone() {
-        int engineering = chime.members(Directory.ACME, Directory.ENGINEERING).size();
+    /** A timing only counts if the run did the job: the sample batch's members added and its letters sent. */
+    private void checkTheJobWasDone(SampleEvent event) {
         int letters = sqs.drain(deadLetters).size();
-        if (engineering != 120 || !Integer.toString(letters).equals(EXPECTED_DEAD_LETTERS)) {
-            throw new IllegalStateException("the run did not do the job: " + engineering
-                    + " engineering members, " + letters + " dead letters");
+        boolean done = switch (event) {
+            case HR_BATCH -> chime.members(Directory.ACME, Directory.ENGINEERING).size() == 120 && letters == 2;
+            case CHANNEL_BATCH -> chime.channels().members(Directory.NEW_JOINERS).size() == 151 && letters == 3;
+        };
+        if (!done) {
+            throw new IllegalStateException("the run of " + event.file + " did not do the job: " + letters
+                    + " dead letters, engineering " + chime.members(Directory.ACME, Directory.ENGINEERING).size()
+                    + ", new-joiners " + chime.channels().members(Directory.NEW_JOINERS).size());
         }
     }
 

@@ -6,21 +6,51 @@ import roommembership.testing.SqsEvents;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** A benchmark's organisation in the emulator and the SQS event that asks for all of it. */
-record Organisation(int rooms, int membersPerRoom, int membersPerRecord) {
+/** A benchmark's chat-room organisation in the emulator and the SQS event that asks for all of it. */
+record Organisation(int rooms, int membersPerRoom, int membersPerRecord) implements Workload {
     static final String ACCOUNT = "acct-bench";
+    private static final int MEMBERS_PER_CALL = 50;
 
-    int requests() {
+    @Override
+    public String conversationKind() {
+        return "rooms";
+    }
+
+    @Override
+    public int conversations() {
+        return rooms;
+    }
+
+    @Override
+    public int requests() {
         return rooms * membersPerRoom;
     }
 
-    int expectedCalls() {
-        return rooms * ((membersPerRoom + 49) / 50);
+    @Override
+    public int membersPerCall() {
+        return MEMBERS_PER_CALL;
+    }
+
+    @Override
+    public int expectedCalls() {
+        return rooms * ((membersPerRoom + MEMBERS_PER_CALL - 1) / MEMBERS_PER_CALL);
+    }
+
+    @Override
+    public int callsMade(ChimeEmulator chime) {
+        return chime.calls().size();
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        return Map.of();
     }
 
     /** A fresh emulator state: the account, its rooms (empty) and every user. */
-    void seed(ChimeEmulator chime) {
+    @Override
+    public void seed(ChimeEmulator chime) {
         chime.reset();
         chime.account(ACCOUNT);
         for (int room = 0; room < rooms; room++) {
@@ -32,7 +62,8 @@ record Organisation(int rooms, int membersPerRoom, int membersPerRecord) {
     }
 
     /** Records of {@code membersPerRecord} members each, room after room. */
-    SQSEvent event() {
+    @Override
+    public SQSEvent event() {
         SqsEvents batch = SqsEvents.batch();
         for (int room = 0; room < rooms; room++) {
             for (int from = 0; from < membersPerRoom; from += membersPerRecord) {
