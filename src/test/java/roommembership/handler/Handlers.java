@@ -36,14 +36,4 @@ public final class Handlers {
                 new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), line -> {
                 }));
     }
-
-    /** The same for rooms and channels: {@code messaging} gives a region's messaging client. */
-    public static RoomMembershipHandler wired(Configuration config, ChimeClient chime,
-                                              Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
-                                              RetryPolicy memberRetry) {
-        return new RoomMembershipHandler(FunctionWiring.service(config, chime, messaging, sqs, memberRetry),
-                new InvocationLog(Clock.systemUTC()),
-                new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), line -> {
-                }));
-    }
 }
