@@ -1,0 +1,213 @@
+package roommembership.domain;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The Chime calls of one batch, behind the memberships port: each chunk's calls with their retries, within the
+ * invocation's time and the container's call rate, and the reads before a transient failure is dead-lettered.
+ * Results come back through futures and are combined in one place.
+ */
+final class ChimeCalls {
+    private final Executor calls;
+    private final RetryPolicy retry;
+    private final Duration safetyMargin;
+    private final int maxReceiveCount;
+    private final CallRate callRate;
+
+    /** @param calls runs the calls; its thread count bounds how many run at once */
+    ChimeCalls(Executor calls, MembershipService.Settings settings) {
+        this.calls = calls;
+        this.retry = settings.retry();
+        this.safetyMargin = settings.safetyMargin();
+        this.maxReceiveCount = settings.maxReceiveCount();
+        // A burst of one second's calls, then evenly spaced.
+        this.callRate = settings.maxCallsPerSecond() == 0
+                ? CallRate.unlimited()
+                : CallRate.perSecond(settings.maxCallsPerSecond(), settings.maxCallsPerSecond());
+    }
+
+    /** One kind of call, made for the members of a chunk. */
+    interface Step {
+        CallResult call(MemberChunk chunk, List<Membership> members, Duration timeLimit);
+    }
+
+    /** Runs every chunk's calls on the call executor, and combines their results in this one place. */
+    Steps run(List<MemberChunk> chunks, Step step, Deadline deadline) {
+        List<CompletableFuture<ChunkResult>> running = chunks.stream()
+                .map(chunk -> CompletableFuture.supplyAsync(() -> attempt(chunk, step, deadline), calls))
+                .toList();
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        int callCount = 0;
+        int throttles = 0;
+        List<CallFailure> failures = new ArrayList<>();
+        for (CompletableFuture<ChunkResult> result : running) {
+            ChunkResult chunk = result.join();
+            outcomes.putAll(chunk.outcomes());
+            callCount += chunk.calls();
+            throttles += chunk.throttles();
+            failures.addAll(chunk.failures());
+        }
+        return new Steps(outcomes, callCount, throttles, failures);
+    }
+
+    /** Makes one chunk's call, retrying the members that got a transient code, while time allows. */
+    private ChunkResult attempt(MemberChunk chunk, Step step, Deadline deadline) {
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        List<Membership> pending = chunk.members();
+        Map<String, MemberOutcome> lastTransient = new HashMap<>();
+        int calls = 0;
+        int throttles = 0;
+        for (int attempt = 1; attempt <= retry.maxAttempts() && !pending.isEmpty(); attempt++) {
+            if (attempt > 1 && !sleepWithin(deadline, retry.delayMillisAfter(attempt - 1))) {
+                break;
+            }
+            if (outOfTime(deadline) || !awaitCallSlot(deadline)) {
+                break;
+            }
+            calls++;
+            CallResult result = step.call(chunk, pending, callTimeLimit(deadline));
+            throttles += result.throttledAnswers();
+            if (result instanceof CallResult.Failed failed) {
+                // The client has already retried the whole call; what is left is decided by SQS redelivery.
+                MemberOutcome outcome = MemberOutcome.ofCallFailure(failed.errorCode(), failed.message());
+                pending.forEach(member -> outcomes.put(key(chunk, member), outcome));
+                return new ChunkResult(outcomes, calls, throttles, List.of(new CallFailure(
+                        chunk.conversation(), failed.errorCode(), failed.message(), pending.size())));
+            }
+            Map<String, MemberError> errors = new HashMap<>();
+            for (MemberError error : ((CallResult.Answered) result).errors()) {
+                if (error.memberId() != null) {
+                    errors.put(error.memberId(), error);
+                }
+            }
+            List<Membership> retry = new ArrayList<>();
+            for (Membership member : pending) {
+                MemberError error = errors.get(member.memberId());
+                if (error == null) {
+                    outcomes.put(key(chunk, member), new MemberOutcome.Added());
+                } else if (ErrorCodes.meansAlreadyMember(error.errorCode())) {
+                    outcomes.put(key(chunk, member), new MemberOutcome.AlreadyMember());
+                } else {
+                    String code = error.errorCode() == null ? ErrorCodes.SERVICE_FAILURE : error.errorCode();
+                    MemberOutcome outcome = MemberOutcome.ofError(code, error.message());
+                    if (outcome instanceof MemberOutcome.TransientFailure) {
+                        lastTransient.put(member.memberId(), outcome);
+                        retry.add(member);
+                    } else {
+                        outcomes.put(key(chunk, member), outcome);
+                    }
+                }
+            }
+            pending = retry;
+        }
+        for (Membership member : pending) {
+            outcomes.put(key(chunk, member),
+                    lastTransient.getOrDefault(member.memberId(), new MemberOutcome.NotAttempted()));
+        }
+        return new ChunkResult(outcomes, calls, throttles, List.of());
+    }
+
+    /** Reads who holds a state in a conversation: its members, or its administrators. */
+    interface RosterRead {
+        Roster read(Conversation conversation, Duration timeLimit);
+    }
+
+    /**
+     * Before a member is dead-lettered with a transient code (its record is on its last receive), Chime is asked who
+     * is in the conversation (or, for a grant, who administers it): a call that got no answer may have taken effect
+     * after all, and another request may have made it so since. Present means the goal holds; absent means the
+     * failure stands; if it cannot be read the member stays uncertain and its record goes back to SQS rather than guess.
+     */
+    Map<MemberKey, MemberOutcome> checkBeforeDeadLettering(List<SourceRecord> records,
+                                                                   List<ParsedMessage> messages,
+                                                                   Map<MemberKey, MemberOutcome> outcomes,
+                                                                   RosterRead roster, Deadline deadline) {
+        Map<Conversation, Set<String>> toCheck = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).receiveCount() < maxReceiveCount
+                    || !(messages.get(i) instanceof ParsedMessage.Request request)) {
+                continue;
+            }
+            for (Membership member : request.members()) {
+                MemberOutcome outcome = outcomes.get(new MemberKey(request.conversation(), member.memberId()));
+                if (outcome instanceof MemberOutcome.TransientFailure || outcome instanceof MemberOutcome.Uncertain) {
+                    toCheck.computeIfAbsent(request.conversation(), c -> new HashSet<>()).add(member.memberId());
+                }
+            }
+        }
+        if (toCheck.isEmpty()) {
+            return outcomes;
+        }
+        Map<Conversation, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
+        toCheck.keySet().forEach(conversation -> rosters.put(conversation, CompletableFuture.supplyAsync(
+                () -> outOfTime(deadline) || !awaitCallSlot(deadline)
+                ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the conversation")
+                : roster.read(conversation, callTimeLimit(deadline)), calls)));
+        Map<MemberKey, MemberOutcome> checked = new HashMap<>(outcomes);
+        rosters.forEach((conversation, future) -> {
+            Roster read = future.join();
+            for (String memberId : toCheck.get(conversation)) {
+                MemberKey key = new MemberKey(conversation, memberId);
+                MemberOutcome.WithError was = (MemberOutcome.WithError) outcomes.get(key);
+                if (read instanceof Roster.Known known) {
+                    checked.put(key, known.memberIds().contains(memberId)
+                            ? new MemberOutcome.AlreadyMember()
+                            : new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
+                } else {
+                    checked.put(key, new MemberOutcome.Uncertain(was.errorCode(), was.message()));
+                }
+            }
+        });
+        return checked;
+    }
+
+    /** A started call may use the time left but half the margin; the other half is for dead letters and the reply. */
+    private Duration callTimeLimit(Deadline deadline) {
+        return Duration.ofMillis(Math.max(0, deadline.remainingMillis() - safetyMargin.toMillis() / 2));
+    }
+
+    private boolean outOfTime(Deadline deadline) {
+        return deadline.remainingMillis() < safetyMargin.toMillis();
+    }
+
+    /** Waits for the rate limit's next slot; false when waiting would leave less than the safety margin. */
+    private boolean awaitCallSlot(Deadline deadline) {
+        long wait = callRate.reserveMillis();
+        return wait == 0 || sleepWithin(deadline, wait);
+    }
+
+    /** Sleeps unless the sleep would leave less than the safety margin; false when it would. */
+    private boolean sleepWithin(Deadline deadline, long millis) {
+        if (deadline.remainingMillis() - millis < safetyMargin.toMillis()) {
+            return false;
+        }
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static MemberKey key(MemberChunk chunk, Membership member) {
+        return new MemberKey(chunk.conversation(), member.memberId());
+    }
+
+    private record ChunkResult(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles,
+                               List<CallFailure> failures) {
+    }
+
+    record Steps(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles,
+                         List<CallFailure> failures) {
+    }
+}
