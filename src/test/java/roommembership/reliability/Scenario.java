@@ -246,8 +246,7 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
      * @param rejectionCode the ErrorCode of its rejected items: BadRequest, or Forbidden for a request refused whole
      * @param unreadable the whole message must become one BadRequest record
      * @param legacy whether it is in a legacy form (its records keep that form)
-     * @param channelArn the channel its records must name: its own, or a routed request's translation (none for one
-     *                   refused before routing, for an account not managed); else null
+     * @param channelArn the channel its records must name: its own, or a routed request's translation; else null
      * @param group its FIFO message group, or null on a standard queue
      */
     public record Message(String body, List<Ask> valid, int requests, int rejectedItems, String rejectionCode,
@@ -255,8 +254,7 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
         /** Which target its requests go to, as the soak report counts them. */
         public String target() {
             return unreadable ? "unreadable messages"
-                    : !legacy ? "channels" : "Forbidden".equals(rejectionCode) ? "legacy, account not managed"
-                    : channelArn != null ? "legacy routed to channels" : "rooms";
+                    : !legacy ? "channels" : channelArn != null ? "legacy routed to channels" : "rooms";
         }
     }
 
@@ -434,10 +432,8 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
         } else {
             request.set("MembershipItemList", items);
         }
-        // A request for an account the deployment does not manage is refused before routing: it names no channel.
         return new Message(write(request), List.copyOf(valid.values()), size, rejected,
-                managed(account.id()) ? "BadRequest" : "Forbidden", false, true,
-                managed(account.id()) ? channel : null, group);
+                managed(account.id()) ? "BadRequest" : "Forbidden", false, true, channel, group);
     }
 
     /** Forms 3 and 4: Type and Role for the whole message, members by ARN. */
