@@ -20,10 +20,18 @@ public record AccountAllowlist(Set<String> accountIds) {
         return accountIds.isEmpty() || accountIds.contains(accountId);
     }
 
-    /** The message as it may go on: a request for another account keeps no member, each one rejected as Forbidden. */
+    /**
+     * The message as it may go on: a request for another account, routed or not, keeps no member, each one and each
+     * item already rejected refused as Forbidden.
+     */
     public ParsedMessage admit(ParsedMessage message) {
-        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof RoomKey room)
-                || permits(room.accountId())) {
+        if (!(message instanceof ParsedMessage.Request request)) {
+            return message;
+        }
+        // A legacy request routed to a channel still names its producer's account.
+        RoomKey room = request.routedFrom().map(ParsedMessage.Routed::room)
+                .orElse(request.conversation() instanceof RoomKey key ? key : null);
+        if (room == null || permits(room.accountId())) {
             return message;
         }
         return request.refused(ErrorCodes.FORBIDDEN, "account " + room.accountId()

@@ -21,13 +21,9 @@ public record ChannelAccess(Optional<String> bearer, Set<String> appInstanceArns
         return new ChannelAccess(Optional.empty(), Set.of());
     }
 
-    /**
-     * The message as it may go on: a channel request this deployment may not carry out keeps no member. One with no
-     * member to send is let be, so its items keep the reasons they were rejected for.
-     */
+    /** The message as it may go on: a channel request this deployment may not carry out keeps no member. */
     public ParsedMessage admit(ParsedMessage message) {
-        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof ChannelKey channel)
-                || request.members().isEmpty()) {
+        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof ChannelKey channel)) {
             return message;
         }
         if (bearer.isEmpty()) {

@@ -40,13 +40,9 @@ public record LegacyRouting(String channelArnTemplate, String memberArnTemplate)
         return member.map(problem -> "MEMBER_ARN_TEMPLATE does not give a user of the channel's AppInstance: " + problem);
     }
 
-    /**
-     * The request as it goes to the channel; any other message as it is, and so is a request with no member left to
-     * send (one an allowlist refused keeps its reason, and goes nowhere).
-     */
+    /** The request as it goes to the channel; any other message as it is. */
     public ParsedMessage route(ParsedMessage message) {
-        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof RoomKey room)
-                || request.members().isEmpty()) {
+        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof RoomKey room)) {
             return message;
         }
         String channelArn = channelArn(room);

@@ -117,13 +117,14 @@ public final class MembershipService {
         return new BatchReport(retryIds, sent, callFailures, summary);
     }
 
-    /** A body as a request this deployment may carry out: parsed, admitted, and routed to channels if configured. */
+    /** A body as a request this deployment may carry out: parsed, routed to channels if configured, and admitted. */
     private ParsedMessage admitted(String body) {
-        ParsedMessage message = settings.allowedAccounts().admit(MessageParser.parse(body));
+        ParsedMessage message = MessageParser.parse(body);
         if (settings.routing().isPresent()) {
             message = settings.routing().get().route(message);
         }
-        return settings.channelAccess().admit(message);
+        // The account's refusal comes last, so its reason stands over any other.
+        return settings.allowedAccounts().admit(settings.channelAccess().admit(message));
     }
 
     private CallResult addMembers(MemberChunk chunk, List<Membership> members, Duration timeLimit) {

@@ -56,15 +56,14 @@ class ChannelAccessTest {
     }
 
     @Test
-    void aChannelRequestWithNoMemberLeftToSendKeepsTheReasonsItsItemsWereRejectedFor() {
+    void aRefusedChannelRequestRefusesItsRejectedItemsToo() {
         ParsedMessage request = MessageParser.parse("{\"ChannelArn\":\"" + HR + "/channel/sales\","
                 + "\"MemberArn\":\"" + FINANCE + "/user/eve\"}");
 
         ParsedMessage admitted = ChannelAccess.none().admit(request);
 
-        assertThat(admitted).isEqualTo(request);
         assertThat(((ParsedMessage.Request) admitted).rejected()).extracting(RejectedItem::errorCode)
-                .containsExactly(ErrorCodes.BAD_REQUEST);
+                .containsExactly(ErrorCodes.FORBIDDEN);
     }
 
     @Test

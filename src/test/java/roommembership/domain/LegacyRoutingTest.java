@@ -130,11 +130,19 @@ class LegacyRoutingTest {
     }
 
     @Test
-    void aRequestTheAccountAllowlistRefusedIsNotRoutedAndKeepsItsReason() {
-        ParsedMessage refused = new AccountAllowlist(java.util.Set.of("acct-2")).admit(MessageParser.parse(
+    void aRoutedRequestForAnAccountNotManagedIsForbiddenNamingTheAccountAndKeepsItsChannel() {
+        ParsedMessage routed = ROUTING.route(MessageParser.parse(
                 "{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"MemberId\":\"u1\"}"));
 
-        assertThat(ROUTING.route(refused)).isEqualTo(refused);
+        ParsedMessage admitted = new AccountAllowlist(java.util.Set.of("acct-2")).admit(routed);
+
+        assertThat(admitted).isInstanceOfSatisfying(ParsedMessage.Request.class, request -> {
+            assertThat(request.conversation()).isEqualTo(SALES);
+            assertThat(request.members()).isEmpty();
+            assertThat(request.rejected()).extracting(RejectedItem::memberId, RejectedItem::errorCode,
+                    RejectedItem::reason).containsExactly(org.assertj.core.groups.Tuple.tuple(APP + "/user/u1", ErrorCodes.FORBIDDEN,
+                    "account acct-1 is not in ALLOWED_ACCOUNT_IDS: this deployment does not manage it"));
+        });
     }
 
     @Test

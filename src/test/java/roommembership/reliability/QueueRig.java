@@ -635,8 +635,8 @@ public final class QueueRig implements AutoCloseable {
                 wrong.add("ChannelArn " + letter.text("ChannelArn"));
             }
             String memberArn = letter.text("MemberArn");
-            if (message.channelArn() != null && !ask.forbidden() ? !ask.memberArn().equals(memberArn)
-                    : memberArn != null) {
+            // Routed, refused for its account or not: the record names the member ARN its MemberId translates to.
+            if (message.channelArn() != null ? !ask.memberArn().equals(memberArn) : memberArn != null) {
                 wrong.add("MemberArn " + memberArn);
             }
         } else if (!ask.type().equals(letter.text("Type")) || letter.body().has("AccountId")) {
