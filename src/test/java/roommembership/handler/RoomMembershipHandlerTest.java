@@ -288,8 +288,9 @@ class RoomMembershipHandlerTest {
 
     @Test
     void aCallWhoseRateSlotWouldComeTooCloseToTheDeadlineIsNotStartedAndItsRecordGoesBack() {
-        // One call a second: the second room's slot is a second away, past the one-second safety margin.
-        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_MAX_TPS", "1"));
+        // One call a second: the second room's slot is a second away, past the one-second safety margin. One call at a
+        // time, so the first room's call is the one that takes the first slot.
+        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_MAX_TPS", "1", "CHIME_MAX_CONCURRENCY", "1"));
         SqsEvents batch = SqsEvents.batch()
                 .record(member(ACME, ENGINEERING, "eng-010", "Member"))
                 .record(member(ACME, SALES, "sales-010", "Member"));
