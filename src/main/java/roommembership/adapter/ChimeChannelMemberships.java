@@ -6,6 +6,7 @@ import roommembership.domain.ErrorCodes;
 import roommembership.domain.MemberError;
 import roommembership.domain.Membership;
 import roommembership.domain.Memberships;
+import roommembership.domain.Role;
 import roommembership.domain.Roster;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
@@ -109,15 +110,41 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
         }
     }
 
-    /** A channel's administrators are its moderators; one who is one already answers ConflictException. */
+    /** DeleteChannelMembership answers NotFoundException alike for a member not in the channel and a channel that is not. */
     @Override
-    public CallResult grantAdministrator(ChannelKey channel, String memberArn, Duration timeLimit) {
+    public CallResult removeMember(ChannelKey channel, String memberArn, Duration timeLimit) {
         try {
-            client(channel).createChannelModerator(request -> request
+            client(channel).deleteChannelMembership(request -> request
                     .channelArn(channel.arn())
-                    .channelModeratorArn(memberArn)
+                    .memberArn(memberArn)
                     .chimeBearer(bearer)
                     .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+            return new CallResult.Answered(List.of());
+        } catch (SdkException e) {
+            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    /**
+     * A channel's administrators are its moderators: one is made with CreateChannelModerator (one who is one already
+     * answers ConflictException) and unmade with DeleteChannelModerator.
+     */
+    @Override
+    public CallResult setRole(ChannelKey channel, String memberArn, Role role, Duration timeLimit) {
+        try {
+            if (role == Role.ADMINISTRATOR) {
+                client(channel).createChannelModerator(request -> request
+                        .channelArn(channel.arn())
+                        .channelModeratorArn(memberArn)
+                        .chimeBearer(bearer)
+                        .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+            } else {
+                client(channel).deleteChannelModerator(request -> request
+                        .channelArn(channel.arn())
+                        .channelModeratorArn(memberArn)
+                        .chimeBearer(bearer)
+                        .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+            }
             return new CallResult.Answered(List.of());
         } catch (ConflictException e) {
             return new CallResult.Answered(List.of(

@@ -502,8 +502,15 @@ class ChannelSettlementTest {
         }
 
         @Override
-        public CallResult grantAdministrator(Conversation conversation, String memberId, Duration timeLimit) {
+        public CallResult removeMember(Conversation conversation, String memberId, Duration timeLimit) {
+            throw new AssertionError("these batches only add: nothing is removed from " + conversation);
+        }
+
+        /** Scripted as a moderator's grant: these batches only make Administrators of channel members. */
+        @Override
+        public CallResult setRole(Conversation conversation, String memberId, Role role, Duration timeLimit) {
             assertThat(conversation).isInstanceOf(ChannelKey.class);
+            assertThat(role).isEqualTo(Role.ADMINISTRATOR);
             grants.add(new Grant(conversation, memberId));
             if (grantCallFailure != null) {
                 return new CallResult.Failed(grantCallFailure, "scripted call failure");
