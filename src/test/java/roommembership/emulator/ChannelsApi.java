@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -165,24 +164,12 @@ public final class ChannelsApi {
     private record PageToken(String channelArn, String listing, int offset) {
     }
 
-    private static final class ArmedFault {
-        final Fault fault;
-        int remaining;
-
-        ArmedFault(Fault fault, int remaining) {
-            this.fault = fault;
-            this.remaining = remaining;
-        }
-    }
-
     private final ChimeEmulator core;
     private final Object lock = new Object();
     private final Map<String, AppInstance> appInstances = new HashMap<>();
     private final Map<String, Channel> channels = new HashMap<>();
     /** Issued NextTokens; a token not in here is unknown, so it is rejected rather than guessed at. */
     private final Map<String, PageToken> pageTokens = new HashMap<>();
-    private final Map<String, ArmedFault> moderatorFaults = new HashMap<>();
-    private final Map<Fault, Integer> moderatorFaultsInjected = new EnumMap<>(Fault.class);
 
     ChannelsApi(ChimeEmulator core) {
         this.core = core;
@@ -256,35 +243,19 @@ public final class ChannelsApi {
     /**
      * The next {@code times} {@code CreateChannelModerator} calls for {@code memberArn} that pass the whole-call checks
      * answer the error {@code fault} (the moderator is not added), or, for {@link Fault#RESET_MID_RESPONSE}, make the
-     * moderator as usual and cut every answer short (so a retry's 409 is lost too); {@link Integer#MAX_VALUE} means always, 0 disarms.
+     * moderator as usual and cut every answer short (so a retry's 409 is lost too); {@link Integer#MAX_VALUE} means
+     * always, 0 disarms. The same as {@code failMemberCall(CREATE_CHANNEL_MODERATOR, memberArn, fault, times)}.
      */
     public void failModerator(String memberArn, Fault fault, int times) {
-        Objects.requireNonNull(memberArn, "memberArn");
-        Objects.requireNonNull(fault, "fault");
-        if (fault == Fault.CONNECTION_RESET) {
-            throw new IllegalArgumentException("a moderator fault must be an error fault or RESET_MID_RESPONSE, not "
-                    + fault + " (failNextCalls resets a connection before any processing)");
-        }
-        if (times < 0) {
-            throw new IllegalArgumentException("times must be >= 0: " + times);
-        }
-        synchronized (lock) {
-            if (times == 0) {
-                moderatorFaults.remove(memberArn);
-            } else {
-                moderatorFaults.put(memberArn, new ArmedFault(fault, times));
-            }
-        }
+        core.failMemberCall(CREATE_CHANNEL_MODERATOR, memberArn, fault, times);
     }
 
-    /** Forgets every AppInstance, channel, issued NextToken and armed moderator fault. */
+    /** Forgets every AppInstance, channel and issued NextToken. */
     void reset() {
         synchronized (lock) {
             appInstances.clear();
             channels.clear();
             pageTokens.clear();
-            moderatorFaults.clear();
-            moderatorFaultsInjected.clear();
         }
     }
 
@@ -365,12 +336,10 @@ public final class ChannelsApi {
 
     /**
      * {@link #failModerator moderator faults} answered since start or reset, by fault; one armed but not yet reached is
-     * not counted.
+     * not counted. The same as {@code memberCallFaultsInjected(CREATE_CHANNEL_MODERATOR)}.
      */
     public Map<Fault, Integer> moderatorFaultsInjected() {
-        synchronized (lock) {
-            return Collections.unmodifiableMap(new EnumMap<>(moderatorFaultsInjected));
-        }
+        return core.memberCallFaultsInjected(CREATE_CHANNEL_MODERATOR);
     }
 
     /** Every request to this API, in arrival order, including faulted and rejected ones. */
@@ -633,12 +602,8 @@ public final class ChannelsApi {
             if (forbidden != null) {
                 return forbidden;
             }
-            Fault armed = takeModeratorFaultLocked(moderatorArn);
-            if (armed != null && armed != Fault.RESET_MID_RESPONSE) {
-                return Answer.fault(armed);
-            }
-            Answer answer = moderate(call, channel, appInstance, moderatorArn);
-            return armed == Fault.RESET_MID_RESPONSE ? answer.cut() : answer;
+            return core.answerMemberCall(CREATE_CHANNEL_MODERATOR, moderatorArn,
+                    () -> moderate(call, channel, appInstance, moderatorArn));
         }
     }
 
@@ -656,18 +621,6 @@ public final class ChannelsApi {
         answer.put("ChannelArn", call.channelArn);
         answer.put("ChannelModerator", identity(appInstance, moderatorArn));
         return new Answer(201, null, answer);
-    }
-
-    private Fault takeModeratorFaultLocked(String moderatorArn) {
-        ArmedFault armed = moderatorFaults.get(moderatorArn);
-        if (armed == null) {
-            return null;
-        }
-        if (armed.remaining != Integer.MAX_VALUE && --armed.remaining <= 0) {
-            moderatorFaults.remove(moderatorArn);
-        }
-        moderatorFaultsInjected.merge(armed.fault, 1, Integer::sum);
-        return armed.fault;
     }
 
     // ---------------------------------------------------------------- ListChannelModerators

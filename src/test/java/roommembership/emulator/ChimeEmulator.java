@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -90,7 +91,8 @@ public final class ChimeEmulator implements AutoCloseable {
         /**
          * The request is processed normally (state changes apply), then the status line and headers are sent with the
          * full {@code Content-Length} but only half the body before the connection is closed: the client sees an I/O
-         * error for a call that took effect.
+         * error for a call that took effect. An answer without a body (a 204) owes no bytes after its headers, so
+         * its connection is closed before the status line instead.
          */
         RESET_MID_RESPONSE(0, null, null, null);
 
@@ -282,6 +284,17 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
+    /** Faults armed for one operation's calls about one member, by operation then member. */
+    private static final class ArmedFault {
+        final Fault fault;
+        int remaining;
+
+        ArmedFault(Fault fault, int remaining) {
+            this.fault = fault;
+            this.remaining = remaining;
+        }
+    }
+
     private static final class Generation {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
@@ -299,6 +312,8 @@ public final class ChimeEmulator implements AutoCloseable {
     /** The same two counts per operation (a request matching none under the key null). */
     private final Map<String, Map<Fault, Integer>> faultsByOperation = new HashMap<>();
     private final Map<String, Map<String, Integer>> memberErrorsByOperation = new HashMap<>();
+    private final Map<String, Map<String, ArmedFault>> memberCallFaults = new HashMap<>();
+    private final Map<String, Map<Fault, Integer>> memberCallFaultsByOperation = new HashMap<>();
 
     private volatile Duration latency = Duration.ZERO;
     /** Replaced on reset: a call still in flight from before a reset neither counts nor changes the new state. */
@@ -408,6 +423,8 @@ public final class ChimeEmulator implements AutoCloseable {
             memberErrorsInjected.clear();
             faultsByOperation.clear();
             memberErrorsByOperation.clear();
+            memberCallFaults.clear();
+            memberCallFaultsByOperation.clear();
         }
         rooms.reset();
         channels.reset();
@@ -501,6 +518,80 @@ public final class ChimeEmulator implements AutoCloseable {
             memberErrorsByOperation.computeIfAbsent(operation, o -> new LinkedHashMap<>())
                     .merge(armed.errorCode, 1, Integer::sum);
             return armed.errorCode;
+        }
+    }
+
+    /**
+     * The next {@code times} calls of {@code operation} about {@code member} that pass the operation's whole-call checks
+     * (signature, input, the room or channel, the bearer) answer the error {@code fault} with state unchanged, or, for
+     * {@link Fault#RESET_MID_RESPONSE}, are processed as usual and have their answer cut short (so a retry's answer is
+     * lost too); {@link Integer#MAX_VALUE} means always, 0 disarms. For the operations about one member:
+     * {@code UpdateRoomMembership} and {@code DeleteRoomMembership} (keyed by the member id),
+     * {@code CreateChannelModerator}, {@code DeleteChannelModerator} and {@code DeleteChannelMembership} (keyed by
+     * the member's ARN). Arming the same operation and member again replaces what was armed.
+     */
+    public void failMemberCall(String operation, String member, Fault fault, int times) {
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(member, "member");
+        Objects.requireNonNull(fault, "fault");
+        if (fault == Fault.CONNECTION_RESET) {
+            throw new IllegalArgumentException("a member call fault must be an error fault or RESET_MID_RESPONSE, not "
+                    + fault + " (failNextCalls resets a connection before any processing)");
+        }
+        if (times < 0) {
+            throw new IllegalArgumentException("times must be >= 0: " + times);
+        }
+        synchronized (lock) {
+            if (times == 0) {
+                Map<String, ArmedFault> armed = memberCallFaults.get(operation);
+                if (armed != null) {
+                    armed.remove(member);
+                }
+            } else {
+                memberCallFaults.computeIfAbsent(operation, o -> new HashMap<>())
+                        .put(member, new ArmedFault(fault, times));
+            }
+        }
+    }
+
+    /**
+     * {@link #failMemberCall member call faults} answered to calls of {@code operation} since start or
+     * {@link #reset()}, by fault; one armed but not yet reached is not counted.
+     */
+    public Map<Fault, Integer> memberCallFaultsInjected(String operation) {
+        synchronized (lock) {
+            Map<Fault, Integer> counts = memberCallFaultsByOperation.get(operation);
+            return counts == null ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(counts));
+        }
+    }
+
+    /**
+     * For a call of {@code operation} about {@code member} that passed its whole-call checks: the fault armed for it
+     * by {@link #failMemberCall} (used up and counted) answered instead of {@code process}, or {@code process}'s
+     * answer, cut short for {@link Fault#RESET_MID_RESPONSE}; {@code process}'s answer when nothing is armed.
+     */
+    Answer answerMemberCall(String operation, String member, Supplier<Answer> process) {
+        Fault armed = takeMemberCallFault(operation, member);
+        if (armed != null && armed != Fault.RESET_MID_RESPONSE) {
+            return Answer.fault(armed);
+        }
+        Answer answer = process.get();
+        return armed == Fault.RESET_MID_RESPONSE ? answer.cut() : answer;
+    }
+
+    private Fault takeMemberCallFault(String operation, String member) {
+        synchronized (lock) {
+            Map<String, ArmedFault> byMember = memberCallFaults.get(operation);
+            ArmedFault armed = byMember == null ? null : byMember.get(member);
+            if (armed == null) {
+                return null;
+            }
+            if (armed.remaining != Integer.MAX_VALUE && --armed.remaining <= 0) {
+                byMember.remove(member);
+            }
+            memberCallFaultsByOperation.computeIfAbsent(operation, o -> new EnumMap<>(Fault.class))
+                    .merge(armed.fault, 1, Integer::sum);
+            return armed.fault;
         }
     }
 
@@ -676,8 +767,15 @@ public final class ChimeEmulator implements AutoCloseable {
         exchange.close();
     }
 
-    /** Status line and headers with the full Content-Length, then half the body, then the connection is closed. */
+    /**
+     * Status line and headers with the full Content-Length, then half the body, then the connection is closed; an
+     * answer without a body has its connection closed before the status line, as nothing is owed after its headers.
+     */
     private static void sendCutShort(HttpExchange exchange, Answer answer) throws IOException {
+        if (answer.body() == null) {
+            exchange.close();
+            return;
+        }
         byte[] bytes = sendHeaders(exchange, answer);
         OutputStream out = exchange.getResponseBody();
         out.write(bytes, 0, bytes.length / 2);
@@ -687,14 +785,18 @@ public final class ChimeEmulator implements AutoCloseable {
         exchange.close();
     }
 
-    /** Sends the status line and headers for the answer; returns the body still to write. */
+    /** Sends the status line and headers for the answer; returns the body still to write (none: empty). */
     private static byte[] sendHeaders(HttpExchange exchange, Answer answer) throws IOException {
-        byte[] bytes = answer.bodyBytes();
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
         if (answer.errorType() != null) {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", answer.errorType());
         }
+        if (answer.body() == null) {
+            exchange.sendResponseHeaders(answer.status(), -1);
+            return new byte[0];
+        }
+        byte[] bytes = answer.bodyBytes();
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(answer.status(), bytes.length);
         return bytes;
     }
