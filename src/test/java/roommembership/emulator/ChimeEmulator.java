@@ -62,6 +62,10 @@ public final class ChimeEmulator implements AutoCloseable {
     public static final String BATCH_CREATE_ROOM_MEMBERSHIP = RoomsApi.BATCH_CREATE_ROOM_MEMBERSHIP;
     /** Operation name of {@code GET .../memberships}, as in {@link RecordedCall#operation()}. */
     public static final String LIST_ROOM_MEMBERSHIPS = RoomsApi.LIST_ROOM_MEMBERSHIPS;
+    /** Operation name of {@code POST .../memberships/{memberId}}, as in {@link RecordedCall#operation()}. */
+    public static final String UPDATE_ROOM_MEMBERSHIP = RoomsApi.UPDATE_ROOM_MEMBERSHIP;
+    /** Operation name of {@code DELETE .../memberships/{memberId}}, as in {@link RecordedCall#operation()}. */
+    public static final String DELETE_ROOM_MEMBERSHIP = RoomsApi.DELETE_ROOM_MEMBERSHIP;
 
     /** Bounds of {@code ResultMax} ({@code max-results}) in the legacy service model. */
     public static final int MIN_RESULTS = RoomsApi.MIN_RESULTS;
@@ -92,7 +96,9 @@ public final class ChimeEmulator implements AutoCloseable {
          * The request is processed normally (state changes apply), then the status line and headers are sent with the
          * full {@code Content-Length} but only half the body before the connection is closed: the client sees an I/O
          * error for a call that took effect. An answer without a body (a 204) owes no bytes after its headers, so
-         * its connection is closed before the status line instead.
+         * its connection is closed before the status line instead; the JDK's {@code HttpURLConnection} (the SDK's
+         * URL-connection client) then sends a request without a body once more by itself, so such a client sees the
+         * answer to that second request unless it is cut too.
          */
         RESET_MID_RESPONSE(0, null, null, null);
 
@@ -137,7 +143,8 @@ public final class ChimeEmulator implements AutoCloseable {
      * @param accountId     decoded account id from the path of a chat-room operation, else null
      * @param roomId        decoded room id from the path of a chat-room operation, else null
      * @param items         the items of a chat-room batch-create body as sent (best effort: empty when the body is not
-     *                      parseable, for a list call, which has no body, and for any other request)
+     *                      parseable), or the one member of an update (with the Role as sent) or a delete (role
+     *                      null); empty for a list call and for any other request
      * @param status        HTTP status answered; 0 while the call is in flight and for a {@link Fault#CONNECTION_RESET};
      *                      for a {@link Fault#RESET_MID_RESPONSE}, the status of the answer that was cut short
      * @param authorization the {@code Authorization} header, null when absent
@@ -390,9 +397,33 @@ public final class ChimeEmulator implements AutoCloseable {
         return this;
     }
 
-    /** When the member joined the room (seeded or added by a call), to the clock's precision; empty if it is not in it. */
+    /**
+     * When the member joined the room (seeded or added by a call), to the clock's precision; empty if it is not in it.
+     * A member that left and came back joined again.
+     */
     public Optional<Instant> memberSince(String accountId, String roomId, String memberId) {
         return rooms.memberSince(accountId, roomId, memberId);
+    }
+
+    /** The member's present role in the room; empty if it is not in it. */
+    public Optional<String> role(String accountId, String roomId, String memberId) {
+        return rooms.role(accountId, roomId, memberId);
+    }
+
+    /**
+     * When the member's present role was set: on joining, or by the last {@code UpdateRoomMembership} that changed it
+     * (one that keeps the role does not move it); its {@code UpdatedTimestamp}. Empty if it is not in the room.
+     */
+    public Optional<Instant> roleSince(String accountId, String roomId, String memberId) {
+        return rooms.roleSince(accountId, roomId, memberId);
+    }
+
+    /**
+     * When the member last left the room by {@code DeleteRoomMembership}; empty if it never left since start or
+     * {@link #reset()}. Kept after it comes back: it is back when {@link #memberSince} is later.
+     */
+    public Optional<Instant> leftAt(String accountId, String roomId, String memberId) {
+        return rooms.leftAt(accountId, roomId, memberId);
     }
 
     /** Snapshot of the room's members, memberId to role, in the order they joined; empty if there is no such room. */
