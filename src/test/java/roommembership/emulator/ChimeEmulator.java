@@ -48,7 +48,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       API says which; for a request that matches no operation, any region of the {@code chime} service), else 401
  *       {@code UnauthorizedClientException} (or the API's own answer);</li>
  *   <li>a request that matches no operation answers 404 {@code UnknownOperationException};</li>
- *   <li>the API answers the operation.</li>
+ *   <li>the API answers the operation; for an operation about one member, once its whole-call checks pass, a
+ *       {@link #failMemberCall(String, String, Fault, int) member call fault} armed for that operation and member comes
+ *       first.</li>
  * </ol>
  * Every response carries an {@code x-amzn-RequestId} header; errors carry {@code x-amzn-ErrorType} and a JSON body
  * {@code {"Code":..., "Message":...}}.
