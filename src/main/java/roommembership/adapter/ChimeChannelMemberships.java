@@ -110,7 +110,10 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
         }
     }
 
-    /** DeleteChannelMembership answers NotFoundException alike for a member not in the channel and a channel that is not. */
+    /**
+     * DeleteChannelMembership succeeds for a member not in the channel, as a delete already done, and refuses a channel
+     * it cannot find with BadRequestException (its model declares no NotFoundException).
+     */
     @Override
     public CallResult removeMember(ChannelKey channel, String memberArn, Duration timeLimit) {
         try {

@@ -12,8 +12,9 @@ public interface Memberships<C extends Conversation> {
     CallResult addMembers(C conversation, List<Membership> members, Duration timeLimit);
 
     /**
-     * Removes one member (neither API removes in batches). A {@code NotFound} failure does not tell a member that was
-     * not there from a conversation that does not exist: the caller reads the conversation to know which.
+     * Removes one member (neither API removes in batches). A {@code NotFound} or {@code BadRequest} failure does not
+     * tell a member that was not there from a conversation that does not exist: the caller reads the conversation to
+     * know which.
      */
     CallResult removeMember(C conversation, String memberId, Duration timeLimit);
 

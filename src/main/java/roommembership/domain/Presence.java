@@ -6,10 +6,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What reads of the conversations' members decide once the adds and removals are made: which removal answered
- * {@code NotFound} for a member that was not there (the goal holds) and which for a conversation that does not exist
- * (it fails), and whether an unanswered change of a record on its last receive took effect after all. A pure function
- * of the plan, the calls' outcomes and the reads.
+ * What reads of the conversations' members decide once the adds and removals are made: whether a removal refused as
+ * {@code NotFound} or {@code BadRequest} was refused for a member that is not there (the goal holds) or for a
+ * conversation that does not exist (it is dead-lettered {@code NotFound}), and whether an unanswered change of a
+ * record on its last receive took effect after all. A pure function of the plan, the calls' outcomes and the reads.
+ *
+ * <p>The chat-room API answers {@code NotFoundException} both for a member not in the room and for a room that does
+ * not exist; the messaging API's deletes declare no {@code NotFoundException}, and answer {@code BadRequestException}
+ * for a channel they cannot find. Either way the conversation's own listing tells which: it lists a conversation that
+ * exists, and refuses one that does not the same way.
  */
 final class Presence {
     private Presence() {
@@ -55,12 +60,13 @@ final class Presence {
                 }
             } else {
                 Roster.Unknown unknown = (Roster.Unknown) roster;
-                // A conversation its own listing does not find does not exist: the removal's NotFound stands.
-                boolean missing = removal && notFound(was) && ErrorCodes.NOT_FOUND.equals(unknown.errorCode());
-                if (!missing) {
-                    decided.put(key, removal && notFound(was)
-                            ? new MemberOutcome.Uncertain(unknown.errorCode(), unknown.message())
-                            : new MemberOutcome.Uncertain(was.errorCode(), was.message()));
+                if (removal && refused(was)) {
+                    // A conversation its own listing cannot find does not exist.
+                    decided.put(key, refused(unknown.errorCode())
+                            ? new MemberOutcome.Failed(ErrorCodes.NOT_FOUND, unknown.message())
+                            : new MemberOutcome.Uncertain(unknown.errorCode(), unknown.message()));
+                } else {
+                    decided.put(key, new MemberOutcome.Uncertain(was.errorCode(), was.message()));
                 }
             }
         });
@@ -79,14 +85,19 @@ final class Presence {
     }
 
     private static boolean needsRead(Intent intent, MemberOutcome outcome, boolean lastReceive) {
-        if (intent.action() == Action.REMOVE && notFound(outcome)) {
+        if (intent.action() == Action.REMOVE && refused(outcome)) {
             return true;
         }
         return lastReceive
                 && (outcome instanceof MemberOutcome.TransientFailure || outcome instanceof MemberOutcome.Uncertain);
     }
 
-    private static boolean notFound(MemberOutcome outcome) {
-        return outcome instanceof MemberOutcome.Failed failed && ErrorCodes.NOT_FOUND.equals(failed.errorCode());
+    /** A removal refused in a way that may only mean the member, or the conversation, is not there. */
+    private static boolean refused(MemberOutcome outcome) {
+        return outcome instanceof MemberOutcome.Failed failed && refused(failed.errorCode());
+    }
+
+    private static boolean refused(String errorCode) {
+        return ErrorCodes.NOT_FOUND.equals(errorCode) || ErrorCodes.BAD_REQUEST.equals(errorCode);
     }
 }
