@@ -88,6 +88,66 @@ class ChannelRequestParsingTest {
                         List.of(new Membership(BOB, Role.ADMINISTRATOR, MembershipType.DEFAULT)), List.of()));
     }
 
+    static Stream<Arguments> actionFields() {
+        return Stream.of(
+                Arguments.of(Map.of(), Action.ADD),
+                Arguments.of(Map.of("Action", "Add"), Action.ADD),
+                Arguments.of(Map.of("Action", "Remove"), Action.REMOVE));
+    }
+
+    @ParameterizedTest
+    @MethodSource("actionFields")
+    void form3AsksForItsActionAndAnAddWhenItNamesNone(Map<String, String> action, Action expected) {
+        Map<String, Object> fields = new LinkedHashMap<>(Map.of("ChannelArn", CHANNEL_ARN,
+                "MemberArns", List.of(ALICE, BOT)));
+        fields.putAll(action);
+
+        assertThat(MessageParser.parse(json(fields))).isEqualTo(new ParsedMessage.Request(CHANNEL,
+                List.of(Membership.withoutRole(ALICE), Membership.withoutRole(BOT)), List.of(), expected));
+    }
+
+    @ParameterizedTest
+    @MethodSource("actionFields")
+    void form4AsksForItsActionAndAnAddWhenItNamesNone(Map<String, String> action, Action expected) {
+        Map<String, Object> fields = new LinkedHashMap<>(Map.of("ChannelArn", CHANNEL_ARN, "MemberArn", BOB,
+                "Type", "HIDDEN"));
+        fields.putAll(action);
+
+        assertThat(MessageParser.parse(json(fields))).isEqualTo(new ParsedMessage.Request(CHANNEL,
+                List.of(Membership.withoutRole(BOB, MembershipType.HIDDEN)), List.of(), expected));
+    }
+
+    @Test
+    void aRemovalInsideAnSnsNotificationIsARemovalInBothChannelForms() {
+        String form3 = json(Map.of("ChannelArn", CHANNEL_ARN, "MemberArns", List.of(ALICE), "Action", "Remove"));
+        String form4 = json(Map.of("ChannelArn", CHANNEL_ARN, "MemberArn", BOB, "Action", "Remove"));
+
+        assertThat(Stream.of(form3, form4).map(ChannelRequestParsingTest::snsNotification)
+                .map(MessageParser::parse).toList()).containsExactly(
+                new ParsedMessage.Request(CHANNEL, List.of(Membership.withoutRole(ALICE)), List.of(), Action.REMOVE),
+                new ParsedMessage.Request(CHANNEL, List.of(Membership.withoutRole(BOB)), List.of(), Action.REMOVE));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "\"remove\"             | remove",
+            "\"REMOVE\"             | REMOVE",
+            "\"\"                   | ``",
+            "7                      | 7",
+            "{\"Do\":\"Remove\"}      | {...}",
+    })
+    void anActionOtherThanAddOrRemoveMakesAChannelMessageInvalidInBothForms(String actionJson, String quoted) {
+        String form3 = "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArns\":[\"" + ALICE + "\"],\"Action\":"
+                + actionJson + "}";
+        String form4 = "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\"" + ALICE + "\",\"Action\":"
+                + actionJson + "}";
+        ParsedMessage.Invalid expected = new ParsedMessage.Invalid(
+                "Action must be Add or Remove, not '" + quoted + "'");
+
+        assertThat(Stream.of(form3, form4, snsNotification(form4)).map(MessageParser::parse).toList())
+                .containsExactly(expected, expected, expected);
+    }
+
     @Test
     void aMemberNamedTwiceInOneMessageIsKeptOnce() {
         ParsedMessage parsed = MessageParser.parse(json(Map.of("ChannelArn", CHANNEL_ARN,

@@ -47,6 +47,75 @@ class MessageParserTest {
                 ROOM, List.of(Membership.withoutRole("u1")), List.of()));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''                        | ADD",
+            ",\"Action\":\"Add\"       | ADD",
+            ",\"Action\":\"Remove\"    | REMOVE",
+    })
+    void form1AsksForItsActionAndAnAddWhenItNamesNone(String action, Action expected) {
+        ParsedMessage parsed = MessageParser.parse("{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1\","
+                + "\"MembershipItemList\":[{\"MemberId\":\"u1\"},{\"MemberId\":\"u2\"}]" + action + "}");
+
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM,
+                List.of(Membership.withoutRole("u1"), Membership.withoutRole("u2")), List.of(), expected));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''                        | ADD",
+            ",\"Action\":\"Add\"       | ADD",
+            ",\"Action\":\"Remove\"    | REMOVE",
+    })
+    void form2AsksForItsActionAndAnAddWhenItNamesNone(String action, Action expected) {
+        ParsedMessage parsed = MessageParser.parse(
+                "{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1\",\"MemberId\":\"u1\"" + action + "}");
+
+        assertThat(parsed).isEqualTo(
+                new ParsedMessage.Request(ROOM, List.of(Membership.withoutRole("u1")), List.of(), expected));
+    }
+
+    @Test
+    void aRemovalInsideAnSnsNotificationIsARemoval() {
+        String inner = "{\\\"AccountId\\\":\\\"acct-1\\\",\\\"RoomId\\\":\\\"room-1\\\",\\\"MemberId\\\":\\\"u1\\\","
+                + "\\\"Action\\\":\\\"Remove\\\"}";
+
+        ParsedMessage parsed = MessageParser.parse(
+                "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Message\":\"" + inner + "\"}");
+
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(
+                ROOM, List.of(Membership.withoutRole("u1")), List.of(), Action.REMOVE));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "\"remove\"             | remove",
+            "\"REMOVE\"             | REMOVE",
+            "\"add\"                | add",
+            "\"Delete\"             | Delete",
+            "\" Remove\"            | ` Remove`",
+            "\"\"                   | ``",
+            "7                      | 7",
+            "true                   | true",
+            "{\"Do\":\"Remove\"}      | {...}",
+            "[\"Remove\"]           | [...]",
+    })
+    void anActionOtherThanAddOrRemoveMakesTheWholeMessageInvalid(String actionJson, String quoted) {
+        ParsedMessage parsed = MessageParser.parse("{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1\","
+                + "\"MembershipItemList\":[{\"MemberId\":\"u1\"}],\"Action\":" + actionJson + "}");
+
+        assertThat(parsed).isEqualTo(new ParsedMessage.Invalid("Action must be Add or Remove, not '" + quoted + "'"));
+    }
+
+    @Test
+    void anActionInsideAnSnsMessageIsHeldToTheSameRule() {
+        String inner = "{\\\"AccountId\\\":\\\"acct-1\\\",\\\"RoomId\\\":\\\"room-1\\\",\\\"MemberId\\\":\\\"u1\\\","
+                + "\\\"Action\\\":\\\"remove\\\"}";
+
+        assertThat(MessageParser.parse("{\"Type\":\"Notification\",\"Message\":\"" + inner + "\"}"))
+                .isEqualTo(new ParsedMessage.Invalid("Action must be Add or Remove, not 'remove'"));
+    }
+
     @Test
     void snsEnvelopeWhoseMessageIsNotJsonIsInvalid() {
         assertThat(MessageParser.parse("{\"Type\":\"Notification\",\"Message\":\"add u1 please\"}"))
