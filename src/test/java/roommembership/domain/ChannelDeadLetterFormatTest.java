@@ -74,10 +74,10 @@ class ChannelDeadLetterFormatTest {
         String end = ",\"SourceMessageId\":\"msg-3\",\"FailedAt\":\"2026-11-26T10:00:00Z\"}";
         assertThat(letters).containsExactly(
                 new DeadLetter("msg-3", "BadRequest", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\""
-                        + ALICE + "\",\"Type\":\"hidden\",\"Role\":null,\"ErrorCode\":\"BadRequest\","
+                        + ALICE + "\",\"Type\":\"hidden\",\"ErrorCode\":\"BadRequest\","
                         + "\"ErrorMessage\":\"Type must be DEFAULT or HIDDEN, not 'hidden'\"" + end, Optional.of(ALICE)),
                 new DeadLetter("msg-3", "BadRequest", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":null,"
-                        + "\"Type\":\"hidden\",\"Role\":null,\"ErrorCode\":\"BadRequest\","
+                        + "\"Type\":\"hidden\",\"ErrorCode\":\"BadRequest\","
                         + "\"ErrorMessage\":\"MemberArns item 2 is not a string\"" + end, Optional.empty()));
         assertThat(letters).extracting(letter -> MessageParser.parse(letter.body())).containsExactly(
                 new ParsedMessage.Request(CHANNEL, List.of(), List.of(new RejectedItem(ALICE, null, "hidden",
@@ -179,7 +179,7 @@ class ChannelDeadLetterFormatTest {
                 + ALICE + "\",\"Type\":\"HIDDEN\"}");
         String message = "\u0001".repeat(256 * 1024);
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, ALICE, "Member", "HIDDEN", "ServiceFailure", message,
+        DeadLetter letter = DeadLetterFormat.forMember(request, ALICE, null, "HIDDEN", "ServiceFailure", message,
                 "msg-8", AT);
 
         assertThat(recordBytes(letter)).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
