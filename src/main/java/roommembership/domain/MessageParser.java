@@ -124,7 +124,8 @@ public final class MessageParser {
             return new ParsedMessage.Invalid(
                     "too many members: " + items.size() + " items, at most " + MAX_ITEMS + " per message");
         }
-        // A member named twice in one message is sent once; the later item decides the role.
+        // A member named twice in one message is sent once, as for two messages of a batch: the later item's role
+        // decides, and a later item without one keeps the role an earlier one named.
         Map<String, Membership> members = new LinkedHashMap<>();
         List<RejectedItem> rejected = new ArrayList<>();
         for (RawItem item : items) {
@@ -132,9 +133,10 @@ public final class MessageParser {
             if (problem.isPresent()) {
                 rejected.add(RejectedItem.badRequest(item.memberId, item.role, problem.get()));
             } else {
-                members.remove(item.memberId);
-                members.put(item.memberId, item.role == null ? Membership.withoutRole(item.memberId)
-                        : new Membership(item.memberId, Role.fromWireName(item.role).orElseThrow()));
+                Membership earlier = members.remove(item.memberId);
+                members.put(item.memberId, item.role != null
+                        ? new Membership(item.memberId, Role.fromWireName(item.role).orElseThrow())
+                        : earlier != null ? earlier : Membership.withoutRole(item.memberId));
             }
         }
         return new ParsedMessage.Request(

@@ -134,6 +134,18 @@ class MessageParserTest {
     }
 
     @Test
+    void aLaterItemWithoutRoleKeepsTheRoleAnEarlierItemOfTheMessageNamed() {
+        ParsedMessage parsed = MessageParser.parse("""
+                {"AccountId":"acct-1","RoomId":"room-1","MembershipItemList":[
+                  {"MemberId":"u1","Role":"Administrator"},{"MemberId":"u2","Role":"Member"},{"MemberId":"u1"},
+                  {"MemberId":"u2"}]}""");
+
+        // As two messages of one batch would be merged: a request without Role never undoes a named one.
+        assertThat(((ParsedMessage.Request) parsed).members())
+                .containsExactly(new Membership("u1", Role.ADMINISTRATOR), new Membership("u2", Role.MEMBER));
+    }
+
+    @Test
     void badItemsAreRejectedOneByOneAndTheRestGoOn() {
         ParsedMessage parsed = MessageParser.parse("""
                 {"AccountId":"acct-1","RoomId":"room-1","MembershipItemList":[
