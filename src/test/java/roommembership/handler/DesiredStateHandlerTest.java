@@ -14,7 +14,9 @@ import roommembership.domain.ParsedMessage;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.Fault;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.Directory;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
 import roommembership.testing.TestContext;
@@ -370,6 +372,45 @@ class DesiredStateHandlerTest {
         assertThat(deadLetters.drain()).extracting(Letter::sourceMessageId, Letter::errorCode)
                 .containsExactlyInAnyOrder(tuple(batch.idOf(0), "NotFound"), tuple(batch.idOf(1), "BadRequest"));
         assertThat(chime.members(ACCOUNT, ROOM)).containsOnlyKeys("alice");
+    }
+
+    // ------------------------------------------------------------------ the sample events
+
+    @Test
+    void theLeaversAndRoleChangeSamplesAfterTheAddSamplesRemoveAndChangeExactlyWhatTheySay() {
+        handler.handleRequest(EventLoader.loadSQSEvent("events/hr-batch.json"), context);
+        handler.handleRequest(EventLoader.loadSQSEvent("events/channel-batch.json"), TestContext.withMinutesLeft(1));
+        deadLetters.drain();
+        String general = channel("general");
+        String newJoiners = channel("new-joiners");
+        assertThat(chime.members(Directory.ACME, Directory.ENGINEERING))
+                .containsKeys("eng-118", "eng-119", "eng-120").containsEntry("eng-010", ADMINISTRATOR);
+        assertThat(channels.members(general)).containsKey(user("sales-005"));
+
+        TestContext leaving = TestContext.withMinutesLeft(1);
+        SQSBatchResponse response = handler.handleRequest(EventLoader.loadSQSEvent("events/leavers.json"), leaving);
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(Directory.ACME, Directory.ENGINEERING))
+                .doesNotContainKeys("eng-118", "eng-119", "eng-120", "sales-010");
+        assertThat(chime.members(Directory.ACME, Directory.SALES)).doesNotContainKey("sales-008");
+        assertThat(channels.members(general)).doesNotContainKey(user("sales-005"));
+        assertThat(channels.members(newJoiners)).doesNotContainKeys(user("new-149"), user("new-150"));
+        context = leaving;
+        assertThat(figures("removed", "alreadyAbsent", "added", "rolesChanged")).containsExactly(7, 1, 0, 0);
+
+        TestContext changing = TestContext.withMinutesLeft(1);
+        response = handler.handleRequest(EventLoader.loadSQSEvent("events/role-changes.json"), changing);
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(Directory.ACME, Directory.SALES)).containsEntry("sales-004", ADMINISTRATOR);
+        assertThat(chime.members(Directory.ACME, Directory.ENGINEERING)).containsEntry("eng-010", MEMBER);
+        assertThat(channels.moderators(general)).contains(user("sales-001")).doesNotContain(user("lead-001"));
+        assertThat(channels.members(general)).containsKeys(user("sales-001"), user("lead-001"));
+        context = changing;
+        assertThat(figures("rolesChanged", "added", "removed")).containsExactly(4, 0, 0);
     }
 
     // ------------------------------------------------------------------ helpers
