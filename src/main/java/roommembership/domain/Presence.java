@@ -73,11 +73,11 @@ final class Presence {
         return decided;
     }
 
-    /** The conversations whose administrators tell the present role of a member already there that named a role. */
+    /** The conversations whose administrators must be read: see {@link Roles#toLearn}. */
     static Set<Conversation> rolesToLearn(BatchPlan plan, Map<MemberKey, MemberOutcome> memberships) {
         Set<Conversation> conversations = new LinkedHashSet<>();
         plan.intents().forEach((key, intent) -> {
-            if (Roles.toLearn(intent, memberships.get(key))) {
+            if (Roles.toLearn(intent, key.conversation(), memberships.get(key))) {
                 conversations.add(key.conversation());
             }
         });

@@ -10,18 +10,24 @@ import java.util.Set;
 /**
  * The role calls a batch needs once its members are known, for every kind of conversation alike: an Administrator
  * added to a conversation whose add call does not set the role is made one; a member who was already there and whose
- * request named a role gets it where the conversation's administrators show it has the other. A request that named
- * no role never changes one.
+ * request named a role gets it where the conversation's administrators show it has the other; a member removed from a
+ * conversation whose administrators outlive the membership stops being one. A request that named no role never
+ * changes one.
  *
  * @param tasks the role calls to make, one member each
  * @param decided the members whose role needs no call, or could not be learnt
  */
 record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> decided) {
 
-    /** Whether the member's present role must be learnt: already there, with a named role. */
-    static boolean toLearn(Intent intent, MemberOutcome membership) {
-        return intent.action() == Action.ADD && intent.membership().roleNamed()
-                && membership instanceof MemberOutcome.AlreadyMember;
+    /**
+     * Whether the member's present role must be learnt: already there, with a named role; or removed from a
+     * conversation whose administrators are a list of their own, which outlives the membership.
+     */
+    static boolean toLearn(Intent intent, Conversation conversation, MemberOutcome membership) {
+        if (intent.action() == Action.REMOVE) {
+            return !conversation.roleInAddCall() && membership != null && membership.holds();
+        }
+        return intent.membership().roleNamed() && membership instanceof MemberOutcome.AlreadyMember;
     }
 
     /** @param administrators each conversation {@link Presence#rolesToLearn} named, read */
@@ -37,13 +43,16 @@ record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> decided)
                     && !key.conversation().roleInAddCall() && member.role() == Role.ADMINISTRATOR) {
                 // Part of the add: the member is new, so no listing is needed.
                 tasks.add(new ChimeCalls.Task(one, setRole, new MemberOutcome.Added()));
-            } else if (toLearn(intent, membership)) {
+            } else if (toLearn(intent, key.conversation(), membership)) {
                 Roster roster = administrators.get(key.conversation());
+                boolean removal = intent.action() == Action.REMOVE;
                 if (roster instanceof Roster.Known known) {
                     if (known.memberIds().contains(member.memberId()) == (member.role() == Role.ADMINISTRATOR)) {
-                        decided.put(key, new MemberOutcome.AlreadyMember());
+                        decided.put(key, removal ? membership : new MemberOutcome.AlreadyMember());
                     } else {
-                        tasks.add(new ChimeCalls.Task(one, setRole, new MemberOutcome.RoleChanged()));
+                        // A leaver who moderates loses that too: a removal's member is sent as a plain Member.
+                        tasks.add(new ChimeCalls.Task(one, setRole,
+                                removal ? membership : new MemberOutcome.RoleChanged()));
                     }
                 } else {
                     Roster.Unknown unknown = (Roster.Unknown) roster;

@@ -61,8 +61,10 @@ record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
                 if (!plan.intent(key).satisfies(request.action(), member)) {
                     continue;
                 }
-                // A role call answers the records that named a role; one that named none is settled by the add alone.
-                MemberOutcome outcome = (member.roleNamed() ? outcomes : memberships).get(key);
+                // A role call answers the records that named a role, and a removal's (a leaver's moderation ends with
+                // it); an add that named none is settled by the add alone.
+                MemberOutcome outcome = (member.roleNamed() || request.action() == Action.REMOVE
+                        ? outcomes : memberships).get(key);
                 if (outcome.unsettled()) {
                     unsettled = true;
                 } else if (outcome instanceof MemberOutcome.WithError failure) {

@@ -204,7 +204,45 @@ class DesiredStateHandlerTest {
         assertThat(channels.calls("DeleteChannelMembership")).hasSize(3);
         assertThat(chime.calls("ListRoomMemberships")).hasSize(1);
         assertThat(channels.calls("ListChannelMemberships")).isEmpty();
+        // The channel's moderators are read once, for its leavers: none moderates, so nothing more.
+        assertThat(channels.calls("ListChannelModerators")).hasSize(1);
+        assertThat(channels.calls("DeleteChannelModerator")).isEmpty();
         assertThat(figures("removed", "alreadyAbsent", "calls")).containsExactly(5, 1, 6);
+    }
+
+    @Test
+    void aChannelLeaverWhoModeratesStopsModeratingTooWhileOnlyARoomMembershipCarriesItsRole() {
+        channels.member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"))
+                .member(CHANNEL, user("bob"), "DEFAULT").moderator(CHANNEL, user("carol"));
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelRequest("Remove", null, "alice", "carol")).build(), context);
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.members(CHANNEL)).containsOnlyKeys(user("bob"));
+        // carol moderated without being a member: the removal ends that too.
+        assertThat(channels.moderators(CHANNEL)).isEmpty();
+        assertThat(channels.calls("DeleteChannelModerator")).extracting(ChannelsApi.ChannelCall::memberArns)
+                .containsExactlyInAnyOrder(List.of(user("alice")), List.of(user("carol")));
+        assertThat(figures("removed", "rolesChanged", "calls")).containsExactly(2, 0, 4);
+    }
+
+    @Test
+    void aLeaversModerationThatCannotBeEndedIsDeadLetteredAsTheRemoval() {
+        channels.member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"));
+        chime.failMemberCall("DeleteChannelModerator", user("alice"), Fault.FORBIDDEN, Integer.MAX_VALUE);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelRequest("Remove", null, "alice")).build(), context);
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(channels.members(CHANNEL)).isEmpty();
+        assertThat(channels.moderators(CHANNEL)).containsExactly(user("alice"));
+        List<Letter> letters = deadLetters.drain();
+        assertThat(letters).extracting(Letter::errorCode).containsExactly("Forbidden");
+        assertThat(letters.get(0).body().path("Action").asText()).isEqualTo("Remove");
+        assertThat(letters.get(0).body().path("MemberArn").asText()).isEqualTo(user("alice"));
     }
 
     @Test
