@@ -116,45 +116,34 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
      */
     @Override
     public CallResult removeMember(ChannelKey channel, String memberArn, Duration timeLimit) {
-        try {
-            client(channel).deleteChannelMembership(request -> request
-                    .channelArn(channel.arn())
-                    .memberArn(memberArn)
-                    .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
-            return new CallResult.Answered(List.of());
-        } catch (SdkException e) {
-            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return ERRORS.single(() -> client(channel).deleteChannelMembership(request -> request
+                .channelArn(channel.arn())
+                .memberArn(memberArn)
+                .chimeBearer(bearer)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
     }
 
     /**
      * A channel's administrators are its moderators: one is made with CreateChannelModerator (one who is one already
-     * answers ConflictException) and unmade with DeleteChannelModerator.
+     * answers ConflictException: it has the role) and unmade with DeleteChannelModerator.
      */
     @Override
     public CallResult setRole(ChannelKey channel, String memberArn, Role role, Duration timeLimit) {
-        try {
-            if (role == Role.ADMINISTRATOR) {
-                client(channel).createChannelModerator(request -> request
-                        .channelArn(channel.arn())
-                        .channelModeratorArn(memberArn)
-                        .chimeBearer(bearer)
-                        .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
-            } else {
-                client(channel).deleteChannelModerator(request -> request
-                        .channelArn(channel.arn())
-                        .channelModeratorArn(memberArn)
-                        .chimeBearer(bearer)
-                        .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
-            }
-            return new CallResult.Answered(List.of());
-        } catch (ConflictException e) {
-            return new CallResult.Answered(List.of(
-                    new MemberError(memberArn, ErrorCodes.CONFLICT, ChimeErrors.messageOf(e))));
-        } catch (SdkException e) {
-            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        if (role == Role.MEMBER) {
+            return ERRORS.single(() -> client(channel).deleteChannelModerator(request -> request
+                    .channelArn(channel.arn())
+                    .channelModeratorArn(memberArn)
+                    .chimeBearer(bearer)
+                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
         }
+        CallResult made = ERRORS.single(() -> client(channel).createChannelModerator(request -> request
+                .channelArn(channel.arn())
+                .channelModeratorArn(memberArn)
+                .chimeBearer(bearer)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+        return made instanceof CallResult.Failed failed && ErrorCodes.CONFLICT.equals(failed.errorCode())
+                ? new CallResult.Answered(List.of(new MemberError(memberArn, ErrorCodes.CONFLICT, failed.message())))
+                : made;
     }
 
     @Override

@@ -75,31 +75,21 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
     /** DeleteRoomMembership answers NotFoundException alike for a member not in the room and a room that is not. */
     @Override
     public CallResult removeMember(RoomKey room, String memberId, Duration timeLimit) {
-        try {
-            chime.deleteRoomMembership(request -> request
-                    .accountId(room.accountId())
-                    .roomId(room.roomId())
-                    .memberId(memberId)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
-            return new CallResult.Answered(List.of());
-        } catch (SdkException e) {
-            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return ERRORS.single(() -> chime.deleteRoomMembership(request -> request
+                .accountId(room.accountId())
+                .roomId(room.roomId())
+                .memberId(memberId)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
     }
 
     @Override
     public CallResult setRole(RoomKey room, String memberId, Role role, Duration timeLimit) {
-        try {
-            chime.updateRoomMembership(request -> request
-                    .accountId(room.accountId())
-                    .roomId(room.roomId())
-                    .memberId(memberId)
-                    .role(role.wireName())
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
-            return new CallResult.Answered(List.of());
-        } catch (SdkException e) {
-            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return ERRORS.single(() -> chime.updateRoomMembership(request -> request
+                .accountId(room.accountId())
+                .roomId(room.roomId())
+                .memberId(memberId)
+                .role(role.wireName())
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
     }
 
     /** Every page of the room's members; with {@code administrators}, only those whose role is Administrator. */

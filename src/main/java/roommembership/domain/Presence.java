@@ -1,9 +1,9 @@
 package roommembership.domain;
 
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * What reads of the conversations' members decide once the adds and removals are made: whether a removal refused as
@@ -22,13 +22,7 @@ final class Presence {
 
     /** The conversations to read. */
     static Set<Conversation> toRead(BatchPlan plan, Map<MemberKey, MemberOutcome> outcomes, Set<MemberKey> lastReceive) {
-        Set<Conversation> conversations = new LinkedHashSet<>();
-        outcomes.forEach((key, outcome) -> {
-            if (needsRead(plan.intent(key), outcome, lastReceive.contains(key))) {
-                conversations.add(key.conversation());
-            }
-        });
-        return conversations;
+        return RosterReads.toRead(outcomes, needsRead(plan, lastReceive));
     }
 
     /**
@@ -38,39 +32,33 @@ final class Presence {
      */
     static Map<MemberKey, MemberOutcome> afterChanges(BatchPlan plan, Map<MemberKey, MemberOutcome> outcomes,
                                                       Set<MemberKey> lastReceive, Map<Conversation, Roster> rosters) {
-        if (rosters.isEmpty()) {
-            return outcomes;
-        }
-        Map<MemberKey, MemberOutcome> decided = new HashMap<>(outcomes);
-        outcomes.forEach((key, outcome) -> {
-            if (!needsRead(plan.intent(key), outcome, lastReceive.contains(key))) {
-                return;
-            }
-            boolean removal = plan.intent(key).action() == Action.REMOVE;
-            MemberOutcome.WithError was = (MemberOutcome.WithError) outcome;
-            Roster roster = rosters.get(key.conversation());
-            if (roster instanceof Roster.Known known) {
-                boolean present = known.memberIds().contains(key.memberId());
+        return RosterReads.decided(outcomes, needsRead(plan, lastReceive), rosters, new RosterReads.Decision() {
+            @Override
+            public MemberOutcome known(MemberKey key, MemberOutcome.WithError was, Set<String> ids) {
+                boolean removal = plan.intent(key).action() == Action.REMOVE;
+                boolean present = ids.contains(key.memberId());
                 if (removal && !present) {
-                    decided.put(key, new MemberOutcome.AlreadyAbsent());
-                } else if (!removal && present) {
-                    decided.put(key, new MemberOutcome.AlreadyMember());
-                } else if (was instanceof MemberOutcome.Uncertain) {
-                    decided.put(key, new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
+                    return new MemberOutcome.AlreadyAbsent();
                 }
-            } else {
-                Roster.Unknown unknown = (Roster.Unknown) roster;
-                if (removal && refused(was)) {
+                if (!removal && present) {
+                    return new MemberOutcome.AlreadyMember();
+                }
+                return was instanceof MemberOutcome.Uncertain
+                        ? new MemberOutcome.TransientFailure(was.errorCode(), was.message())
+                        : was;
+            }
+
+            @Override
+            public MemberOutcome unknown(MemberKey key, MemberOutcome.WithError was, Roster.Unknown roster) {
+                if (plan.intent(key).action() == Action.REMOVE && refused(was)) {
                     // A conversation its own listing cannot find does not exist.
-                    decided.put(key, refused(unknown.errorCode())
-                            ? new MemberOutcome.Failed(ErrorCodes.NOT_FOUND, unknown.message())
-                            : new MemberOutcome.Uncertain(unknown.errorCode(), unknown.message()));
-                } else {
-                    decided.put(key, new MemberOutcome.Uncertain(was.errorCode(), was.message()));
+                    return refused(roster.errorCode())
+                            ? new MemberOutcome.Failed(ErrorCodes.NOT_FOUND, roster.message())
+                            : new MemberOutcome.Uncertain(roster.errorCode(), roster.message());
                 }
+                return new MemberOutcome.Uncertain(was.errorCode(), was.message());
             }
         });
-        return decided;
     }
 
     /** The conversations whose administrators must be read: see {@link Roles#toLearn}. */
@@ -84,12 +72,11 @@ final class Presence {
         return conversations;
     }
 
-    private static boolean needsRead(Intent intent, MemberOutcome outcome, boolean lastReceive) {
-        if (intent.action() == Action.REMOVE && refused(outcome)) {
-            return true;
-        }
-        return lastReceive
-                && (outcome instanceof MemberOutcome.TransientFailure || outcome instanceof MemberOutcome.Uncertain);
+    /** A removal refused (see {@link #refused}), and an unanswered change of a record on its last receive. */
+    private static BiPredicate<MemberKey, MemberOutcome> needsRead(BatchPlan plan, Set<MemberKey> lastReceive) {
+        return (key, outcome) -> (plan.intent(key).action() == Action.REMOVE && refused(outcome))
+                || (lastReceive.contains(key) && (outcome instanceof MemberOutcome.TransientFailure
+                || outcome instanceof MemberOutcome.Uncertain));
     }
 
     /** A removal refused in a way that may only mean the member, or the conversation, is not there. */

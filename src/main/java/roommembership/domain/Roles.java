@@ -2,10 +2,10 @@ package roommembership.domain;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * The role calls a batch needs once its members are known, for every kind of conversation alike: an Administrator
@@ -65,13 +65,7 @@ record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> decided)
 
     /** The conversations to read before a role of a record on its last receive is dead-lettered. */
     static Set<Conversation> toCheck(Map<MemberKey, MemberOutcome> roles, Set<MemberKey> lastReceive) {
-        Set<Conversation> conversations = new LinkedHashSet<>();
-        roles.forEach((key, outcome) -> {
-            if (unanswered(outcome) && lastReceive.contains(key)) {
-                conversations.add(key.conversation());
-            }
-        });
-        return conversations;
+        return RosterReads.toRead(roles, unansweredOnLastReceive(lastReceive));
     }
 
     /**
@@ -80,25 +74,24 @@ record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> decided)
      */
     static Map<MemberKey, MemberOutcome> checked(BatchPlan plan, Map<MemberKey, MemberOutcome> roles,
                                                  Set<MemberKey> lastReceive, Map<Conversation, Roster> rosters) {
-        if (rosters.isEmpty()) {
-            return roles;
-        }
-        Map<MemberKey, MemberOutcome> checked = new HashMap<>(roles);
-        roles.forEach((key, outcome) -> {
-            if (!unanswered(outcome) || !lastReceive.contains(key)) {
-                return;
-            }
-            MemberOutcome.WithError was = (MemberOutcome.WithError) outcome;
-            if (rosters.get(key.conversation()) instanceof Roster.Known known) {
+        return RosterReads.decided(roles, unansweredOnLastReceive(lastReceive), rosters, new RosterReads.Decision() {
+            @Override
+            public MemberOutcome known(MemberKey key, MemberOutcome.WithError was, Set<String> administrators) {
                 boolean administrator = plan.intent(key).membership().role() == Role.ADMINISTRATOR;
-                checked.put(key, known.memberIds().contains(key.memberId()) == administrator
+                return administrators.contains(key.memberId()) == administrator
                         ? new MemberOutcome.AlreadyMember()
-                        : new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
-            } else {
-                checked.put(key, new MemberOutcome.Uncertain(was.errorCode(), was.message()));
+                        : new MemberOutcome.TransientFailure(was.errorCode(), was.message());
+            }
+
+            @Override
+            public MemberOutcome unknown(MemberKey key, MemberOutcome.WithError was, Roster.Unknown roster) {
+                return new MemberOutcome.Uncertain(was.errorCode(), was.message());
             }
         });
-        return checked;
+    }
+
+    private static BiPredicate<MemberKey, MemberOutcome> unansweredOnLastReceive(Set<MemberKey> lastReceive) {
+        return (key, outcome) -> unanswered(outcome) && lastReceive.contains(key);
     }
 
     private static boolean unanswered(MemberOutcome outcome) {
