@@ -182,6 +182,55 @@ class DesiredStateHandlerTest {
         assertThat(letters.get(0).body().has("Action")).isFalse();
     }
 
+    @Test
+    void aRoleChangeThatFailsTransientlyGoesBackToSqsAndOnItsLastReceiveIsDeadLetteredOnlyIfTheRoleStillDiffers() {
+        chime.member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", MEMBER);
+        chime.failMemberCall("UpdateRoomMembership", "alice", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        chime.failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+
+        SqsEvents first = SqsEvents.batch()
+                .record(room(null, item("alice", ADMINISTRATOR), item("bob", ADMINISTRATOR)), 1);
+        SQSBatchResponse response = handler.handleRequest(first.build(), context);
+
+        assertThat(failedIds(response)).containsExactly(first.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACCOUNT, ROOM)).containsOnly(Map.entry("alice", MEMBER), Map.entry("bob", MEMBER));
+
+        // Before the last receive, someone else makes bob an administrator.
+        chime.failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, 0);
+        fixture.chimeClient.updateRoomMembership(r -> r.accountId(ACCOUNT).roomId(ROOM).memberId("bob")
+                .role(ADMINISTRATOR));
+        chime.failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        response = handler.handleRequest(SqsEvents.batch()
+                .record(room(null, item("alice", ADMINISTRATOR), item("bob", ADMINISTRATOR)), 3).build(),
+                TestContext.withMinutesLeft(1));
+
+        assertThat(failedIds(response)).isEmpty();
+        List<Letter> letters = deadLetters.drain();
+        assertThat(letters).extracting(Letter::memberId, Letter::errorCode)
+                .containsExactly(tuple("alice", "ServiceUnavailable"));
+        assertThat(letters.get(0).body().path("MembershipItemList").path(0).path("Role").asText())
+                .isEqualTo(ADMINISTRATOR);
+        assertThat(chime.members(ACCOUNT, ROOM)).containsOnly(Map.entry("alice", MEMBER),
+                Map.entry("bob", ADMINISTRATOR));
+    }
+
+    @Test
+    void aChannelRoleThatCannotBeSetIsDeadLetteredAsAForm4RequestWithThatRole() {
+        channels.member(CHANNEL, user("alice"), "HIDDEN").moderator(CHANNEL, user("alice"));
+        chime.failMemberCall("DeleteChannelModerator", user("alice"), Fault.FORBIDDEN, Integer.MAX_VALUE);
+
+        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+                .record(channelRequest(null, MEMBER, "alice")).build(), context);
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(channels.moderators(CHANNEL)).containsExactly(user("alice"));
+        List<Letter> letters = deadLetters.drain();
+        assertThat(letters).extracting(Letter::errorCode).containsExactly("Forbidden");
+        assertThat(letters.get(0).body().path("MemberArn").asText()).isEqualTo(user("alice"));
+        assertThat(letters.get(0).body().path("Role").asText()).isEqualTo(MEMBER);
+    }
+
     // ------------------------------------------------------------------ removals
 
     @Test
@@ -293,6 +342,44 @@ class DesiredStateHandlerTest {
         List<Letter> letters = deadLetters.drain();
         assertThat(letters).extracting(Letter::memberId, Letter::errorCode).containsExactly(tuple("alice", "Forbidden"));
         assertThat(letters.get(0).body().path("Action").asText()).isEqualTo("Remove");
+    }
+
+    @Test
+    void aChannelRemovalOutsideTheAllowedAppInstancesOrWithABadMemberArnIsRefusedWithoutACallAndTheRestGoOn() {
+        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1",
+                "ALLOWED_APP_INSTANCE_ARNS", "arn:aws:chime:us-east-1:111122223333:app-instance/someone-else"));
+        channels.member(CHANNEL, user("alice"), "DEFAULT");
+        RoomMembershipHandler allowed = fixture.handler(deadLetters.url(), Map.of("CHIME_BEARER_ARN", BEARER,
+                "AWS_REGION", "us-east-1"));
+
+        handler.handleRequest(SqsEvents.batch().record(channelRequest("Remove", null, "alice")).build(), context);
+        SQSBatchResponse response = allowed.handleRequest(SqsEvents.batch()
+                .record("{\"Action\":\"Remove\",\"ChannelArn\":\"" + CHANNEL + "\",\"MemberArns\":[\""
+                        + "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/alice\",\"" + user("alice")
+                        + "\"]}").build(), TestContext.withMinutesLeft(1));
+
+        assertThat(failedIds(response)).isEmpty();
+        List<Letter> letters = deadLetters.drain();
+        assertThat(letters).extracting(Letter::errorCode).containsExactly("Forbidden", "BadRequest");
+        assertThat(letters).allSatisfy(letter ->
+                assertThat(letter.body().path("Action").asText()).isEqualTo("Remove"));
+        // The first made no call; the second removed the valid member only.
+        assertThat(channels.calls("DeleteChannelMembership")).extracting(ChannelsApi.ChannelCall::memberArns)
+                .containsExactly(List.of(user("alice")));
+        assertThat(channels.members(CHANNEL)).isEmpty();
+    }
+
+    @Test
+    void aRemovalThereIsNoTimeLeftForGoesBackToSqsWithoutACall() {
+        chime.member(ACCOUNT, ROOM, "alice", MEMBER);
+
+        SqsEvents batch = SqsEvents.batch().record(room("Remove", item("alice", null)));
+        SQSBatchResponse response = handler.handleRequest(batch.build(), TestContext.withDeadlineIn(500));
+
+        assertThat(failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(chime.calls("DeleteRoomMembership")).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACCOUNT, ROOM)).containsOnlyKeys("alice");
     }
 
     @Test
