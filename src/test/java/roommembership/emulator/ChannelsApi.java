@@ -187,6 +187,9 @@ public final class ChannelsApi {
         /** When each member last left, and when each moderator was last removed; kept after a return. */
         final Map<String, Instant> leftAt = new HashMap<>();
         final Map<String, Instant> moderatorRemovedAt = new HashMap<>();
+        /** Every join and leave of each member, and every grant and removal of each moderator, in time order. */
+        final Map<String, List<MembershipChange>> memberHistory = new HashMap<>();
+        final Map<String, List<MembershipChange>> moderatorHistory = new HashMap<>();
         /** The next place in either order: list pages resume after a place, so a removal shifts no one. */
         long nextPlace;
 
@@ -196,12 +199,36 @@ public final class ChannelsApi {
 
         void join(String memberArn, String type) {
             Membership seeded = members.get(memberArn);
-            members.put(memberArn, new Membership(type, Instant.now(), seeded != null ? seeded.place() : nextPlace++));
+            Instant now = Instant.now();
+            members.put(memberArn, new Membership(type, now, seeded != null ? seeded.place() : nextPlace++));
+            note(memberHistory, memberArn, new MembershipChange(now, true, null));
+        }
+
+        void leave(String memberArn) {
+            if (members.remove(memberArn) != null) {
+                Instant now = Instant.now();
+                leftAt.put(memberArn, now);
+                note(memberHistory, memberArn, new MembershipChange(now, false, null));
+            }
+        }
+
+        void unmoderate(String memberArn) {
+            if (moderators.remove(memberArn) != null) {
+                Instant now = Instant.now();
+                moderatorRemovedAt.put(memberArn, now);
+                note(moderatorHistory, memberArn, new MembershipChange(now, false, null));
+            }
+        }
+
+        private static void note(Map<String, List<MembershipChange>> history, String arn, MembershipChange change) {
+            history.computeIfAbsent(arn, a -> new ArrayList<>()).add(change);
         }
 
         void moderate(String memberArn) {
             Moderator seeded = moderators.get(memberArn);
-            moderators.put(memberArn, new Moderator(Instant.now(), seeded != null ? seeded.place() : nextPlace++));
+            Instant now = Instant.now();
+            moderators.put(memberArn, new Moderator(now, seeded != null ? seeded.place() : nextPlace++));
+            note(moderatorHistory, memberArn, new MembershipChange(now, true, null));
         }
     }
 
@@ -394,6 +421,33 @@ public final class ChannelsApi {
         synchronized (lock) {
             Channel channel = channels.get(channelArn);
             return channel == null ? Optional.empty() : Optional.ofNullable(channel.leftAt.get(memberArn));
+        }
+    }
+
+    /**
+     * Every join (seeded or by a call) and leave of the member in the channel since start or reset, in time order, at
+     * the same instants as {@link #memberSince} and {@link #leftAt}.
+     */
+    public List<MembershipChange> memberHistory(String channelArn, String memberArn) {
+        return history(channelArn, memberArn, false);
+    }
+
+    /**
+     * Every grant (seeded or by a call) and removal of the member as the channel's moderator since start or reset, in
+     * time order, at the same instants as {@link #moderatorSince} and {@link #moderatorRemovedAt}.
+     */
+    public List<MembershipChange> moderatorHistory(String channelArn, String memberArn) {
+        return history(channelArn, memberArn, true);
+    }
+
+    private List<MembershipChange> history(String channelArn, String memberArn, boolean moderators) {
+        synchronized (lock) {
+            Channel channel = channels.get(channelArn);
+            if (channel == null) {
+                return List.of();
+            }
+            return List.copyOf((moderators ? channel.moderatorHistory : channel.memberHistory)
+                    .getOrDefault(memberArn, List.of()));
         }
     }
 
@@ -764,9 +818,7 @@ public final class ChannelsApi {
                 return forbidden;
             }
             return core.answerMemberCall(DELETE_CHANNEL_MEMBERSHIP, call.pathArn, () -> {
-                if (channel.members.remove(call.pathArn) != null) {
-                    channel.leftAt.put(call.pathArn, Instant.now());
-                }
+                channel.leave(call.pathArn);
                 return Answer.noContent();
             });
         }
@@ -783,9 +835,7 @@ public final class ChannelsApi {
                 return forbidden;
             }
             return core.answerMemberCall(DELETE_CHANNEL_MODERATOR, call.pathArn, () -> {
-                if (channel.moderators.remove(call.pathArn) != null) {
-                    channel.moderatorRemovedAt.put(call.pathArn, Instant.now());
-                }
+                channel.unmoderate(call.pathArn);
                 return Answer.noContent();
             });
         }

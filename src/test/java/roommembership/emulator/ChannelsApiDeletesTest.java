@@ -202,6 +202,28 @@ class ChannelsApiDeletesTest {
                 since -> assertThat(since).isAfterOrEqualTo(left));
     }
 
+    @Test
+    void theHistoriesKeepEveryJoinLeaveGrantAndRemovalOfBothLists() {
+        // given
+        channels.member(CHANNEL, ALICE, null).moderator(CHANNEL, ALICE);
+        Instant joined = channels.memberSince(CHANNEL, ALICE).orElseThrow();
+        Instant granted = channels.moderatorSince(CHANNEL, ALICE).orElseThrow();
+
+        // when
+        deleteMember(CHANNEL, ALICE);
+        deleteMember(CHANNEL, ALICE);
+        Instant left = channels.leftAt(CHANNEL, ALICE).orElseThrow();
+        deleteModerator(CHANNEL, ALICE);
+        Instant removed = channels.moderatorRemovedAt(CHANNEL, ALICE).orElseThrow();
+
+        // then
+        assertThat(channels.memberHistory(CHANNEL, ALICE)).containsExactly(new MembershipChange(joined, true, null),
+                new MembershipChange(left, false, null));
+        assertThat(channels.moderatorHistory(CHANNEL, ALICE)).containsExactly(
+                new MembershipChange(granted, true, null), new MembershipChange(removed, false, null));
+        assertThat(channels.memberHistory(CHANNEL, BOB)).isEmpty();
+    }
+
     // ------------------------------------------------------------------ the channel, the input, the bearer
 
     @Test

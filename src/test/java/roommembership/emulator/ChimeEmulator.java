@@ -428,6 +428,15 @@ public final class ChimeEmulator implements AutoCloseable {
         return rooms.leftAt(accountId, roomId, memberId);
     }
 
+    /**
+     * Every join (seeded or by a call), change of role and leave of the member in the room since start or
+     * {@link #reset()}, in time order, at the same instants as {@link #memberSince}, {@link #roleSince} and
+     * {@link #leftAt}; each change gives the role after it.
+     */
+    public List<MembershipChange> history(String accountId, String roomId, String memberId) {
+        return rooms.history(accountId, roomId, memberId);
+    }
+
     /** Snapshot of the room's members, memberId to role, in the order they joined; empty if there is no such room. */
     public Map<String, String> members(String accountId, String roomId) {
         return rooms.members(accountId, roomId);

@@ -101,12 +101,19 @@ final class RoomsApi {
         final Map<String, Membership> members = new LinkedHashMap<>();
         /** When each member last left, kept after it comes back. */
         final Map<String, Instant> leftAt = new HashMap<>();
+        /** Every join, leave and change of role of each member, in time order. */
+        final Map<String, List<MembershipChange>> history = new HashMap<>();
         /** The join order's next position: list pages resume after a position, so a leaver shifts no one. */
         long nextPosition;
 
         void join(String memberId, String role) {
             Instant now = Instant.now();
             members.put(memberId, new Membership(role == null ? DEFAULT_ROLE : role, now, now, nextPosition++));
+            noteLocked(memberId, new MembershipChange(now, true, role == null ? DEFAULT_ROLE : role));
+        }
+
+        void noteLocked(String memberId, MembershipChange change) {
+            history.computeIfAbsent(memberId, m -> new ArrayList<>()).add(change);
         }
     }
 
@@ -173,6 +180,7 @@ final class RoomsApi {
                 Instant now = Instant.now();
                 room.members.put(memberId, new Membership(role == null ? DEFAULT_ROLE : role, now, now,
                         seeded.position()));
+                room.noteLocked(memberId, new MembershipChange(now, true, role == null ? DEFAULT_ROLE : role));
             }
         }
     }
@@ -193,6 +201,13 @@ final class RoomsApi {
         synchronized (lock) {
             Room room = roomLocked(accountId, roomId);
             return room == null ? Optional.empty() : Optional.ofNullable(room.leftAt.get(memberId));
+        }
+    }
+
+    List<MembershipChange> history(String accountId, String roomId, String memberId) {
+        synchronized (lock) {
+            Room room = roomLocked(accountId, roomId);
+            return room == null ? List.of() : List.copyOf(room.history.getOrDefault(memberId, List.of()));
         }
     }
 
@@ -574,6 +589,9 @@ final class RoomsApi {
                 }
                 Membership updated = membership.withRole(role);
                 room.members.put(call.memberId, updated);
+                if (updated != membership) {
+                    room.noteLocked(call.memberId, new MembershipChange(updated.roleSince(), true, updated.role()));
+                }
                 return new Answer(200, null, Map.of("RoomMembership", roomMembership(call, call.memberId, updated)));
             });
         }
@@ -622,7 +640,9 @@ final class RoomsApi {
                 if (room.members.remove(call.memberId) == null) {
                     return absentMember(call);
                 }
-                room.leftAt.put(call.memberId, Instant.now());
+                Instant now = Instant.now();
+                room.leftAt.put(call.memberId, now);
+                room.noteLocked(call.memberId, new MembershipChange(now, false, null));
                 return Answer.noContent();
             });
         }

@@ -106,6 +106,34 @@ class RoomsApiTest {
         }
     }
 
+    // ------------------------------------------------------------------ history
+
+    @Test
+    void theHistoryKeepsEveryJoinRoleChangeAndLeaveAtTheTimesTheLatestOnlyViewsGive() {
+        // given
+        emulator.user(ACCOUNT, "alice").member(ACCOUNT, ROOM, "alice", "Member");
+        Instant seeded = emulator.memberSince(ACCOUNT, ROOM, "alice").orElseThrow();
+
+        // when
+        update(ACCOUNT, ROOM, "alice", RoomMembershipRole.ADMINISTRATOR);
+        Instant promoted = emulator.roleSince(ACCOUNT, ROOM, "alice").orElseThrow();
+        update(ACCOUNT, ROOM, "alice", RoomMembershipRole.ADMINISTRATOR);
+        delete(ACCOUNT, ROOM, "alice");
+        Instant left = emulator.leftAt(ACCOUNT, ROOM, "alice").orElseThrow();
+        chime.batchCreateRoomMembership(r -> r.accountId(ACCOUNT).roomId(ROOM)
+                .membershipItemList(item -> item.memberId("alice")));
+        Instant back = emulator.memberSince(ACCOUNT, ROOM, "alice").orElseThrow();
+
+        // then
+        List<MembershipChange> history = emulator.history(ACCOUNT, ROOM, "alice");
+        assertThat(history).containsExactly(new MembershipChange(seeded, true, "Member"),
+                new MembershipChange(promoted, true, "Administrator"), new MembershipChange(left, false, null),
+                new MembershipChange(back, true, "Member"));
+        assertThat(MembershipChange.asOf(history, left)).hasValue(new MembershipChange(left, false, null));
+        assertThat(MembershipChange.asOf(history, seeded.minusNanos(1))).isEmpty();
+        assertThat(emulator.history(ACCOUNT, ROOM, "bob")).isEmpty();
+    }
+
     // ------------------------------------------------------------------ UpdateRoomMembership
 
     @Test
