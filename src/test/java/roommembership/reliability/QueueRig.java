@@ -450,7 +450,9 @@ public final class QueueRig implements AutoCloseable {
      * NotFound (a member not there, or no room), of the channel's where a removal is answered BadRequest (no
      * channel); a read of the roles (the room's members, or the channel's moderators, every page) where a member
      * already there named a role, and one role call per such member whose role differs; and a grant per new channel
-     * member asked as an Administrator. Room pages are counted after the batch's changes, which is when they are read.
+     * member asked as an Administrator; for a channel with removals, a read of its moderators and a
+     * DeleteChannelModerator per leaver who moderates. Room pages are counted after the batch's changes, which is when
+     * they are read.
      */
     private Map<String, Integer> expectedCalls(Scenario scenario, Map<String, Ask> merged,
                                                Map<String, Standing> before, Map<String, Integer> moderatorsBefore) {
@@ -465,6 +467,13 @@ public final class QueueRig implements AutoCloseable {
                         : ChimeEmulator.DELETE_ROOM_MEMBERSHIP, 1, Integer::sum);
                 if (ask.toChannel() ? !scenario.conversationExists(ask) : !was.present()) {
                     readMembers.putIfAbsent(ask.conversation(), ask);
+                }
+                if (ask.toChannel() && scenario.conversationExists(ask)) {
+                    // Moderators outlive memberships: the channel's are read once, and a leaver among them unmade.
+                    learnRoles.putIfAbsent(ask.conversation(), ask);
+                    if (was.administrator()) {
+                        calls.merge(ChannelsApi.DELETE_CHANNEL_MODERATOR, 1, Integer::sum);
+                    }
                 }
                 continue;
             }
