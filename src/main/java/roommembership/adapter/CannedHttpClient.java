@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,12 +20,15 @@ import java.util.regex.Pattern;
 /**
  * An HTTP client that never touches the network: it answers each request the clients of this function make with a
  * fixed, well-formed response, so priming runs the SDK's whole path (marshalling, signing, unmarshalling).
- * Chime adds every member but {@link #ABSENT_MEMBER} (and, on a channel, the user whose id that is); SQS refuses
- * every dead letter as a sender fault.
+ * Chime adds every member but {@link #ABSENT_MEMBER} (and, on a channel, the user whose id that is), which it does not
+ * find, and {@link #PRESENT_MEMBER}, who is there already; it removes every member but the absent one and sets every
+ * role; SQS refuses every dead letter as a sender fault.
  */
 final class CannedHttpClient implements SdkHttpClient {
     static final String ABSENT_MEMBER = "priming-absent";
     static final String ABSENT_CHANNEL_MEMBER_ID = "/user/priming-absent";
+    static final String PRESENT_MEMBER = "priming-present";
+    static final String PRESENT_CHANNEL_MEMBER_ID = "/user/priming-present";
     private static final Pattern QUOTED_ARN = Pattern.compile("\"(arn:aws:chime:[^\"]+)\"");
     private static final Pattern SQS_ENTRY_ID = Pattern.compile("\"Id\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -59,19 +63,38 @@ final class CannedHttpClient implements SdkHttpClient {
         if (path.startsWith("/channels/")) {
             return channelAnswer(request.httpRequest().method(), path, body);
         }
-        if (request.httpRequest().method() == SdkHttpMethod.GET) {
+        SdkHttpMethod method = request.httpRequest().method();
+        if (method == SdkHttpMethod.GET) {
             return response(200, "application/json", "{\"RoomMemberships\":[]}");
         }
+        if (path.contains("/memberships/")) {
+            // UpdateRoomMembership, and DeleteRoomMembership: NotFound for the absent member.
+            return method == SdkHttpMethod.DELETE
+                    ? path.endsWith("/" + ABSENT_MEMBER) ? error(404, "NotFoundException", "NotFound") : noContent()
+                    : response(200, "application/json", "{\"RoomMembership\":{\"Role\":\"Administrator\"}}");
+        }
         return response(201, "application/json", "{\"Errors\":[{\"MemberId\":\"" + ABSENT_MEMBER
-                + "\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"priming\"}]}");
+                + "\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"priming\"},{\"MemberId\":\"" + PRESENT_MEMBER
+                + "\",\"ErrorCode\":\"Conflict\",\"ErrorMessage\":\"priming\"}]}");
     }
 
-    /** Messaging: every member is added but {@link #ABSENT_MEMBER}'s user, and every moderator is one already. */
-    private static HttpExecuteResponse channelAnswer(SdkHttpMethod method, String path, String body) {
+    /**
+     * Messaging: every member is added but {@link #ABSENT_MEMBER}'s user, and {@link #PRESENT_MEMBER}'s is one
+     * already and a moderator; every moderator asked for is one already; every removal is made but the absent user's.
+     */
+    private static HttpExecuteResponse channelAnswer(SdkHttpMethod method, String encodedPath, String body) {
+        // The ARNs in the path are percent-encoded.
+        String path = URLDecoder.decode(encodedPath, StandardCharsets.UTF_8);
+        if (method == SdkHttpMethod.DELETE) {
+            return path.endsWith(ABSENT_CHANNEL_MEMBER_ID) ? error(404, "NotFoundException", "NotFound") : noContent();
+        }
         if (path.endsWith("/moderators")) {
-            return method == SdkHttpMethod.GET
-                    ? response(200, "application/json", "{\"ChannelModerators\":[]}")
-                    : error(409, "ConflictException", "Conflict");
+            if (method != SdkHttpMethod.GET) {
+                return error(409, "ConflictException", "Conflict");
+            }
+            String channel = path.substring("/channels/".length(), path.length() - "/moderators".length());
+            return response(200, "application/json", "{\"ChannelModerators\":[{\"Moderator\":{\"Arn\":\""
+                    + channel.substring(0, channel.indexOf("/channel/")) + PRESENT_CHANNEL_MEMBER_ID + "\"}}]}");
         }
         if (method == SdkHttpMethod.GET) {
             return response(200, "application/json", "{\"ChannelMemberships\":[]}");
@@ -79,13 +102,21 @@ final class CannedHttpClient implements SdkHttpClient {
         StringBuilder errors = new StringBuilder();
         Matcher arn = QUOTED_ARN.matcher(body);
         while (arn.find()) {
-            if (arn.group(1).endsWith(ABSENT_CHANNEL_MEMBER_ID)) {
+            String code = arn.group(1).endsWith(ABSENT_CHANNEL_MEMBER_ID) ? "NotFound"
+                    : arn.group(1).endsWith(PRESENT_CHANNEL_MEMBER_ID) ? "Conflict" : null;
+            if (code != null) {
                 errors.append(errors.isEmpty() ? "" : ",").append("{\"MemberArn\":\"").append(arn.group(1))
-                        .append("\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"priming\"}");
+                        .append("\",\"ErrorCode\":\"").append(code).append("\",\"ErrorMessage\":\"priming\"}");
             }
         }
         return response(200, "application/json",
                 "{\"BatchChannelMemberships\":{\"Members\":[]},\"Errors\":[" + errors + "]}");
+    }
+
+    private static HttpExecuteResponse noContent() {
+        return HttpExecuteResponse.builder()
+                .response(SdkHttpResponse.builder().statusCode(204).putHeader("x-amzn-RequestId", "priming").build())
+                .build();
     }
 
     private static HttpExecuteResponse error(int status, String type, String code) {

@@ -6,6 +6,7 @@ import roommembership.domain.ErrorCodes;
 import roommembership.domain.MemberError;
 import roommembership.domain.Membership;
 import roommembership.domain.Memberships;
+import roommembership.domain.Role;
 import roommembership.domain.Roster;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
@@ -109,22 +110,40 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
         }
     }
 
-    /** A channel's administrators are its moderators; one who is one already answers ConflictException. */
+    /**
+     * DeleteChannelMembership succeeds for a member not in the channel, as a delete already done, and refuses a channel
+     * it cannot find with BadRequestException (its model declares no NotFoundException).
+     */
     @Override
-    public CallResult grantAdministrator(ChannelKey channel, String memberArn, Duration timeLimit) {
-        try {
-            client(channel).createChannelModerator(request -> request
+    public CallResult removeMember(ChannelKey channel, String memberArn, Duration timeLimit) {
+        return ERRORS.single(() -> client(channel).deleteChannelMembership(request -> request
+                .channelArn(channel.arn())
+                .memberArn(memberArn)
+                .chimeBearer(bearer)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+    }
+
+    /**
+     * A channel's administrators are its moderators: one is made with CreateChannelModerator (one who is one already
+     * answers ConflictException: it has the role) and unmade with DeleteChannelModerator.
+     */
+    @Override
+    public CallResult setRole(ChannelKey channel, String memberArn, Role role, Duration timeLimit) {
+        if (role == Role.MEMBER) {
+            return ERRORS.single(() -> client(channel).deleteChannelModerator(request -> request
                     .channelArn(channel.arn())
                     .channelModeratorArn(memberArn)
                     .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
-            return new CallResult.Answered(List.of());
-        } catch (ConflictException e) {
-            return new CallResult.Answered(List.of(
-                    new MemberError(memberArn, ErrorCodes.CONFLICT, ChimeErrors.messageOf(e))));
-        } catch (SdkException e) {
-            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
         }
+        CallResult made = ERRORS.single(() -> client(channel).createChannelModerator(request -> request
+                .channelArn(channel.arn())
+                .channelModeratorArn(memberArn)
+                .chimeBearer(bearer)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+        return made instanceof CallResult.Failed failed && ErrorCodes.CONFLICT.equals(failed.errorCode())
+                ? new CallResult.Answered(List.of(new MemberError(memberArn, ErrorCodes.CONFLICT, failed.message())))
+                : made;
     }
 
     @Override

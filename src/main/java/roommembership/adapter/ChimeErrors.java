@@ -1,5 +1,6 @@
 package roommembership.adapter;
 
+import roommembership.domain.CallResult;
 import roommembership.domain.ErrorCodes;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -40,6 +41,16 @@ final class ChimeErrors {
             return code == null || code.isBlank() ? "HTTP" + service.statusCode() : code;
         }
         return ErrorCodes.SERVICE_UNAVAILABLE;
+    }
+
+    /** A call about one member: answered without errors, or failed as a whole with the ErrorCode it stands for. */
+    CallResult single(Runnable call) {
+        try {
+            call.run();
+            return new CallResult.Answered(List.of());
+        } catch (SdkException e) {
+            return new CallResult.Failed(errorCodeOf(e), messageOf(e));
+        }
     }
 
     static String messageOf(SdkException e) {

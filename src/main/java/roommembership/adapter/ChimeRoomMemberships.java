@@ -4,6 +4,7 @@ import roommembership.domain.CallResult;
 import roommembership.domain.ErrorCodes;
 import roommembership.domain.MemberError;
 import roommembership.domain.Membership;
+import roommembership.domain.Role;
 import roommembership.domain.RoomKey;
 import roommembership.domain.Memberships;
 import roommembership.domain.Roster;
@@ -28,7 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** The Chime API behind the room-memberships port. */
+/** The Chime API behind the room-memberships port: BatchCreate-, Delete-, Update- and ListRoomMemberships. */
 public final class ChimeRoomMemberships implements Memberships<RoomKey> {
     /** ListRoomMemberships' largest page. */
     private static final int MAX_PAGE_SIZE = 99;
@@ -71,9 +72,24 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
         return roster(room, timeLimit, true);
     }
 
+    /** DeleteRoomMembership answers NotFoundException alike for a member not in the room and a room that is not. */
     @Override
-    public CallResult grantAdministrator(RoomKey room, String memberId, Duration timeLimit) {
-        throw new UnsupportedOperationException("a room member's role is set by BatchCreateRoomMembership itself");
+    public CallResult removeMember(RoomKey room, String memberId, Duration timeLimit) {
+        return ERRORS.single(() -> chime.deleteRoomMembership(request -> request
+                .accountId(room.accountId())
+                .roomId(room.roomId())
+                .memberId(memberId)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+    }
+
+    @Override
+    public CallResult setRole(RoomKey room, String memberId, Role role, Duration timeLimit) {
+        return ERRORS.single(() -> chime.updateRoomMembership(request -> request
+                .accountId(room.accountId())
+                .roomId(room.roomId())
+                .memberId(memberId)
+                .role(role.wireName())
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
     }
 
     /** Every page of the room's members; with {@code administrators}, only those whose role is Administrator. */

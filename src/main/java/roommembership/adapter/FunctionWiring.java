@@ -5,6 +5,7 @@ import roommembership.domain.ChannelKey;
 import roommembership.domain.Membership;
 import roommembership.domain.MembershipService;
 import roommembership.domain.Memberships;
+import roommembership.domain.Role;
 import roommembership.domain.Roster;
 import roommembership.domain.RetryPolicy;
 import roommembership.domain.Targets;
@@ -108,7 +109,12 @@ public final class FunctionWiring {
         }
 
         @Override
-        public CallResult grantAdministrator(ChannelKey channel, String memberId, Duration timeLimit) {
+        public CallResult removeMember(ChannelKey channel, String memberId, Duration timeLimit) {
+            throw unserved();
+        }
+
+        @Override
+        public CallResult setRole(ChannelKey channel, String memberId, Role role, Duration timeLimit) {
             throw unserved();
         }
 

@@ -96,6 +96,9 @@ public final class InvocationLog {
         out.writeNumberField("membershipRequests", summary.membershipRequests());
         out.writeNumberField("added", summary.added());
         out.writeNumberField("alreadyMembers", summary.alreadyMembers());
+        out.writeNumberField("removed", summary.removed());
+        out.writeNumberField("alreadyAbsent", summary.alreadyAbsent());
+        out.writeNumberField("rolesChanged", summary.rolesChanged());
         out.writeNumberField("deadLettered", summary.deadLettered());
         out.writeObjectFieldStart("deadLetteredByErrorCode");
         for (Map.Entry<String, Integer> code : new TreeMap<>(summary.deadLetteredByErrorCode()).entrySet()) {

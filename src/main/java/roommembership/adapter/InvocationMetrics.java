@@ -57,6 +57,9 @@ public final class InvocationMetrics {
         figures.put("MembershipRequests", summary.membershipRequests());
         figures.put("MembersAdded", summary.added());
         figures.put("AlreadyMembers", summary.alreadyMembers());
+        figures.put("MembersRemoved", summary.removed());
+        figures.put("AlreadyAbsent", summary.alreadyAbsent());
+        figures.put("RolesChanged", summary.rolesChanged());
         figures.put(DEAD_LETTERED, summary.deadLettered());
         figures.put("ChimeCalls", summary.calls());
         figures.put("ChimeThrottles", summary.chimeThrottles());

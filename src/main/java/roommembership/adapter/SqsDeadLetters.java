@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-/** The failed-member queue, written with SendMessageBatch. */
+/**
+ * The failed-member queue, written with SendMessageBatch. A FIFO queue (its URL ends in {@code .fifo}) gets each
+ * letter with its member as message group and its body's hash as deduplication id ({@link FifoLetterIds}).
+ */
 public final class SqsDeadLetters implements DeadLetters {
     static final int MAX_ENTRIES = 10;
     static final int MAX_BATCH_BYTES = 256 * 1024;
@@ -26,6 +29,7 @@ public final class SqsDeadLetters implements DeadLetters {
 
     private final SqsClient sqs;
     private final String queueUrl;
+    private final boolean fifo;
     private final int maxAttempts;
     private final Duration retryDelay;
 
@@ -35,6 +39,8 @@ public final class SqsDeadLetters implements DeadLetters {
     public SqsDeadLetters(SqsClient sqs, String queueUrl, int maxAttempts, Duration retryDelay) {
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
+        // A FIFO queue's name, and so its URL, ends in .fifo; SQS refuses a send to it without a group id.
+        this.fifo = queueUrl.endsWith(".fifo");
         this.maxAttempts = maxAttempts;
         this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
     }
@@ -89,15 +95,19 @@ public final class SqsDeadLetters implements DeadLetters {
         return rejected;
     }
 
-    private static SendMessageBatchRequestEntry entry(String id, DeadLetter letter) {
-        return SendMessageBatchRequestEntry.builder()
+    private SendMessageBatchRequestEntry entry(String id, DeadLetter letter) {
+        SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                 .id(id)
                 .messageBody(letter.body())
                 .messageAttributes(Map.of(ERROR_CODE_ATTRIBUTE, MessageAttributeValue.builder()
                         .dataType("String")
                         .stringValue(letter.errorCode())
-                        .build()))
-                .build();
+                        .build()));
+        if (fifo) {
+            entry.messageGroupId(FifoLetterIds.groupId(letter))
+                    .messageDeduplicationId(FifoLetterIds.deduplicationId(letter));
+        }
+        return entry.build();
     }
 
     /** Splits into SendMessageBatch calls: at most 10 entries and 256 KiB of payload each. */

@@ -1,44 +1,101 @@
 package roommembership.domain;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** The calls one batch needs: every valid request merged per conversation, each split into chunks. */
 /**
- * @param rooms the rooms with members to add
- * @param channels the channels with members to add
+ * The calls one batch needs: every valid request merged per conversation and member, the adds split into chunks,
+ * the removals one call each.
+ *
+ * @param rooms the rooms with members to add or remove
+ * @param channels the channels with members to add or remove
+ * @param chunks the add calls
+ * @param removals the remove calls, one member each
+ * @param intents what the batch wants for each member it names
  */
-public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks) {
+public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<MemberChunk> removals,
+                        Map<MemberKey, Intent> intents) {
 
     public BatchPlan {
         chunks = List.copyOf(chunks);
+        removals = List.copyOf(removals);
+        intents = Collections.unmodifiableMap(new LinkedHashMap<>(intents));
     }
 
     /**
-     * Groups the requests of all messages by conversation. A member asked for more than once is sent once, as the
-     * last message (in batch order) that asked wants it.
+     * Merges the requests of all messages per conversation and member, in batch order (see {@link Intent}): a member
+     * asked for more than once is sent once, as the batch wants it at its end.
      */
     public static BatchPlan of(List<ParsedMessage> messages) {
-        Map<Conversation, Map<String, Membership>> conversations = new LinkedHashMap<>();
+        Map<Conversation, Map<String, Merge>> conversations = new LinkedHashMap<>();
         for (ParsedMessage message : messages) {
             if (message instanceof ParsedMessage.Request request && !request.members().isEmpty()) {
-                Map<String, Membership> members =
+                Map<String, Merge> members =
                         conversations.computeIfAbsent(request.conversation(), c -> new LinkedHashMap<>());
                 for (Membership member : request.members()) {
-                    members.put(member.memberId(), member);
+                    members.computeIfAbsent(member.memberId(), id -> new Merge()).then(request.action(), member);
                 }
             }
         }
         List<MemberChunk> chunks = new ArrayList<>();
-        conversations.forEach((conversation, members) -> chunk(conversation, members.values(), chunks));
-        int rooms = (int) conversations.keySet().stream().filter(RoomKey.class::isInstance).count();
-        return new BatchPlan(rooms, conversations.size() - rooms, chunks);
+        List<MemberChunk> removals = new ArrayList<>();
+        Map<MemberKey, Intent> intents = new LinkedHashMap<>();
+        conversations.forEach((conversation, members) -> {
+            List<Membership> adds = new ArrayList<>();
+            members.forEach((memberId, merge) -> {
+                Intent intent = merge.intent();
+                intents.put(new MemberKey(conversation, memberId), intent);
+                if (intent.action() == Action.ADD) {
+                    adds.add(intent.membership());
+                } else {
+                    removals.add(new MemberChunk(conversation, List.of(intent.membership())));
+                }
+            });
+            chunk(conversation, adds, chunks);
+        });
+        Set<Conversation> named = new LinkedHashSet<>(conversations.keySet());
+        int rooms = (int) named.stream().filter(RoomKey.class::isInstance).count();
+        return new BatchPlan(rooms, named.size() - rooms, chunks, removals, intents);
+    }
+
+    /** The intent for a member the batch names. */
+    public Intent intent(MemberKey key) {
+        return intents.get(key);
+    }
+
+    /** One member's requests folded in event order. */
+    private static final class Merge {
+        private Action action;
+        private Membership last;
+        private Role namedRole;
+
+        void then(Action next, Membership member) {
+            action = next;
+            last = member;
+            if (next == Action.REMOVE) {
+                namedRole = null;
+            } else if (member.roleNamed()) {
+                namedRole = member.role();
+            }
+        }
+
+        Intent intent() {
+            if (action == Action.REMOVE) {
+                return new Intent(action, Membership.withoutRole(last.memberId(), last.type()));
+            }
+            return new Intent(action, namedRole == null
+                    ? Membership.withoutRole(last.memberId(), last.type())
+                    : new Membership(last.memberId(), namedRole, last.type(), true));
+        }
     }
 
     /** One call takes one membership type, so hidden members go in calls of their own. */
-    private static void chunk(Conversation conversation, Iterable<Membership> members, List<MemberChunk> chunks) {
+    private static void chunk(Conversation conversation, List<Membership> members, List<MemberChunk> chunks) {
         Map<MembershipType, List<Membership>> byType = new LinkedHashMap<>();
         for (Membership member : members) {
             byType.computeIfAbsent(member.type(), type -> new ArrayList<>()).add(member);

@@ -2,25 +2,23 @@ package roommembership.domain;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
- * The Chime calls of one batch, behind the memberships port: each chunk's calls with their retries, within the
- * invocation's time and the container's call rate, and the reads before a transient failure is dead-lettered.
- * Results come back through futures and are combined in one place.
+ * The Chime calls of one batch, behind the memberships port: each chunk's calls with their retries, and the reads of
+ * conversations, within the invocation's time and the container's call rate. Results come back through futures and
+ * are combined in one place.
  */
 final class ChimeCalls {
     private final Executor calls;
     private final RetryPolicy retry;
     private final Duration safetyMargin;
-    private final int maxReceiveCount;
     private final CallRate callRate;
 
     /** @param calls runs the calls; its thread count bounds how many run at once */
@@ -28,7 +26,6 @@ final class ChimeCalls {
         this.calls = calls;
         this.retry = settings.retry();
         this.safetyMargin = settings.safetyMargin();
-        this.maxReceiveCount = settings.maxReceiveCount();
         // A burst of one second's calls, then evenly spaced.
         this.callRate = settings.maxCallsPerSecond() == 0
                 ? CallRate.unlimited()
@@ -40,10 +37,18 @@ final class ChimeCalls {
         CallResult call(MemberChunk chunk, List<Membership> members, Duration timeLimit);
     }
 
-    /** Runs every chunk's calls on the call executor, and combines their results in this one place. */
-    Steps run(List<MemberChunk> chunks, Step step, Deadline deadline) {
-        List<CompletableFuture<ChunkResult>> running = chunks.stream()
-                .map(chunk -> CompletableFuture.supplyAsync(() -> attempt(chunk, step, deadline), calls))
+    /**
+     * A chunk and the call its members need.
+     *
+     * @param done the outcome of a member the call answered without an error
+     */
+    record Task(MemberChunk chunk, Step step, MemberOutcome done) {
+    }
+
+    /** Runs every task's calls on the call executor, and combines their results in this one place. */
+    Steps run(List<Task> tasks, Deadline deadline) {
+        List<CompletableFuture<ChunkResult>> running = tasks.stream()
+                .map(task -> CompletableFuture.supplyAsync(() -> attempt(task, deadline), calls))
                 .toList();
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
         int callCount = 0;
@@ -60,7 +65,8 @@ final class ChimeCalls {
     }
 
     /** Makes one chunk's call, retrying the members that got a transient code, while time allows. */
-    private ChunkResult attempt(MemberChunk chunk, Step step, Deadline deadline) {
+    private ChunkResult attempt(Task task, Deadline deadline) {
+        MemberChunk chunk = task.chunk();
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
         List<Membership> pending = chunk.members();
         Map<String, MemberOutcome> lastTransient = new HashMap<>();
@@ -74,7 +80,7 @@ final class ChimeCalls {
                 break;
             }
             calls++;
-            CallResult result = step.call(chunk, pending, callTimeLimit(deadline));
+            CallResult result = task.step().call(chunk, pending, callTimeLimit(deadline));
             throttles += result.throttledAnswers();
             if (result instanceof CallResult.Failed failed) {
                 // The client has already retried the whole call; what is left is decided by SQS redelivery.
@@ -93,7 +99,7 @@ final class ChimeCalls {
             for (Membership member : pending) {
                 MemberError error = errors.get(member.memberId());
                 if (error == null) {
-                    outcomes.put(key(chunk, member), new MemberOutcome.Added());
+                    outcomes.put(key(chunk, member), task.done());
                 } else if (ErrorCodes.meansAlreadyMember(error.errorCode())) {
                     outcomes.put(key(chunk, member), new MemberOutcome.AlreadyMember());
                 } else {
@@ -122,52 +128,21 @@ final class ChimeCalls {
     }
 
     /**
-     * Before a member is dead-lettered with a transient code (its record is on its last receive), Chime is asked who
-     * is in the conversation (or, for a grant, who administers it): a call that got no answer may have taken effect
-     * after all, and another request may have made it so since. Present means the goal holds; absent means the
-     * failure stands; if it cannot be read the member stays uncertain and its record goes back to SQS rather than guess.
+     * Reads each conversation once, all at once on the call executor, within the invocation's time and the call rate.
+     * A conversation there was no time to read is unknown, as a transient failure.
      */
-    Map<MemberKey, MemberOutcome> checkBeforeDeadLettering(List<SourceRecord> records,
-                                                                   List<ParsedMessage> messages,
-                                                                   Map<MemberKey, MemberOutcome> outcomes,
-                                                                   RosterRead roster, Deadline deadline) {
-        Map<Conversation, Set<String>> toCheck = new LinkedHashMap<>();
-        for (int i = 0; i < records.size(); i++) {
-            if (records.get(i).receiveCount() < maxReceiveCount
-                    || !(messages.get(i) instanceof ParsedMessage.Request request)) {
-                continue;
-            }
-            for (Membership member : request.members()) {
-                MemberOutcome outcome = outcomes.get(new MemberKey(request.conversation(), member.memberId()));
-                if (outcome instanceof MemberOutcome.TransientFailure || outcome instanceof MemberOutcome.Uncertain) {
-                    toCheck.computeIfAbsent(request.conversation(), c -> new HashSet<>()).add(member.memberId());
-                }
-            }
-        }
-        if (toCheck.isEmpty()) {
-            return outcomes;
+    Map<Conversation, Roster> read(Collection<Conversation> conversations, RosterRead roster, Deadline deadline) {
+        if (conversations.isEmpty()) {
+            return Map.of();
         }
         Map<Conversation, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
-        toCheck.keySet().forEach(conversation -> rosters.put(conversation, CompletableFuture.supplyAsync(
+        conversations.forEach(conversation -> rosters.put(conversation, CompletableFuture.supplyAsync(
                 () -> outOfTime(deadline) || !awaitCallSlot(deadline)
                 ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the conversation")
                 : roster.read(conversation, callTimeLimit(deadline)), calls)));
-        Map<MemberKey, MemberOutcome> checked = new HashMap<>(outcomes);
-        rosters.forEach((conversation, future) -> {
-            Roster read = future.join();
-            for (String memberId : toCheck.get(conversation)) {
-                MemberKey key = new MemberKey(conversation, memberId);
-                MemberOutcome.WithError was = (MemberOutcome.WithError) outcomes.get(key);
-                if (read instanceof Roster.Known known) {
-                    checked.put(key, known.memberIds().contains(memberId)
-                            ? new MemberOutcome.AlreadyMember()
-                            : new MemberOutcome.TransientFailure(was.errorCode(), was.message()));
-                } else {
-                    checked.put(key, new MemberOutcome.Uncertain(was.errorCode(), was.message()));
-                }
-            }
-        });
-        return checked;
+        Map<Conversation, Roster> read = new LinkedHashMap<>();
+        rosters.forEach((conversation, future) -> read.put(conversation, future.join()));
+        return read;
     }
 
     /** A started call may use the time left but half the margin; the other half is for dead letters and the reply. */

@@ -10,8 +10,9 @@ public sealed interface Conversation permits RoomKey, ChannelKey {
     int maxMembersPerCall();
 
     /**
-     * Whether the add call sets each member's role (rooms); otherwise an Administrator is made one by a call of its
-     * own once it is a member (a channel's moderators).
+     * Whether the add call sets each member's role and the role ends with the membership (rooms); otherwise the
+     * administrators are a list of their own (a channel's moderators): an Administrator is made one by a call of its
+     * own once it is a member, and stops being one by another when it is removed.
      */
     boolean roleInAddCall();
 }

@@ -42,9 +42,11 @@ public final class DeadLetterFormat {
 
     /**
      * One member's record, in its request's own form: form 1 with one item for a room, form 4 for a channel, and for
-     * a legacy request routed to a channel form 1 as the producer wrote it plus the ChannelArn and MemberArn used.
+     * a legacy request routed to a channel form 1 as the producer wrote it plus the ChannelArn and MemberArn used;
+     * with the request's Action when it is a removal.
      *
      * @param memberId the member as the request holds it: a MemberId, or a member ARN
+     * @param role the Role as the request named it, or null when it named none
      * @param type a channel member's Type, or null
      */
     public static DeadLetter forMember(ParsedMessage.Request request, String memberId, String role, String type,
@@ -60,7 +62,7 @@ public final class DeadLetterFormat {
                 json.writeArrayFieldStart("MembershipItemList");
                 json.writeStartObject();
                 json.writeStringField("MemberId", cut.apply(producersId, "MemberId"));
-                json.writeStringField("Role", cut.apply(role, "Role"));
+                writeRole(json, cut, role);
                 json.writeEndObject();
                 json.writeEndArray();
                 if (request.conversation() instanceof ChannelKey channel) {
@@ -74,7 +76,11 @@ public final class DeadLetterFormat {
                 json.writeStringField("ChannelArn", cut.apply(channel.arn(), "ChannelArn"));
                 json.writeStringField("MemberArn", cut.apply(memberId, "MemberArn"));
                 json.writeStringField("Type", cut.apply(type, "Type"));
-                json.writeStringField("Role", cut.apply(role, "Role"));
+                writeRole(json, cut, role);
+            }
+            // An add is the default, so only a removal says what it asks; either way the record is a valid request.
+            if (request.action() == Action.REMOVE) {
+                json.writeStringField("Action", Action.REMOVE.wireName());
             }
             writeError(json, cut, code, message, sourceMessageId, failedAt);
         }));
@@ -88,6 +94,13 @@ public final class DeadLetterFormat {
             json.writeStringField("Body", cut.apply(rawBody, "body"));
         }));
         return new DeadLetter(sourceMessageId, ErrorCodes.BAD_REQUEST, body);
+    }
+
+    /** A request that named no role gets none back: redriven, it must not change a member's role. */
+    private static void writeRole(JsonGenerator json, Cut cut, String role) throws IOException {
+        if (role != null) {
+            json.writeStringField("Role", cut.apply(role, "Role"));
+        }
     }
 
     private static void writeError(JsonGenerator json, Cut cut, String errorCode, String message,

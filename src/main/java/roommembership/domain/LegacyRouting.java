@@ -60,16 +60,16 @@ public record LegacyRouting(String channelArnTemplate, String memberArnTemplate)
             String memberArn = memberArn(room, member.memberId());
             Optional<String> problem = channel.memberProblem(memberArn);
             if (problem.isPresent()) {
-                rejected.add(RejectedItem.badRequest(member.memberId(), member.role().wireName(), "the MemberId gives "
+                rejected.add(RejectedItem.badRequest(member.memberId(), member.namedRole(), "the MemberId gives "
                         + "the MemberArn " + MessageParser.quoted(memberArn) + " through MEMBER_ARN_TEMPLATE, which is "
                         + "not valid: " + problem.get()));
             } else {
-                members.add(new Membership(memberArn, member.role()));
+                members.add(member.withId(memberArn));
                 legacyIds.put(memberArn, member.memberId());
             }
         }
         return new ParsedMessage.Request(channel, members, rejected,
-                Optional.of(new ParsedMessage.Routed(room, legacyIds)));
+                Optional.of(new ParsedMessage.Routed(room, legacyIds)), request.action());
     }
 
     String channelArn(RoomKey room) {

@@ -1,6 +1,6 @@
 package roommembership.domain;
 
-/** How one member's request ended in this invocation. */
+/** How one member's request ended in this invocation: a goal that holds, a failure, or not known yet. */
 public sealed interface MemberOutcome {
 
     /** An outcome that carries the ErrorCode and message Chime gave (or the call's failure stood for). */
@@ -14,6 +14,18 @@ public sealed interface MemberOutcome {
     }
 
     record AlreadyMember() implements MemberOutcome {
+    }
+
+    /** Removed from the conversation. */
+    record Removed() implements MemberOutcome {
+    }
+
+    /** Asked to be removed from a conversation it was not in: the goal holds. */
+    record AlreadyAbsent() implements MemberOutcome {
+    }
+
+    /** A member already there whose role was changed to the one its request named. */
+    record RoleChanged() implements MemberOutcome {
     }
 
     /** Failed for good with this ErrorCode. */
@@ -33,6 +45,17 @@ public sealed interface MemberOutcome {
 
     /** Never sent: the invocation ran out of time first. */
     record NotAttempted() implements MemberOutcome {
+    }
+
+    /** The request's goal holds: added, already there, removed, already absent, or its role set. */
+    default boolean holds() {
+        return this instanceof Added || this instanceof AlreadyMember || this instanceof Removed
+                || this instanceof AlreadyAbsent || this instanceof RoleChanged;
+    }
+
+    /** Only another delivery can settle it: never sent, or sent without an answer. */
+    default boolean unsettled() {
+        return this instanceof NotAttempted || this instanceof Uncertain;
     }
 
     static MemberOutcome ofError(String errorCode, String message) {

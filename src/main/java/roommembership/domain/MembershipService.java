@@ -73,18 +73,34 @@ public final class MembershipService {
         long started = System.nanoTime();
         List<ParsedMessage> messages = records.stream().map(record -> admitted(record.body())).toList();
         BatchPlan plan = BatchPlan.of(messages);
+        Set<MemberKey> lastReceive = askedOnLastReceive(records, messages);
 
-        ChimeCalls.Steps adds = calls.run(plan.chunks(), this::addMembers, deadline);
-        // Before the grants: an administrator the roster shows present is a member and still needs its grant.
-        Map<MemberKey, MemberOutcome> added =
-                calls.checkBeforeDeadLettering(records, messages, adds.outcomes(), memberships::members, deadline);
-        ChimeCalls.Steps grants = calls.run(administratorsToGrant(plan, added), this::grantAdministrator, deadline);
-        Map<MemberKey, MemberOutcome> granted =
-                calls.checkBeforeDeadLettering(records, messages, grants.outcomes(), memberships::administrators, deadline);
-        Map<MemberKey, MemberOutcome> outcomes = withGrants(added, granted);
+        // Adds and removals at once: the plan never names a member for both.
+        List<ChimeCalls.Task> changes = new ArrayList<>();
+        plan.chunks().forEach(chunk -> changes.add(new ChimeCalls.Task(chunk, this::addMembers,
+                new MemberOutcome.Added())));
+        plan.removals().forEach(chunk -> changes.add(new ChimeCalls.Task(chunk, this::removeMember,
+                new MemberOutcome.Removed())));
+        ChimeCalls.Steps changed = calls.run(changes, deadline);
+        // One read of a conversation tells a removed member's NotFound apart, and checks the unanswered changes of
+        // records on their last receive before they are dead-lettered.
+        Map<MemberKey, MemberOutcome> memberships = Presence.afterChanges(plan, changed.outcomes(), lastReceive,
+                calls.read(Presence.toRead(plan, changed.outcomes(), lastReceive), this.memberships::members, deadline));
 
-        Settlement settlement =
-                Settlement.of(records, messages, added, outcomes, settings.maxReceiveCount(), clock);
+        // Roles: an Administrator added to a channel is made a moderator; a named role of a member who was already
+        // there is applied where the conversation's administrators show it differs.
+        Map<Conversation, Roster> administrators =
+                calls.read(Presence.rolesToLearn(plan, memberships), this.memberships::administrators, deadline);
+        Roles roles = Roles.needed(plan, memberships, administrators, this::setRole);
+        ChimeCalls.Steps roleChanges = calls.run(roles.tasks(), deadline);
+        Map<MemberKey, MemberOutcome> roleOutcomes = new HashMap<>(roles.decided());
+        roleOutcomes.putAll(roleChanges.outcomes());
+        roleOutcomes = Roles.checked(plan, roleOutcomes, lastReceive, calls.read(
+                Roles.toCheck(roleOutcomes, lastReceive), this.memberships::administrators, deadline));
+        Map<MemberKey, MemberOutcome> outcomes = withRoles(memberships, roleOutcomes);
+
+        Settlement settlement = Settlement.of(records, messages, plan, memberships, outcomes,
+                settings.maxReceiveCount(), clock);
         List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
                 ? List.of()
                 : deadLetters.send(settlement.deadLetters());
@@ -105,14 +121,17 @@ public final class MembershipService {
         List<DeadLetter> sent = settlement.deadLetters().stream().filter(l -> !unsentLetters.contains(l)).toList();
         Map<String, Integer> deadLettered = new TreeMap<>();
         sent.forEach(letter -> deadLettered.merge(letter.errorCode(), 1, Integer::sum));
-        List<String> retryIds = retry.stream().sorted().map(i -> records.get(i).messageId()).toList();
+        // A message delivered twice in one batch is reported once.
+        List<String> retryIds = retry.stream().sorted().map(i -> records.get(i).messageId()).distinct().toList();
 
-        List<CallFailure> callFailures = new ArrayList<>(adds.failures());
-        callFailures.addAll(grants.failures());
-        Summary summary = new Summary(records.size(), plan.rooms(), plan.channels(), adds.calls() + grants.calls(),
-                membershipRequests(messages), count(outcomes, MemberOutcome.Added.class),
-                count(outcomes, MemberOutcome.AlreadyMember.class), deadLettered, retryIds.size(),
-                invalidMessages(messages), adds.throttles() + grants.throttles(),
+        List<CallFailure> callFailures = new ArrayList<>(changed.failures());
+        callFailures.addAll(roleChanges.failures());
+        Summary summary = new Summary(records.size(), plan.rooms(), plan.channels(),
+                changed.calls() + roleChanges.calls(), membershipRequests(messages),
+                count(memberships, MemberOutcome.Added.class), count(memberships, MemberOutcome.AlreadyMember.class),
+                count(memberships, MemberOutcome.Removed.class), count(memberships, MemberOutcome.AlreadyAbsent.class),
+                count(roleOutcomes, MemberOutcome.RoleChanged.class), deadLettered, retryIds.size(),
+                invalidMessages(messages), changed.throttles() + roleChanges.throttles(),
                 (System.nanoTime() - started) / 1_000_000);
         return new BatchReport(retryIds, sent, callFailures, summary);
     }
@@ -131,41 +150,37 @@ public final class MembershipService {
         return memberships.addMembers(chunk.conversation(), members, timeLimit);
     }
 
-    private CallResult grantAdministrator(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
-        return memberships.grantAdministrator(chunk.conversation(), members.get(0).memberId(), timeLimit);
+    private CallResult removeMember(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
+        return memberships.removeMember(chunk.conversation(), members.get(0).memberId(), timeLimit);
     }
 
-    /**
-     * The grants a batch needs once its adds are done: for a kind whose add call does not set the role, one per
-     * requested administrator whose membership now holds.
-     */
-    private static List<MemberChunk> administratorsToGrant(BatchPlan plan, Map<MemberKey, MemberOutcome> added) {
-        List<MemberChunk> grants = new ArrayList<>();
-        for (MemberChunk chunk : plan.chunks()) {
-            if (chunk.conversation().roleInAddCall()) {
-                continue;
-            }
-            for (Membership member : chunk.members()) {
-                MemberOutcome outcome = added.get(ChimeCalls.key(chunk, member));
-                if (member.role() == Role.ADMINISTRATOR && (outcome instanceof MemberOutcome.Added
-                        || outcome instanceof MemberOutcome.AlreadyMember)) {
-                    grants.add(new MemberChunk(chunk.conversation(), List.of(member)));
-                }
-            }
-        }
-        return grants;
+    private CallResult setRole(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
+        Membership member = members.get(0);
+        return memberships.setRole(chunk.conversation(), member.memberId(), member.role(), timeLimit);
     }
 
-    /** A member's outcome once its grant is known: a grant that did not hold decides it, else its add does. */
-    private static Map<MemberKey, MemberOutcome> withGrants(Map<MemberKey, MemberOutcome> added,
-                                                            Map<MemberKey, MemberOutcome> granted) {
-        if (granted.isEmpty()) {
-            return added;
+    /** The members asked for by records on their last receive: a transient failure of theirs is checked first. */
+    private Set<MemberKey> askedOnLastReceive(List<SourceRecord> records, List<ParsedMessage> messages) {
+        Set<MemberKey> keys = new HashSet<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).receiveCount() >= settings.maxReceiveCount()
+                    && messages.get(i) instanceof ParsedMessage.Request request) {
+                request.members().forEach(member -> keys.add(new MemberKey(request.conversation(), member.memberId())));
+            }
         }
-        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>(added);
-        granted.forEach((key, grant) -> {
-            if (!(grant instanceof MemberOutcome.Added) && !(grant instanceof MemberOutcome.AlreadyMember)) {
-                outcomes.put(key, grant);
+        return keys;
+    }
+
+    /** A member's outcome once its role is known: a role that does not hold decides it, else its membership does. */
+    private static Map<MemberKey, MemberOutcome> withRoles(Map<MemberKey, MemberOutcome> memberships,
+                                                           Map<MemberKey, MemberOutcome> roles) {
+        if (roles.isEmpty()) {
+            return memberships;
+        }
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>(memberships);
+        roles.forEach((key, role) -> {
+            if (!role.holds()) {
+                outcomes.put(key, role);
             }
         });
         return outcomes;

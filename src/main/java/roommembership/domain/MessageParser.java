@@ -85,8 +85,18 @@ public final class MessageParser {
             return new ParsedMessage.Invalid("SubChannelId is not a request field: the function manages whole "
                     + "channels, not the sub-channels of elastic channels");
         }
+        Action action;
+        if (fields.action == null) {
+            action = Action.ADD;
+        } else {
+            Optional<Action> named = Action.fromWireName(fields.action);
+            if (named.isEmpty()) {
+                return new ParsedMessage.Invalid("Action must be Add or Remove, not " + quoted(fields.action));
+            }
+            action = named.get();
+        }
         if (!fields.isLegacy() && fields.isChannel()) {
-            return toChannelRequest(fields);
+            return toChannelRequest(fields, action);
         }
         if (isBlank(fields.accountId)) {
             return new ParsedMessage.Invalid("AccountId is missing or blank");
@@ -114,7 +124,8 @@ public final class MessageParser {
             return new ParsedMessage.Invalid(
                     "too many members: " + items.size() + " items, at most " + MAX_ITEMS + " per message");
         }
-        // A member named twice in one message is sent once; the later item decides the role.
+        // A member named twice in one message is sent once, as for two messages of a batch: the later item's role
+        // decides, and a later item without one keeps the role an earlier one named.
         Map<String, Membership> members = new LinkedHashMap<>();
         List<RejectedItem> rejected = new ArrayList<>();
         for (RawItem item : items) {
@@ -122,17 +133,18 @@ public final class MessageParser {
             if (problem.isPresent()) {
                 rejected.add(RejectedItem.badRequest(item.memberId, item.role, problem.get()));
             } else {
-                Role role = item.role == null ? Role.MEMBER : Role.fromWireName(item.role).orElseThrow();
-                members.remove(item.memberId);
-                members.put(item.memberId, new Membership(item.memberId, role));
+                Membership earlier = members.remove(item.memberId);
+                members.put(item.memberId, item.role != null
+                        ? new Membership(item.memberId, Role.fromWireName(item.role).orElseThrow())
+                        : earlier != null ? earlier : Membership.withoutRole(item.memberId));
             }
         }
         return new ParsedMessage.Request(
-                new RoomKey(fields.accountId, fields.roomId), List.copyOf(members.values()), rejected);
+                new RoomKey(fields.accountId, fields.roomId), List.copyOf(members.values()), rejected, action);
     }
 
     /** Forms 3 and 4: the shape of a BatchCreateChannelMembership request, or one member of it. */
-    private static ParsedMessage toChannelRequest(Fields fields) {
+    private static ParsedMessage toChannelRequest(Fields fields, Action action) {
         if (fields.channelFieldProblem != null) {
             return new ParsedMessage.Invalid(fields.channelFieldProblem);
         }
@@ -168,14 +180,14 @@ public final class MessageParser {
                 rejected.add(new RejectedItem(item.memberId, fields.role, fields.type, ErrorCodes.BAD_REQUEST,
                         problem.get()));
             } else {
-                Role role = fields.role == null ? Role.MEMBER : Role.fromWireName(fields.role).orElseThrow();
                 MembershipType type = fields.type == null
                         ? MembershipType.DEFAULT : MembershipType.fromWireName(fields.type).orElseThrow();
                 members.remove(item.memberId);
-                members.put(item.memberId, new Membership(item.memberId, role, type));
+                members.put(item.memberId, fields.role == null ? Membership.withoutRole(item.memberId, type)
+                        : new Membership(item.memberId, Role.fromWireName(fields.role).orElseThrow(), type));
             }
         }
-        return new ParsedMessage.Request(channel, List.copyOf(members.values()), rejected);
+        return new ParsedMessage.Request(channel, List.copyOf(members.values()), rejected, action);
     }
 
     private static Optional<String> problemOf(RawItem item) {
@@ -266,6 +278,7 @@ public final class MessageParser {
                         readItems(parser, value, fields.items);
                     }
                     case "Type" -> fields.type = roleText(parser, value);
+                    case "Action" -> fields.action = roleText(parser, value);
                     // A channel field's problem is the request's only once the body is no legacy one.
                     case "ChannelArn" -> {
                         fields.channelArnPresent = true;
@@ -418,6 +431,8 @@ public final class MessageParser {
         String memberIdProblem;
         String role;
         String type;
+        /** The Action as written (a non-string as its JSON text); null when absent. */
+        String action;
         String message;
         boolean itemsPresent;
         final List<RawItem> items = new ArrayList<>();

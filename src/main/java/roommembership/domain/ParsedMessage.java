@@ -13,18 +13,32 @@ public sealed interface ParsedMessage {
      * A request for one conversation: the members to send and the items rejected on their own.
      *
      * @param routedFrom for a legacy request sent to a channel instead: the room and member ids the producer wrote
+     * @param action whether its members are to be added or removed
      */
     record Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
-                   Optional<Routed> routedFrom) implements ParsedMessage {
+                   Optional<Routed> routedFrom, Action action) implements ParsedMessage {
         public Request {
             Objects.requireNonNull(conversation, "conversation");
             members = List.copyOf(members);
             rejected = List.copyOf(rejected);
             Objects.requireNonNull(routedFrom, "routedFrom");
+            Objects.requireNonNull(action, "action");
         }
 
+        /** An add request. */
         public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected) {
-            this(conversation, members, rejected, Optional.empty());
+            this(conversation, members, rejected, Optional.empty(), Action.ADD);
+        }
+
+        /** An add request, routed or not. */
+        public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
+                       Optional<Routed> routedFrom) {
+            this(conversation, members, rejected, routedFrom, Action.ADD);
+        }
+
+        public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
+                       Action action) {
+            this(conversation, members, rejected, Optional.empty(), action);
         }
 
         /**
@@ -35,13 +49,13 @@ public sealed interface ParsedMessage {
         public Request refused(String errorCode, String reason) {
             List<RejectedItem> refused = new ArrayList<>();
             for (Membership member : members) {
-                refused.add(new RejectedItem(member.memberId(), member.role().wireName(),
+                refused.add(new RejectedItem(member.memberId(), member.namedRole(),
                         typeOf(member), errorCode, reason));
             }
             for (RejectedItem item : rejected) {
                 refused.add(new RejectedItem(item.memberId(), item.role(), item.type(), errorCode, reason));
             }
-            return new Request(conversation, List.of(), refused, routedFrom);
+            return new Request(conversation, List.of(), refused, routedFrom, action);
         }
 
         /** The member id as the producer wrote it: a routed member's legacy MemberId, else the id itself. */

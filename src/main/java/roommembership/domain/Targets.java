@@ -29,10 +29,17 @@ public final class Targets implements Memberships<Conversation> {
     }
 
     @Override
-    public CallResult grantAdministrator(Conversation conversation, String memberId, Duration timeLimit) {
+    public CallResult removeMember(Conversation conversation, String memberId, Duration timeLimit) {
         return conversation instanceof RoomKey room
-                ? rooms.grantAdministrator(room, memberId, timeLimit)
-                : channels.grantAdministrator((ChannelKey) conversation, memberId, timeLimit);
+                ? rooms.removeMember(room, memberId, timeLimit)
+                : channels.removeMember((ChannelKey) conversation, memberId, timeLimit);
+    }
+
+    @Override
+    public CallResult setRole(Conversation conversation, String memberId, Role role, Duration timeLimit) {
+        return conversation instanceof RoomKey room
+                ? rooms.setRole(room, memberId, role, timeLimit)
+                : channels.setRole((ChannelKey) conversation, memberId, role, timeLimit);
     }
 
     @Override

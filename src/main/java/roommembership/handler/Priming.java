@@ -30,14 +30,17 @@ final class Priming implements Resource {
     static final String PRIME_ON_INIT = "PRIME_ON_INIT";
 
     /**
-     * A form-1 record with a member Chime does not find, an SNS-wrapped form-2 record, an unreadable one, and a form-3
-     * record for a channel with an administrator and a member not found (refused without a call when no bearer is set).
+     * A form-1 record with a member Chime does not find and one already there whose role is changed, an SNS-wrapped
+     * form-2 record, an unreadable one, a form-3 record for a channel with an administrator and a member not found,
+     * removals from a room and a channel of a member there and one not, and a form-4 record that makes a channel
+     * moderator a plain member (the channel records are refused without a call when no bearer is set).
      */
     private static final String EVENT = """
             {"Records":[
              {"messageId":"priming-1","body":"{\\"AccountId\\":\\"priming\\",\\"RoomId\\":\\"priming\\",\
             \\"MembershipItemList\\":[{\\"MemberId\\":\\"priming-member\\",\\"Role\\":\\"Administrator\\"},\
-            {\\"MemberId\\":\\"priming-absent\\"}]}","attributes":{"ApproximateReceiveCount":"5"},\
+            {\\"MemberId\\":\\"priming-absent\\"},\
+            {\\"MemberId\\":\\"priming-present\\",\\"Role\\":\\"Administrator\\"}]}","attributes":{"ApproximateReceiveCount":"5"},\
             "eventSourceARN":"arn:aws:sqs:us-east-1:000000000000:priming"},
              {"messageId":"priming-2","body":"{\\"Type\\":\\"Notification\\",\\"Message\\":\
             \\"{\\\\\\"AccountId\\\\\\":\\\\\\"priming\\\\\\",\\\\\\"RoomId\\\\\\":\\\\\\"priming-2\\\\\\",\
@@ -46,7 +49,18 @@ final class Priming implements Resource {
              {"messageId":"priming-4","body":"{\\"ChannelArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/channel/priming\\",\
             \\"MemberArns\\":[\\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-member\\",\
             \\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-absent\\"],\\"Role\\":\\"Administrator\\"}",\
-            "attributes":{"ApproximateReceiveCount":"5"}}]}""";
+            "attributes":{"ApproximateReceiveCount":"5"}},
+             {"messageId":"priming-5","body":"{\\"Action\\":\\"Remove\\",\\"AccountId\\":\\"priming\\",\\"RoomId\\":\\"priming-leavers\\",\
+            \\"MembershipItemList\\":[{\\"MemberId\\":\\"priming-leaver\\"},{\\"MemberId\\":\\"priming-absent\\"}]}",\
+            "attributes":{"ApproximateReceiveCount":"1"}},
+             {"messageId":"priming-6","body":"{\\"Action\\":\\"Remove\\",\
+            \\"ChannelArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/channel/priming-leavers\\",\
+            \\"MemberArns\\":[\\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-leaver\\",\
+            \\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-absent\\"]}",\
+            "attributes":{"ApproximateReceiveCount":"1"}},
+             {"messageId":"priming-7","body":"{\\"ChannelArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/channel/priming-roles\\",\
+            \\"MemberArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-present\\",\\"Role\\":\\"Member\\"}",\
+            "attributes":{"ApproximateReceiveCount":"1"}}]}""";
 
     /** A strong reference: a checkpoint context may hold its resources weakly. */
     private static volatile Priming installed;

@@ -41,7 +41,7 @@ class ChannelAccessTest {
 
         assertThat(admitted).isEqualTo(new ParsedMessage.Request(
                 ChannelKey.of(FINANCE + "/channel/payroll").orElseThrow(), List.of(), List.of(new RejectedItem(
-                FINANCE + "/user/eve", "Member", "DEFAULT", ErrorCodes.FORBIDDEN, "AppInstance " + FINANCE
+                FINANCE + "/user/eve", null, "DEFAULT", ErrorCodes.FORBIDDEN, "AppInstance " + FINANCE
                 + " is not in ALLOWED_APP_INSTANCE_ARNS: this deployment does not manage it"))));
     }
 
@@ -75,7 +75,7 @@ class ChannelAccessTest {
 
         assertThat(admitted).isEqualTo(new ParsedMessage.Request(
                 ChannelKey.of(FINANCE + "/channel/payroll").orElseThrow(), List.of(), List.of(new RejectedItem(
-                FINANCE + "/user/eve", "Member", "DEFAULT", ErrorCodes.FORBIDDEN, "AppInstance " + FINANCE
+                FINANCE + "/user/eve", null, "DEFAULT", ErrorCodes.FORBIDDEN, "AppInstance " + FINANCE
                 + " is not the AppInstance of CHIME_BEARER_ARN (" + HR + "): the function can act only in that one"))));
     }
 

@@ -62,6 +62,76 @@ class ChannelDeadLetterFormatTest {
     }
 
     @Test
+    void aChannelRemovalsLetterCarriesItsActionAndReadsBackAsTheSameRemoval() {
+        ParsedMessage.Request request = channelRequest("{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\""
+                + ALICE + "\",\"Action\":\"Remove\"}");
+        Membership member = request.members().get(0);
+
+        DeadLetter letter = DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(),
+                member.type().wireName(), "Forbidden", "not allowed", "msg-1", AT);
+
+        assertThat(letter).isEqualTo(new DeadLetter("msg-1", "Forbidden", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\","
+                + "\"MemberArn\":\"" + ALICE + "\",\"Type\":\"DEFAULT\",\"Action\":\"Remove\","
+                + "\"ErrorCode\":\"Forbidden\",\"ErrorMessage\":\"not allowed\",\"SourceMessageId\":\"msg-1\","
+                + "\"FailedAt\":\"2026-11-26T10:00:00Z\"}", Optional.of(ALICE)));
+        assertThat(MessageParser.parse(letter.body())).isEqualTo(request).isEqualTo(new ParsedMessage.Request(
+                CHANNEL, List.of(Membership.withoutRole(ALICE, MembershipType.DEFAULT)), List.of(), Action.REMOVE));
+    }
+
+    @Test
+    void eachMemberOfAForm3RemovalGetsAForm4LetterThatReadsBackAsItsOwnRemoval() {
+        String bot = APP + "/bot/helper";
+        ParsedMessage.Request request = channelRequest("{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArns\":[\""
+                + ALICE + "\",\"" + bot + "\"],\"Action\":\"Remove\"}");
+
+        List<ParsedMessage> readBack = request.members().stream()
+                .map(member -> DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(),
+                        member.type().wireName(), "ServiceUnavailable", "try later", "msg-2", AT))
+                .map(letter -> MessageParser.parse(letter.body()))
+                .toList();
+
+        assertThat(readBack).containsExactly(
+                new ParsedMessage.Request(CHANNEL, List.of(Membership.withoutRole(ALICE)), List.of(), Action.REMOVE),
+                new ParsedMessage.Request(CHANNEL, List.of(Membership.withoutRole(bot)), List.of(), Action.REMOVE));
+    }
+
+    @Test
+    void aChannelMemberWhoseRequestNamedNoRoleGetsALetterWithoutOneThatReadsBackRoleless() {
+        ParsedMessage.Request request = channelRequest("{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\""
+                + ALICE + "\",\"Type\":\"HIDDEN\"}");
+        Membership member = request.members().get(0);
+
+        DeadLetter letter = DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(),
+                member.type().wireName(), "NotFound", "no such user", "msg-3", AT);
+
+        assertThat(letter).isEqualTo(new DeadLetter("msg-3", "NotFound", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\","
+                + "\"MemberArn\":\"" + ALICE + "\",\"Type\":\"HIDDEN\",\"ErrorCode\":\"NotFound\","
+                + "\"ErrorMessage\":\"no such user\",\"SourceMessageId\":\"msg-3\","
+                + "\"FailedAt\":\"2026-11-26T10:00:00Z\"}", Optional.of(ALICE)));
+        assertThat(MessageParser.parse(letter.body())).isEqualTo(request).isEqualTo(new ParsedMessage.Request(
+                CHANNEL, List.of(Membership.withoutRole(ALICE, MembershipType.HIDDEN)), List.of()));
+    }
+
+    @Test
+    void aRoutedRolelessRemovalsLetterIsTheProducersFormWithTheActionAndRoutesBackAsTheSameRemoval() {
+        ParsedMessage.Request routed = (ParsedMessage.Request) ROUTING.route(MessageParser.parse(
+                "{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"MemberId\":\"alice\",\"Action\":\"Remove\"}"));
+        Membership member = routed.members().get(0);
+
+        DeadLetter letter = DeadLetterFormat.forMember(routed, member.memberId(), member.namedRole(),
+                member.type().wireName(), "Forbidden", "not allowed", "msg-4", AT);
+
+        assertThat(letter).isEqualTo(new DeadLetter("msg-4", "Forbidden", "{\"AccountId\":\"acct-1\",\"RoomId\":"
+                + "\"sales\",\"MembershipItemList\":[{\"MemberId\":\"alice\"}],"
+                + "\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\"" + ALICE + "\",\"Action\":\"Remove\","
+                + "\"ErrorCode\":\"Forbidden\",\"ErrorMessage\":\"not allowed\",\"SourceMessageId\":\"msg-4\","
+                + "\"FailedAt\":\"2026-11-26T10:00:00Z\"}", Optional.of("alice")));
+        assertThat(MessageParser.parse(letter.body())).isEqualTo(new ParsedMessage.Request(ROOM,
+                List.of(Membership.withoutRole("alice")), List.of(), Action.REMOVE));
+        assertThat(ROUTING.route(MessageParser.parse(letter.body()))).isEqualTo(routed);
+    }
+
+    @Test
     void aRejectedChannelItemsLetterKeepsItsValuesAsGivenAndIsRejectedAgainWhenRead() {
         ParsedMessage.Request request = channelRequest("{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArns\":[\""
                 + ALICE + "\",7],\"Type\":\"hidden\"}");
@@ -74,10 +144,10 @@ class ChannelDeadLetterFormatTest {
         String end = ",\"SourceMessageId\":\"msg-3\",\"FailedAt\":\"2026-11-26T10:00:00Z\"}";
         assertThat(letters).containsExactly(
                 new DeadLetter("msg-3", "BadRequest", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\""
-                        + ALICE + "\",\"Type\":\"hidden\",\"Role\":null,\"ErrorCode\":\"BadRequest\","
+                        + ALICE + "\",\"Type\":\"hidden\",\"ErrorCode\":\"BadRequest\","
                         + "\"ErrorMessage\":\"Type must be DEFAULT or HIDDEN, not 'hidden'\"" + end, Optional.of(ALICE)),
                 new DeadLetter("msg-3", "BadRequest", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":null,"
-                        + "\"Type\":\"hidden\",\"Role\":null,\"ErrorCode\":\"BadRequest\","
+                        + "\"Type\":\"hidden\",\"ErrorCode\":\"BadRequest\","
                         + "\"ErrorMessage\":\"MemberArns item 2 is not a string\"" + end, Optional.empty()));
         assertThat(letters).extracting(letter -> MessageParser.parse(letter.body())).containsExactly(
                 new ParsedMessage.Request(CHANNEL, List.of(), List.of(new RejectedItem(ALICE, null, "hidden",
@@ -179,7 +249,7 @@ class ChannelDeadLetterFormatTest {
                 + ALICE + "\",\"Type\":\"HIDDEN\"}");
         String message = "\u0001".repeat(256 * 1024);
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, ALICE, "Member", "HIDDEN", "ServiceFailure", message,
+        DeadLetter letter = DeadLetterFormat.forMember(request, ALICE, null, "HIDDEN", "ServiceFailure", message,
                 "msg-8", AT);
 
         assertThat(recordBytes(letter)).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);

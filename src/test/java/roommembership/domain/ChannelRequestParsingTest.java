@@ -57,11 +57,11 @@ class ChannelRequestParsingTest {
     void typeDefaultsToDefaultAndRoleToMember() {
         assertThat(MessageParser.parse(json(Map.of("ChannelArn", CHANNEL_ARN, "MemberArns", List.of(ALICE, BOB)))))
                 .isEqualTo(new ParsedMessage.Request(CHANNEL, List.of(
-                        new Membership(ALICE, Role.MEMBER, MembershipType.DEFAULT),
-                        new Membership(BOB, Role.MEMBER, MembershipType.DEFAULT)), List.of()));
+                        Membership.withoutRole(ALICE, MembershipType.DEFAULT),
+                        Membership.withoutRole(BOB, MembershipType.DEFAULT)), List.of()));
         assertThat(MessageParser.parse("{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\"" + BOT
                 + "\",\"Type\":null,\"Role\":null}")).isEqualTo(new ParsedMessage.Request(
-                CHANNEL, List.of(new Membership(BOT, Role.MEMBER, MembershipType.DEFAULT)), List.of()));
+                CHANNEL, List.of(Membership.withoutRole(BOT, MembershipType.DEFAULT)), List.of()));
     }
 
     @Test
@@ -72,7 +72,7 @@ class ChannelRequestParsingTest {
         ParsedMessage parsed = MessageParser.parse(json(Map.of("ChannelArn", channel, "MemberArn", app + "/user/u1")));
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(new ChannelKey(channel, "eu-central-1", app),
-                List.of(new Membership(app + "/user/u1", Role.MEMBER)), List.of()));
+                List.of(Membership.withoutRole(app + "/user/u1")), List.of()));
     }
 
     @Test
@@ -83,9 +83,69 @@ class ChannelRequestParsingTest {
         assertThat(List.of(form3, form4).stream().map(ChannelRequestParsingTest::snsNotification)
                 .map(MessageParser::parse).toList()).containsExactly(
                 new ParsedMessage.Request(CHANNEL,
-                        List.of(new Membership(ALICE, Role.MEMBER, MembershipType.HIDDEN)), List.of()),
+                        List.of(Membership.withoutRole(ALICE, MembershipType.HIDDEN)), List.of()),
                 new ParsedMessage.Request(CHANNEL,
                         List.of(new Membership(BOB, Role.ADMINISTRATOR, MembershipType.DEFAULT)), List.of()));
+    }
+
+    static Stream<Arguments> actionFields() {
+        return Stream.of(
+                Arguments.of(Map.of(), Action.ADD),
+                Arguments.of(Map.of("Action", "Add"), Action.ADD),
+                Arguments.of(Map.of("Action", "Remove"), Action.REMOVE));
+    }
+
+    @ParameterizedTest
+    @MethodSource("actionFields")
+    void form3AsksForItsActionAndAnAddWhenItNamesNone(Map<String, String> action, Action expected) {
+        Map<String, Object> fields = new LinkedHashMap<>(Map.of("ChannelArn", CHANNEL_ARN,
+                "MemberArns", List.of(ALICE, BOT)));
+        fields.putAll(action);
+
+        assertThat(MessageParser.parse(json(fields))).isEqualTo(new ParsedMessage.Request(CHANNEL,
+                List.of(Membership.withoutRole(ALICE), Membership.withoutRole(BOT)), List.of(), expected));
+    }
+
+    @ParameterizedTest
+    @MethodSource("actionFields")
+    void form4AsksForItsActionAndAnAddWhenItNamesNone(Map<String, String> action, Action expected) {
+        Map<String, Object> fields = new LinkedHashMap<>(Map.of("ChannelArn", CHANNEL_ARN, "MemberArn", BOB,
+                "Type", "HIDDEN"));
+        fields.putAll(action);
+
+        assertThat(MessageParser.parse(json(fields))).isEqualTo(new ParsedMessage.Request(CHANNEL,
+                List.of(Membership.withoutRole(BOB, MembershipType.HIDDEN)), List.of(), expected));
+    }
+
+    @Test
+    void aRemovalInsideAnSnsNotificationIsARemovalInBothChannelForms() {
+        String form3 = json(Map.of("ChannelArn", CHANNEL_ARN, "MemberArns", List.of(ALICE), "Action", "Remove"));
+        String form4 = json(Map.of("ChannelArn", CHANNEL_ARN, "MemberArn", BOB, "Action", "Remove"));
+
+        assertThat(Stream.of(form3, form4).map(ChannelRequestParsingTest::snsNotification)
+                .map(MessageParser::parse).toList()).containsExactly(
+                new ParsedMessage.Request(CHANNEL, List.of(Membership.withoutRole(ALICE)), List.of(), Action.REMOVE),
+                new ParsedMessage.Request(CHANNEL, List.of(Membership.withoutRole(BOB)), List.of(), Action.REMOVE));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "\"remove\"             | remove",
+            "\"REMOVE\"             | REMOVE",
+            "\"\"                   | ``",
+            "7                      | 7",
+            "{\"Do\":\"Remove\"}      | {...}",
+    })
+    void anActionOtherThanAddOrRemoveMakesAChannelMessageInvalidInBothForms(String actionJson, String quoted) {
+        String form3 = "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArns\":[\"" + ALICE + "\"],\"Action\":"
+                + actionJson + "}";
+        String form4 = "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\"" + ALICE + "\",\"Action\":"
+                + actionJson + "}";
+        ParsedMessage.Invalid expected = new ParsedMessage.Invalid(
+                "Action must be Add or Remove, not '" + quoted + "'");
+
+        assertThat(Stream.of(form3, form4, snsNotification(form4)).map(MessageParser::parse).toList())
+                .containsExactly(expected, expected, expected);
     }
 
     @Test
@@ -94,7 +154,7 @@ class ChannelRequestParsingTest {
                 "MemberArns", List.of(ALICE, BOB, ALICE))));
 
         assertThat(((ParsedMessage.Request) parsed).members())
-                .containsExactly(new Membership(BOB, Role.MEMBER), new Membership(ALICE, Role.MEMBER));
+                .containsExactly(Membership.withoutRole(BOB), Membership.withoutRole(ALICE));
     }
 
     @Test
@@ -103,7 +163,7 @@ class ChannelRequestParsingTest {
                 "MemberArns", List.of(ALICE), "MemberArn", BOT)));
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(CHANNEL,
-                List.of(new Membership(ALICE, Role.MEMBER), new Membership(BOT, Role.MEMBER)), List.of()));
+                List.of(Membership.withoutRole(ALICE), Membership.withoutRole(BOT)), List.of()));
     }
 
     static Stream<Arguments> channelBodiesNamingALegacyField() {
@@ -111,7 +171,7 @@ class ChannelRequestParsingTest {
         return Stream.of(
                 Arguments.of("{" + channel + ",\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\"}",
                         new ParsedMessage.Request(new RoomKey("acct", "room"),
-                                List.of(new Membership("u1", Role.MEMBER)), List.of())),
+                                List.of(Membership.withoutRole("u1")), List.of())),
                 Arguments.of("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":[{\"MemberId\":"
                                 + "\"u1\",\"Role\":\"Administrator\"}]," + channel + ",\"Type\":\"HIDDEN\"}",
                         new ParsedMessage.Request(new RoomKey("acct", "room"),
@@ -119,7 +179,7 @@ class ChannelRequestParsingTest {
                 Arguments.of("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\",\"ChannelArn\":7,"
                                 + "\"MemberArns\":{\"Ticket\":1},\"MemberArn\":[]}",
                         new ParsedMessage.Request(new RoomKey("acct", "room"),
-                                List.of(new Membership("u1", Role.MEMBER)), List.of())),
+                                List.of(Membership.withoutRole("u1")), List.of())),
                 Arguments.of("{" + channel + ",\"AccountId\":\"acct\"}", new ParsedMessage.Invalid(
                         "RoomId is missing or blank")),
                 Arguments.of("{" + channel + ",\"RoomId\":\"room\"}", new ParsedMessage.Invalid(
@@ -230,7 +290,7 @@ class ChannelRequestParsingTest {
                 "MemberId", "u1", "MemberArns", arns)));
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(new RoomKey("acct", "room"),
-                List.of(new Membership("u1", Role.MEMBER)), List.of()));
+                List.of(Membership.withoutRole("u1")), List.of()));
     }
 
     @Test
@@ -339,8 +399,8 @@ class ChannelRequestParsingTest {
         ParsedMessage parsed = MessageParser.parse(json(Map.of("ChannelArn", CHANNEL_ARN,
                 "MemberArns", List.of(edgeIds, punctuated, single))));
 
-        assertThat(parsed).isEqualTo(new ParsedMessage.Request(CHANNEL, List.of(new Membership(edgeIds, Role.MEMBER),
-                new Membership(punctuated, Role.MEMBER), new Membership(single, Role.MEMBER)), List.of()));
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(CHANNEL, List.of(Membership.withoutRole(edgeIds),
+                Membership.withoutRole(punctuated), Membership.withoutRole(single)), List.of()));
     }
 
     static Stream<Arguments> memberArnsThatAreNotOne() {
@@ -385,7 +445,7 @@ class ChannelRequestParsingTest {
                 "MemberArns", List.of(ALICE, arn, BOT))));
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(CHANNEL,
-                List.of(new Membership(ALICE, Role.MEMBER), new Membership(BOT, Role.MEMBER)),
+                List.of(Membership.withoutRole(ALICE), Membership.withoutRole(BOT)),
                 List.of(new RejectedItem(arn, null, null, ErrorCodes.BAD_REQUEST, reason))));
         assertThat(reason).hasSizeLessThan(MAX_REASON_CHARS);
     }
@@ -410,7 +470,7 @@ class ChannelRequestParsingTest {
         ParsedMessage form4 = MessageParser.parse("{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":[\""
                 + ALICE + "\"]}");
 
-        assertThat(parsed).isEqualTo(new ParsedMessage.Request(CHANNEL, List.of(new Membership(ALICE, Role.MEMBER)),
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(CHANNEL, List.of(Membership.withoutRole(ALICE)),
                 List.of(new RejectedItem(null, null, null, ErrorCodes.BAD_REQUEST, "MemberArns item 2 is not a string"),
                         new RejectedItem(null, null, null, ErrorCodes.BAD_REQUEST, "MemberArns item 3 is not a string"),
                         new RejectedItem(null, null, null, ErrorCodes.BAD_REQUEST, "MemberArns item 4 is not a string"),
@@ -488,7 +548,7 @@ class ChannelRequestParsingTest {
                 "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\",\"Type\":\"HIDDEN\"}");
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(new RoomKey("acct", "room"),
-                List.of(new Membership("u1", Role.MEMBER, MembershipType.DEFAULT)), List.of()));
+                List.of(Membership.withoutRole("u1", MembershipType.DEFAULT)), List.of()));
     }
 
     private static String snsNotification(String message) {

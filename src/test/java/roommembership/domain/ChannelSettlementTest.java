@@ -54,6 +54,7 @@ class ChannelSettlementTest {
     @Test
     void eachRequestedAdministratorWhoseMembershipHoldsGetsOneGrantAndMembersGetNone() {
         chime.answerAdds(BOB, ErrorCodes.CONFLICT);
+        chime.administrators = new Roster.Known(Set.of());
         String admins = "{\"ChannelArn\":\"" + SALES_ARN + "\",\"MemberArns\":[\"" + ALICE + "\",\"" + BOB + "\"],"
                 + "\"Role\":\"Administrator\"}";
 
@@ -65,6 +66,8 @@ class ChannelSettlementTest {
                 new Membership(ALICE, Role.ADMINISTRATOR), new Membership(BOB, Role.ADMINISTRATOR),
                 new Membership(CAROL, Role.MEMBER))));
         assertThat(chime.grants).containsExactlyInAnyOrder(new Grant(SALES, ALICE), new Grant(SALES, BOB));
+        // Bob was there already: only the moderators tell whether his named role needs the grant.
+        assertThat(chime.reads).containsExactly(new Read("administrators", SALES));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(report.deadLetters()).isEmpty();
         assertThat(report.summary()).extracting(Summary::rooms, Summary::channels, Summary::calls, Summary::added,
@@ -196,6 +199,8 @@ class ChannelSettlementTest {
                 letter("m1", BOB, "HIDDEN", "Administrator", code, "scripted " + code));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(chime.reads).isEmpty();
+        // Bob's add succeeded, so he counts as added although his grant failed.
+        assertThat(report.summary()).extracting(Summary::added, Summary::rolesChanged).containsExactly(2, 0);
     }
 
     @Test
@@ -214,24 +219,30 @@ class ChannelSettlementTest {
     void onTheLastReceiveAnAdministratorWhoseAddGotNoAnswerButIsInTheChannelIsStillMadeAModerator() {
         chime.addCallFailures.put(SALES, ErrorCodes.SERVICE_UNAVAILABLE);
         chime.members = new Roster.Known(Set.of(ALICE));
+        chime.administrators = new Roster.Known(Set.of());
 
         BatchReport report = service().process(List.of(
                 SourceRecord.standard("m1", form4(ALICE, "DEFAULT", "Administrator"), MAX_RECEIVES)), Deadline.none());
 
-        assertThat(chime.reads).containsExactly(new Read("members", SALES));
+        // Found in the channel, she is a member already there: her moderators are read before her role is set.
+        assertThat(chime.reads).containsExactly(new Read("members", SALES), new Read("administrators", SALES));
         assertThat(chime.grants).containsExactly(new Grant(SALES, ALICE));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(report.deadLetters()).isEmpty();
+        assertThat(report.summary()).extracting(Summary::added, Summary::alreadyMembers, Summary::rolesChanged)
+                .containsExactly(0, 1, 1);
     }
 
     @Test
     void onTheLastReceiveAnAdministratorChimeKeptThrottlingButWhoIsInTheChannelIsStillMadeAModerator() {
         chime.answerAdds(ALICE, ErrorCodes.THROTTLED);
         chime.members = new Roster.Known(Set.of(ALICE));
+        chime.administrators = new Roster.Known(Set.of());
 
         BatchReport report = service().process(List.of(
                 SourceRecord.standard("m1", form4(ALICE, "DEFAULT", "Administrator"), MAX_RECEIVES)), Deadline.none());
 
+        assertThat(chime.reads).containsExactly(new Read("members", SALES), new Read("administrators", SALES));
         assertThat(chime.grants).containsExactly(new Grant(SALES, ALICE));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(report.deadLetters()).isEmpty();
@@ -317,7 +328,7 @@ class ChannelSettlementTest {
                         tuple(SALES, 100), tuple(SALES, 21));
         assertThat(report.retryMessageIds()).containsExactly("m1");
         assertThat(report.deadLetters()).containsExactly(
-                letter("m2", CAROL, "DEFAULT", "Member", "NotFound", "scripted NotFound"));
+                letter("m2", CAROL, "DEFAULT", null, "NotFound", "scripted NotFound"));
         assertThat(report.summary()).extracting(Summary::rooms, Summary::channels, Summary::added)
                 .containsExactly(1, 1, 120);
         assertThat(report.callFailures()).extracting(CallFailure::conversation).containsOnly(ROOM);
@@ -337,7 +348,7 @@ class ChannelSettlementTest {
         assertThat(chime.reads).containsExactly(new Read("members", SALES));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(report.deadLetters()).containsExactly(
-                letter("m2", BOB, "DEFAULT", "Member", "ServiceFailure", "scripted call failure"));
+                letter("m2", BOB, "DEFAULT", null, "ServiceFailure", "scripted call failure"));
         assertThat(report.summary()).extracting(Summary::added, Summary::alreadyMembers).containsExactly(1, 1);
     }
 
@@ -361,7 +372,7 @@ class ChannelSettlementTest {
                         + "\"MemberArn\":\"" + BOB + "\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":"
                         + "\"scripted NotFound\"" + end, Optional.of("bob")),
                 new DeadLetter("m1", "BadRequest", "{\"AccountId\":\"acct\",\"RoomId\":\"sales\","
-                        + "\"MembershipItemList\":[{\"MemberId\":\"a/b\",\"Role\":\"Member\"}],\"ChannelArn\":\""
+                        + "\"MembershipItemList\":[{\"MemberId\":\"a/b\"}],\"ChannelArn\":\""
                         + SALES_ARN + "\",\"ErrorCode\":\"BadRequest\",\"ErrorMessage\":\"the MemberId gives the "
                         + "MemberArn '" + APP + "/user/a/b' through MEMBER_ARN_TEMPLATE, which is not valid: "
                         + "MemberArn must be an AppInstanceUser or AppInstanceBot ARN, " + ChimeArns.MEMBER_RULE
@@ -399,7 +410,7 @@ class ChannelSettlementTest {
                 SourceRecord.standard("m2", "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\"}", 1)),
                 Deadline.none());
 
-        assertThat(chime.adds).containsExactly(new AddCall(ROOM, List.of(new Membership("u1", Role.MEMBER))));
+        assertThat(chime.adds).containsExactly(new AddCall(ROOM, List.of(Membership.withoutRole("u1"))));
         assertThat(chime.grants).isEmpty();
         assertThat(chime.reads).isEmpty();
         assertThat(report.deadLetters()).containsExactly(
@@ -444,11 +455,16 @@ class ChannelSettlementTest {
                 + "\",\"Role\":\"" + role + "\"}";
     }
 
-    /** A sales channel member's letter, as the failed-member queue receives it. */
+    /**
+     * A sales channel member's letter, as the failed-member queue receives it.
+     *
+     * @param role the Role the request named, or null for one that named none: its letter names none either
+     */
     private static DeadLetter letter(String sourceMessageId, String memberArn, String type, String role, String code,
                                      String message) {
         return new DeadLetter(sourceMessageId, code, "{\"ChannelArn\":\"" + SALES_ARN + "\",\"MemberArn\":\""
-                + memberArn + "\",\"Type\":\"" + type + "\",\"Role\":\"" + role + "\",\"ErrorCode\":\"" + code
+                + memberArn + "\",\"Type\":\"" + type + "\"" + (role == null ? "" : ",\"Role\":\"" + role + "\"")
+                + ",\"ErrorCode\":\"" + code
                 + "\",\"ErrorMessage\":\"" + message + "\",\"SourceMessageId\":\"" + sourceMessageId
                 + "\",\"FailedAt\":\"1970-01-01T00:00:00Z\"}", Optional.of(memberArn));
     }
@@ -502,8 +518,15 @@ class ChannelSettlementTest {
         }
 
         @Override
-        public CallResult grantAdministrator(Conversation conversation, String memberId, Duration timeLimit) {
+        public CallResult removeMember(Conversation conversation, String memberId, Duration timeLimit) {
+            throw new AssertionError("these batches only add: nothing is removed from " + conversation);
+        }
+
+        /** Scripted as a moderator's grant: these batches only make Administrators of channel members. */
+        @Override
+        public CallResult setRole(Conversation conversation, String memberId, Role role, Duration timeLimit) {
             assertThat(conversation).isInstanceOf(ChannelKey.class);
+            assertThat(role).isEqualTo(Role.ADMINISTRATOR);
             grants.add(new Grant(conversation, memberId));
             if (grantCallFailure != null) {
                 return new CallResult.Failed(grantCallFailure, "scripted call failure");

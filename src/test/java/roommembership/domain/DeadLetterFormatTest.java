@@ -33,6 +33,39 @@ class DeadLetterFormatTest {
     }
 
     @Test
+    void aRemovalsLetterCarriesItsActionAndReadsBackAsTheSameRemoval() {
+        ParsedMessage.Request request = (ParsedMessage.Request) MessageParser.parse(
+                "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\",\"Action\":\"Remove\"}");
+        Membership member = request.members().get(0);
+
+        DeadLetter letter = DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(), null,
+                "Forbidden", "not allowed", "msg-1", AT);
+
+        assertThat(letter.body()).isEqualTo("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":"
+                + "[{\"MemberId\":\"u1\"}],\"Action\":\"Remove\",\"ErrorCode\":\"Forbidden\","
+                + "\"ErrorMessage\":\"not allowed\",\"SourceMessageId\":\"msg-1\",\"FailedAt\":\"2026-11-26T10:00:00Z\"}");
+        assertThat(MessageParser.parse(letter.body())).isEqualTo(request)
+                .isEqualTo(new ParsedMessage.Request(ROOM, List.of(Membership.withoutRole("u1")), List.of(),
+                        Action.REMOVE));
+    }
+
+    @Test
+    void aMemberWhoseRequestNamedNoRoleGetsALetterWithoutOneThatReadsBackRoleless() {
+        ParsedMessage.Request request = (ParsedMessage.Request) MessageParser.parse(
+                "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":[{\"MemberId\":\"u1\"}]}");
+        Membership member = request.members().get(0);
+
+        DeadLetter letter = DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(), null,
+                "NotFound", "no such user", "msg-1", AT);
+
+        assertThat(letter.body()).isEqualTo("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":"
+                + "[{\"MemberId\":\"u1\"}],\"ErrorCode\":\"NotFound\","
+                + "\"ErrorMessage\":\"no such user\",\"SourceMessageId\":\"msg-1\",\"FailedAt\":\"2026-11-26T10:00:00Z\"}");
+        assertThat(MessageParser.parse(letter.body())).isEqualTo(request)
+                .isEqualTo(new ParsedMessage.Request(ROOM, List.of(Membership.withoutRole("u1")), List.of()));
+    }
+
+    @Test
     void unreadableMessageKeepsTheRawBody() throws Exception {
         DeadLetter letter = DeadLetterFormat.forUnreadableMessage("body is not a JSON object", "msg-2", "[1]", AT);
 

@@ -35,7 +35,7 @@ class LegacyRoutingTest {
 
         assertThat(routed).isEqualTo(new ParsedMessage.Request(SALES, List.of(
                 new Membership(APP + "/user/alice", Role.ADMINISTRATOR, MembershipType.DEFAULT),
-                new Membership(APP + "/user/bob", Role.MEMBER, MembershipType.DEFAULT)), List.of(),
+                Membership.withoutRole(APP + "/user/bob", MembershipType.DEFAULT)), List.of(),
                 Optional.of(new ParsedMessage.Routed(ROOM,
                         Map.of(APP + "/user/alice", "alice", APP + "/user/bob", "bob")))));
     }
@@ -52,7 +52,7 @@ class LegacyRoutingTest {
 
         assertThat(routed).isEqualTo(new ParsedMessage.Request(
                 new ChannelKey(app + "/channel/sales", "eu-west-1", app),
-                List.of(new Membership(app + "/bot/helper", Role.MEMBER)), List.of(),
+                List.of(Membership.withoutRole(app + "/bot/helper")), List.of(),
                 Optional.of(new ParsedMessage.Routed(ROOM, Map.of(app + "/bot/helper", "helper")))));
     }
 
@@ -65,7 +65,7 @@ class LegacyRoutingTest {
         ParsedMessage routed = ROUTING.route(legacy);
 
         assertThat(routed).isEqualTo(new ParsedMessage.Request(SALES,
-                List.of(new Membership(APP + "/user/bob", Role.MEMBER)),
+                List.of(Membership.withoutRole(APP + "/user/bob")),
                 List.of(RejectedItem.badRequest("alice", "Owner", "Role must be Administrator or Member, not 'Owner'"),
                         RejectedItem.badRequest(" ", null, "MemberId is missing or blank")),
                 Optional.of(new ParsedMessage.Routed(ROOM, Map.of(APP + "/user/bob", "bob")))));
@@ -102,7 +102,7 @@ class LegacyRoutingTest {
         ParsedMessage routed = ROUTING.route(legacy);
 
         assertThat(routed).isEqualTo(new ParsedMessage.Request(SALES,
-                List.of(new Membership(APP + "/user/bob", Role.MEMBER)),
+                List.of(Membership.withoutRole(APP + "/user/bob")),
                 List.of(RejectedItem.badRequest(memberId, "Administrator", "the MemberId gives the MemberArn "
                         + MessageParser.quoted(memberArn) + " through MEMBER_ARN_TEMPLATE, which is not valid: "
                         + problem)),
@@ -125,7 +125,7 @@ class LegacyRoutingTest {
 
         assertThat(routed).isEqualTo(new ParsedMessage.Request(new RoomKey("acct-1", roomId), List.of(), List.of(
                 RejectedItem.badRequest("alice", "Administrator", reason),
-                RejectedItem.badRequest("bob", "Member", reason),
+                RejectedItem.badRequest("bob", null, reason),
                 RejectedItem.badRequest("carol", "Owner", reason))));
     }
 

@@ -22,7 +22,7 @@ class MessageParserTest {
                   {"MemberId":"u1","Role":"Administrator"},{"MemberId":"u2"},{"MemberId":"u3","Role":"Member"}]}""");
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM, List.of(
-                new Membership("u1", Role.ADMINISTRATOR), new Membership("u2", Role.MEMBER),
+                new Membership("u1", Role.ADMINISTRATOR), Membership.withoutRole("u2"),
                 new Membership("u3", Role.MEMBER)), List.of()));
     }
 
@@ -44,7 +44,76 @@ class MessageParserTest {
                 "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Message\":\"" + inner + "\"}");
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(
-                ROOM, List.of(new Membership("u1", Role.MEMBER)), List.of()));
+                ROOM, List.of(Membership.withoutRole("u1")), List.of()));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''                        | ADD",
+            ",\"Action\":\"Add\"       | ADD",
+            ",\"Action\":\"Remove\"    | REMOVE",
+    })
+    void form1AsksForItsActionAndAnAddWhenItNamesNone(String action, Action expected) {
+        ParsedMessage parsed = MessageParser.parse("{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1\","
+                + "\"MembershipItemList\":[{\"MemberId\":\"u1\"},{\"MemberId\":\"u2\"}]" + action + "}");
+
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM,
+                List.of(Membership.withoutRole("u1"), Membership.withoutRole("u2")), List.of(), expected));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "''                        | ADD",
+            ",\"Action\":\"Add\"       | ADD",
+            ",\"Action\":\"Remove\"    | REMOVE",
+    })
+    void form2AsksForItsActionAndAnAddWhenItNamesNone(String action, Action expected) {
+        ParsedMessage parsed = MessageParser.parse(
+                "{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1\",\"MemberId\":\"u1\"" + action + "}");
+
+        assertThat(parsed).isEqualTo(
+                new ParsedMessage.Request(ROOM, List.of(Membership.withoutRole("u1")), List.of(), expected));
+    }
+
+    @Test
+    void aRemovalInsideAnSnsNotificationIsARemoval() {
+        String inner = "{\\\"AccountId\\\":\\\"acct-1\\\",\\\"RoomId\\\":\\\"room-1\\\",\\\"MemberId\\\":\\\"u1\\\","
+                + "\\\"Action\\\":\\\"Remove\\\"}";
+
+        ParsedMessage parsed = MessageParser.parse(
+                "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"Message\":\"" + inner + "\"}");
+
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(
+                ROOM, List.of(Membership.withoutRole("u1")), List.of(), Action.REMOVE));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "\"remove\"             | remove",
+            "\"REMOVE\"             | REMOVE",
+            "\"add\"                | add",
+            "\"Delete\"             | Delete",
+            "\" Remove\"            | ` Remove`",
+            "\"\"                   | ``",
+            "7                      | 7",
+            "true                   | true",
+            "{\"Do\":\"Remove\"}      | {...}",
+            "[\"Remove\"]           | [...]",
+    })
+    void anActionOtherThanAddOrRemoveMakesTheWholeMessageInvalid(String actionJson, String quoted) {
+        ParsedMessage parsed = MessageParser.parse("{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1\","
+                + "\"MembershipItemList\":[{\"MemberId\":\"u1\"}],\"Action\":" + actionJson + "}");
+
+        assertThat(parsed).isEqualTo(new ParsedMessage.Invalid("Action must be Add or Remove, not '" + quoted + "'"));
+    }
+
+    @Test
+    void anActionInsideAnSnsMessageIsHeldToTheSameRule() {
+        String inner = "{\\\"AccountId\\\":\\\"acct-1\\\",\\\"RoomId\\\":\\\"room-1\\\",\\\"MemberId\\\":\\\"u1\\\","
+                + "\\\"Action\\\":\\\"remove\\\"}";
+
+        assertThat(MessageParser.parse("{\"Type\":\"Notification\",\"Message\":\"" + inner + "\"}"))
+                .isEqualTo(new ParsedMessage.Invalid("Action must be Add or Remove, not 'remove'"));
     }
 
     @Test
@@ -61,7 +130,19 @@ class MessageParserTest {
                   {"MemberId":"u1","Role":"Member"},{"MemberId":"u2"},{"MemberId":"u1","Role":"Administrator"}]}""");
 
         assertThat(((ParsedMessage.Request) parsed).members())
-                .containsExactly(new Membership("u2", Role.MEMBER), new Membership("u1", Role.ADMINISTRATOR));
+                .containsExactly(Membership.withoutRole("u2"), new Membership("u1", Role.ADMINISTRATOR));
+    }
+
+    @Test
+    void aLaterItemWithoutRoleKeepsTheRoleAnEarlierItemOfTheMessageNamed() {
+        ParsedMessage parsed = MessageParser.parse("""
+                {"AccountId":"acct-1","RoomId":"room-1","MembershipItemList":[
+                  {"MemberId":"u1","Role":"Administrator"},{"MemberId":"u2","Role":"Member"},{"MemberId":"u1"},
+                  {"MemberId":"u2"}]}""");
+
+        // As two messages of one batch would be merged: a request without Role never undoes a named one.
+        assertThat(((ParsedMessage.Request) parsed).members())
+                .containsExactly(new Membership("u1", Role.ADMINISTRATOR), new Membership("u2", Role.MEMBER));
     }
 
     @Test
@@ -71,7 +152,7 @@ class MessageParserTest {
                   {"MemberId":"u1","Role":"admin"},{"MemberId":" "},{"Role":"Member"},{"MemberId":7},"u9",
                   {"MemberId":"u2","Role":3},{"MemberId":"u3"}]}""");
 
-        assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM, List.of(new Membership("u3", Role.MEMBER)),
+        assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM, List.of(Membership.withoutRole("u3")),
                 List.of(RejectedItem.badRequest("u1", "admin", "Role must be Administrator or Member, not 'admin'"),
                         RejectedItem.badRequest(" ", null, "MemberId is missing or blank"),
                         RejectedItem.badRequest(null, "Member", "MemberId is missing or blank"),
@@ -138,7 +219,7 @@ class MessageParserTest {
         ParsedMessage parsed = MessageParser.parse(request(id, id, "\"u1\""));
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(
-                new RoomKey(id, id), List.of(new Membership("u1", Role.MEMBER)), List.of()));
+                new RoomKey(id, id), List.of(Membership.withoutRole("u1")), List.of()));
     }
 
     static Stream<String> idsThatAreNotPlain() {
@@ -192,9 +273,9 @@ class MessageParserTest {
                 "\"\\udc00u\"", "\"u\\ud83d\\ude00\"", "\"u\\ufffd\"", "\"Jürgen\"", "\"u1\""));
 
         assertThat(parsed).isEqualTo(new ParsedMessage.Request(ROOM, List.of(
-                new Membership(longest, Role.MEMBER), new Membership("u\ud83d\ude00", Role.MEMBER),
-                new Membership("u\ufffd", Role.MEMBER), new Membership("Jürgen", Role.MEMBER),
-                new Membership("u1", Role.MEMBER)), List.of(
+                Membership.withoutRole(longest), Membership.withoutRole("u\ud83d\ude00"),
+                Membership.withoutRole("u\ufffd"), Membership.withoutRole("Jürgen"),
+                Membership.withoutRole("u1")), List.of(
                 RejectedItem.badRequest(tooLong, null, "MemberId has 10240 characters, more than 256: '"
                         + "m".repeat(100) + "...' (10240 characters)"),
                 RejectedItem.badRequest("u\u0000", null, "MemberId contains the control character U+0000"),
@@ -232,7 +313,7 @@ class MessageParserTest {
 
         assertThat(body).hasSize(262_144);
         assertThat(MessageParser.parse(body)).isEqualTo(
-                new ParsedMessage.Request(ROOM, List.of(new Membership("u1", Role.MEMBER)), List.of()));
+                new ParsedMessage.Request(ROOM, List.of(Membership.withoutRole("u1")), List.of()));
     }
 
     @Test
@@ -275,7 +356,7 @@ class MessageParserTest {
                 + "\":[[[[[[[[[[" + "9".repeat(99) + "]]]]]]]]]]}";
 
         assertThat(MessageParser.parse(body)).isEqualTo(
-                new ParsedMessage.Request(ROOM, List.of(new Membership("u1", Role.MEMBER)), List.of()));
+                new ParsedMessage.Request(ROOM, List.of(Membership.withoutRole("u1")), List.of()));
     }
 
     /** Form 1 with these MemberId values, each given as its JSON text. */

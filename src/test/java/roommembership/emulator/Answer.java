@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * What the emulator answers to one request: a status, a JSON body and, for an error, the {@code x-amzn-ErrorType}
  * the SDKs map to an exception class. An error body is {@code {"Code":..., "Message":...}}, the Chime APIs' error
- * structure, whose {@code Code} is a value of their {@code ErrorCode} enum.
+ * structure, whose {@code Code} is a value of their {@code ErrorCode} enum. A null body is an answer without one
+ * (a 204), sent with no Content-Type and no body bytes.
  *
  * @param cutShort the answer is to be cut short after its headers, as for {@link ChimeEmulator.Fault#RESET_MID_RESPONSE}
  */
@@ -34,6 +35,11 @@ record Answer(int status, String errorType, Object body, boolean cutShort) {
         }
         body.put("Message", message);
         return new Answer(status, errorType, body);
+    }
+
+    /** The 204 of a delete: no body. */
+    static Answer noContent() {
+        return new Answer(204, null, null);
     }
 
     static Answer fault(ChimeEmulator.Fault fault) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,7 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Four operations of the Amazon Chime SDK messaging API ({@code chime-sdk-messaging-2021-05-15}, rest-json, signing
+ * Six operations of the Amazon Chime SDK messaging API ({@code chime-sdk-messaging-2021-05-15}, rest-json, signing
  * name {@code chime}, any region), with their state: AppInstances with their users and bots, and channels with their
  * members and moderators. Reached as {@link ChimeEmulator#channels()}, on the same port as the chat rooms.
  * <ul>
@@ -35,7 +34,11 @@ import java.util.regex.Pattern;
  *   <li>{@code CreateChannelModerator}: {@code POST /channels/{channelArn}/moderators}, body
  *       {@code {"ChannelModeratorArn":...}}, 201 {@code {"ChannelArn","ChannelModerator"}};</li>
  *   <li>{@code ListChannelModerators}: {@code GET /channels/{channelArn}/moderators}, query {@code max-results},
- *       {@code next-token}, 200 {@code {"ChannelArn","ChannelModerators","NextToken"}}.</li>
+ *       {@code next-token}, 200 {@code {"ChannelArn","ChannelModerators","NextToken"}};</li>
+ *   <li>{@code DeleteChannelMembership}: {@code DELETE /channels/{channelArn}/memberships/{memberArn}}, optional query
+ *       {@code sub-channel-id}, 204 without a body;</li>
+ *   <li>{@code DeleteChannelModerator}: {@code DELETE /channels/{channelArn}/moderators/{channelModeratorArn}}, 204
+ *       without a body.</li>
  * </ul>
  * ARNs have the service's forms: an AppInstance {@code arn:aws:chime:<region>:<12 digits>:app-instance/<id>}, and
  * below it {@code .../channel/<id>}, {@code .../user/<id>} and {@code .../bot/<id>}; a channel's AppInstance is its
@@ -48,10 +51,12 @@ import java.util.regex.Pattern;
  *       {@code UnauthorizedClientException}; its credential scope must name the channel ARN's region, else 403 with
  *       {@code x-amzn-ErrorType: InvalidSignatureException} ("Credential should be scoped to a valid region"), as the
  *       service answers a client that signs for another region than the one it calls;</li>
- *   <li>a channel ARN that is not of the channel form, a missing {@code x-amz-chime-bearer} header, or a body or query
- *       outside the service model answers 400 {@code BadRequestException} (no state change);</li>
+ *   <li>a channel ARN that is not of the channel form, a member ARN of a path that is no {@code ChimeArn}, a missing
+ *       {@code x-amz-chime-bearer} header, or a body or query outside the service model answers 400
+ *       {@code BadRequestException} (no state change); so does a {@code sub-channel-id}, since no channel here is
+ *       elastic;</li>
  *   <li>an unknown channel answers 404 {@code NotFoundException} for {@code BatchCreateChannelMembership}, and 400
- *       {@code BadRequestException} for the three others, whose models declare no {@code NotFoundException};</li>
+ *       {@code BadRequestException} for the five others, whose models declare no {@code NotFoundException};</li>
  *   <li>a bearer that is not a user or bot of the channel's AppInstance answers 403 {@code ForbiddenException}
  *       (there is no finer permission model: any user or bot of the AppInstance may call every operation);</li>
  *   <li>{@code BatchCreateChannelMembership}: each member ARN is then processed: a duplicate within the request
@@ -65,8 +70,33 @@ import java.util.regex.Pattern;
  *       user or bot of the channel's AppInstance (400 {@code BadRequestException}), an existing moderator (409
  *       {@code ConflictException}), else the moderator is added;</li>
  *   <li>{@code ListChannelModerators}: one page of the moderators in the order they were added; a NextToken not
- *       issued for this channel's moderators is a 400.</li>
+ *       issued for this channel's moderators is a 400;</li>
+ *   <li>{@code DeleteChannelMembership} and {@code DeleteChannelModerator}: an armed
+ *       {@link ChimeEmulator#failMemberCall member call fault} for the ARN; then the member (or moderator) is removed
+ *       and the time noted, or, when it is not one, nothing changes; both answer 204.</li>
  * </ol>
+ * A list page resumes after the place of the last entry it listed, so a member or moderator removed between pages
+ * skips no one; one that comes back is at the end.
+ *
+ * <p><b>A member or moderator who is not in the channel.</b> The models of both deletes declare no
+ * {@code NotFoundException} ({@code DeleteChannelMembership}: BadRequest, Conflict, Forbidden, Unauthorized,
+ * Throttled, ServiceUnavailable, ServiceFailure; {@code DeleteChannelModerator} the same without Conflict; see
+ * https://docs.aws.amazon.com/chime-sdk/latest/APIReference/API_messaging-chime_DeleteChannelMembership.html and
+ * .../API_messaging-chime_DeleteChannelModerator.html), while the describe operations of the same two resources do
+ * ({@code DescribeChannelMembership}, {@code DescribeChannelModerator}): the service names a missing membership where
+ * it reads one, and does not where it deletes one. No page says what a delete of an absent member answers, and no
+ * public implementation of this API was found; the nearest maintainers' word is for the meetings API of the same
+ * service, "DeleteMeeting functions as designed. The API is idempotent and treats non-existing meetings as 'already
+ * ended'" (https://github.com/aws/amazon-chime-sdk-js/issues/895). So an absent member or moderator is the 204 of a
+ * delete already done, and an unknown channel is this API's 400 for a channel an operation without
+ * {@code NotFoundException} cannot find.
+ *
+ * <p><b>Members and moderators are two lists.</b> Deleting a membership leaves the moderator as it is, and the other
+ * way round: "A non-member who is an {@code AppInstanceAdmin} or {@code ChannelModerator} can perform channel related
+ * actions allowed by those two roles" (https://docs.aws.amazon.com/chime-sdk/latest/dg/auth-by-role.html), so a
+ * moderator need not be a member. (Elastic channels, which this emulator has none of, differ: "When you promote a
+ * regular member to channel moderator, the system removes all existing channel memberships for that member. The same
+ * happens when you demote a moderator." https://docs.aws.amazon.com/chime-sdk/latest/dg/manage-elastic-members.html)
  */
 public final class ChannelsApi {
 
@@ -74,6 +104,8 @@ public final class ChannelsApi {
     public static final String LIST_CHANNEL_MEMBERSHIPS = "ListChannelMemberships";
     public static final String CREATE_CHANNEL_MODERATOR = "CreateChannelModerator";
     public static final String LIST_CHANNEL_MODERATORS = "ListChannelModerators";
+    public static final String DELETE_CHANNEL_MEMBERSHIP = "DeleteChannelMembership";
+    public static final String DELETE_CHANNEL_MODERATOR = "DeleteChannelModerator";
 
     /** Upper bound of {@code MemberArns} in the service model (the lower bound is 1). */
     public static final int MAX_MEMBER_ARNS = 100;
@@ -93,12 +125,13 @@ public final class ChannelsApi {
     /**
      * One request to this API as received.
      *
-     * @param operation     one of the four operation names
+     * @param operation     one of the six operation names
      * @param channelArn    decoded channel ARN from the path, null when it is not correctly percent-encoded
-     * @param memberArns    the batch's {@code MemberArns} in request order, or the single {@code ChannelModeratorArn};
-     *                      empty for the list calls (best effort: empty when the body is not parseable)
+     * @param memberArns    the batch's {@code MemberArns} in request order, the single {@code ChannelModeratorArn}, or
+     *                      the member or moderator ARN of a delete's path; empty for the list calls (best effort: empty
+     *                      when the body is not parseable or the path not decodable)
      * @param type          the membership type as sent (the batch's {@code Type}, or the list's {@code type} query),
-     *                      null when absent or for a moderator call
+     *                      null when absent or for a moderator or delete call
      * @param bearer        the {@code x-amz-chime-bearer} header, null when absent
      * @param status        HTTP status answered; 0 while the call is in flight and for a {@link Fault#CONNECTION_RESET};
      *                      for a {@link Fault#RESET_MID_RESPONSE}, the status of the answer that was cut short
@@ -117,6 +150,8 @@ public final class ChannelsApi {
     private static final Pattern CHIME_ARN = Pattern.compile(
             "arn:[a-z0-9.-]{1,63}:[a-z0-9.-]{0,63}:[a-z0-9.-]{0,63}:[a-z0-9.-]{0,63}:[^/].{0,1023}", Pattern.DOTALL);
     private static final int CHIME_ARN_MIN = 5;
+    /** {@code SubChannelId} of the service model (length 1 to 128). */
+    private static final Pattern SUB_CHANNEL_ID = Pattern.compile("[-_a-zA-Z0-9]*");
     private static final int CHIME_ARN_MAX = 1600;
     /** An AppInstance ARN (group 1, region in group 2), optionally with a resource below it (kind, id). */
     private static final Pattern APP_INSTANCE_ARN = Pattern.compile(
@@ -145,34 +180,66 @@ public final class ChannelsApi {
 
     private static final class Channel {
         final String appInstanceArn;
-        /** Members by ARN; a LinkedHashMap keeps join order, which list pages rely on. */
+        /** Members by ARN; a LinkedHashMap keeps join order (one back after leaving is at the end). */
         final Map<String, Membership> members = new LinkedHashMap<>();
-        /** Moderators by ARN to when they were added, in that order. */
-        final Map<String, Instant> moderators = new LinkedHashMap<>();
+        /** Moderators by ARN, in the order they were added. */
+        final Map<String, Moderator> moderators = new LinkedHashMap<>();
+        /** When each member last left, and when each moderator was last removed; kept after a return. */
+        final Map<String, Instant> leftAt = new HashMap<>();
+        final Map<String, Instant> moderatorRemovedAt = new HashMap<>();
+        /** Every join and leave of each member, and every grant and removal of each moderator, in time order. */
+        final Map<String, List<MembershipChange>> memberHistory = new HashMap<>();
+        final Map<String, List<MembershipChange>> moderatorHistory = new HashMap<>();
+        /** The next place in either order: list pages resume after a place, so a removal shifts no one. */
+        long nextPlace;
 
         Channel(String appInstanceArn) {
             this.appInstanceArn = appInstanceArn;
         }
-    }
 
-    private record Membership(String type, Instant since) {
-    }
-
-    /**
-     * Where an issued NextToken resumes: members and moderators are only ever appended, so an offset into one listing
-     * (memberships of one type, or moderators) never skips or repeats one.
-     */
-    private record PageToken(String channelArn, String listing, int offset) {
-    }
-
-    private static final class ArmedFault {
-        final Fault fault;
-        int remaining;
-
-        ArmedFault(Fault fault, int remaining) {
-            this.fault = fault;
-            this.remaining = remaining;
+        void join(String memberArn, String type) {
+            Membership seeded = members.get(memberArn);
+            Instant now = Instant.now();
+            members.put(memberArn, new Membership(type, now, seeded != null ? seeded.place() : nextPlace++));
+            note(memberHistory, memberArn, new MembershipChange(now, true, null));
         }
+
+        void leave(String memberArn) {
+            if (members.remove(memberArn) != null) {
+                Instant now = Instant.now();
+                leftAt.put(memberArn, now);
+                note(memberHistory, memberArn, new MembershipChange(now, false, null));
+            }
+        }
+
+        void unmoderate(String memberArn) {
+            if (moderators.remove(memberArn) != null) {
+                Instant now = Instant.now();
+                moderatorRemovedAt.put(memberArn, now);
+                note(moderatorHistory, memberArn, new MembershipChange(now, false, null));
+            }
+        }
+
+        private static void note(Map<String, List<MembershipChange>> history, String arn, MembershipChange change) {
+            history.computeIfAbsent(arn, a -> new ArrayList<>()).add(change);
+        }
+
+        void moderate(String memberArn) {
+            Moderator seeded = moderators.get(memberArn);
+            Instant now = Instant.now();
+            moderators.put(memberArn, new Moderator(now, seeded != null ? seeded.place() : nextPlace++));
+            note(moderatorHistory, memberArn, new MembershipChange(now, true, null));
+        }
+    }
+
+    private record Membership(String type, Instant since, long place) {
+    }
+
+    private record Moderator(Instant since, long place) {
+    }
+
+    /** Where an issued NextToken resumes: after the place of the last entry of one listing it listed. */
+    private record PageToken(String channelArn, String listing, long afterPlace) {
     }
 
     private final ChimeEmulator core;
@@ -181,8 +248,6 @@ public final class ChannelsApi {
     private final Map<String, Channel> channels = new HashMap<>();
     /** Issued NextTokens; a token not in here is unknown, so it is rejected rather than guessed at. */
     private final Map<String, PageToken> pageTokens = new HashMap<>();
-    private final Map<String, ArmedFault> moderatorFaults = new HashMap<>();
-    private final Map<Fault, Integer> moderatorFaultsInjected = new EnumMap<>(Fault.class);
 
     ChannelsApi(ChimeEmulator core) {
         this.core = core;
@@ -237,7 +302,7 @@ public final class ChannelsApi {
             throw new IllegalArgumentException("type must be DEFAULT or HIDDEN: " + type);
         }
         synchronized (lock) {
-            seedMemberLocked(channelArn, memberArn).members.put(memberArn, new Membership(membershipType, Instant.now()));
+            seedMemberLocked(channelArn, memberArn).join(memberArn, membershipType);
         }
         return this;
     }
@@ -248,7 +313,7 @@ public final class ChannelsApi {
      */
     public ChannelsApi moderator(String channelArn, String memberArn) {
         synchronized (lock) {
-            seedMemberLocked(channelArn, memberArn).moderators.put(memberArn, Instant.now());
+            seedMemberLocked(channelArn, memberArn).moderate(memberArn);
         }
         return this;
     }
@@ -256,35 +321,19 @@ public final class ChannelsApi {
     /**
      * The next {@code times} {@code CreateChannelModerator} calls for {@code memberArn} that pass the whole-call checks
      * answer the error {@code fault} (the moderator is not added), or, for {@link Fault#RESET_MID_RESPONSE}, make the
-     * moderator as usual and cut every answer short (so a retry's 409 is lost too); {@link Integer#MAX_VALUE} means always, 0 disarms.
+     * moderator as usual and cut every answer short (so a retry's 409 is lost too); {@link Integer#MAX_VALUE} means
+     * always, 0 disarms. The same as {@code failMemberCall(CREATE_CHANNEL_MODERATOR, memberArn, fault, times)}.
      */
     public void failModerator(String memberArn, Fault fault, int times) {
-        Objects.requireNonNull(memberArn, "memberArn");
-        Objects.requireNonNull(fault, "fault");
-        if (fault == Fault.CONNECTION_RESET) {
-            throw new IllegalArgumentException("a moderator fault must be an error fault or RESET_MID_RESPONSE, not "
-                    + fault + " (failNextCalls resets a connection before any processing)");
-        }
-        if (times < 0) {
-            throw new IllegalArgumentException("times must be >= 0: " + times);
-        }
-        synchronized (lock) {
-            if (times == 0) {
-                moderatorFaults.remove(memberArn);
-            } else {
-                moderatorFaults.put(memberArn, new ArmedFault(fault, times));
-            }
-        }
+        core.failMemberCall(CREATE_CHANNEL_MODERATOR, memberArn, fault, times);
     }
 
-    /** Forgets every AppInstance, channel, issued NextToken and armed moderator fault. */
+    /** Forgets every AppInstance, channel and issued NextToken. */
     void reset() {
         synchronized (lock) {
             appInstances.clear();
             channels.clear();
             pageTokens.clear();
-            moderatorFaults.clear();
-            moderatorFaultsInjected.clear();
         }
     }
 
@@ -359,18 +408,66 @@ public final class ChannelsApi {
     public Optional<Instant> moderatorSince(String channelArn, String memberArn) {
         synchronized (lock) {
             Channel channel = channels.get(channelArn);
-            return channel == null ? Optional.empty() : Optional.ofNullable(channel.moderators.get(memberArn));
+            Moderator moderator = channel == null ? null : channel.moderators.get(memberArn);
+            return moderator == null ? Optional.empty() : Optional.of(moderator.since());
+        }
+    }
+
+    /**
+     * When the member last left the channel by {@code DeleteChannelMembership}; empty if it never left since start or
+     * reset. Kept after it comes back: it is back when {@link #memberSince} is later.
+     */
+    public Optional<Instant> leftAt(String channelArn, String memberArn) {
+        synchronized (lock) {
+            Channel channel = channels.get(channelArn);
+            return channel == null ? Optional.empty() : Optional.ofNullable(channel.leftAt.get(memberArn));
+        }
+    }
+
+    /**
+     * Every join (seeded or by a call) and leave of the member in the channel since start or reset, in time order, at
+     * the same instants as {@link #memberSince} and {@link #leftAt}.
+     */
+    public List<MembershipChange> memberHistory(String channelArn, String memberArn) {
+        return history(channelArn, memberArn, false);
+    }
+
+    /**
+     * Every grant (seeded or by a call) and removal of the member as the channel's moderator since start or reset, in
+     * time order, at the same instants as {@link #moderatorSince} and {@link #moderatorRemovedAt}.
+     */
+    public List<MembershipChange> moderatorHistory(String channelArn, String memberArn) {
+        return history(channelArn, memberArn, true);
+    }
+
+    private List<MembershipChange> history(String channelArn, String memberArn, boolean moderators) {
+        synchronized (lock) {
+            Channel channel = channels.get(channelArn);
+            if (channel == null) {
+                return List.of();
+            }
+            return List.copyOf((moderators ? channel.moderatorHistory : channel.memberHistory)
+                    .getOrDefault(memberArn, List.of()));
+        }
+    }
+
+    /**
+     * When the moderator was last removed by {@code DeleteChannelModerator}; empty if it never was since start or
+     * reset. Kept after it is made a moderator again: it is one again when {@link #moderatorSince} is later.
+     */
+    public Optional<Instant> moderatorRemovedAt(String channelArn, String memberArn) {
+        synchronized (lock) {
+            Channel channel = channels.get(channelArn);
+            return channel == null ? Optional.empty() : Optional.ofNullable(channel.moderatorRemovedAt.get(memberArn));
         }
     }
 
     /**
      * {@link #failModerator moderator faults} answered since start or reset, by fault; one armed but not yet reached is
-     * not counted.
+     * not counted. The same as {@code memberCallFaultsInjected(CREATE_CHANNEL_MODERATOR)}.
      */
     public Map<Fault, Integer> moderatorFaultsInjected() {
-        synchronized (lock) {
-            return Collections.unmodifiableMap(new EnumMap<>(moderatorFaultsInjected));
-        }
+        return core.memberCallFaultsInjected(CREATE_CHANNEL_MODERATOR);
     }
 
     /** Every request to this API, in arrival order, including faulted and rejected ones. */
@@ -384,7 +481,7 @@ public final class ChannelsApi {
         return Collections.unmodifiableList(out);
     }
 
-    /** Every request of {@code operation} (one of this API's four), in arrival order, including faulted and rejected ones. */
+    /** Every request of {@code operation} (one of this API's six), in arrival order, including faulted and rejected ones. */
     public List<ChannelCall> calls(String operation) {
         Objects.requireNonNull(operation, "operation");
         return calls().stream().filter(call -> call.operation().equals(operation)).toList();
@@ -392,26 +489,33 @@ public final class ChannelsApi {
 
     // ---------------------------------------------------------------- routing
 
-    /** A request to one of the four operations, as read for the log and for its answer. */
+    /** A request to one of the six operations, as read for the log and for its answer. */
     private final class ChannelRequest implements ChimeEmulator.Call {
         final String operation;
         final String channelArn;
+        /** The member or moderator ARN of a delete's path; null for the others. */
+        final String pathArn;
         final List<String> memberArns;
         final String type;
         final String bearer;
         final Request request;
 
-        ChannelRequest(String operation, String channelArn, Request request) {
+        ChannelRequest(String operation, String channelArn, String pathArn, Request request) {
             this.operation = operation;
             this.channelArn = channelArn;
+            this.pathArn = pathArn;
             this.request = request;
             this.bearer = request.header(BEARER_HEADER);
             JsonNode body = BATCH_CREATE_CHANNEL_MEMBERSHIP.equals(operation) || CREATE_CHANNEL_MODERATOR.equals(operation)
                     ? request.jsonBody() : null;
-            this.memberArns = lenientArns(body);
+            this.memberArns = isDelete() ? (pathArn == null ? List.of() : List.of(pathArn)) : lenientArns(body);
             this.type = BATCH_CREATE_CHANNEL_MEMBERSHIP.equals(operation) ? lenientText(body, "Type")
                     : LIST_CHANNEL_MEMBERSHIPS.equals(operation) ? lenientQuery(request, "type")
                     : null;
+        }
+
+        boolean isDelete() {
+            return DELETE_CHANNEL_MEMBERSHIP.equals(operation) || DELETE_CHANNEL_MODERATOR.equals(operation);
         }
 
         @Override
@@ -435,7 +539,7 @@ public final class ChannelsApi {
 
         @Override
         public Answer answer() {
-            if (channelArn == null) {
+            if (channelArn == null || isDelete() && pathArn == null) {
                 return Answer.badRequest("The request path is not correctly percent-encoded.");
             }
             Arn channel = Arn.parse(channelArn);
@@ -447,10 +551,18 @@ public final class ChannelsApi {
                         + "constraint: Member must not be null");
             }
             try {
+                if (isDelete() && !isChimeArn(pathArn)) {
+                    throw new Answer.BadRequest("1 validation error detected: Value '" + pathArn + "' at '"
+                            + (DELETE_CHANNEL_MEMBERSHIP.equals(operation) ? "memberArn" : "channelModeratorArn")
+                            + "' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                            + CHIME_ARN.pattern());
+                }
                 return switch (operation) {
                     case BATCH_CREATE_CHANNEL_MEMBERSHIP -> batchCreateChannelMembership(this);
                     case LIST_CHANNEL_MEMBERSHIPS -> listChannelMemberships(this);
                     case CREATE_CHANNEL_MODERATOR -> createChannelModerator(this);
+                    case DELETE_CHANNEL_MEMBERSHIP -> deleteChannelMembership(this);
+                    case DELETE_CHANNEL_MODERATOR -> deleteChannelModerator(this);
                     default -> listChannelModerators(this);
                 };
             } catch (Answer.BadRequest e) {
@@ -465,26 +577,39 @@ public final class ChannelsApi {
     }
 
     /**
-     * Matches the four operations' method, path and {@code operation} query; null for any other request. A matching
-     * route whose ARN label is not decodable has a null channel ARN, and is answered 400.
+     * Matches the six operations' method, path and {@code operation} query; null for any other request. A matching
+     * route whose ARN labels are not decodable has null ARNs, and is answered 400.
      */
     ChimeEmulator.Call route(Request request) {
         if (request.rawPath() == null) {
             return null;
         }
         String[] segments = request.rawPath().split("/", -1);
-        if (segments.length != 4 || !segments[0].isEmpty() || !"channels".equals(segments[1])) {
+        if (segments.length < 4 || segments.length > 5 || !segments[0].isEmpty() || !"channels".equals(segments[1])) {
             return null;
         }
-        String operation = operation(request, segments[3]);
+        String operation = segments.length == 5 ? deleteOperation(request, segments[3]) : operation(request, segments[3]);
         if (operation == null) {
             return null;
         }
         try {
-            return new ChannelRequest(operation, Request.percentDecode(segments[2]), request);
+            return new ChannelRequest(operation, Request.percentDecode(segments[2]),
+                    segments.length == 5 ? Request.percentDecode(segments[4]) : null, request);
         } catch (IllegalArgumentException e) {
-            return new ChannelRequest(operation, null, request);
+            return new ChannelRequest(operation, null, null, request);
         }
+    }
+
+    /** The operation of {@code /channels/{channelArn}/<tail>/{arn}}: one of the two deletes, else null. */
+    private static String deleteOperation(Request request, String tail) {
+        if (!"DELETE".equals(request.method()) || request.hasQueryParam("operation", null)) {
+            return null;
+        }
+        return switch (tail) {
+            case "memberships" -> DELETE_CHANNEL_MEMBERSHIP;
+            case "moderators" -> DELETE_CHANNEL_MODERATOR;
+            default -> null;
+        };
     }
 
     /** The operation of a request to {@code /channels/{channelArn}/<tail>}; null when it is none of the four. */
@@ -544,7 +669,7 @@ public final class ChannelsApi {
                             "The member " + arn + " is already a member of channel " + call.channelArn + "."));
                     continue;
                 }
-                channel.members.put(arn, new Membership(type, Instant.now()));
+                channel.join(arn, type);
                 added.add(identity(appInstance, arn));
             }
             Map<String, Object> memberships = new LinkedHashMap<>();
@@ -605,10 +730,10 @@ public final class ChannelsApi {
             if (forbidden != null) {
                 return forbidden;
             }
-            List<String> listed = new ArrayList<>();
+            Map<String, Long> listed = new LinkedHashMap<>();
             channel.members.forEach((arn, membership) -> {
                 if (membership.type().equals(type)) {
-                    listed.add(arn);
+                    listed.put(arn, membership.place());
                 }
             });
             return page(call, "memberships:" + type, listed, nextToken, pageSize, "ChannelMemberships", "Member",
@@ -633,12 +758,8 @@ public final class ChannelsApi {
             if (forbidden != null) {
                 return forbidden;
             }
-            Fault armed = takeModeratorFaultLocked(moderatorArn);
-            if (armed != null && armed != Fault.RESET_MID_RESPONSE) {
-                return Answer.fault(armed);
-            }
-            Answer answer = moderate(call, channel, appInstance, moderatorArn);
-            return armed == Fault.RESET_MID_RESPONSE ? answer.cut() : answer;
+            return core.answerMemberCall(CREATE_CHANNEL_MODERATOR, moderatorArn,
+                    () -> moderate(call, channel, appInstance, moderatorArn));
         }
     }
 
@@ -651,23 +772,11 @@ public final class ChannelsApi {
             return Answer.error(409, "ConflictException", "Conflict",
                     "The member " + moderatorArn + " is already a moderator of channel " + call.channelArn + ".");
         }
-        channel.moderators.put(moderatorArn, Instant.now());
+        channel.moderate(moderatorArn);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ChannelArn", call.channelArn);
         answer.put("ChannelModerator", identity(appInstance, moderatorArn));
         return new Answer(201, null, answer);
-    }
-
-    private Fault takeModeratorFaultLocked(String moderatorArn) {
-        ArmedFault armed = moderatorFaults.get(moderatorArn);
-        if (armed == null) {
-            return null;
-        }
-        if (armed.remaining != Integer.MAX_VALUE && --armed.remaining <= 0) {
-            moderatorFaults.remove(moderatorArn);
-        }
-        moderatorFaultsInjected.merge(armed.fault, 1, Integer::sum);
-        return armed.fault;
     }
 
     // ---------------------------------------------------------------- ListChannelModerators
@@ -682,8 +791,53 @@ public final class ChannelsApi {
             if (forbidden != null) {
                 return forbidden;
             }
-            return page(call, "moderators", new ArrayList<>(channel.moderators.keySet()), nextToken, pageSize,
-                    "ChannelModerators", "Moderator", appInstance);
+            Map<String, Long> listed = new LinkedHashMap<>();
+            channel.moderators.forEach((arn, moderator) -> listed.put(arn, moderator.place()));
+            return page(call, "moderators", listed, nextToken, pageSize, "ChannelModerators", "Moderator", appInstance);
+        }
+    }
+
+    // ---------------------------------------------------------------- DeleteChannelMembership
+
+    /** Removes the member (its moderator status stays) and notes when it left; 204 also when it was no member. */
+    private Answer deleteChannelMembership(ChannelRequest call) throws Answer.BadRequest {
+        String subChannelId = call.request.queryValue("sub-channel-id");
+        if (subChannelId != null) {
+            if (subChannelId.isEmpty() || subChannelId.length() > 128 || !SUB_CHANNEL_ID.matcher(subChannelId).matches()) {
+                throw new Answer.BadRequest("1 validation error detected: Value '" + subChannelId + "' at "
+                        + "'subChannelId' failed to satisfy constraint: Member must satisfy regular expression pattern: "
+                        + SUB_CHANNEL_ID.pattern());
+            }
+            throw new Answer.BadRequest("The channel " + call.channelArn + " is not an elastic channel, so it has no "
+                    + "sub-channel " + subChannelId + ".");
+        }
+        synchronized (lock) {
+            Channel channel = channelOrBadRequest(call);
+            Answer forbidden = forbiddenBearer(call, appInstances.get(channel.appInstanceArn));
+            if (forbidden != null) {
+                return forbidden;
+            }
+            return core.answerMemberCall(DELETE_CHANNEL_MEMBERSHIP, call.pathArn, () -> {
+                channel.leave(call.pathArn);
+                return Answer.noContent();
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- DeleteChannelModerator
+
+    /** Removes the moderator (its membership stays) and notes when; 204 also when it was no moderator. */
+    private Answer deleteChannelModerator(ChannelRequest call) throws Answer.BadRequest {
+        synchronized (lock) {
+            Channel channel = channelOrBadRequest(call);
+            Answer forbidden = forbiddenBearer(call, appInstances.get(channel.appInstanceArn));
+            if (forbidden != null) {
+                return forbidden;
+            }
+            return core.answerMemberCall(DELETE_CHANNEL_MODERATOR, call.pathArn, () -> {
+                channel.unmoderate(call.pathArn);
+                return Answer.noContent();
+            });
         }
     }
 
@@ -706,31 +860,40 @@ public final class ChannelsApi {
     }
 
     /**
-     * One page of {@code listed} (ARNs in order) as {@code {"ChannelArn", <listName>:[{<entryName>:Identity}],
+     * One page of {@code listed} (ARN to place, in order) as {@code {"ChannelArn", <listName>:[{<entryName>:Identity}],
      * "NextToken"}}; NextToken only when ARNs remain after it. A token must have been issued for the same listing.
      */
-    private Answer page(ChannelRequest call, String listing, List<String> listed, String nextToken, int pageSize,
+    private Answer page(ChannelRequest call, String listing, Map<String, Long> listed, String nextToken, int pageSize,
                         String listName, String entryName, AppInstance appInstance) {
-        int offset = 0;
+        long after = -1;
         if (nextToken != null) {
             PageToken token = pageTokens.get(nextToken);
             // a token issued for another channel or listing would page through the wrong list: as invalid as garbage
             if (token == null || !token.channelArn().equals(call.channelArn) || !token.listing().equals(listing)) {
                 return Answer.badRequest("The next token is not valid.");
             }
-            offset = token.offset();
+            after = token.afterPlace();
         }
         List<Map<String, Object>> entries = new ArrayList<>();
-        for (String arn : listed.subList(Math.min(offset, listed.size()), Math.min(offset + pageSize, listed.size()))) {
-            entries.add(Map.of(entryName, identity(appInstance, arn)));
+        long last = after;
+        boolean more = false;
+        for (Map.Entry<String, Long> entry : listed.entrySet()) {
+            if (entry.getValue() <= after) {
+                continue;
+            }
+            if (entries.size() == pageSize) {
+                more = true;
+                break;
+            }
+            entries.add(Map.of(entryName, identity(appInstance, entry.getKey())));
+            last = entry.getValue();
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ChannelArn", call.channelArn);
         answer.put(listName, entries);
-        int next = offset + entries.size();
-        if (next < listed.size()) {
+        if (more) {
             String token = UUID.randomUUID().toString();
-            pageTokens.put(token, new PageToken(call.channelArn, listing, next));
+            pageTokens.put(token, new PageToken(call.channelArn, listing, last));
             answer.put("NextToken", token);
         }
         return new Answer(200, null, answer);

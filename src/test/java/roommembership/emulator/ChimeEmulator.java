@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -47,7 +48,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       API says which; for a request that matches no operation, any region of the {@code chime} service), else 401
  *       {@code UnauthorizedClientException} (or the API's own answer);</li>
  *   <li>a request that matches no operation answers 404 {@code UnknownOperationException};</li>
- *   <li>the API answers the operation.</li>
+ *   <li>the API answers the operation; for an operation about one member, once its whole-call checks pass, a
+ *       {@link #failMemberCall(String, String, Fault, int) member call fault} armed for that operation and member comes
+ *       first.</li>
  * </ol>
  * Every response carries an {@code x-amzn-RequestId} header; errors carry {@code x-amzn-ErrorType} and a JSON body
  * {@code {"Code":..., "Message":...}}.
@@ -61,6 +64,10 @@ public final class ChimeEmulator implements AutoCloseable {
     public static final String BATCH_CREATE_ROOM_MEMBERSHIP = RoomsApi.BATCH_CREATE_ROOM_MEMBERSHIP;
     /** Operation name of {@code GET .../memberships}, as in {@link RecordedCall#operation()}. */
     public static final String LIST_ROOM_MEMBERSHIPS = RoomsApi.LIST_ROOM_MEMBERSHIPS;
+    /** Operation name of {@code POST .../memberships/{memberId}}, as in {@link RecordedCall#operation()}. */
+    public static final String UPDATE_ROOM_MEMBERSHIP = RoomsApi.UPDATE_ROOM_MEMBERSHIP;
+    /** Operation name of {@code DELETE .../memberships/{memberId}}, as in {@link RecordedCall#operation()}. */
+    public static final String DELETE_ROOM_MEMBERSHIP = RoomsApi.DELETE_ROOM_MEMBERSHIP;
 
     /** Bounds of {@code ResultMax} ({@code max-results}) in the legacy service model. */
     public static final int MIN_RESULTS = RoomsApi.MIN_RESULTS;
@@ -90,7 +97,10 @@ public final class ChimeEmulator implements AutoCloseable {
         /**
          * The request is processed normally (state changes apply), then the status line and headers are sent with the
          * full {@code Content-Length} but only half the body before the connection is closed: the client sees an I/O
-         * error for a call that took effect.
+         * error for a call that took effect. An answer without a body (a 204) owes no bytes after its headers, so
+         * its connection is closed before the status line instead; the JDK's {@code HttpURLConnection} (the SDK's
+         * URL-connection client) then sends a request without a body once more by itself, so such a client sees the
+         * answer to that second request unless it is cut too.
          */
         RESET_MID_RESPONSE(0, null, null, null);
 
@@ -135,7 +145,8 @@ public final class ChimeEmulator implements AutoCloseable {
      * @param accountId     decoded account id from the path of a chat-room operation, else null
      * @param roomId        decoded room id from the path of a chat-room operation, else null
      * @param items         the items of a chat-room batch-create body as sent (best effort: empty when the body is not
-     *                      parseable, for a list call, which has no body, and for any other request)
+     *                      parseable), or the one member of an update (with the Role as sent) or a delete (role
+     *                      null); empty for a list call and for any other request
      * @param status        HTTP status answered; 0 while the call is in flight and for a {@link Fault#CONNECTION_RESET};
      *                      for a {@link Fault#RESET_MID_RESPONSE}, the status of the answer that was cut short
      * @param authorization the {@code Authorization} header, null when absent
@@ -282,6 +293,17 @@ public final class ChimeEmulator implements AutoCloseable {
         }
     }
 
+    /** Faults armed for one operation's calls about one member, by operation then member. */
+    private static final class ArmedFault {
+        final Fault fault;
+        int remaining;
+
+        ArmedFault(Fault fault, int remaining) {
+            this.fault = fault;
+            this.remaining = remaining;
+        }
+    }
+
     private static final class Generation {
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
@@ -299,6 +321,8 @@ public final class ChimeEmulator implements AutoCloseable {
     /** The same two counts per operation (a request matching none under the key null). */
     private final Map<String, Map<Fault, Integer>> faultsByOperation = new HashMap<>();
     private final Map<String, Map<String, Integer>> memberErrorsByOperation = new HashMap<>();
+    private final Map<String, Map<String, ArmedFault>> memberCallFaults = new HashMap<>();
+    private final Map<String, Map<Fault, Integer>> memberCallFaultsByOperation = new HashMap<>();
 
     private volatile Duration latency = Duration.ZERO;
     /** Replaced on reset: a call still in flight from before a reset neither counts nor changes the new state. */
@@ -375,9 +399,42 @@ public final class ChimeEmulator implements AutoCloseable {
         return this;
     }
 
-    /** When the member joined the room (seeded or added by a call), to the clock's precision; empty if it is not in it. */
+    /**
+     * When the member joined the room (seeded or added by a call), to the clock's precision; empty if it is not in it.
+     * A member that left and came back joined again.
+     */
     public Optional<Instant> memberSince(String accountId, String roomId, String memberId) {
         return rooms.memberSince(accountId, roomId, memberId);
+    }
+
+    /** The member's present role in the room; empty if it is not in it. */
+    public Optional<String> role(String accountId, String roomId, String memberId) {
+        return rooms.role(accountId, roomId, memberId);
+    }
+
+    /**
+     * When the member's present role was set: on joining, or by the last {@code UpdateRoomMembership} that changed it
+     * (one that keeps the role does not move it); its {@code UpdatedTimestamp}. Empty if it is not in the room.
+     */
+    public Optional<Instant> roleSince(String accountId, String roomId, String memberId) {
+        return rooms.roleSince(accountId, roomId, memberId);
+    }
+
+    /**
+     * When the member last left the room by {@code DeleteRoomMembership}; empty if it never left since start or
+     * {@link #reset()}. Kept after it comes back: it is back when {@link #memberSince} is later.
+     */
+    public Optional<Instant> leftAt(String accountId, String roomId, String memberId) {
+        return rooms.leftAt(accountId, roomId, memberId);
+    }
+
+    /**
+     * Every join (seeded or by a call), change of role and leave of the member in the room since start or
+     * {@link #reset()}, in time order, at the same instants as {@link #memberSince}, {@link #roleSince} and
+     * {@link #leftAt}; each change gives the role after it.
+     */
+    public List<MembershipChange> history(String accountId, String roomId, String memberId) {
+        return rooms.history(accountId, roomId, memberId);
     }
 
     /** Snapshot of the room's members, memberId to role, in the order they joined; empty if there is no such room. */
@@ -408,6 +465,8 @@ public final class ChimeEmulator implements AutoCloseable {
             memberErrorsInjected.clear();
             faultsByOperation.clear();
             memberErrorsByOperation.clear();
+            memberCallFaults.clear();
+            memberCallFaultsByOperation.clear();
         }
         rooms.reset();
         channels.reset();
@@ -501,6 +560,80 @@ public final class ChimeEmulator implements AutoCloseable {
             memberErrorsByOperation.computeIfAbsent(operation, o -> new LinkedHashMap<>())
                     .merge(armed.errorCode, 1, Integer::sum);
             return armed.errorCode;
+        }
+    }
+
+    /**
+     * The next {@code times} calls of {@code operation} about {@code member} that pass the operation's whole-call checks
+     * (signature, input, the room or channel, the bearer) answer the error {@code fault} with state unchanged, or, for
+     * {@link Fault#RESET_MID_RESPONSE}, are processed as usual and have their answer cut short (so a retry's answer is
+     * lost too); {@link Integer#MAX_VALUE} means always, 0 disarms. For the operations about one member:
+     * {@code UpdateRoomMembership} and {@code DeleteRoomMembership} (keyed by the member id),
+     * {@code CreateChannelModerator}, {@code DeleteChannelModerator} and {@code DeleteChannelMembership} (keyed by
+     * the member's ARN). Arming the same operation and member again replaces what was armed.
+     */
+    public void failMemberCall(String operation, String member, Fault fault, int times) {
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(member, "member");
+        Objects.requireNonNull(fault, "fault");
+        if (fault == Fault.CONNECTION_RESET) {
+            throw new IllegalArgumentException("a member call fault must be an error fault or RESET_MID_RESPONSE, not "
+                    + fault + " (failNextCalls resets a connection before any processing)");
+        }
+        if (times < 0) {
+            throw new IllegalArgumentException("times must be >= 0: " + times);
+        }
+        synchronized (lock) {
+            if (times == 0) {
+                Map<String, ArmedFault> armed = memberCallFaults.get(operation);
+                if (armed != null) {
+                    armed.remove(member);
+                }
+            } else {
+                memberCallFaults.computeIfAbsent(operation, o -> new HashMap<>())
+                        .put(member, new ArmedFault(fault, times));
+            }
+        }
+    }
+
+    /**
+     * {@link #failMemberCall member call faults} answered to calls of {@code operation} since start or
+     * {@link #reset()}, by fault; one armed but not yet reached is not counted.
+     */
+    public Map<Fault, Integer> memberCallFaultsInjected(String operation) {
+        synchronized (lock) {
+            Map<Fault, Integer> counts = memberCallFaultsByOperation.get(operation);
+            return counts == null ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(counts));
+        }
+    }
+
+    /**
+     * For a call of {@code operation} about {@code member} that passed its whole-call checks: the fault armed for it
+     * by {@link #failMemberCall} (used up and counted) answered instead of {@code process}, or {@code process}'s
+     * answer, cut short for {@link Fault#RESET_MID_RESPONSE}; {@code process}'s answer when nothing is armed.
+     */
+    Answer answerMemberCall(String operation, String member, Supplier<Answer> process) {
+        Fault armed = takeMemberCallFault(operation, member);
+        if (armed != null && armed != Fault.RESET_MID_RESPONSE) {
+            return Answer.fault(armed);
+        }
+        Answer answer = process.get();
+        return armed == Fault.RESET_MID_RESPONSE ? answer.cut() : answer;
+    }
+
+    private Fault takeMemberCallFault(String operation, String member) {
+        synchronized (lock) {
+            Map<String, ArmedFault> byMember = memberCallFaults.get(operation);
+            ArmedFault armed = byMember == null ? null : byMember.get(member);
+            if (armed == null) {
+                return null;
+            }
+            if (armed.remaining != Integer.MAX_VALUE && --armed.remaining <= 0) {
+                byMember.remove(member);
+            }
+            memberCallFaultsByOperation.computeIfAbsent(operation, o -> new EnumMap<>(Fault.class))
+                    .merge(armed.fault, 1, Integer::sum);
+            return armed.fault;
         }
     }
 
@@ -676,8 +809,15 @@ public final class ChimeEmulator implements AutoCloseable {
         exchange.close();
     }
 
-    /** Status line and headers with the full Content-Length, then half the body, then the connection is closed. */
+    /**
+     * Status line and headers with the full Content-Length, then half the body, then the connection is closed; an
+     * answer without a body has its connection closed before the status line, as nothing is owed after its headers.
+     */
     private static void sendCutShort(HttpExchange exchange, Answer answer) throws IOException {
+        if (answer.body() == null) {
+            exchange.close();
+            return;
+        }
         byte[] bytes = sendHeaders(exchange, answer);
         OutputStream out = exchange.getResponseBody();
         out.write(bytes, 0, bytes.length / 2);
@@ -687,14 +827,18 @@ public final class ChimeEmulator implements AutoCloseable {
         exchange.close();
     }
 
-    /** Sends the status line and headers for the answer; returns the body still to write. */
+    /** Sends the status line and headers for the answer; returns the body still to write (none: empty). */
     private static byte[] sendHeaders(HttpExchange exchange, Answer answer) throws IOException {
-        byte[] bytes = answer.bodyBytes();
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
         if (answer.errorType() != null) {
             exchange.getResponseHeaders().set("x-amzn-ErrorType", answer.errorType());
         }
+        if (answer.body() == null) {
+            exchange.sendResponseHeaders(answer.status(), -1);
+            return new byte[0];
+        }
+        byte[] bytes = answer.bodyBytes();
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(answer.status(), bytes.length);
         return bytes;
     }

@@ -598,6 +598,272 @@ class ChimeEmulatorCliTest {
         assertThat(cli).isEqualTo(sdk);
     }
 
+    // ------------------------------------------------------------------ the operations about one member
+
+    /**
+     * What one client observed of one call, plus the status the emulator recorded for it.
+     *
+     * @param fields the response's members as text, null when the call failed (empty for a 204)
+     */
+    record StepOutcome(String operation, Map<String, String> fields, String errorCode, String errorMessage,
+                       int recordedStatus) {
+    }
+
+    /** One call, as the SDK makes it (its response read into fields) and as the CLI command that makes it. */
+    private record Step(String operation, java.util.function.Supplier<Map<String, String>> sdk, List<String> cli,
+                        java.util.function.Function<JsonNode, Map<String, String>> cliFields) {
+    }
+
+    /** The state a scenario leaves behind, and the times the emulator noted for it. */
+    record After(Map<String, String> members, Set<String> moderators, Map<String, Boolean> noted) {
+    }
+
+    private static Step roomStep(String operation, java.util.function.Supplier<Map<String, String>> sdk,
+                                 String command, List<String> args) {
+        List<String> cli = new ArrayList<>(List.of(aws.toString(), "chime", command));
+        cli.addAll(args);
+        cli.addAll(List.of("--endpoint-url", emulator.endpoint().toString(), "--region", "us-east-1",
+                "--output", "json"));
+        return new Step(operation, sdk, cli, ChimeEmulatorCliTest::roomMembershipFields);
+    }
+
+    private static Map<String, String> roomMembershipFields(RoomMembership m) {
+        return roomFields(m.roomId(), m.member().memberId(), m.member().memberTypeAsString(), m.member().accountId(),
+                m.roleAsString(), m.updatedTimestamp());
+    }
+
+    private static Map<String, String> roomMembershipFields(JsonNode parsed) {
+        JsonNode m = parsed.path("RoomMembership");
+        if (m.isMissingNode()) {
+            return Map.of();
+        }
+        JsonNode member = m.path("Member");
+        return roomFields(m.path("RoomId").asText(null), member.path("MemberId").asText(null),
+                member.path("MemberType").asText(null), member.path("AccountId").asText(null),
+                m.path("Role").asText(null), OffsetDateTime.parse(m.get("UpdatedTimestamp").asText()).toInstant());
+    }
+
+    /** The membership's members; its UpdatedTimestamp as whether it is the role's time the emulator noted. */
+    private static Map<String, String> roomFields(String roomId, String memberId, String memberType, String accountId,
+                                                  String role, Instant updated) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("RoomId", roomId);
+        fields.put("MemberId", memberId);
+        fields.put("MemberType", memberType);
+        fields.put("AccountId", accountId);
+        fields.put("Role", role);
+        fields.put("UpdatedTimestampIsRoleSince", String.valueOf(emulator.roleSince(accountId, roomId, memberId)
+                .map(since -> since.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).equals(updated)).orElse(false)));
+        return fields;
+    }
+
+    private static List<StepOutcome> viaSdk(Consumer<ChimeEmulator> seed, List<Step> steps) {
+        emulator.reset();
+        seed.accept(emulator);
+        List<StepOutcome> outcomes = new ArrayList<>();
+        for (Step step : steps) {
+            Map<String, String> fields = null;
+            String errorCode = null;
+            String errorMessage = null;
+            try {
+                fields = step.sdk().get();
+            } catch (AwsServiceException e) {
+                errorCode = e.awsErrorDetails().errorCode();
+                errorMessage = e.awsErrorDetails().errorMessage();
+            }
+            outcomes.add(new StepOutcome(step.operation(), fields, errorCode, errorMessage, lastStatus(step)));
+        }
+        return outcomes;
+    }
+
+    private static List<StepOutcome> viaCli(Consumer<ChimeEmulator> seed, List<Step> steps) throws Exception {
+        emulator.reset();
+        seed.accept(emulator);
+        List<StepOutcome> outcomes = new ArrayList<>();
+        for (Step step : steps) {
+            CliResult result = runCli(step.cli());
+            Map<String, String> fields = null;
+            String errorCode = null;
+            String errorMessage = null;
+            if (result.exitCode == 0) {
+                fields = step.cliFields().apply(JSON.readTree(result.stdout));
+            } else {
+                Matcher matcher = cliServiceError(result, step.operation());
+                errorCode = matcher.group(1);
+                errorMessage = matcher.group(2).strip();
+            }
+            outcomes.add(new StepOutcome(step.operation(), fields, errorCode, errorMessage, lastStatus(step)));
+        }
+        return outcomes;
+    }
+
+    /** The status the emulator recorded for the step's call, the last of its operation. */
+    private static int lastStatus(Step step) {
+        List<RecordedCall> calls = emulator.calls(step.operation());
+        assertThat(calls).as("calls of " + step.operation()).isNotEmpty();
+        return calls.get(calls.size() - 1).status();
+    }
+
+    @Test
+    void updatesDeletesAndTheirNotFoundsOfRoomMembersMatch() throws Exception {
+        // given: ids that need percent-encoding in the path
+        String account = "acct 1";
+        String room = "r 1";
+        Consumer<ChimeEmulator> seed = e -> e.member(account, room, "alice", null)
+                .member(account, room, "bob/b", "Administrator").user(account, "carol");
+        String update = ChimeEmulator.UPDATE_ROOM_MEMBERSHIP;
+        String delete = ChimeEmulator.DELETE_ROOM_MEMBERSHIP;
+        List<String> ids = List.of("--account-id", account, "--room-id", room);
+        List<Step> steps = List.of(
+                roomStep(update, () -> roomMembershipFields(chime.updateRoomMembership(r -> r.accountId(account)
+                                .roomId(room).memberId("alice").role("Administrator")).roomMembership()),
+                        "update-room-membership", concat(ids, "--member-id", "alice", "--role", "Administrator")),
+                roomStep(update, () -> roomMembershipFields(chime.updateRoomMembership(r -> r.accountId(account)
+                                .roomId(room).memberId("carol").role("Member")).roomMembership()),
+                        "update-room-membership", concat(ids, "--member-id", "carol", "--role", "Member")),
+                roomStep(delete, () -> {
+                    chime.deleteRoomMembership(r -> r.accountId(account).roomId(room).memberId("bob/b"));
+                    return Map.of();
+                }, "delete-room-membership", concat(ids, "--member-id", "bob/b")),
+                roomStep(delete, () -> {
+                    chime.deleteRoomMembership(r -> r.accountId(account).roomId(room).memberId("bob/b"));
+                    return Map.of();
+                }, "delete-room-membership", concat(ids, "--member-id", "bob/b")),
+                roomStep(delete, () -> {
+                    chime.deleteRoomMembership(r -> r.accountId(account).roomId("missing").memberId("alice"));
+                    return Map.of();
+                }, "delete-room-membership", List.of("--account-id", account, "--room-id", "missing",
+                        "--member-id", "alice")));
+
+        // when
+        List<StepOutcome> sdk = viaSdk(seed, steps);
+        After sdkAfter = roomAfter(account, room);
+        List<StepOutcome> cli = viaCli(seed, steps);
+        After cliAfter = roomAfter(account, room);
+
+        // then
+        assertThat(sdk).extracting(StepOutcome::recordedStatus, StepOutcome::errorCode).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(200, null),
+                org.assertj.core.groups.Tuple.tuple(404, "NotFoundException"),
+                org.assertj.core.groups.Tuple.tuple(204, null),
+                org.assertj.core.groups.Tuple.tuple(404, "NotFoundException"),
+                org.assertj.core.groups.Tuple.tuple(404, "NotFoundException"));
+        assertThat(sdk.get(0).fields()).containsEntry("Role", "Administrator")
+                .containsEntry("UpdatedTimestampIsRoleSince", "true");
+        assertThat(sdkAfter.members()).isEqualTo(Map.of("alice", "Administrator"));
+        assertThat(cli).isEqualTo(sdk);
+        assertThat(cliAfter).isEqualTo(sdkAfter);
+    }
+
+    private static After roomAfter(String account, String room) {
+        return new After(emulator.members(account, room), Set.of(), Map.of(
+                "bob/b left", emulator.leftAt(account, room, "bob/b").isPresent(),
+                "alice left", emulator.leftAt(account, room, "alice").isPresent()));
+    }
+
+    private static List<String> concat(List<String> head, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(tail));
+        return all;
+    }
+
+    private static Step channelStep(String operation, java.util.function.Supplier<Map<String, String>> sdk,
+                                    String command, List<String> args) {
+        return new Step(operation, sdk, messagingCommand(command, args), ChimeEmulatorCliTest::moderatorPageFields);
+    }
+
+    /** A ListChannelModerators page's ChannelArn, moderator ARNs and whether it has a NextToken; empty for a 204. */
+    private static Map<String, String> moderatorPageFields(JsonNode parsed) {
+        if (parsed.isMissingNode()) {
+            return Map.of();
+        }
+        List<String> arns = new ArrayList<>();
+        parsed.path("ChannelModerators").forEach(m -> arns.add(m.path("Moderator").path("Arn").asText(null)));
+        return moderatorPageFields(parsed.path("ChannelArn").asText(null), arns, parsed.hasNonNull("NextToken"));
+    }
+
+    private static Map<String, String> moderatorPageFields(String channelArn, List<String> arns, boolean next) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("ChannelArn", channelArn);
+        fields.put("Moderators", String.join(",", arns));
+        fields.put("HasNextToken", String.valueOf(next));
+        return fields;
+    }
+
+    @Test
+    void deletesOfMembershipsAndModeratorsAndAModeratorPageMatch() throws Exception {
+        // given: alice is member and moderator, bob and the bot moderators only
+        String missing = APP + "/channel/missing";
+        Consumer<ChimeEmulator> seed = e -> e.channels().channel(CHANNEL).user(ADMIN)
+                .member(CHANNEL, user("alice"), null).moderator(CHANNEL, user("alice"))
+                .moderator(CHANNEL, user("bob")).moderator(CHANNEL, APP + "/bot/helper");
+        String deleteMembership = ChannelsApi.DELETE_CHANNEL_MEMBERSHIP;
+        String deleteModerator = ChannelsApi.DELETE_CHANNEL_MODERATOR;
+        String listModerators = ChannelsApi.LIST_CHANNEL_MODERATORS;
+        List<Step> steps = List.of(
+                channelStep(deleteMembership, () -> {
+                    messaging.deleteChannelMembership(r -> r.channelArn(CHANNEL).memberArn(user("alice"))
+                            .chimeBearer(ADMIN));
+                    return Map.of();
+                }, "delete-channel-membership", List.of("--channel-arn", CHANNEL, "--member-arn", user("alice"))),
+                channelStep(deleteMembership, () -> {
+                    messaging.deleteChannelMembership(r -> r.channelArn(CHANNEL).memberArn(user("alice"))
+                            .chimeBearer(ADMIN));
+                    return Map.of();
+                }, "delete-channel-membership", List.of("--channel-arn", CHANNEL, "--member-arn", user("alice"))),
+                channelStep(deleteModerator, () -> {
+                    messaging.deleteChannelModerator(r -> r.channelArn(CHANNEL).channelModeratorArn(user("bob"))
+                            .chimeBearer(ADMIN));
+                    return Map.of();
+                }, "delete-channel-moderator", List.of("--channel-arn", CHANNEL, "--channel-moderator-arn",
+                        user("bob"))),
+                channelStep(deleteModerator, () -> {
+                    messaging.deleteChannelModerator(r -> r.channelArn(CHANNEL).channelModeratorArn(user("ghost"))
+                            .chimeBearer(ADMIN));
+                    return Map.of();
+                }, "delete-channel-moderator", List.of("--channel-arn", CHANNEL, "--channel-moderator-arn",
+                        user("ghost"))),
+                channelStep(listModerators, () -> {
+                    var page = messaging.listChannelModerators(r -> r.channelArn(CHANNEL).maxResults(1)
+                            .chimeBearer(ADMIN));
+                    return moderatorPageFields(page.channelArn(), page.channelModerators().stream()
+                            .map(m -> m.moderator().arn()).collect(Collectors.toList()), page.nextToken() != null);
+                }, "list-channel-moderators", List.of("--channel-arn", CHANNEL, "--max-results", "1")),
+                channelStep(deleteMembership, () -> {
+                    messaging.deleteChannelMembership(r -> r.channelArn(missing).memberArn(user("alice"))
+                            .chimeBearer(ADMIN));
+                    return Map.of();
+                }, "delete-channel-membership", List.of("--channel-arn", missing, "--member-arn", user("alice"))));
+
+        // when
+        List<StepOutcome> sdk = viaSdk(seed, steps);
+        After sdkAfter = channelAfter();
+        List<StepOutcome> cli = viaCli(seed, steps);
+        After cliAfter = channelAfter();
+
+        // then
+        assertThat(sdk).extracting(StepOutcome::recordedStatus, StepOutcome::errorCode).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(204, null),
+                org.assertj.core.groups.Tuple.tuple(204, null),
+                org.assertj.core.groups.Tuple.tuple(204, null),
+                org.assertj.core.groups.Tuple.tuple(204, null),
+                org.assertj.core.groups.Tuple.tuple(200, null),
+                org.assertj.core.groups.Tuple.tuple(400, "BadRequestException"));
+        assertThat(sdk.get(4).fields()).isEqualTo(moderatorPageFields(CHANNEL, List.of(user("alice")), true));
+        assertThat(sdkAfter.members()).isEmpty();
+        assertThat(sdkAfter.moderators()).containsExactly(user("alice"), APP + "/bot/helper");
+        assertThat(cli).isEqualTo(sdk);
+        assertThat(cliAfter).isEqualTo(sdkAfter);
+    }
+
+    private static After channelAfter() {
+        ChannelsApi channels = emulator.channels();
+        return new After(channels.members(CHANNEL), channels.moderators(CHANNEL), Map.of(
+                "alice left", channels.leftAt(CHANNEL, user("alice")).isPresent(),
+                "bob removed", channels.moderatorRemovedAt(CHANNEL, user("bob")).isPresent(),
+                "ghost removed", channels.moderatorRemovedAt(CHANNEL, user("ghost")).isPresent()));
+    }
+
     // ------------------------------------------------------------------ the two messaging clients
 
     private static ChannelBatchOutcome batchViaSdk(Consumer<ChimeEmulator> seed, String channelArn, String type,

@@ -80,7 +80,7 @@ class InvocationOutputTest {
                     {"timestamp": "2026-11-26T10:52:12.114Z", "level": "INFO", "message": "invocation summary",
                      "AWSRequestId": "%s",
                      "records": 8, "rooms": 3, "channels": 0, "calls": 5, "membershipRequests": 138, "added": 133,
-                     "alreadyMembers": 2, "deadLettered": 2, "deadLetteredByErrorCode": {"NotFound": 2},
+                     "alreadyMembers": 2, "removed": 0, "alreadyAbsent": 0, "rolesChanged": 0, "deadLettered": 2, "deadLetteredByErrorCode": {"NotFound": 2},
                      "deadLetteredMembers": {"NotFound": ["contractor-901", "contractor-902"]},
                      "recordsRetried": 0, "invalidMessages": 0, "chimeThrottles": 0}
                     """.formatted(REQUEST_ID)));
@@ -95,11 +95,14 @@ class InvocationOutputTest {
                 "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","
                         + "\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":["
                         + "{\"Name\":\"MembershipRequests\",\"Unit\":\"Count\"},{\"Name\":\"MembersAdded\",\"Unit\":\"Count\"},"
-                        + "{\"Name\":\"AlreadyMembers\",\"Unit\":\"Count\"},{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"},"
+                        + "{\"Name\":\"AlreadyMembers\",\"Unit\":\"Count\"},{\"Name\":\"MembersRemoved\",\"Unit\":\"Count\"},"
+                        + "{\"Name\":\"AlreadyAbsent\",\"Unit\":\"Count\"},{\"Name\":\"RolesChanged\",\"Unit\":\"Count\"},"
+                        + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"},"
                         + "{\"Name\":\"ChimeCalls\",\"Unit\":\"Count\"},{\"Name\":\"ChimeThrottles\",\"Unit\":\"Count\"},"
                         + "{\"Name\":\"RecordsRetried\",\"Unit\":\"Count\"},{\"Name\":\"InvalidMessages\",\"Unit\":\"Count\"}]}]},"
                         + "\"FunctionName\":\"room-membership\",\"AWSRequestId\":\"" + REQUEST_ID + "\","
-                        + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,\"DeadLettered\":2,"
+                        + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,\"MembersRemoved\":0,"
+                        + "\"AlreadyAbsent\":0,\"RolesChanged\":0,\"DeadLettered\":2,"
                         + "\"ChimeCalls\":5,\"ChimeThrottles\":0,\"RecordsRetried\":0,\"InvalidMessages\":0}",
                 "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","
                         + "\"Dimensions\":[[\"FunctionName\",\"ErrorCode\"]],\"Metrics\":["
@@ -178,8 +181,9 @@ class InvocationOutputTest {
         handler.handleRequest(SqsEvents.batch().build(), context);
 
         assertThat(stdout).singleElement();
-        assertThat(metrics("MembershipRequests", "MembersAdded", "AlreadyMembers", "DeadLettered", "ChimeCalls",
-                "ChimeThrottles", "RecordsRetried", "InvalidMessages")).containsOnly(0);
+        assertThat(metrics("MembershipRequests", "MembersAdded", "AlreadyMembers", "MembersRemoved", "AlreadyAbsent",
+                "RolesChanged", "DeadLettered", "ChimeCalls", "ChimeThrottles", "RecordsRetried", "InvalidMessages"))
+                .containsOnly(0);
     }
 
     /** The values of these metrics in the invocation's main document. */

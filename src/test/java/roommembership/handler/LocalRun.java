@@ -17,6 +17,7 @@ import roommembership.domain.RetryPolicy;
 import roommembership.domain.Role;
 import roommembership.domain.RoomKey;
 import roommembership.emulator.ChannelsApi;
+import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.RecordedCall;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.DeadLetterQueue.Letter;
@@ -46,146 +47,265 @@ public final class LocalRun {
     }
 
     public static void main(String[] args) throws Exception {
-        String eventFile = args.length > 0 ? args[0] : "events/hr-batch.json";
+        // Several event files, comma-separated, run one after the other on the same emulator state.
+        List<String> eventFiles = List.of((args.length > 0 ? args[0] : "events/hr-batch.json").split(","));
         boolean routed = args.length > 1 && "channels".equals(args[1]);
-        if (!Files.isReadable(Path.of(eventFile))) {
-            System.err.println("No event file at " + eventFile + " (give one of events/*.json)");
-            System.exit(2);
+        for (String eventFile : eventFiles) {
+            if (!Files.isReadable(Path.of(eventFile.trim()))) {
+                System.err.println("No event file at " + eventFile + " (give one or more of events/*.json)");
+                System.exit(2);
+            }
         }
-        SQSEvent event = EventLoader.loadSQSEvent(eventFile);
         try (HandlerFixture fixture = new HandlerFixture()) {
             fixture.resetChime();
             Map<String, String> names = Directory.seed(fixture.chime);
-            DeadLetterQueue deadLetters = fixture.newDeadLetterQueue();
-            Map<String, String> env = new HashMap<>(routed ? Directory.routedToChannels()
-                    : Map.of(Configuration.CHIME_BEARER_ARN, Directory.BEARER));
-            env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url());
-            env.put("AWS_REGION", "us-east-1");
-            Configuration config = Configuration.fromEnvironment(env);
-            BatchPlan plan = BatchPlan.of(event.getRecords().stream()
-                    .map(record -> MessageParser.parse(record.getBody() == null ? "" : record.getBody()))
-                    .map(message -> config.routing().map(routing -> routing.route(message)).orElse(message))
-                    .toList());
-            Before before = Before.of(plan, fixture);
-
-            List<String> metrics = new ArrayList<>();
-            RoomMembershipHandler handler = new RoomMembershipHandler(
-                    fixture.service(config, RetryPolicy.standard()),
-                    new InvocationLog(Clock.systemUTC()),
-                    new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), metrics::add));
-            TestContext context = TestContext.withMinutesLeft(1);
-            SQSBatchResponse response = handler.handleRequest(event, context);
-            List<Letter> letters = deadLetters.drain();
-
-            ChannelsApi channels = fixture.chime.channels();
-            StringBuilder out = new StringBuilder();
-            out.append("Room membership: local run of ").append(eventFile)
-                    .append(routed ? ", legacy requests routed to channels" : "").append('\n')
-                    .append("  Chime: emulators at ").append(fixture.chime.endpoint())
-                    .append(" (chat rooms, which reached end of support on 2026-02-20, and Chime SDK messaging)\n")
-                    .append("  SQS:   embedded ElasticMQ at ").append(fixture.sqs.endpoint()).append('\n')
-                    .append('\n')
-                    .append(String.format("%d records, %d rooms, %d channels, %d room calls, %d channel calls%n%n",
-                            event.getRecords().size(), plan.rooms(), plan.channels(), fixture.chime.calls().size(),
-                            channels.calls(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP).size()
-                                    + channels.calls(ChannelsApi.CREATE_CHANNEL_MODERATOR).size()));
-            if (plan.rooms() > 0) {
-                rooms(out, plan, before, fixture, names, letters);
+            for (String eventFile : eventFiles) {
+                run(eventFile.trim(), routed, fixture, names);
             }
-            if (plan.channels() > 0) {
-                channels(out, plan, before, channels, names, letters);
-            }
-            deadLettered(out, letters, names);
-            out.append("Batch response\n  ").append(JSON.writeValueAsString(batchResponse(response))).append("\n\n");
-            out.append("Function log (JSON lines, as Lambda's JSON log format keeps them)\n");
-            context.logLines().forEach(line -> out.append("  ").append(line).append('\n'));
-            out.append('\n').append("Metrics (Embedded Metric Format documents, written to stdout)\n");
-            metrics.forEach(line -> out.append("  ").append(line).append('\n'));
-            System.out.print(out);
         }
         // ElasticMQ's actor system keeps non-daemon threads alive.
         System.exit(0);
     }
 
-    /** Who was in each planned room or channel, and who moderated each channel, before the run. */
-    private record Before(Map<Conversation, Map<String, String>> members, Map<ChannelKey, Set<String>> moderators) {
-        static Before of(BatchPlan plan, HandlerFixture fixture) {
-            Map<Conversation, Map<String, String>> members = new HashMap<>();
-            Map<ChannelKey, Set<String>> moderators = new HashMap<>();
-            for (MemberChunk chunk : plan.chunks()) {
+    private static void run(String eventFile, boolean routed, HandlerFixture fixture, Map<String, String> names)
+            throws Exception {
+        SQSEvent event = EventLoader.loadSQSEvent(eventFile);
+        RunCalls calls = new RunCalls(fixture);
+        DeadLetterQueue deadLetters = fixture.newDeadLetterQueue();
+        Map<String, String> env = new HashMap<>(routed ? Directory.routedToChannels()
+                : Map.of(Configuration.CHIME_BEARER_ARN, Directory.BEARER));
+        env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url());
+        env.put("AWS_REGION", "us-east-1");
+        Configuration config = Configuration.fromEnvironment(env);
+        BatchPlan plan = BatchPlan.of(event.getRecords().stream()
+                .map(record -> MessageParser.parse(record.getBody() == null ? "" : record.getBody()))
+                .map(message -> config.routing().map(routing -> routing.route(message)).orElse(message))
+                .toList());
+        State before = State.of(plan, fixture);
+
+        List<String> metrics = new ArrayList<>();
+        RoomMembershipHandler handler = new RoomMembershipHandler(
+                fixture.service(config, RetryPolicy.standard()),
+                new InvocationLog(Clock.systemUTC()),
+                new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), metrics::add));
+        TestContext context = TestContext.withMinutesLeft(1);
+        SQSBatchResponse response = handler.handleRequest(event, context);
+        List<Letter> letters = deadLetters.drain();
+        State after = State.of(plan, fixture);
+
+        ChannelsApi channels = fixture.chime.channels();
+        int roomCalls = RunCalls.ROOM_CHANGES.stream().mapToInt(operation -> calls.room(operation).size()).sum();
+        int channelCalls = RunCalls.CHANNEL_CHANGES.stream().mapToInt(operation -> calls.channel(operation).size()).sum();
+        StringBuilder out = new StringBuilder();
+        out.append("Room membership: local run of ").append(eventFile)
+                .append(routed ? ", legacy requests routed to channels" : "").append('\n')
+                .append("  Chime: emulators at ").append(fixture.chime.endpoint())
+                .append(" (chat rooms, which reached end of support on 2026-02-20, and Chime SDK messaging)\n")
+                .append("  SQS:   embedded ElasticMQ at ").append(fixture.sqs.endpoint()).append('\n')
+                .append('\n')
+                .append(String.format("%d records, %d rooms, %d channels, %d room calls, %d channel calls"
+                                + " (calls that change memberships; reads not counted)%n%n",
+                        event.getRecords().size(), plan.rooms(), plan.channels(), roomCalls, channelCalls));
+        if (chunksOf(plan.chunks(), RoomKey.class).size() > 0) {
+            rooms(out, plan, before, after, calls, names, letters);
+        }
+        if (chunksOf(plan.chunks(), ChannelKey.class).size() > 0) {
+            channels(out, plan, before, after, calls, names, letters);
+        }
+        if (!plan.removals().isEmpty()) {
+            removals(out, plan, before, after, calls, names, letters);
+        }
+        roleChanges(out, before, after, names);
+        deadLettered(out, letters, names);
+        out.append("Batch response\n  ").append(JSON.writeValueAsString(batchResponse(response))).append("\n\n");
+        out.append("Function log (JSON lines, as Lambda's JSON log format keeps them)\n");
+        context.logLines().forEach(line -> out.append("  ").append(line).append('\n'));
+        out.append('\n').append("Metrics (Embedded Metric Format documents, written to stdout)\n");
+        metrics.forEach(line -> out.append("  ").append(line).append('\n'));
+        out.append('\n');
+        System.out.print(out);
+    }
+
+    /**
+     * Who was in each room or channel the batch names, with their roles (a channel's Administrators are its
+     * moderators), and each channel member's type.
+     */
+    private record State(Map<Conversation, Map<String, String>> roles, Map<Conversation, Map<String, String>> types) {
+        static State of(BatchPlan plan, HandlerFixture fixture) {
+            Map<Conversation, Map<String, String>> roles = new LinkedHashMap<>();
+            Map<Conversation, Map<String, String>> types = new LinkedHashMap<>();
+            List<MemberChunk> all = new ArrayList<>(plan.chunks());
+            all.addAll(plan.removals());
+            for (MemberChunk chunk : all) {
                 if (chunk.conversation() instanceof RoomKey room) {
-                    members.computeIfAbsent(room, r -> fixture.chime.members(room.accountId(), room.roomId()));
+                    roles.computeIfAbsent(room, r -> fixture.chime.members(room.accountId(), room.roomId()));
                 } else {
                     ChannelKey channel = (ChannelKey) chunk.conversation();
-                    members.computeIfAbsent(channel, c -> fixture.chime.channels().members(channel.arn()));
-                    moderators.computeIfAbsent(channel, c -> fixture.chime.channels().moderators(channel.arn()));
+                    types.computeIfAbsent(channel, c -> fixture.chime.channels().members(channel.arn()));
+                    roles.computeIfAbsent(channel, c -> {
+                        Set<String> moderators = fixture.chime.channels().moderators(channel.arn());
+                        Map<String, String> members = new LinkedHashMap<>();
+                        fixture.chime.channels().members(channel.arn()).keySet().forEach(member -> members.put(member,
+                                moderators.contains(member) ? Role.ADMINISTRATOR.wireName() : Role.MEMBER.wireName()));
+                        return members;
+                    });
                 }
             }
-            return new Before(members, moderators);
+            return new State(roles, types);
         }
     }
 
-    private static Map<Conversation, List<MemberChunk>> chunksOf(BatchPlan plan, Class<? extends Conversation> kind) {
+    private static Map<Conversation, List<MemberChunk>> chunksOf(List<MemberChunk> planned,
+                                                               Class<? extends Conversation> kind) {
         Map<Conversation, List<MemberChunk>> chunks = new LinkedHashMap<>();
-        plan.chunks().stream().filter(chunk -> kind.isInstance(chunk.conversation()))
+        planned.stream().filter(chunk -> kind.isInstance(chunk.conversation()))
                 .forEach(chunk -> chunks.computeIfAbsent(chunk.conversation(), c -> new ArrayList<>()).add(chunk));
         return chunks;
     }
 
-    private static void rooms(StringBuilder out, BatchPlan plan, Before before, HandlerFixture fixture,
+    private static void rooms(StringBuilder out, BatchPlan plan, State before, State after, RunCalls runCalls,
                               Map<String, String> names, List<Letter> letters) {
         out.append(String.format("%-26s %9s %6s %8s %6s %8s %14s%n",
-                "Room", "requested", "calls", "ceil/50", "added", "already", "dead-lettered"));
-        chunksOf(plan, RoomKey.class).forEach((conversation, chunks) -> {
+                "Room: adds", "requested", "calls", "ceil/50", "added", "already", "dead-lettered"));
+        chunksOf(plan.chunks(), RoomKey.class).forEach((conversation, chunks) -> {
             RoomKey room = (RoomKey) conversation;
             List<String> requested = chunks.stream().flatMap(chunk -> chunk.members().stream())
                     .map(Membership::memberId).toList();
-            Map<String, String> was = before.members().get(room);
-            Map<String, String> now = fixture.chime.members(room.accountId(), room.roomId());
-            long calls = fixture.chime.calls().stream().filter(call -> matches(call, room)).count();
-            long added = now.keySet().stream().filter(member -> !was.containsKey(member)).count();
+            Map<String, String> was = before.roles().get(room);
+            Map<String, String> now = after.roles().get(room);
+            long calls = runCalls.room(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP).stream()
+                    .filter(call -> matches(call, room)).count();
+            long added = requested.stream().filter(member -> !was.containsKey(member) && now.containsKey(member)).count();
             long already = requested.stream().filter(was::containsKey).count();
-            long failed = letters.stream().filter(letter -> letter.body().path("ChannelArn").isMissingNode()
-                    && room.roomId().equals(letter.body().path("RoomId").asText())
-                    && room.accountId().equals(letter.body().path("AccountId").asText())).count();
+            long failed = letters.stream().filter(letter -> isAdd(letter) && inRoom(letter, room)).count();
             out.append(String.format("%-26s %9d %6d %8d %6d %8d %14d%n", name(room.roomId(), names),
                     requested.size(), calls, (requested.size() + 49) / 50, added, already, failed));
         });
         out.append('\n');
     }
 
-    private static void channels(StringBuilder out, BatchPlan plan, Before before, ChannelsApi channels,
+    private static void channels(StringBuilder out, BatchPlan plan, State before, State after, RunCalls runCalls,
                                  Map<String, String> names, List<Letter> letters) {
-        out.append(String.format("%-26s %9s %6s %9s %6s %8s %6s %11s %14s%n", "Channel", "requested", "calls",
+        out.append(String.format("%-26s %9s %6s %9s %6s %8s %6s %11s %14s%n", "Channel: adds", "requested", "calls",
                 "ceil/100", "added", "already", "hidden", "moderators", "dead-lettered"));
-        chunksOf(plan, ChannelKey.class).forEach((conversation, chunks) -> {
+        chunksOf(plan.chunks(), ChannelKey.class).forEach((conversation, chunks) -> {
             ChannelKey channel = (ChannelKey) conversation;
             List<Membership> requested = chunks.stream().flatMap(chunk -> chunk.members().stream()).toList();
-            Map<String, String> was = before.members().get(channel);
-            Map<String, String> now = channels.members(channel.arn());
-            long calls = channels.calls(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP).stream()
+            Map<String, String> was = before.types().get(channel);
+            Map<String, String> now = after.types().get(channel);
+            long calls = runCalls.channel(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP).stream()
                     .filter(call -> channel.arn().equals(call.channelArn())).count();
             // One call takes one type: the ideal is ⌈n/100⌉ per type.
             Map<String, Integer> perType = new HashMap<>();
             requested.forEach(member -> perType.merge(member.type().wireName(), 1, Integer::sum));
             int ideal = perType.values().stream().mapToInt(n -> (n + 99) / 100).sum();
-            long added = now.keySet().stream().filter(member -> !was.containsKey(member)).count();
+            long added = requested.stream()
+                    .filter(member -> !was.containsKey(member.memberId()) && now.containsKey(member.memberId())).count();
             long already = requested.stream().filter(member -> was.containsKey(member.memberId())).count();
             long hidden = now.entrySet().stream()
                     .filter(entry -> !was.containsKey(entry.getKey()) && ChannelsApi.HIDDEN.equals(entry.getValue()))
                     .count();
-            long madeModerators = channels.moderators(channel.arn()).stream()
-                    .filter(moderator -> !before.moderators().get(channel).contains(moderator)).count();
-            long administrators = requested.stream().filter(member -> member.role() == Role.ADMINISTRATOR).count();
-            long failed = letters.stream()
-                    .filter(letter -> channel.arn().equals(letter.body().path("ChannelArn").asText())).count();
+            long madeModerators = requested.stream().filter(member -> !was.containsKey(member.memberId())
+                    && Role.ADMINISTRATOR.wireName().equals(after.roles().get(channel).get(member.memberId()))).count();
+            long administrators = requested.stream()
+                    .filter(member -> member.role() == Role.ADMINISTRATOR && !was.containsKey(member.memberId())).count();
+            long failed = letters.stream().filter(letter -> isAdd(letter)
+                    && channel.arn().equals(letter.body().path("ChannelArn").asText())).count();
             out.append(String.format("%-26s %9d %6d %9d %6d %8d %6d %11s %14d%n", name(channel.arn(), names),
                     requested.size(), calls, ideal, added, already, hidden, madeModerators + " of " + administrators,
                     failed));
         });
-        int moderatorCalls = channels.calls(ChannelsApi.CREATE_CHANNEL_MODERATOR).size();
-        out.append(String.format("(moderators: new of requested administrators; %d CreateChannelModerator calls)%n%n",
-                moderatorCalls));
+        out.append(String.format("(moderators: new members made moderators, of the new members asked for as"
+                + " Administrator)%n%n"));
+    }
+
+    private static void removals(StringBuilder out, BatchPlan plan, State before, State after, RunCalls runCalls,
+                                 Map<String, String> names, List<Letter> letters) {
+        out.append(String.format("%-26s %9s %6s %8s %15s %14s%n",
+                "Removals", "requested", "calls", "removed", "already absent", "dead-lettered"));
+        chunksOf(plan.removals(), Conversation.class).forEach((conversation, chunks) -> {
+            List<String> requested = chunks.stream().map(chunk -> chunk.members().get(0).memberId()).toList();
+            Map<String, String> was = before.roles().get(conversation);
+            Map<String, String> now = after.roles().get(conversation);
+            long calls;
+            long failed;
+            String name;
+            if (conversation instanceof RoomKey room) {
+                calls = runCalls.room(ChimeEmulator.DELETE_ROOM_MEMBERSHIP).stream()
+                        .filter(call -> matches(call, room)).count();
+                failed = letters.stream().filter(letter -> !isAdd(letter) && inRoom(letter, room)).count();
+                name = name(room.roomId(), names);
+            } else {
+                ChannelKey channel = (ChannelKey) conversation;
+                calls = runCalls.channel(ChannelsApi.DELETE_CHANNEL_MEMBERSHIP).stream()
+                        .filter(call -> channel.arn().equals(call.channelArn())).count();
+                failed = letters.stream().filter(letter -> !isAdd(letter)
+                        && channel.arn().equals(letter.body().path("ChannelArn").asText())).count();
+                name = name(channel.arn(), names);
+            }
+            long removed = requested.stream().filter(member -> was.containsKey(member) && !now.containsKey(member))
+                    .count();
+            long absent = requested.stream().filter(member -> !was.containsKey(member)).count();
+            out.append(String.format("%-26s %9d %6d %8d %15d %14d%n", name, requested.size(), calls, removed, absent,
+                    failed));
+        });
+        out.append('\n');
+    }
+
+    /** Every member there before and after whose role changed: a room's role, a channel's moderator. */
+    private static void roleChanges(StringBuilder out, State before, State after, Map<String, String> names) {
+        List<String> changes = new ArrayList<>();
+        before.roles().forEach((conversation, was) -> was.forEach((member, role) -> {
+            String now = after.roles().get(conversation).get(member);
+            if (now != null && !now.equals(role)) {
+                String where = conversation instanceof RoomKey room ? name(room.roomId(), names)
+                        : name(((ChannelKey) conversation).arn(), names);
+                changes.add(String.format("  %s in %s: %s -> %s", member.substring(member.lastIndexOf('/') + 1),
+                        where, role, now));
+            }
+        }));
+        if (!changes.isEmpty()) {
+            out.append("Roles changed (").append(changes.size()).append(")\n");
+            changes.forEach(change -> out.append(change).append('\n'));
+            out.append('\n');
+        }
+    }
+
+    /** The calls of one run: the emulator's log from where it stood when the run began. */
+    private static final class RunCalls {
+        static final List<String> ROOM_CHANGES = List.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP,
+                ChimeEmulator.UPDATE_ROOM_MEMBERSHIP, ChimeEmulator.DELETE_ROOM_MEMBERSHIP);
+        static final List<String> CHANNEL_CHANGES = List.of(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP,
+                ChannelsApi.CREATE_CHANNEL_MODERATOR, ChannelsApi.DELETE_CHANNEL_MODERATOR,
+                ChannelsApi.DELETE_CHANNEL_MEMBERSHIP);
+        private final HandlerFixture fixture;
+        private final Map<String, Integer> start = new HashMap<>();
+
+        RunCalls(HandlerFixture fixture) {
+            this.fixture = fixture;
+            ROOM_CHANGES.forEach(operation -> start.put(operation, fixture.chime.calls(operation).size()));
+            CHANNEL_CHANGES.forEach(operation -> start.put(operation, fixture.chime.channels().calls(operation).size()));
+        }
+
+        List<RecordedCall> room(String operation) {
+            List<RecordedCall> all = fixture.chime.calls(operation);
+            return all.subList(start.get(operation), all.size());
+        }
+
+        List<ChannelsApi.ChannelCall> channel(String operation) {
+            List<ChannelsApi.ChannelCall> all = fixture.chime.channels().calls(operation);
+            return all.subList(start.get(operation), all.size());
+        }
+    }
+
+    private static boolean isAdd(Letter letter) {
+        return !"Remove".equals(letter.body().path("Action").asText());
+    }
+
+    private static boolean inRoom(Letter letter, RoomKey room) {
+        return letter.body().path("ChannelArn").isMissingNode()
+                && room.roomId().equals(letter.body().path("RoomId").asText())
+                && room.accountId().equals(letter.body().path("AccountId").asText());
     }
 
     private static void deadLettered(StringBuilder out, List<Letter> letters, Map<String, String> names) {

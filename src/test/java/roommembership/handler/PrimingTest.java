@@ -15,14 +15,20 @@ class PrimingTest {
     /** Its dead letters are refused by the canned queue, so their records come back: that path ran to its end. */
     private static final String RESPONSE = "{\"batchItemFailures\":[{\"itemIdentifier\":\"priming-1\"},"
             + "{\"itemIdentifier\":\"priming-3\"},{\"itemIdentifier\":\"priming-4\"}]}";
+    /** Without a bearer the channel requests are refused too, and so are their letters. */
+    private static final String RESPONSE_WITHOUT_CHANNELS = "{\"batchItemFailures\":[{\"itemIdentifier\":\"priming-1\"},"
+            + "{\"itemIdentifier\":\"priming-3\"},{\"itemIdentifier\":\"priming-4\"},"
+            + "{\"itemIdentifier\":\"priming-6\"},{\"itemIdentifier\":\"priming-7\"}]}";
 
     @Test
     void withoutABearerThePrimingBatchGoesThroughTheRoomCallsAndDeadLettersToAResponse() {
         Priming.Primed primed = Priming.install(ENV).run();
 
-        // A member Chime does not find, an unreadable record, and a channel request refused without a call.
-        assertThat(primed.response()).isEqualTo(RESPONSE);
-        assertThat(primed.metrics().get(0)).contains("\"ChimeCalls\":2,");
+        // A member Chime does not find, an unreadable record, and channel requests refused without a call. Two room
+        // adds, one role changed, two removals (one of a member not there, told apart by a read).
+        assertThat(primed.response()).isEqualTo(RESPONSE_WITHOUT_CHANNELS);
+        assertThat(primed.metrics().get(0)).contains("\"ChimeCalls\":5,", "\"MembersRemoved\":1,",
+                "\"AlreadyAbsent\":1,", "\"RolesChanged\":1,");
     }
 
     @Test
@@ -34,8 +40,10 @@ class PrimingTest {
 
         Priming.Primed primed = Priming.install(env).run();
 
-        // Two room calls, one channel add and one moderator made; the channel's missing user is dead-lettered.
+        // The room calls, then two channel adds, one moderator made and one unmade, and two channel removals; the
+        // channel's missing user is dead-lettered.
         assertThat(primed.response()).isEqualTo(RESPONSE);
-        assertThat(primed.metrics().get(0)).contains("\"ChimeCalls\":4,");
+        assertThat(primed.metrics().get(0)).contains("\"ChimeCalls\":11,", "\"MembersRemoved\":2,",
+                "\"AlreadyAbsent\":2,", "\"RolesChanged\":2,");
     }
 }

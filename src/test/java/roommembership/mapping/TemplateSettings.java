@@ -9,38 +9,52 @@ import java.util.regex.Pattern;
 
 /**
  * The queue and event-source settings of {@code template.yaml} that decide how records come back: read from the
- * template itself, so the local mapping cannot drift from what is deployed.
+ * template itself, so the local mapping cannot drift from what is deployed. Read for one {@code QueueType}: the
+ * template's {@code IsFifo} condition resolved as CloudFormation would ({@link TemplateVariant}).
  *
+ * @param fifo whether these are the settings of {@code QueueType=Fifo}
  * @param batchSize the SQS event's BatchSize
+ * @param batchingWindowSeconds the SQS event's MaximumBatchingWindowInSeconds; 0 when not set, Lambda's default
  * @param maxReceiveCount the source queue's redrive policy: receives before SQS moves a message to the redrive queue
  * @param visibilityTimeoutSeconds the source queue's visibility timeout
  * @param functionTimeoutSeconds the function's timeout
  * @param functionMaxReceiveCount the function's {@code MAX_RECEIVE_COUNT}
  */
-public record TemplateSettings(int batchSize, int maxReceiveCount, int visibilityTimeoutSeconds,
-                               int functionTimeoutSeconds, int functionMaxReceiveCount) {
+public record TemplateSettings(boolean fifo, int batchSize, int batchingWindowSeconds, int maxReceiveCount,
+                               int visibilityTimeoutSeconds, int functionTimeoutSeconds, int functionMaxReceiveCount) {
 
+    /** The settings of the default deployment, {@code QueueType=Standard}. */
     public static TemplateSettings read() {
-        return read(Path.of(System.getProperty("basedir", ".")).resolve("template.yaml"));
+        return read(false);
     }
 
-    public static TemplateSettings read(Path template) {
-        String text;
-        try {
-            text = Files.readString(template);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    public static TemplateSettings read(boolean fifo) {
+        return read(Path.of(System.getProperty("basedir", ".")).resolve("template.yaml"), fifo);
+    }
+
+    public static TemplateSettings read(Path template, boolean fifo) {
+        String text = variant(template, fifo);
         return new TemplateSettings(
+                fifo,
                 single(text, "BatchSize"),
+                optional(text, "MaximumBatchingWindowInSeconds", 0),
                 single(resource(text, "SourceQueue"), "maxReceiveCount"),
                 single(resource(text, "SourceQueue"), "VisibilityTimeout"),
                 single(text, "Timeout"),
                 single(text, "MAX_RECEIVE_COUNT"));
     }
 
+    /** The template's text with {@code IsFifo} resolved. */
+    static String variant(Path template, boolean fifo) {
+        try {
+            return TemplateVariant.of(Files.readString(template), fifo);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The lines of one resource: from its name, two spaces in, to the next line indented as little. */
-    private static String resource(String template, String name) {
+    static String resource(String template, String name) {
         Matcher start = Pattern.compile("(?m)^  " + name + ":\\s*$").matcher(template);
         if (!start.find()) {
             throw new IllegalStateException("template.yaml has no resource '" + name + "'");
@@ -48,6 +62,11 @@ public record TemplateSettings(int batchSize, int maxReceiveCount, int visibilit
         Matcher next = Pattern.compile("(?m)^ {0,2}\\S").matcher(template);
         int end = next.find(start.end()) ? next.start() : template.length();
         return template.substring(start.start(), end);
+    }
+
+    /** The one line {@code key: N} of the template, or {@code absent} when it has none; two is an error. */
+    private static int optional(String template, String key, int absent) {
+        return Pattern.compile("(?m)^\\s+" + key + ":").matcher(template).find() ? single(template, key) : absent;
     }
 
     /** The one line {@code key: N} (N optionally quoted) of the template; two or none is an error. */

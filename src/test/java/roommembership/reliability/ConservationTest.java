@@ -14,11 +14,12 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The conservation property, over random organisations, random batches and random fault schedules, for chat rooms
- * and messaging channels alike (mixed in one queue, and in some trials legacy requests routed to channels): every
- * requested membership ends as a member of its room or channel (an administrator of a channel as its moderator), or a
- * dead-letter record whose ErrorCode says why, or its message in the redrive queue; never dead-lettered once it held. Each trial prints its seed; rerun one
- * with {@code -Dconservation.seed=N}, or more with {@code -Dconservation.trials=N}.
+ * The conservation property, over random organisations, random batches of adds, removals and role changes and random
+ * fault schedules, for chat rooms and messaging channels alike (mixed in one queue, and in some trials legacy requests
+ * routed to channels): every requested (target, member) ends as the last request the function was handed for it
+ * wants (present with the role asked, or absent), or with a dead-letter record of that request whose ErrorCode says
+ * why, or with its message in the redrive queue; never dead-lettered while its goal held. Each trial prints its seed;
+ * rerun one with {@code -Dconservation.seed=N}, or more with {@code -Dconservation.trials=N}.
  */
 class ConservationTest {
     private static final int TRIALS = Integer.getInteger("conservation.trials", 40);
@@ -36,7 +37,7 @@ class ConservationTest {
     }
 
     @TestFactory
-    Stream<DynamicTest> everyRequestIsAddedDeadLetteredOrRedrivenAndNeverBoth() {
+    Stream<DynamicTest> everyTargetEndsAsItsLastRequestWantsOrIsDeadLetteredOrRedrivenAndNeverBoth() {
         Long replay = Long.getLong("conservation.seed");
         long base = replay != null ? replay : new Random().nextLong();
         LongStream seeds = replay != null ? LongStream.of(replay) : new Random(base).longs(TRIALS);
@@ -51,19 +52,23 @@ class ConservationTest {
         // A quarter of the trials run fault-free, where the number of calls is exact.
         FaultPlan faults = random.nextInt(4) == 0 ? FaultPlan.none() : FaultPlan.random(random);
         int batchSize = Math.min(rig.template().batchSize(), BATCH_SIZES[random.nextInt(BATCH_SIZES.length)]);
-        QueueRig.RunSettings settings = new QueueRig.RunSettings(batchSize, 1 + random.nextInt(8));
+        // In some trials a batch now and then holds one of its records twice, as an at-least-once delivery can.
+        QueueRig.RunSettings settings = new QueueRig.RunSettings(batchSize, 1 + random.nextInt(8),
+                random.nextBoolean() ? 0.3 : 0);
 
         QueueRig.Result result = rig.run(scenario, faults, random, settings);
         Map<String, Integer> faultedCalls = new TreeMap<>(result.faultedCalls());
         faultedCalls.values().removeIf(count -> count == 0);
-        System.out.printf("seed %d: %d requests %s in %d messages%s%s, batch %d, %d invocations, faults %s on %s,"
-                        + " %d ms%n", seed, result.requestCount(), result.requests(), result.messages(),
-                scenario.fifo() ? " (FIFO)" : "", scenario.routed() ? " (routed)" : "", batchSize,
-                result.invocations(), result.faultsInjected(), faultedCalls, result.wallTime().toMillis());
+        System.out.printf("seed %d: %d requests %s %s in %d messages%s%s, batch %d, %d invocations (%d with a record"
+                        + " twice), faults %s on %s, %d stale records, %d ms%n", seed, result.requestCount(),
+                result.requests(), result.requestsByKind(), result.messages(), scenario.fifo() ? " (FIFO)" : "",
+                scenario.routed() ? " (routed)" : "", batchSize, result.invocations(), result.repeatedRecords(),
+                result.faultsInjected(), faultedCalls, result.staleDeadLetters(), result.wallTime().toMillis());
 
         assertThat(result.violations())
                 .as("seed %d (rerun with -Dconservation.seed=%d): %s, %s, %s", seed, seed, settings, faults, result)
                 .isEmpty();
         assertThat(result.lost()).isZero();
+        assertThat(result.wrongFinalState()).isZero();
     }
 }

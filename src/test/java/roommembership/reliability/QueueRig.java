@@ -1,6 +1,7 @@
 package roommembership.reliability;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import roommembership.adapter.Configuration;
@@ -10,6 +11,7 @@ import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChannelsApi.ChannelCall;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.RecordedCall;
+import roommembership.emulator.MembershipChange;
 import roommembership.handler.Handlers;
 import roommembership.handler.RoomMembershipHandler;
 import roommembership.mapping.EventSourceMapping;
@@ -41,12 +43,14 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The function under the local event-source mapping, against the Chime emulator (chat rooms and messaging channels)
- * and ElasticMQ, with faults armed invocation by invocation; at the end every request of the scenario is accounted
- * for.
+ * and ElasticMQ, with faults armed invocation by invocation; at the end every requested (target, member) is checked
+ * against the last request the function was handed for it, and every dead-letter record against what its message
+ * asked and against the emulator's history.
  */
 public final class QueueRig implements AutoCloseable {
     /** Production attempt count, short delays. */
@@ -56,20 +60,35 @@ public final class QueueRig implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TRANSIENT = Set.of(ErrorCodes.THROTTLED, ErrorCodes.SERVICE_UNAVAILABLE,
             ErrorCodes.SERVICE_FAILURE);
-    /** The calls a batch makes after its adds: grants, and the reads before a last receive dead-letters. */
+    private static final String ADMINISTRATOR = "Administrator";
+    /** The adapters' page sizes: ListRoomMemberships pages of 99, ListChannelModerators pages of 50. */
+    private static final int ROOM_PAGE = 99;
+    private static final int MODERATOR_PAGE = 50;
+    /** The calls a batch makes after its adds: removals, role changes, and the reads that tell absence or roles. */
     private static final List<String> FOLLOW_UP_OPERATIONS = List.of(ChannelsApi.CREATE_CHANNEL_MODERATOR,
             ChimeEmulator.LIST_ROOM_MEMBERSHIPS, ChannelsApi.LIST_CHANNEL_MEMBERSHIPS,
-            ChannelsApi.LIST_CHANNEL_MODERATORS);
+            ChannelsApi.LIST_CHANNEL_MODERATORS, ChimeEmulator.UPDATE_ROOM_MEMBERSHIP,
+            ChimeEmulator.DELETE_ROOM_MEMBERSHIP, ChannelsApi.DELETE_CHANNEL_MEMBERSHIP,
+            ChannelsApi.DELETE_CHANNEL_MODERATOR);
     private static final List<ChimeEmulator.Fault> FOLLOW_UP_FAULTS = List.of(ChimeEmulator.Fault.THROTTLED,
             ChimeEmulator.Fault.SERVICE_UNAVAILABLE, ChimeEmulator.Fault.SERVICE_FAILURE,
             ChimeEmulator.Fault.RESET_MID_RESPONSE, ChimeEmulator.Fault.CONNECTION_RESET);
     private static final List<ChimeEmulator.Fault> MODERATOR_FAULTS = List.of(ChimeEmulator.Fault.THROTTLED,
             ChimeEmulator.Fault.SERVICE_UNAVAILABLE, ChimeEmulator.Fault.RESET_MID_RESPONSE);
+    private static final List<ChimeEmulator.Fault> MEMBER_CALL_FAULTS = List.of(ChimeEmulator.Fault.THROTTLED,
+            ChimeEmulator.Fault.SERVICE_UNAVAILABLE, ChimeEmulator.Fault.SERVICE_FAILURE,
+            ChimeEmulator.Fault.RESET_MID_RESPONSE);
     private static final List<String> ROOM_OPERATIONS = List.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP,
-            ChimeEmulator.LIST_ROOM_MEMBERSHIPS);
+            ChimeEmulator.LIST_ROOM_MEMBERSHIPS, ChimeEmulator.UPDATE_ROOM_MEMBERSHIP,
+            ChimeEmulator.DELETE_ROOM_MEMBERSHIP);
     private static final List<String> CHANNEL_OPERATIONS = List.of(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP,
             ChannelsApi.CREATE_CHANNEL_MODERATOR, ChannelsApi.LIST_CHANNEL_MEMBERSHIPS,
-            ChannelsApi.LIST_CHANNEL_MODERATORS);
+            ChannelsApi.LIST_CHANNEL_MODERATORS, ChannelsApi.DELETE_CHANNEL_MEMBERSHIP,
+            ChannelsApi.DELETE_CHANNEL_MODERATOR);
+    /** The operations about one member that a member call fault reaches. */
+    private static final List<String> MEMBER_CALL_OPERATIONS = List.of(ChannelsApi.CREATE_CHANNEL_MODERATOR,
+            ChimeEmulator.UPDATE_ROOM_MEMBERSHIP, ChimeEmulator.DELETE_ROOM_MEMBERSHIP,
+            ChannelsApi.DELETE_CHANNEL_MEMBERSHIP, ChannelsApi.DELETE_CHANNEL_MODERATOR);
 
     private final TemplateSettings template = TemplateSettings.read();
     private final ChimeEmulator chime = ChimeEmulator.start();
@@ -82,26 +101,42 @@ public final class QueueRig implements AutoCloseable {
     private final String deadLetterUrl = sqs.createQueue("failed-members");
     private final Map<String, RoomMembershipHandler> handlers = new HashMap<>();
 
-    /** How a run is shaped beyond the scenario: batch size (at most the template's) and Chime concurrency. */
-    public record RunSettings(int batchSize, int chimeConcurrency) {
+    /**
+     * How a run is shaped beyond the scenario: batch size (at most the template's), Chime concurrency, and the chance
+     * that an invocation's batch holds one of its records twice (the same messageId, as an at-least-once delivery can
+     * give on a standard queue).
+     */
+    public record RunSettings(int batchSize, int chimeConcurrency, double repeatedRecord) {
     }
 
     /**
      * Everything a run came to, and every broken rule found.
      *
      * @param requests requests by the target they go to (see {@link Scenario.Message#target()})
-     * @param added distinct memberships new in their room or channel, by target ("rooms", "channels")
+     * @param requestsByKind member requests by what they ask: adds (with a named role or none) and removals
+     * @param repeatedRecords invocations whose batch held one record twice
+     * @param added distinct memberships that joined their room or channel during the run, by target
      * @param alreadyMembers distinct requested memberships there before the run, by target
-     * @param moderatorsMade distinct channel members made moderators by the run
+     * @param removed distinct memberships that left their room or channel during the run, by target
+     * @param rolesChanged distinct members whose role changed during the run: room roles set, moderators made and
+     *                     removed
+     * @param lost requests whose goal does not hold with nothing to say why: a wanted membership absent, or a bad
+     *             item or unreadable message without its record
+     * @param wrongFinalState (target, member)s present although the last request wanted them absent, or with another
+     *                        role than the one asked, with nothing to say why
+     * @param staleDeadLetters dead-letter records whose goal did not hold when written but came to hold later (another
+     *                         message's request took effect)
      * @param calls calls received, by operation
      * @param faultedCalls whole-call faults injected, by operation
      */
-    public record Result(Map<String, Integer> requests, int messages, int invocations,
-                         Map<String, Integer> faultsInjected, Map<String, Integer> added,
-                         Map<String, Integer> alreadyMembers, int moderatorsMade,
+    public record Result(Map<String, Integer> requests, Map<String, Integer> requestsByKind, int messages,
+                         int invocations, int repeatedRecords, Map<String, Integer> faultsInjected,
+                         Map<String, Integer> added, Map<String, Integer> alreadyMembers,
+                         Map<String, Integer> removed, Map<String, Integer> rolesChanged,
                          Map<String, Integer> deadLetteredByErrorCode, int redrivenMessages, int lost,
-                         int duplicateDeadLetters, Map<String, Integer> calls, Map<String, Integer> faultedCalls,
-                         List<String> violations, Duration wallTime) {
+                         int wrongFinalState, int staleDeadLetters, int duplicateDeadLetters,
+                         Map<String, Integer> calls, Map<String, Integer> faultedCalls, List<String> violations,
+                         Duration wallTime) {
 
         public int requestCount() {
             return requests.values().stream().mapToInt(Integer::intValue).sum();
@@ -111,14 +146,22 @@ public final class QueueRig implements AutoCloseable {
         public Result plus(Result other) {
             List<String> both = new ArrayList<>(violations);
             both.addAll(other.violations);
-            return new Result(sum(requests, other.requests), messages + other.messages,
-                    invocations + other.invocations, sum(faultsInjected, other.faultsInjected),
-                    sum(added, other.added), sum(alreadyMembers, other.alreadyMembers),
-                    moderatorsMade + other.moderatorsMade,
+            return new Result(sum(requests, other.requests), sum(requestsByKind, other.requestsByKind),
+                    messages + other.messages, invocations + other.invocations,
+                    repeatedRecords + other.repeatedRecords, sum(faultsInjected, other.faultsInjected),
+                    sum(added, other.added), sum(alreadyMembers, other.alreadyMembers), sum(removed, other.removed),
+                    sum(rolesChanged, other.rolesChanged),
                     sum(deadLetteredByErrorCode, other.deadLetteredByErrorCode),
                     redrivenMessages + other.redrivenMessages, lost + other.lost,
+                    wrongFinalState + other.wrongFinalState, staleDeadLetters + other.staleDeadLetters,
                     duplicateDeadLetters + other.duplicateDeadLetters, sum(calls, other.calls),
                     sum(faultedCalls, other.faultedCalls), List.copyOf(both), wallTime.plus(other.wallTime));
+        }
+
+        Result took(Duration time) {
+            return new Result(requests, requestsByKind, messages, invocations, repeatedRecords, faultsInjected, added,
+                    alreadyMembers, removed, rolesChanged, deadLetteredByErrorCode, redrivenMessages, lost,
+                    wrongFinalState, staleDeadLetters, duplicateDeadLetters, calls, faultedCalls, violations, time);
         }
 
         private static Map<String, Integer> sum(Map<String, Integer> a, Map<String, Integer> b) {
@@ -132,14 +175,23 @@ public final class QueueRig implements AutoCloseable {
         return template;
     }
 
+    /** One request as the function was handed it: the message of the record, in processing order. */
+    private record Handed(String messageId, Ask ask) {
+    }
+
     /**
-     * What the rig saw of the invocations: for each message, the requests its last invocation merged (the one that
-     * settled it, or after which SQS moved it); and for each channel member, the type the first invocation that
-     * asked for it merged to.
+     * What the rig saw of the invocations: every request handed to the function, in the order it processed them (batch
+     * by batch, record by record; a record delivered again is a later event); for each channel member, the type of
+     * the batch that last made it join (fault-free runs only); and how many batches held a record twice.
      */
     private static final class Seen {
-        final Map<String, Map<String, Ask>> settledWith = new HashMap<>();
-        final Map<String, String> firstType = new HashMap<>();
+        final List<Handed> handed = new ArrayList<>();
+        final Map<String, String> joinType = new HashMap<>();
+        int repeatedRecords;
+    }
+
+    /** A member's standing before an invocation: in its room or channel, and an administrator (a moderator). */
+    private record Standing(boolean present, boolean administrator) {
     }
 
     public Result run(Scenario scenario, FaultPlan plan, Random random, RunSettings settings) {
@@ -155,7 +207,10 @@ public final class QueueRig implements AutoCloseable {
         RoomMembershipHandler handler = handlers.computeIfAbsent(settings.chimeConcurrency() + " "
                 + scenario.routed(), key -> handler(settings.chimeConcurrency(), scenario.routed()));
         List<Ask> administrators = scenario.messages().stream().flatMap(message -> message.valid().stream())
-                .filter(ask -> ask.toChannel() && ask.administrator() && !ask.forbidden()).toList();
+                .filter(ask -> ask.toChannel() && ask.administrator() && !ask.removal() && !ask.forbidden()).toList();
+        // Removals and named roles: the requests whose calls are about one member.
+        List<Ask> oneMemberCalls = scenario.messages().stream().flatMap(message -> message.valid().stream())
+                .filter(ask -> !ask.forbidden() && (ask.removal() || ask.role() != null)).toList();
 
         Map<String, Integer> faults = new TreeMap<>();
         List<String> violations = new ArrayList<>();
@@ -165,14 +220,27 @@ public final class QueueRig implements AutoCloseable {
                 new EventSourceMapping.Settings(settings.batchSize(), FUNCTION_TIMEOUT, true, 20_000),
                 TestClients.REGION.id())) {
             run = mapping.drain((event, context) -> {
+                if (!scenario.fifo() && random.nextDouble() < settings.repeatedRecord()) {
+                    List<SQSEvent.SQSMessage> records = new ArrayList<>(event.getRecords());
+                    records.add(random.nextInt(records.size() + 1), records.get(random.nextInt(records.size())));
+                    event.setRecords(records);
+                    seen.repeatedRecords++;
+                }
                 List<Scenario.Message> records = event.getRecords().stream()
                         .map(record -> sent.get(record.getMessageId())).toList();
+                for (SQSEvent.SQSMessage record : event.getRecords()) {
+                    sent.get(record.getMessageId()).valid().stream().filter(ask -> !ask.forbidden())
+                            .forEach(ask -> seen.handed.add(new Handed(record.getMessageId(), ask)));
+                }
                 Map<String, Ask> merged = merged(records);
-                event.getRecords().forEach(record -> seen.settledWith.put(record.getMessageId(), merged));
-                merged.values().stream().filter(Ask::toChannel).forEach(ask ->
-                        seen.firstType.putIfAbsent(Scenario.channelKey(ask.channelArn(), ask.memberArn()), ask.type()));
+                Map<String, Standing> before = plan.any() ? Map.of() : standings(merged.values());
+                Map<String, Integer> moderatorsBefore = new HashMap<>();
+                if (!plan.any()) {
+                    merged.values().stream().filter(Ask::toChannel).forEach(ask -> moderatorsBefore.computeIfAbsent(
+                            ask.channelArn(), channel -> channels.moderators(channel).size()));
+                }
                 Map<String, Integer> callsBefore = plan.any() ? Map.of() : callCounts();
-                arm(plan, random, scenario, administrators, faults);
+                arm(plan, random, scenario, administrators, oneMemberCalls, faults);
                 boolean loseResponse = random.nextDouble() < plan.lostResponse();
                 SQSBatchResponse response;
                 try {
@@ -181,14 +249,17 @@ public final class QueueRig implements AutoCloseable {
                     chime.latency(Duration.ZERO);
                 }
                 if (!plan.any()) {
-                    Map<String, Integer> expected = expectedCalls(scenario, merged);
+                    Map<String, Integer> expected = expectedCalls(scenario, merged, before, moderatorsBefore);
                     Map<String, Integer> made = callCounts();
-                    callsBefore.forEach((operation, before) -> made.merge(operation, -before, Integer::sum));
+                    callsBefore.forEach((operation, count) -> made.merge(operation, -count, Integer::sum));
                     made.values().removeIf(count -> count == 0);
                     if (!made.equals(expected)) {
                         violations.add("an invocation of " + records.size() + " records made the calls " + made
                                 + ", not the " + expected + " its requests need");
                     }
+                    merged.values().stream().filter(ask -> ask.toChannel() && !ask.removal()
+                                    && !before.get(ask.target()).present())
+                            .forEach(ask -> seen.joinType.put(ask.target(), ask.type()));
                 }
                 if (loseResponse) {
                     faults.merge("lost response", 1, Integer::sum);
@@ -208,16 +279,16 @@ public final class QueueRig implements AutoCloseable {
                 faults.merge("room member " + code, count, Integer::sum));
         chime.memberErrorsInjected(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP).forEach((code, count) ->
                 faults.merge("channel member " + code, count, Integer::sum));
-        channels.moderatorFaultsInjected().forEach((fault, count) ->
-                faults.merge("moderator " + fault.name(), count, Integer::sum));
+        for (String operation : MEMBER_CALL_OPERATIONS) {
+            String name = operation.equals(ChannelsApi.CREATE_CHANNEL_MODERATOR) ? "moderator" : operation;
+            chime.memberCallFaultsInjected(operation).forEach((fault, count) ->
+                    faults.merge(name + " " + fault.name(), count, Integer::sum));
+        }
         if (proxy.refused() > 0) {
             faults.put("dead-letter send refused", proxy.refused());
         }
-        Result result = account(scenario, plan, sent, run, seen, seededBy, faults, violations);
-        return new Result(result.requests(), result.messages(), result.invocations(), result.faultsInjected(),
-                result.added(), result.alreadyMembers(), result.moderatorsMade(), result.deadLetteredByErrorCode(),
-                result.redrivenMessages(), result.lost(), result.duplicateDeadLetters(), result.calls(),
-                result.faultedCalls(), result.violations(), Duration.ofNanos(System.nanoTime() - started));
+        return account(scenario, plan, sent, run, seen, seededBy, faults, violations)
+                .took(Duration.ofNanos(System.nanoTime() - started));
     }
 
     private RoomMembershipHandler handler(int concurrency, boolean routed) {
@@ -268,7 +339,7 @@ public final class QueueRig implements AutoCloseable {
 
     /** Arms this invocation's faults, drawn from the plan. */
     private void arm(FaultPlan plan, Random random, Scenario scenario, List<Ask> administrators,
-                     Map<String, Integer> faults) {
+                     List<Ask> oneMemberCalls, Map<String, Integer> faults) {
         if (random.nextDouble() < plan.throttleBurst()) {
             chime.failNextCalls(1 + random.nextInt(6), ChimeEmulator.Fault.THROTTLED);
         }
@@ -303,9 +374,24 @@ public final class QueueRig implements AutoCloseable {
             channels.failModerator(ask.memberArn(), MODERATOR_FAULTS.get(random.nextInt(MODERATOR_FAULTS.size())),
                     random.nextInt(5) == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(4));
         }
+        if (random.nextDouble() < plan.memberCallFault() && !oneMemberCalls.isEmpty()) {
+            Ask ask = oneMemberCalls.get(random.nextInt(oneMemberCalls.size()));
+            chime.failMemberCall(memberCallOperation(ask, random), ask.member(),
+                    MEMBER_CALL_FAULTS.get(random.nextInt(MEMBER_CALL_FAULTS.size())),
+                    random.nextInt(5) == 0 ? Integer.MAX_VALUE : 1 + random.nextInt(4));
+        }
         if (random.nextDouble() < plan.deadLetterRefusal()) {
             proxy.refuseSends(1 + random.nextInt(12));
         }
+    }
+
+    /** The one-member operation a removal or a named role of this request may need. */
+    private static String memberCallOperation(Ask ask, Random random) {
+        if (ask.toChannel()) {
+            return ask.removal() ? ChannelsApi.DELETE_CHANNEL_MEMBERSHIP
+                    : ask.administrator() ? ChannelsApi.CREATE_CHANNEL_MODERATOR : ChannelsApi.DELETE_CHANNEL_MODERATOR;
+        }
+        return ask.removal() ? ChimeEmulator.DELETE_ROOM_MEMBERSHIP : ChimeEmulator.UPDATE_ROOM_MEMBERSHIP;
     }
 
     private static String transientCode(Random random) {
@@ -321,45 +407,110 @@ public final class QueueRig implements AutoCloseable {
     }
 
     /**
-     * The requests of one batch as the function must merge them: per conversation and member, as the last record
-     * asking wants it; requests it must refuse without a call are left out.
+     * The requests of one batch as the function must merge them, per (target, member) in record order: the last
+     * record's action, and for an add the role the last add named since the last removal (null if none did);
+     * requests it must refuse without a call are left out.
      */
     private static Map<String, Ask> merged(List<Scenario.Message> records) {
         Map<String, Ask> merged = new LinkedHashMap<>();
+        Map<String, String> named = new HashMap<>();
         for (Scenario.Message message : records) {
             for (Ask ask : message.valid()) {
-                if (!ask.forbidden()) {
-                    merged.put(ask.conversation() + " " + ask.member(), ask);
+                if (ask.forbidden()) {
+                    continue;
                 }
+                if (ask.removal()) {
+                    named.remove(ask.target());
+                } else if (ask.role() != null) {
+                    named.put(ask.target(), ask.role());
+                }
+                merged.put(ask.target(), ask.removal() ? ask : ask.withRole(named.get(ask.target())));
             }
         }
         return merged;
     }
 
+    /** Each member's standing now, read from the emulator. */
+    private Map<String, Standing> standings(Iterable<Ask> asks) {
+        Map<String, Standing> standings = new HashMap<>();
+        for (Ask ask : asks) {
+            standings.put(ask.target(), ask.toChannel()
+                    ? new Standing(channels.memberSince(ask.channelArn(), ask.memberArn()).isPresent(),
+                    channels.moderatorSince(ask.channelArn(), ask.memberArn()).isPresent())
+                    : chime.role(ask.legacy().accountId(), ask.legacy().roomId(), ask.legacy().memberId())
+                    .map(role -> new Standing(true, role.equals(ADMINISTRATOR)))
+                    .orElse(new Standing(false, false)));
+        }
+        return standings;
+    }
+
     /**
-     * The calls a batch needs without faults, by operation: Σ⌈n/50⌉ per room, Σ⌈n/100⌉ per channel and type, and a
-     * moderator call per administrator whose membership holds; no reads.
+     * The calls a batch needs without faults, by operation: the adds as ever (Σ⌈n/50⌉ per room, Σ⌈n/100⌉ per channel
+     * and type); one delete per removal; a read of the room's members (every page) where a removal is answered
+     * NotFound (a member not there, or no room), of the channel's where a removal is answered BadRequest (no
+     * channel); a read of the roles (the room's members, or the channel's moderators, every page) where a member
+     * already there named a role, and one role call per such member whose role differs; and a grant per new channel
+     * member asked as an Administrator; for a channel with removals, a read of its moderators and a
+     * DeleteChannelModerator per leaver who moderates. Room pages are counted after the batch's changes, which is when
+     * they are read.
      */
-    static Map<String, Integer> expectedCalls(Scenario scenario, Map<String, Ask> merged) {
+    private Map<String, Integer> expectedCalls(Scenario scenario, Map<String, Ask> merged,
+                                               Map<String, Standing> before, Map<String, Integer> moderatorsBefore) {
         Map<String, Integer> members = new HashMap<>();
-        int moderators = 0;
+        Map<String, Ask> readMembers = new LinkedHashMap<>();
+        Map<String, Ask> learnRoles = new LinkedHashMap<>();
+        Map<String, Integer> calls = new TreeMap<>();
         for (Ask ask : merged.values()) {
+            Standing was = before.get(ask.target());
+            if (ask.removal()) {
+                calls.merge(ask.toChannel() ? ChannelsApi.DELETE_CHANNEL_MEMBERSHIP
+                        : ChimeEmulator.DELETE_ROOM_MEMBERSHIP, 1, Integer::sum);
+                if (ask.toChannel() ? !scenario.conversationExists(ask) : !was.present()) {
+                    readMembers.putIfAbsent(ask.conversation(), ask);
+                }
+                if (ask.toChannel() && scenario.conversationExists(ask)) {
+                    // Moderators outlive memberships: the channel's are read once, and a leaver among them unmade.
+                    learnRoles.putIfAbsent(ask.conversation(), ask);
+                    if (was.administrator()) {
+                        calls.merge(ChannelsApi.DELETE_CHANNEL_MODERATOR, 1, Integer::sum);
+                    }
+                }
+                continue;
+            }
             members.merge(ask.toChannel() ? ask.conversation() + " " + ask.type() : ask.conversation(), 1,
                     Integer::sum);
-            if (ask.toChannel() && ask.administrator() && scenario.attainable(ask)) {
-                moderators++;
+            if (ask.role() != null && was.present()) {
+                learnRoles.putIfAbsent(ask.conversation(), ask);
+                if (was.administrator() != ask.administrator()) {
+                    calls.merge(!ask.toChannel() ? ChimeEmulator.UPDATE_ROOM_MEMBERSHIP
+                            : ask.administrator() ? ChannelsApi.CREATE_CHANNEL_MODERATOR
+                            : ChannelsApi.DELETE_CHANNEL_MODERATOR, 1, Integer::sum);
+                }
+            } else if (ask.toChannel() && !was.present() && ask.administrator() && scenario.attainable(ask)) {
+                calls.merge(ChannelsApi.CREATE_CHANNEL_MODERATOR, 1, Integer::sum);
             }
         }
-        Map<String, Integer> calls = new TreeMap<>();
         members.forEach((conversation, n) -> {
             boolean channel = conversation.startsWith("arn:");
             calls.merge(channel ? ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP : ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP,
                     channel ? (n + 99) / 100 : (n + 49) / 50, Integer::sum);
         });
-        if (moderators > 0) {
-            calls.put(ChannelsApi.CREATE_CHANNEL_MODERATOR, moderators);
-        }
+        readMembers.values().forEach(ask -> calls.merge(ask.toChannel() ? ChannelsApi.LIST_CHANNEL_MEMBERSHIPS
+                : ChimeEmulator.LIST_ROOM_MEMBERSHIPS, ask.toChannel() ? 1 : roomPages(ask), Integer::sum));
+        learnRoles.values().forEach(ask -> calls.merge(ask.toChannel() ? ChannelsApi.LIST_CHANNEL_MODERATORS
+                        : ChimeEmulator.LIST_ROOM_MEMBERSHIPS,
+                ask.toChannel() ? pages(moderatorsBefore.get(ask.channelArn()), MODERATOR_PAGE) : roomPages(ask),
+                Integer::sum));
         return calls;
+    }
+
+    private int roomPages(Ask ask) {
+        return pages(chime.members(ask.legacy().accountId(), ask.legacy().roomId()).size(), ROOM_PAGE);
+    }
+
+    /** A listing reads at least one page, and a last full page ends it. */
+    private static int pages(int entries, int pageSize) {
+        return Math.max(1, (entries + pageSize - 1) / pageSize);
     }
 
     /** Calls received so far, by operation. */
@@ -381,9 +532,95 @@ public final class QueueRig implements AutoCloseable {
             return value == null || value.isNull() ? null : value.asText();
         }
 
+        /** The Role the record names; null when it names none. */
         String role() {
-            return body.has("MembershipItemList") ? body.path("MembershipItemList").path(0).path("Role").asText()
-                    : text("Role");
+            JsonNode holder = body.has("MembershipItemList") ? body.path("MembershipItemList").path(0) : body;
+            JsonNode role = holder.get("Role");
+            return role == null || role.isNull() ? null : role.asText();
+        }
+
+        boolean removal() {
+            return "Remove".equals(text("Action"));
+        }
+    }
+
+    /** The emulator's history of one (target, member), read once. */
+    private final class Histories {
+        private final Map<String, List<MembershipChange>> members = new HashMap<>();
+        private final Map<String, List<MembershipChange>> moderators = new HashMap<>();
+
+        List<MembershipChange> members(Ask ask) {
+            return members.computeIfAbsent(ask.target(), key -> ask.toChannel()
+                    ? channels.memberHistory(ask.channelArn(), ask.memberArn())
+                    : chime.history(ask.legacy().accountId(), ask.legacy().roomId(), ask.legacy().memberId()));
+        }
+
+        List<MembershipChange> moderators(Ask ask) {
+            return !ask.toChannel() ? List.of() : moderators.computeIfAbsent(ask.target(),
+                    key -> channels.moderatorHistory(ask.channelArn(), ask.memberArn()));
+        }
+
+        /** Whether the request's goal held at this moment: there (with the Role it named) or, for a removal, not. */
+        boolean held(Ask ask, Instant moment) {
+            Optional<MembershipChange> member = MembershipChange.asOf(members(ask), moment);
+            boolean present = member.map(MembershipChange::present).orElse(false);
+            if (ask.removal() || !present) {
+                return ask.removal() != present;
+            }
+            if (ask.role() == null) {
+                return true;
+            }
+            boolean administrator = ask.toChannel()
+                    ? MembershipChange.asOf(moderators(ask), moment).map(MembershipChange::present).orElse(false)
+                    : ADMINISTRATOR.equals(member.get().role());
+            return administrator == ask.administrator();
+        }
+
+        /** Whether the goal came to hold at some moment after this one. */
+        boolean heldLater(Ask ask, Instant moment) {
+            List<MembershipChange> changes = new ArrayList<>(members(ask));
+            changes.addAll(moderators(ask));
+            return changes.stream().filter(change -> change.at().isAfter(moment))
+                    .anyMatch(change -> held(ask, change.at()));
+        }
+
+        /** Whether the member is an administrator now (a room's, or a channel's moderator). */
+        boolean administratorNow(Ask ask) {
+            return ask.toChannel()
+                    ? channels.moderators(ask.channelArn()).contains(ask.memberArn())
+                    : chime.role(ask.legacy().accountId(), ask.legacy().roomId(), ask.legacy().memberId())
+                    .map(ADMINISTRATOR::equals).orElse(false);
+        }
+
+        boolean presentNow(Ask ask) {
+            return ask.toChannel()
+                    ? channels.memberSince(ask.channelArn(), ask.memberArn()).isPresent()
+                    : chime.memberSince(ask.legacy().accountId(), ask.legacy().roomId(), ask.legacy().memberId())
+                    .isPresent();
+        }
+
+        boolean changedAfter(List<MembershipChange> changes, Instant moment, boolean present) {
+            return changes.stream().anyMatch(change -> change.at().isAfter(moment) && change.present() == present);
+        }
+    }
+
+    /**
+     * What the requests for one (target, member) came to in processing order: the last one handed to the function,
+     * and the last add that named a role since the last removal.
+     */
+    private static final class Expected {
+        Handed last;
+        Handed named;
+        boolean everAdministrator;
+
+        void then(Handed handed) {
+            last = handed;
+            if (handed.ask().removal()) {
+                named = null;
+            } else if (handed.ask().role() != null) {
+                named = handed;
+                everAdministrator |= handed.ask().administrator();
+            }
         }
     }
 
@@ -398,13 +635,11 @@ public final class QueueRig implements AutoCloseable {
         Map<String, List<Letter>> lettersBySource = new HashMap<>();
         letters.forEach(letter -> lettersBySource.computeIfAbsent(letter.sourceMessageId(), id -> new ArrayList<>())
                 .add(letter));
-        Goals goals = new Goals(chime);
+        Histories histories = new Histories();
 
         int lost = 0;
         int duplicates = 0;
-        Map<String, Ask> requested = new HashMap<>();
-        Map<String, Set<String>> askedTypes = new HashMap<>();
-        Set<String> askedModerators = new HashSet<>();
+        int stale = 0;
         for (Map.Entry<String, Scenario.Message> entry : sent.entrySet()) {
             String id = entry.getKey();
             Scenario.Message message = entry.getValue();
@@ -438,6 +673,15 @@ public final class QueueRig implements AutoCloseable {
                     lettersPerAsk.merge(letter.key(), 1, Integer::sum);
                     checkExplained(scenario, plan, ask, letter, violations);
                     checkForm(message, ask, letter, violations);
+                    if (!ask.forbidden() && scenario.conversationExists(ask)) {
+                        if (histories.held(ask, letter.failedAt())) {
+                            violations.add(ask + " of message " + id + " was dead-lettered (" + letter.errorCode()
+                                    + " at " + letter.failedAt() + ") although its goal held then: "
+                                    + histories.members(ask) + " " + histories.moderators(ask));
+                        } else if (histories.heldLater(ask, letter.failedAt())) {
+                            stale++;
+                        }
+                    }
                 } else if (message.rejectionCode().equals(letter.errorCode()) && !letter.unreadable()) {
                     rejectedLetters++;
                     checkRejectedForm(message, letter, violations);
@@ -453,59 +697,103 @@ public final class QueueRig implements AutoCloseable {
                 violations.add("message " + id + " had " + message.rejectedItems() + " bad items but "
                         + rejectedLetters + " " + message.rejectionCode() + " records");
             }
-            Map<String, Ask> settledWith = seen.settledWith.getOrDefault(id, Map.of());
+            // A request the deployment refuses never reaches a room or channel: only its record accounts for it.
             for (Ask ask : asked.values()) {
-                if (!ask.forbidden()) {
-                    requested.putIfAbsent(ask.conversation() + " " + ask.member(), ask);
-                    if (ask.toChannel()) {
-                        askedTypes.computeIfAbsent(Scenario.channelKey(ask.channelArn(), ask.memberArn()),
-                                key -> new HashSet<>()).add(ask.type());
-                        if (ask.administrator()) {
-                            askedModerators.add(Scenario.channelKey(ask.channelArn(), ask.memberArn()));
-                        }
-                    }
-                }
-                // An Administrator asked for in a batch whose later record asks for a Member is added as a Member.
-                Ask effective = settledWith.getOrDefault(ask.conversation() + " " + ask.member(), ask);
-                boolean wantsModerator = ask.toChannel() && ask.administrator() && effective.administrator();
-                Optional<Instant> member = goals.memberSince(ask);
-                Optional<Instant> goal = wantsModerator ? goals.moderatorSince(ask) : member;
-                int ownLetters = lettersPerAsk.getOrDefault(ask.key(), 0);
-                if (member.isPresent() && !scenario.attainable(ask)) {
-                    violations.add(ask + " is a member although Chime cannot hold it");
-                }
-                if (goal.isPresent()) {
-                    for (Letter letter : own) {
-                        if (ask.key().equals(letter.key()) && !letter.failedAt().isBefore(goal.get())) {
-                            violations.add(ask + " was dead-lettered (" + letter.errorCode() + " at "
-                                    + letter.failedAt() + ") while " + (wantsModerator ? "a moderator" : "a member")
-                                    + " since " + goal.get());
-                        }
-                    }
-                } else if (ownLetters == 0 && !inRedrive) {
+                if (ask.forbidden() && !lettersPerAsk.containsKey(ask.key()) && !inRedrive) {
                     lost++;
-                    violations.add(ask + " of message " + id + " is lost: not " + (wantsModerator
-                            ? "a moderator" : "a member") + ", no dead-letter record, message not in the redrive queue");
+                    violations.add(ask + " of message " + id + " is lost: refused, but no Forbidden record");
                 }
             }
         }
         if (!plan.mayDuplicateDeadLetters() && duplicates > 0) {
             violations.add(duplicates + " duplicate dead-letter records without a fault that explains them");
         }
-        checkChannelStates(scenario, plan, seen, askedTypes, askedModerators, violations);
+
+        // Per (target, member): the final state the last request handed to the function wants, or a reason why not.
+        Map<String, Expected> expectations = new LinkedHashMap<>();
+        seen.handed.forEach(handed -> expectations.computeIfAbsent(handed.ask().target(), t -> new Expected())
+                .then(handed));
+        Set<String> lettered = new HashSet<>();
+        letters.forEach(letter -> lettered.add(letter.sourceMessageId() + " " + letter.key()));
+        int wrong = 0;
+        Set<String> sentIds = sent.keySet();
+        for (Scenario.Message message : scenario.messages()) {
+            message.valid().stream().filter(ask -> !ask.forbidden() && !expectations.containsKey(ask.target()))
+                    .findFirst().ifPresent(ask -> violations.add(ask + " was never handed to the function"));
+        }
+        for (Expected expected : expectations.values()) {
+            Ask last = expected.last.ask();
+            boolean present = histories.presentNow(last);
+            String wrongState = null;
+            if (last.removal()) {
+                wrongState = present ? "present although the last request removes it" : null;
+            } else if (!present) {
+                wrongState = "absent although the last request adds it";
+            } else {
+                boolean administrator = histories.administratorNow(last);
+                String role = administrator ? ADMINISTRATOR : "Member";
+                if (expected.named != null && administrator != expected.named.ask().administrator()) {
+                    wrongState = role + " although " + expected.named.messageId() + " asked for "
+                            + expected.named.ask().role() + " last";
+                } else if (expected.named == null && administrator && !expected.everAdministrator
+                        && !scenario.initiallyAdministrator(last)) {
+                    wrongState = "an Administrator although nobody asked for one";
+                }
+            }
+            if (present && !scenario.attainable(last)) {
+                violations.add(last + " is a member although Chime cannot hold it");
+            }
+            if (wrongState == null) {
+                continue;
+            }
+            boolean explained = explains(expected.last, lettered, redriven)
+                    || (expected.named != null && explains(expected.named, lettered, redriven));
+            if (!explained) {
+                if (!last.removal() && !present) {
+                    lost++;
+                } else {
+                    wrong++;
+                }
+                violations.add(last.target() + " is " + wrongState + " (message " + expected.last.messageId()
+                        + ": " + last + "), with no dead-letter record and no message in the redrive queue; history "
+                        + histories.members(last) + " " + histories.moderators(last));
+            }
+        }
+        checkChannelStates(scenario, plan, seen, histories, violations);
+        checkRoomStates(scenario, violations);
         checkCalls(scenario, violations);
 
         Map<String, Integer> added = new TreeMap<>();
         Map<String, Integer> already = new TreeMap<>();
-        int moderatorsMade = 0;
-        for (Ask ask : requested.values()) {
+        Map<String, Integer> removed = new TreeMap<>();
+        Map<String, Integer> rolesChanged = new TreeMap<>();
+        Map<String, Integer> byKind = new TreeMap<>();
+        for (Scenario.Message message : scenario.messages()) {
+            message.valid().forEach(ask -> byKind.merge(ask.removal() ? "removals" : ask.role() == null
+                    ? "adds naming no role" : "adds as " + ask.role(), 1, Integer::sum));
+        }
+        for (Expected expected : expectations.values()) {
+            Ask ask = expected.last.ask();
             String target = ask.toChannel() ? "channels" : "rooms";
-            Optional<Instant> since = goals.memberSince(ask);
-            if (since.isPresent()) {
-                (since.get().isAfter(seededBy) ? added : already).merge(target, 1, Integer::sum);
+            List<MembershipChange> history = histories.members(ask);
+            if (histories.changedAfter(history, seededBy, true)) {
+                added.merge(target, 1, Integer::sum);
             }
-            if (ask.toChannel() && goals.moderatorSince(ask).filter(t -> t.isAfter(seededBy)).isPresent()) {
-                moderatorsMade++;
+            if (scenario.initiallyPresent(ask)) {
+                already.merge(target, 1, Integer::sum);
+            }
+            if (histories.changedAfter(history, seededBy, false)) {
+                removed.merge(target, 1, Integer::sum);
+            }
+            if (ask.toChannel()) {
+                if (histories.changedAfter(histories.moderators(ask), seededBy, true)) {
+                    rolesChanged.merge("moderators made", 1, Integer::sum);
+                }
+                if (histories.changedAfter(histories.moderators(ask), seededBy, false)) {
+                    rolesChanged.merge("moderators removed", 1, Integer::sum);
+                }
+            } else if (roleChangedAfter(history, seededBy)) {
+                rolesChanged.merge("room roles set", 1, Integer::sum);
             }
         }
         Map<String, Integer> byCode = new TreeMap<>();
@@ -517,60 +805,71 @@ public final class QueueRig implements AutoCloseable {
         for (String operation : CHANNEL_OPERATIONS) {
             faultedCalls.put(operation, chime.faultsInjected(operation).values().stream().mapToInt(n -> n).sum());
         }
-        return new Result(scenario.requestsByTarget(), scenario.messages().size(), run.invocations().size(), faults,
-                added, already, moderatorsMade, byCode, run.redriven().size(), lost, duplicates, callCounts(),
-                faultedCalls, List.copyOf(violations), Duration.ZERO);
+        return new Result(scenario.requestsByTarget(), byKind, scenario.messages().size(), run.invocations().size(),
+                seen.repeatedRecords, faults, added, already, removed, rolesChanged, byCode, run.redriven().size(),
+                lost, wrong, stale, duplicates, callCounts(), faultedCalls, List.copyOf(violations), Duration.ZERO);
     }
 
-    /** When each requested membership and moderator came to hold, read from the emulator once each. */
-    private static final class Goals {
-        private final ChimeEmulator chime;
-        private final Map<String, Optional<Instant>> members = new HashMap<>();
-        private final Map<String, Optional<Instant>> moderators = new HashMap<>();
+    /** A dead-letter record of the message for this request, or the message in the redrive queue. */
+    private static boolean explains(Handed handed, Set<String> lettered, Set<String> redriven) {
+        return lettered.contains(handed.messageId() + " " + handed.ask().key()) || redriven.contains(handed.messageId());
+    }
 
-        Goals(ChimeEmulator chime) {
-            this.chime = chime;
+    /** Whether an UpdateRoomMembership changed the member's role after this moment (a join sets none). */
+    private static boolean roleChangedAfter(List<MembershipChange> history, Instant moment) {
+        for (int i = 1; i < history.size(); i++) {
+            MembershipChange change = history.get(i);
+            if (change.at().isAfter(moment) && change.present() && history.get(i - 1).present()) {
+                return true;
+            }
         }
-
-        Optional<Instant> memberSince(Ask ask) {
-            return members.computeIfAbsent(ask.conversation() + " " + ask.member(), key -> ask.toChannel()
-                    ? chime.channels().memberSince(ask.channelArn(), ask.memberArn())
-                    : chime.memberSince(ask.legacy().accountId(), ask.legacy().roomId(), ask.legacy().memberId()));
-        }
-
-        Optional<Instant> moderatorSince(Ask ask) {
-            return moderators.computeIfAbsent(ask.conversation() + " " + ask.member(),
-                    key -> chime.channels().moderatorSince(ask.channelArn(), ask.memberArn()));
-        }
+        return false;
     }
 
     /**
      * Who is in each channel, with which type, and who moderates it: only members and moderators that were there or
-     * were asked for; a member's type the one it had, else one it was asked with, and without faults the one the
-     * last record asking for it in the first batch that did wanted.
+     * were asked for by an add; a member that never left keeps the type it had; one that joined during the run has a
+     * type it was asked with, and without faults the type of the batch that made it join; the foreign AppInstance's
+     * channel untouched.
      */
-    private void checkChannelStates(Scenario scenario, FaultPlan plan, Seen seen, Map<String, Set<String>> askedTypes,
-                                    Set<String> askedModerators, List<String> violations) {
+    private void checkChannelStates(Scenario scenario, FaultPlan plan, Seen seen, Histories histories,
+                                    List<String> violations) {
+        Map<String, Set<String>> askedTypes = new HashMap<>();
+        Set<String> askedModerators = new HashSet<>();
+        Map<String, Ask> anAsk = new HashMap<>();
+        for (Scenario.Message message : scenario.messages()) {
+            for (Ask ask : message.valid()) {
+                if (ask.toChannel() && !ask.forbidden() && !ask.removal()) {
+                    askedTypes.computeIfAbsent(ask.target(), key -> new TreeSet<>()).add(ask.type());
+                    anAsk.putIfAbsent(ask.target(), ask);
+                    if (ask.administrator()) {
+                        askedModerators.add(ask.target());
+                    }
+                }
+            }
+        }
         for (String channel : scenario.messaging().channels()) {
             channels.members(channel).forEach((member, type) -> {
-                String key = Scenario.channelKey(channel, member);
+                String target = channel + " " + member;
                 String initial = scenario.initialType(channel, member);
-                if (initial != null) {
+                boolean left = !channels.leftAt(channel, member).isEmpty();
+                if (initial != null && !left) {
                     if (!initial.equals(type)) {
                         violations.add(member + " was " + initial + " in " + channel + " and is now " + type);
                     }
-                } else if (!askedTypes.containsKey(key)) {
-                    violations.add(member + " is in " + channel + " although nobody asked for it");
-                } else if (!askedTypes.get(key).contains(type)) {
-                    violations.add(member + " is " + type + " in " + channel + ", asked only as " + askedTypes.get(key));
-                } else if (!plan.any() && !type.equals(seen.firstType.get(key))) {
-                    violations.add(member + " is " + type + " in " + channel + ", but the last record asking for it"
-                            + " in the first batch wanted " + seen.firstType.get(key));
+                } else if (!askedTypes.containsKey(target)) {
+                    violations.add(member + " is in " + channel + " although no add asked for it");
+                } else if (!askedTypes.get(target).contains(type)) {
+                    violations.add(member + " is " + type + " in " + channel + ", asked only as "
+                            + askedTypes.get(target));
+                } else if (!plan.any() && !type.equals(seen.joinType.get(target))) {
+                    violations.add(member + " is " + type + " in " + channel + ", but the batch that made it join"
+                            + " wanted " + seen.joinType.get(target));
                 }
             });
             for (String moderator : channels.moderators(channel)) {
-                String key = Scenario.channelKey(channel, moderator);
-                if (!scenario.initiallyModerator(channel, moderator) && !askedModerators.contains(key)) {
+                if (!scenario.initiallyModerator(channel, moderator)
+                        && !askedModerators.contains(channel + " " + moderator)) {
                     violations.add(moderator + " moderates " + channel + " although nobody asked for it");
                 }
             }
@@ -578,6 +877,38 @@ public final class QueueRig implements AutoCloseable {
         for (String channel : scenario.messaging().foreignChannels()) {
             if (!channels.members(channel).isEmpty()) {
                 violations.add("the foreign channel " + channel + " has members " + channels.members(channel).keySet());
+            }
+        }
+    }
+
+    /** Who is in each room: only members that were there or were asked for by an add; an Administrator only if asked. */
+    private void checkRoomStates(Scenario scenario, List<String> violations) {
+        Set<String> asked = new HashSet<>();
+        Set<String> askedAdministrators = new HashSet<>();
+        for (Scenario.Message message : scenario.messages()) {
+            for (Ask ask : message.valid()) {
+                if (!ask.toChannel() && !ask.forbidden() && !ask.removal()) {
+                    asked.add(ask.target());
+                    if (ask.administrator()) {
+                        askedAdministrators.add(ask.target());
+                    }
+                }
+            }
+        }
+        for (Scenario.Account account : scenario.accounts()) {
+            for (String room : account.rooms()) {
+                chime.members(account.id(), room).forEach((member, role) -> {
+                    String target = account.id() + "/" + room + " " + member;
+                    boolean initial = account.initialMembers().getOrDefault(room, Set.of()).contains(member);
+                    if (!initial && !asked.contains(target)) {
+                        violations.add(member + " is in room " + account.id() + "/" + room
+                                + " although no add asked for it");
+                    }
+                    if (ADMINISTRATOR.equals(role) && !askedAdministrators.contains(target)) {
+                        violations.add(member + " administers room " + account.id() + "/" + room
+                                + " although nobody asked for it");
+                    }
+                });
             }
         }
     }
@@ -605,16 +936,16 @@ public final class QueueRig implements AutoCloseable {
 
     /**
      * A dead-letter record's ErrorCode must say why: an account or AppInstance not allowed, what the organisation
-     * lacks, or a fault that was injected.
+     * lacks (for a removal only a room or channel: a member that is not there is already absent), or a fault that
+     * was injected.
      */
     private static void checkExplained(Scenario scenario, FaultPlan plan, Ask ask, Letter letter,
                                        List<String> violations) {
-        boolean transientCode = TRANSIENT.contains(letter.errorCode());
+        boolean transientCode = TRANSIENT.contains(letter.errorCode()) && plan.chimeFaults();
+        boolean possible = ask.removal() ? scenario.conversationExists(ask) : scenario.attainable(ask);
         boolean explained = ask.forbidden()
                 ? ErrorCodes.FORBIDDEN.equals(letter.errorCode())
-                : scenario.attainable(ask)
-                ? transientCode && plan.chimeFaults()
-                : ErrorCodes.NOT_FOUND.equals(letter.errorCode()) || (transientCode && plan.chimeFaults());
+                : possible ? transientCode : ErrorCodes.NOT_FOUND.equals(letter.errorCode()) || transientCode;
         if (!explained) {
             violations.add(ask + " was dead-lettered with " + letter.errorCode()
                     + ", which nothing in this run explains");
@@ -622,13 +953,17 @@ public final class QueueRig implements AutoCloseable {
     }
 
     /**
-     * A member's record is a request for what its message asked, in the message's form: a legacy one keeps its
-     * legacy fields (and, routed, names the channel and member ARN it went to); a channel one is form 4.
+     * A member's record is a request for what its message asked, in the message's form: Action Remove for a removal
+     * and no Action otherwise, the Role its request named and none when it named none; a legacy one keeps its legacy
+     * fields (and, routed, names the channel and member ARN it went to); a channel one is form 4.
      */
     private static void checkForm(Scenario.Message message, Ask ask, Letter letter, List<String> violations) {
         List<String> wrong = new ArrayList<>();
         if (!Objects.equals(ask.role(), letter.role())) {
             wrong.add("Role " + letter.role());
+        }
+        if (!Objects.equals(ask.removal() ? "Remove" : null, letter.text("Action"))) {
+            wrong.add("Action " + letter.text("Action"));
         }
         if (message.legacy()) {
             if (!Objects.equals(message.channelArn(), letter.text("ChannelArn"))) {
@@ -647,12 +982,14 @@ public final class QueueRig implements AutoCloseable {
         }
     }
 
-    /** A rejected item's record names the message's room or channel too. */
+    /** A rejected item's record names the message's room or channel too, and its Action. */
     private static void checkRejectedForm(Scenario.Message message, Letter letter, List<String> violations) {
         boolean right = Objects.equals(message.channelArn(), letter.text("ChannelArn"))
-                && message.legacy() == letter.body().has("AccountId");
+                && message.legacy() == letter.body().has("AccountId")
+                && message.removal() == letter.removal();
         if (!right) {
-            violations.add("a rejected item's record does not name its message's conversation: " + letter.body());
+            violations.add("a rejected item's record does not name its message's conversation and action: "
+                    + letter.body());
         }
     }
 

@@ -18,8 +18,9 @@ import java.util.Set;
 /**
  * A random organisation and a random stream of membership messages over it, with what each message asks for known
  * independently of the function's parser. The organisation has chat-room accounts and a Chime SDK messaging
- * AppInstance with users, bots and channels; the messages use all four request forms, SNS envelopes, duplicates
- * across messages, items that must be rejected, unreadable bodies and FIFO groups. In a routed scenario the function
+ * AppInstance with users, bots and channels; the messages use all four request forms, SNS envelopes, adds and removals,
+ * named roles and none, the same members asked for again and the other way in later messages, items that must be
+ * rejected, unreadable bodies and FIFO groups. In a routed scenario the function
  * runs with the legacy-routing templates, so legacy requests go to the channels those name.
  */
 public record Scenario(List<Account> accounts, Messaging messaging, List<Message> messages, boolean fifo,
@@ -47,6 +48,11 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
         "{\"RoomId\":\"room\",\"MemberId\":\"u\"}",
         "{\"Type\":\"Notification\",\"Message\":\"not JSON either\"}",
         "{\"AccountId\":\"a\",\"RoomId\":\"room\",\"MembershipItemList\":[]}",
+        // An Action in any other spelling or JSON type rejects the whole message.
+        "{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1-1\",\"MemberId\":\"user-1-1\",\"Action\":\"remove\"}",
+        "{\"ChannelArn\":\"" + APP_INSTANCE + "/channel/c-1\",\"MemberArn\":\"" + APP_INSTANCE
+                + "/user/staff-1\",\"Action\":\"Delete\"}",
+        "{\"AccountId\":\"acct-1\",\"RoomId\":\"room-1-1\",\"MemberId\":\"user-1-1\",\"Action\":true}",
         // Channel bodies: the caller's identity chosen by the body, channel ARNs that are none, no members.
         "{\"ChannelArn\":\"" + APP_INSTANCE + "/channel/c-1\",\"MemberArn\":\"" + APP_INSTANCE
                 + "/user/staff-1\",\"ChimeBearer\":\"" + APP_INSTANCE + "/user/staff-1\"}",
@@ -77,12 +83,15 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
      * @param channelShare the share of readable messages in a channel form (3 or 4) rather than a legacy one
      * @param administrator the share of channel messages whose Role is Administrator
      * @param badShared the share of channel messages whose Role or Type is wrong, so every member is rejected
+     * @param removal the share of readable messages whose Action is Remove
+     * @param reuse the chance that a member is one asked for before in the same room or channel (or there before the
+     *              run), so adds, removals and role changes of one member follow each other, in one batch and across
      */
     public record Shape(int accounts, int roomsPerAccount, int usersPerAccount, double initialMember, int messages,
                         int minRequests, int maxItems, double bigMessage, double snsEnvelope, double unreadable,
                         double rejectedItem, double unknownMember, double missingRoom, double foreignAccount,
                         double fifo, int channels, int channelMembers, double channelShare, double administrator,
-                        double badShared, boolean routed) {
+                        double badShared, boolean routed, double removal, double reuse) {
         private static final double[] CHANNEL_SHARES = {0, 0.4, 0.7, 1};
 
         /**
@@ -92,8 +101,8 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
         public static Shape small(Random random) {
             return new Shape(1 + random.nextInt(2), 1 + random.nextInt(6), 20 + random.nextInt(180), 0.05,
                     1 + random.nextInt(60), 0, 12, 0.08, 0.2, 0.06, 0.05, 0.08, 0.04, 0.04, 0.2,
-                    1 + random.nextInt(6), 20 + random.nextInt(180), CHANNEL_SHARES[random.nextInt(4)], 0.12, 0.03,
-                    random.nextInt(3) == 0);
+                    1 + random.nextInt(6), 20 + random.nextInt(180), CHANNEL_SHARES[random.nextInt(4)], 0.2, 0.03,
+                    random.nextInt(3) == 0, 0.3, 0.4);
         }
 
         /**
@@ -102,7 +111,7 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
          */
         public static Shape soak(int requests, double channelShare, boolean routed) {
             return new Shape(5, 100, 2_000, 0.005, requests / 5, requests, 9, 0.005, 0.2, 0.005, 0.01,
-                    0.02, 0.005, 0.005, 0, 200, 2_000, channelShare, 0.05, 0.003, routed);
+                    0.02, 0.005, 0.005, 0, 200, 2_000, channelShare, 0.1, 0.003, routed, 0.25, 0.35);
         }
     }
 
@@ -195,9 +204,11 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
      *                   it goes to a room
      * @param memberArn the member's ARN in that channel; null when it goes to a room
      * @param type the membership type asked for (DEFAULT when the message names none); null for a room
-     * @param administrator whether the message asks for an Administrator (a channel moderator)
+     * @param role the Role the request named (Administrator: a room's administrator, a channel's moderator), or null
+     *             when it named none
+     * @param removal whether the message's Action is Remove
      */
-    public record Ask(Triple legacy, String channelArn, String memberArn, String type, boolean administrator) {
+    public record Ask(Triple legacy, String channelArn, String memberArn, String type, String role, boolean removal) {
         /** What a dead-letter record for this request names: the legacy ids, or the channel and member ARNs. */
         public String key() {
             return legacy != null ? roomKey(legacy.accountId(), legacy.roomId(), legacy.memberId())
@@ -224,8 +235,17 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
                     || (legacy == null && !channelArn.startsWith(APP_INSTANCE + "/"));
         }
 
-        public String role() {
-            return administrator ? "Administrator" : "Member";
+        public boolean administrator() {
+            return "Administrator".equals(role);
+        }
+
+        /** The (target, member) it is about: the room or channel, and who it holds. */
+        public String target() {
+            return conversation() + " " + member();
+        }
+
+        public Ask withRole(String otherRole) {
+            return new Ask(legacy, channelArn, memberArn, type, otherRole, removal);
         }
     }
 
@@ -248,9 +268,10 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
      * @param legacy whether it is in a legacy form (its records keep that form)
      * @param channelArn the channel its records must name: its own, or a routed request's translation; else null
      * @param group its FIFO message group, or null on a standard queue
+     * @param removal whether its Action is Remove
      */
     public record Message(String body, List<Ask> valid, int requests, int rejectedItems, String rejectionCode,
-                          boolean unreadable, boolean legacy, String channelArn, String group) {
+                          boolean unreadable, boolean legacy, String channelArn, String group, boolean removal) {
         /** Which target its requests go to, as the soak report counts them. */
         public String target() {
             return unreadable ? "unreadable messages"
@@ -302,7 +323,7 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
             Message message;
             if (random.nextDouble() < shape.unreadable()) {
                 message = new Message(UNREADABLE[random.nextInt(UNREADABLE.length)], List.of(), 1, 0,
-                        "BadRequest", true, false, null, group);
+                        "BadRequest", true, false, null, group, false);
             } else if (random.nextDouble() < shape.channelShare()) {
                 message = channelMessage(random, shape, messaging, ownChannels, counters, group);
             } else {
@@ -315,7 +336,7 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
                         .put("TopicArn", "arn:aws:sns:eu-west-1:123456789012:hr-membership")
                         .put("Message", message.body())), message.valid(), message.requests(),
                         message.rejectedItems(), message.rejectionCode(), false, message.legacy(),
-                        message.channelArn(), group);
+                        message.channelArn(), group, message.removal());
             }
             messages.add(message);
             counters.requests += message.requests();
@@ -328,6 +349,19 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
         int ghosts;
         int rejects;
         int requests;
+        /** Per room or channel, the members asked for in it so far, the first with those there before the run. */
+        final Map<String, List<String>> asked = new java.util.HashMap<>();
+
+        List<String> askedIn(String conversation, java.util.Collection<String> initial) {
+            return asked.computeIfAbsent(conversation, c -> new ArrayList<>(initial));
+        }
+
+        void ask(String conversation, String member) {
+            List<String> members = asked.get(conversation);
+            if (members != null && !members.contains(member)) {
+                members.add(member);
+            }
+        }
     }
 
     private static Messaging messaging(Random random, Shape shape, List<Account> accounts) {
@@ -388,6 +422,9 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
                 ? account.missingRooms().get(0)
                 : account.rooms().get(random.nextInt(account.rooms().size()));
         String channel = shape.routed() ? channelArn(account.id(), room) : null;
+        boolean removal = random.nextDouble() < shape.removal();
+        List<String> asked = counters.askedIn(account.id() + "/" + room,
+                account.initialMembers().getOrDefault(room, Set.of()));
         int size = random.nextDouble() < shape.bigMessage()
                 ? 40 + random.nextInt(90)
                 : 1 + random.nextInt(shape.maxItems());
@@ -410,30 +447,39 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
             }
             String member = random.nextDouble() < shape.unknownMember()
                     ? "ghost-" + account.id() + "-" + (++counters.ghosts % 7)
+                    : random.nextDouble() < shape.reuse() && !asked.isEmpty()
+                    ? asked.get(random.nextInt(asked.size()))
                     : account.users().get(random.nextInt(account.users().size()));
             item.put("MemberId", member);
-            boolean administrator = false;
-            if (random.nextInt(4) > 0) {
-                String role = ROLES[random.nextInt(2)];
+            counters.ask(account.id() + "/" + room, member);
+            String role = null;
+            // A removal names a role now and then: allowed, and its record keeps it.
+            boolean named = removal ? random.nextInt(8) == 0 : random.nextInt(4) > 0;
+            if (named) {
+                role = ROLES[random.nextInt(2)];
                 item.put("Role", role);
-                administrator = role.equals("Administrator");
             }
             Triple triple = new Triple(account.id(), room, member);
             Ask ask = shape.routed()
-                    ? new Ask(triple, channel, memberArn(member), ChannelsApi.DEFAULT, administrator)
-                    : new Ask(triple, null, null, null, administrator);
-            // The later item decides the role.
-            valid.remove(ask.key());
-            valid.put(ask.key(), ask);
+                    ? new Ask(triple, channel, memberArn(member), ChannelsApi.DEFAULT, role, removal)
+                    : new Ask(triple, null, null, null, role, removal);
+            // The later item decides; a later one without a Role keeps the role an earlier one named.
+            Ask earlier = valid.remove(ask.key());
+            valid.put(ask.key(), role == null && earlier != null ? ask.withRole(earlier.role()) : ask);
         }
         ObjectNode request = JSON.createObjectNode().put("AccountId", account.id()).put("RoomId", room);
+        if (removal) {
+            request.put("Action", "Remove");
+        } else if (random.nextInt(10) == 0) {
+            request.put("Action", "Add");
+        }
         if (singleForm) {
             request.setAll((ObjectNode) items.get(0));
         } else {
             request.set("MembershipItemList", items);
         }
         return new Message(write(request), List.copyOf(valid.values()), size, rejected,
-                managed(account.id()) ? "BadRequest" : "Forbidden", false, true, channel, group);
+                managed(account.id()) ? "BadRequest" : "Forbidden", false, true, channel, group, removal);
     }
 
     /** Forms 3 and 4: Type and Role for the whole message, members by ARN. */
@@ -446,6 +492,9 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
                 : random.nextInt(3) > 0 ? ownChannels : messaging.channels();
         String channel = channels.get(random.nextInt(channels.size()));
         List<String> pool = foreign ? messaging.foreignMembers() : messaging.members();
+        boolean removal = random.nextDouble() < shape.removal();
+        List<String> asked = counters.askedIn(channel,
+                messaging.initialMembers().getOrDefault(channel, Map.of()).keySet());
         int size = random.nextDouble() < shape.bigMessage()
                 ? 90 + random.nextInt(160)
                 : 1 + random.nextInt(shape.maxItems());
@@ -455,7 +504,8 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
             case 1 -> ChannelsApi.DEFAULT;
             default -> ChannelsApi.HIDDEN;
         };
-        String role = random.nextDouble() < shape.administrator() ? "Administrator"
+        String role = removal ? (random.nextInt(8) == 0 ? ROLES[random.nextInt(2)] : null)
+                : random.nextDouble() < shape.administrator() ? "Administrator"
                 : random.nextBoolean() ? "Member" : null;
         boolean badShared = random.nextDouble() < shape.badShared();
         if (badShared) {
@@ -484,14 +534,17 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
             }
             String member = !foreign && random.nextDouble() < shape.unknownMember()
                     ? APP_INSTANCE + "/user/ghost-" + (++counters.ghosts % 7)
+                    : !foreign && random.nextDouble() < shape.reuse() && !asked.isEmpty()
+                    ? asked.get(random.nextInt(asked.size()))
                     : pool.get(random.nextInt(pool.size()));
             arns.add(member);
+            counters.ask(channel, member);
             if (badShared) {
                 rejected++;
                 continue;
             }
-            Ask ask = new Ask(null, channel, member, type == null ? ChannelsApi.DEFAULT : type,
-                    "Administrator".equals(role));
+            Ask ask = new Ask(null, channel, member, type == null ? ChannelsApi.DEFAULT : type, role, removal);
+            valid.remove(ask.key());
             valid.put(ask.key(), ask);
         }
         ObjectNode request = JSON.createObjectNode().put("ChannelArn", channel);
@@ -506,8 +559,13 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
         if (role != null) {
             request.put("Role", role);
         }
+        if (removal) {
+            request.put("Action", "Remove");
+        } else if (random.nextInt(10) == 0) {
+            request.put("Action", "Add");
+        }
         return new Message(write(request), List.copyOf(valid.values()), size, rejected,
-                foreign ? "Forbidden" : "BadRequest", false, false, channel, group);
+                foreign ? "Forbidden" : "BadRequest", false, false, channel, group, removal);
     }
 
     public static String channelArn(String accountId, String roomId) {
@@ -562,6 +620,30 @@ public record Scenario(List<Account> accounts, Messaging messaging, List<Message
             }
         }
         return false;
+    }
+
+    /** Whether its room or channel exists (in an account or AppInstance Chime has, managed or not). */
+    public boolean conversationExists(Ask ask) {
+        if (ask.toChannel()) {
+            return messaging.hasChannel(ask.channelArn()) || messaging.foreignChannels().contains(ask.channelArn());
+        }
+        return accounts.stream().anyMatch(account -> account.id().equals(ask.legacy().accountId())
+                && account.rooms().contains(ask.legacy().roomId()));
+    }
+
+    /** Whether the member was in its room or channel before the run. */
+    public boolean initiallyPresent(Ask ask) {
+        if (ask.toChannel()) {
+            return initialType(ask.channelArn(), ask.memberArn()) != null;
+        }
+        return accounts.stream().anyMatch(account -> account.id().equals(ask.legacy().accountId())
+                && account.initialMembers().getOrDefault(ask.legacy().roomId(), Set.of())
+                .contains(ask.legacy().memberId()));
+    }
+
+    /** Whether the member was an administrator (a room's, seeded as none; a channel's moderator) before the run. */
+    public boolean initiallyAdministrator(Ask ask) {
+        return ask.toChannel() && initiallyModerator(ask.channelArn(), ask.memberArn());
     }
 
     /** The type a channel member had before the run, or null when it was not a member. */

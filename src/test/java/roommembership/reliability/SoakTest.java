@@ -10,7 +10,8 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A long run through the local event-source mapping with every kind of fault, over chat rooms and messaging channels:
+ * A long run through the local event-source mapping with every kind of fault, over chat rooms and messaging channels,
+ * with adds, removals and role changes, and batches that now and then hold a record twice:
  * 5,000 requests by default, 100,000 with {@code mvn -Psoak test}. Two deployments in turn: one with rooms and
  * channels side by side (four fifths of the requests), then one routing legacy requests to channels (the rest).
  * Writes its figures to {@code target/soak-report.md}.
@@ -31,7 +32,7 @@ class SoakTest {
         Scenario routed = Scenario.generate(random, Scenario.Shape.soak(routedRequests, ROUTED_CHANNEL_SHARE, true));
         QueueRig.Result result;
         try (QueueRig rig = new QueueRig()) {
-            QueueRig.RunSettings settings = new QueueRig.RunSettings(rig.template().batchSize(), 8);
+            QueueRig.RunSettings settings = new QueueRig.RunSettings(rig.template().batchSize(), 8, 0.2);
             result = rig.run(direct, FaultPlan.soak(), random, settings)
                     .plus(rig.run(routed, FaultPlan.soak(), random, settings));
         }
@@ -44,5 +45,6 @@ class SoakTest {
         assertThat(result.requestCount()).isGreaterThanOrEqualTo(REQUESTS);
         assertThat(result.violations()).as("seed %d", SEED).isEmpty();
         assertThat(result.lost()).isZero();
+        assertThat(result.wrongFinalState()).isZero();
     }
 }

@@ -335,11 +335,11 @@ class PackagedFunctionIT {
 
             String notFound = "The member %s is not a user or bot of " + APP_INSTANCE + ".";
             assertThat(lettersWithTimesChecked()).containsExactlyInAnyOrder(
-                    channelLetter(NEW_JOINERS, user("new-151"), "NotFound", notFound,
+                    channelLetter(NEW_JOINERS, user("new-151"), null, "NotFound", notFound,
                             "7a3e133a-13f5-5b29-8041-4ab9a92d0d2c"),
-                    channelLetter(NEW_JOINERS, user("new-152"), "NotFound", notFound,
+                    channelLetter(NEW_JOINERS, user("new-152"), null, "NotFound", notFound,
                             "7a3e133a-13f5-5b29-8041-4ab9a92d0d2c"),
-                    channelLetter(GENERAL, user("contractor-903"), "NotFound", notFound,
+                    channelLetter(GENERAL, user("contractor-903"), "Member", "NotFound", notFound,
                             "ab51da5f-e1f3-59d0-873a-f7fa1c55d7ed"));
 
             assertThat(summaryFigures(deployed, result)).containsExactly(10, 0, 4, 7, 165, 1, 3);
@@ -424,6 +424,39 @@ class PackagedFunctionIT {
         }
     }
 
+    @Test
+    @Order(8)
+    void leaversAndRoleChangesAreCarriedOutByThePackagedFunctionOnRoomsAndChannels() throws Exception {
+        resetServices();
+        ChannelsApi channels = chime.channels();
+        // Both APIs on the one emulator: the deployed artifact's delete and update calls for both, in one process.
+        FunctionProcess deployed = launchForChannels("desired-state", chime, Map.of());
+        for (String event : List.of("events/hr-batch.json", "events/channel-batch.json")) {
+            Result added = deployed.invoke(Files.readString(basedir.resolve(event)));
+            assertThat(added.isError()).as("error posted by the runtime: %s", added.body()).isFalse();
+        }
+        deadLetters.drain();
+
+        for (String event : List.of("events/leavers.json", "events/role-changes.json")) {
+            Result result = deployed.invoke(Files.readString(basedir.resolve(event)));
+            assertThat(result.isError()).as("error posted by the runtime: %s", result.body()).isFalse();
+            assertThat(JSON.readTree(result.body())).as(event).isEqualTo(JSON.readTree("{\"batchItemFailures\":[]}"));
+        }
+
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, ENGINEERING)).doesNotContainKeys("eng-118", "eng-119", "eng-120")
+                .containsEntry("eng-010", "Member");
+        assertThat(chime.members(ACME, SALES)).doesNotContainKey("sales-008").containsEntry("sales-004", "Administrator");
+        assertThat(channels.members(GENERAL)).doesNotContainKey(user("sales-005"));
+        assertThat(channels.members(NEW_JOINERS)).doesNotContainKeys(user("new-149"), user("new-150"));
+        assertThat(channels.moderators(GENERAL)).contains(user("sales-001")).doesNotContain(user("lead-001"));
+        assertThat(chime.calls(ChimeEmulator.DELETE_ROOM_MEMBERSHIP)).hasSize(5);
+        assertThat(chime.calls(ChimeEmulator.UPDATE_ROOM_MEMBERSHIP)).hasSize(2);
+        assertThat(channels.calls(ChannelsApi.DELETE_CHANNEL_MEMBERSHIP)).hasSize(3);
+        assertThat(channels.calls(ChannelsApi.DELETE_CHANNEL_MODERATOR)).extracting(ChannelCall::memberArns)
+                .containsExactly(List.of(user("lead-001")));
+    }
+
     // ---------------------------------------------------------------- helpers
     /**
      * A process configured as a deployment with a bearer is: the template's channel variables, and each client's
@@ -474,13 +507,18 @@ class PackagedFunctionIT {
         }).toList();
     }
 
-    /** A form-4 letter as the function writes it: the member's Type and Role, the error, where it came from. */
-    private static Tuple channelLetter(String channelArn, String memberArn, String errorCode,
-                                                              String messageFormat, String sourceMessageId)
-            throws IOException {
+    /**
+     * A form-4 letter as the function writes it: the member's Type and the Role its request named (none when it named
+     * none), the error, where it came from.
+     */
+    private static Tuple channelLetter(String channelArn, String memberArn, String role, String errorCode,
+                                       String messageFormat, String sourceMessageId) throws IOException {
         ObjectNode letter = JSON.createObjectNode()
-                .put("ChannelArn", channelArn).put("MemberArn", memberArn).put("Type", "DEFAULT").put("Role", "Member")
-                .put("ErrorCode", errorCode).put("ErrorMessage", String.format(messageFormat, memberArn))
+                .put("ChannelArn", channelArn).put("MemberArn", memberArn).put("Type", "DEFAULT");
+        if (role != null) {
+            letter.put("Role", role);
+        }
+        letter.put("ErrorCode", errorCode).put("ErrorMessage", String.format(messageFormat, memberArn))
                 .put("SourceMessageId", sourceMessageId).put("FailedAt", TIME);
         return tuple(errorCode, JSON.writeValueAsString(letter));
     }

@@ -1,0 +1,90 @@
+package roommembership.handler;
+
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import roommembership.emulator.ChannelsApi;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.SqsEvents;
+import roommembership.testing.TestContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static roommembership.testing.Directory.BEARER;
+import static roommembership.testing.Directory.channel;
+import static roommembership.testing.Directory.user;
+
+/**
+ * The function's IAM policy in {@code template.yaml} allows exactly the Chime operations the function calls: every
+ * one it calls, reads included, and nothing it does not. The calls are those of a run over every sample event and the
+ * paths that only a fault or a refusal reaches, through the real clients against the emulator.
+ */
+class PolicyMatchesCallsTest {
+    /** Every Chime operation the emulators serve. */
+    private static final List<String> ROOM_OPERATIONS = List.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP,
+            ChimeEmulator.LIST_ROOM_MEMBERSHIPS, ChimeEmulator.UPDATE_ROOM_MEMBERSHIP,
+            ChimeEmulator.DELETE_ROOM_MEMBERSHIP);
+    private static final List<String> CHANNEL_OPERATIONS = List.of(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP,
+            ChannelsApi.LIST_CHANNEL_MEMBERSHIPS, ChannelsApi.CREATE_CHANNEL_MODERATOR,
+            ChannelsApi.LIST_CHANNEL_MODERATORS, ChannelsApi.DELETE_CHANNEL_MEMBERSHIP,
+            ChannelsApi.DELETE_CHANNEL_MODERATOR);
+    private static final Pattern CHIME_ACTION = Pattern.compile("- chime:([A-Za-z]+)");
+
+    private static HandlerFixture fixture;
+
+    @BeforeAll
+    static void startServers() {
+        fixture = new HandlerFixture();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        fixture.close();
+    }
+
+    @Test
+    void theTemplatesChimeActionsAreExactlyTheOperationsTheFunctionCalls() throws IOException {
+        fixture.resetChime();
+        DeadLetterQueue deadLetters = fixture.newDeadLetterQueue();
+        RoomMembershipHandler handler = fixture.handler(deadLetters.url(),
+                Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1", "MAX_RECEIVE_COUNT", "2"));
+        for (String event : List.of("hr-batch", "channel-batch", "mixed-batch", "leavers", "role-changes")) {
+            handler.handleRequest(EventLoader.loadSQSEvent("events/" + event + ".json"), TestContext.withMinutesLeft(1));
+        }
+        // A channel read only follows a refused removal, or an unanswered add on its last receive.
+        handler.handleRequest(SqsEvents.batch().record("{\"Action\":\"Remove\",\"ChannelArn\":\""
+                + channel("no-such-channel") + "\",\"MemberArn\":\"" + user("eng-001") + "\"}").build(),
+                TestContext.withMinutesLeft(1));
+
+        Set<String> called = new TreeSet<>();
+        ROOM_OPERATIONS.stream().filter(operation -> !fixture.chime.calls(operation).isEmpty()).forEach(called::add);
+        CHANNEL_OPERATIONS.stream().filter(operation -> !fixture.chime.channels().calls(operation).isEmpty())
+                .forEach(called::add);
+
+        assertThat(policyActions()).isEqualTo(called);
+        assertThat(called).hasSize(ROOM_OPERATIONS.size() + CHANNEL_OPERATIONS.size());
+    }
+
+    /** The chime: actions of the function's policy statements. */
+    private static Set<String> policyActions() throws IOException {
+        String template = Files.readString(Path.of(System.getProperty("basedir", ".")).resolve("template.yaml"));
+        String policies = template.substring(template.indexOf("      Policies:"), template.indexOf("      Events:"));
+        Set<String> actions = new TreeSet<>();
+        Matcher action = CHIME_ACTION.matcher(policies);
+        while (action.find()) {
+            actions.add(action.group(1));
+        }
+        return actions;
+    }
+}
