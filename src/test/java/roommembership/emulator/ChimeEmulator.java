@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * legacy chat rooms, whose seeding and inspection methods are this class's own) and {@link ChannelsApi} (the Chime
  * SDK messaging channels, reached as {@link #channels()}).
  *
- * <p>It listens on {@code 127.0.0.1} on an ephemeral port, serves requests on a multi-threaded executor (so concurrent
- * calls really overlap) and is thread-safe. Every request, whatever its operation (even one that matches none), is
+ * <p>It listens on {@code 127.0.0.1} on an ephemeral port (or on an address given), serves requests on a
+ * multi-threaded executor (so concurrent calls really overlap) and is thread-safe. Every request, whatever its operation (even one that matches none), is
  * handled in this order:
  * <ol>
  *   <li>it is routed to the API operation it is, and recorded (see {@link #calls()} and {@link #calls(String)});</li>
@@ -338,12 +339,26 @@ public final class ChimeEmulator implements AutoCloseable {
     private ChimeEmulator(HttpServer server, ExecutorService executor) {
         this.server = server;
         this.executor = executor;
-        this.endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        InetSocketAddress bound = server.getAddress();
+        // A server on every interface is reached on loopback from this machine.
+        String host = bound.getAddress().isAnyLocalAddress() ? "127.0.0.1" : bound.getAddress().getHostAddress();
+        this.endpoint = URI.create("http://" + host + ":" + bound.getPort());
     }
 
     /** Starts an emulator bound to {@code 127.0.0.1} on an ephemeral port. */
     public static ChimeEmulator start() {
-        HttpServer server = LoopbackHttpServer.create(64);
+        return start(LoopbackHttpServer.create(64));
+    }
+
+    /**
+     * Starts an emulator on the given address and port, e.g. {@code 0.0.0.0:4510} so that a container can reach it;
+     * {@link #endpoint()} is then on {@code 127.0.0.1}.
+     */
+    public static ChimeEmulator start(InetSocketAddress address) {
+        return start(LoopbackHttpServer.create(address, 64));
+    }
+
+    private static ChimeEmulator start(HttpServer server) {
         AtomicInteger threadIds = new AtomicInteger();
         ExecutorService executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), runnable -> {
@@ -358,7 +373,7 @@ public final class ChimeEmulator implements AutoCloseable {
         return emulator;
     }
 
-    /** Base URI to give to a client's endpoint override, {@code http://127.0.0.1:PORT}. */
+    /** Base URI to give to a client's endpoint override, {@code http://127.0.0.1:PORT} (or the address bound). */
     public URI endpoint() {
         return endpoint;
     }

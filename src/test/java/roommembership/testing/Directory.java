@@ -8,6 +8,8 @@ import roommembership.emulator.ChimeEmulator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,7 +17,7 @@ import java.util.Map;
  * The sample organisation the events in {@code events/} are written against: one Chime account, its users and
  * three rooms (engineering, sales, leadership) with their current members; and the same people on Chime SDK
  * messaging: one AppInstance with a user per legacy member id, a channel per room (the RoomId as ChannelId) and
- * channels of its own.
+ * channels of its own. It is described in {@code events/local-stack.json}, which the local stack seeds too.
  */
 public final class Directory {
     public static final String ACME = "a1b2c3d4-5e6f-4a0b-9c8d-7e6f5a4b3c2d";
@@ -32,6 +34,9 @@ public final class Directory {
     public static final String ANNOUNCEMENTS = channel("announcements");
     public static final String NEW_JOINERS = channel("new-joiners");
     public static final String BOT = APP_INSTANCE + "/bot/onboarding-assistant";
+
+    /** The organisation's file, shared with the local stack (relative to the project directory). */
+    public static final Path FILE = Path.of("events", "local-stack.json");
 
     private Directory() {
     }
@@ -52,8 +57,13 @@ public final class Directory {
 
     /** Loads the sample organisation into the emulator and returns room id, and channel ARN, to its name. */
     public static Map<String, String> seed(ChimeEmulator chime) {
+        return seed(chime, FILE);
+    }
+
+    /** Loads an organisation described as in {@link #FILE} into the emulator; room id, and channel ARN, to name. */
+    public static Map<String, String> seed(ChimeEmulator chime, Path file) {
         Map<String, String> roomNames = new LinkedHashMap<>();
-        try (InputStream in = Directory.class.getResourceAsStream("/directory.json")) {
+        try (InputStream in = Files.newInputStream(file)) {
             JsonNode root = new ObjectMapper().readTree(in);
             for (JsonNode account : root.path("accounts")) {
                 String accountId = account.path("accountId").asText();

@@ -16,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** ElasticMQ on 127.0.0.1: a real SQS server speaking the SDK's protocol, in this JVM. */
+/** ElasticMQ on 127.0.0.1 (or an interface given): a real SQS server speaking the SDK's protocol, in this JVM. */
 public final class EmbeddedSqs implements AutoCloseable {
     private final SQSRestServer server;
     private final URI endpoint;
@@ -30,14 +30,23 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     public static EmbeddedSqs start() {
         int port = freePort();
+        return start("127.0.0.1", port, "127.0.0.1");
+    }
+
+    /**
+     * ElasticMQ on a given interface and port. Its queue URLs name {@code urlHost}, or with {@code "*"} the host the
+     * request was sent to: {@code http://host.docker.internal:9324/...} to a container, {@code 127.0.0.1} here.
+     */
+    public static EmbeddedSqs start(String interfaceHost, int port, String urlHost) {
         SQSRestServer server = SQSRestServerBuilder
-                .withInterface("127.0.0.1")
+                .withInterface(interfaceHost)
                 .withPort(port)
-                .withServerAddress(new NodeAddress("http", "127.0.0.1", port, ""))
+                .withServerAddress(new NodeAddress("http", urlHost, port, ""))
                 .withAWSRegion(TestClients.REGION.id())
                 .start();
         server.waitUntilStarted();
-        return new EmbeddedSqs(server, URI.create("http://127.0.0.1:" + port));
+        String host = "0.0.0.0".equals(interfaceHost) ? "127.0.0.1" : interfaceHost;
+        return new EmbeddedSqs(server, URI.create("http://" + host + ":" + port));
     }
 
     public URI endpoint() {
