@@ -76,10 +76,12 @@ class PolicyMatchesCallsTest {
         assertThat(called).hasSize(ROOM_OPERATIONS.size() + CHANNEL_OPERATIONS.size());
     }
 
-    /** The chime: actions of the function's policy statements. */
+    /** The chime: actions of the function's role: its resource, up to the next line at resource indentation. */
     private static Set<String> policyActions() throws IOException {
         String template = Files.readString(Path.of(System.getProperty("basedir", ".")).resolve("template.yaml"));
-        String policies = template.substring(template.indexOf("      Policies:"), template.indexOf("      Events:"));
+        Matcher role = Pattern.compile("(?ms)^  RoomMembershipFunctionRole:\\n(.*?)^  \\S").matcher(template);
+        assertThat(role.find()).as("template.yaml has a RoomMembershipFunctionRole resource").isTrue();
+        String policies = role.group(1);
         Set<String> actions = new TreeSet<>();
         Matcher action = CHIME_ACTION.matcher(policies);
         while (action.find()) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,6 +44,23 @@ public final class LambdaLaunch {
     public static List<String> command(List<String> jvmOptions, String handler, Path functionJar) {
         List<Path> classPath = new ArrayList<>(childClassPath());
         classPath.set(0, functionJar);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()));
+        command.add(ENTRY_POINT);
+        command.add(handler);
+        return command;
+    }
+
+    /**
+     * {@code java [jvmOptions] -cp <runtime client> AWSLambda <handler>}: the function is not on the class path, so
+     * the runtime client loads it from {@code LAMBDA_TASK_ROOT}, as Lambda does from a zip unpacked in /var/task.
+     */
+    public static List<String> commandForTaskRoot(List<String> jvmOptions, String handler) {
+        List<Path> withFunction = childClassPath();
+        List<Path> classPath = withFunction.subList(1, withFunction.size());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -129,6 +147,14 @@ public final class LambdaLaunch {
 
     /** The {@code Handler} of the template's one {@code AWS::Serverless::Function} resource. */
     public static String handlerFromTemplate(Path template) {
+        return functionFromTemplate(template).handler();
+    }
+
+    /** The template's one {@code AWS::Serverless::Function}: its logical id, handler and {@code BuildMethod}. */
+    public record TemplateFunction(String logicalId, String handler, Optional<String> buildMethod) {
+    }
+
+    public static TemplateFunction functionFromTemplate(Path template) {
         List<String> lines;
         try {
             lines = Files.readAllLines(template, StandardCharsets.UTF_8);
@@ -139,8 +165,10 @@ public final class LambdaLaunch {
         Pattern resource = Pattern.compile("^ {2}([A-Za-z0-9]+):\\s*(#.*)?$");
         Pattern type = Pattern.compile("^ {4}Type:\\s*[\"']?([^\"'\\s#]+)[\"']?\\s*(#.*)?$");
         Pattern handlerLine = Pattern.compile("^\\s+Handler:\\s*[\"']?([^\"'\\s#]+)[\"']?\\s*(#.*)?$");
+        Pattern buildMethodLine = Pattern.compile("^ {6}BuildMethod:\\s*[\"']?([^\"'\\s#]+)[\"']?\\s*(#.*)?$");
         Map<String, String> types = new LinkedHashMap<>();
         Map<String, String> handlers = new LinkedHashMap<>();
+        Map<String, String> buildMethods = new LinkedHashMap<>();
         boolean inResources = false;
         String current = null;
         for (String line : lines) {
@@ -168,6 +196,11 @@ public final class LambdaLaunch {
             matcher = handlerLine.matcher(line);
             if (matcher.matches()) {
                 handlers.put(current, matcher.group(1));
+                continue;
+            }
+            matcher = buildMethodLine.matcher(line);
+            if (matcher.matches()) {
+                buildMethods.put(current, matcher.group(1));
             }
         }
         List<String> functions = types.entrySet().stream()
@@ -181,6 +214,6 @@ public final class LambdaLaunch {
         if (found == null || !found.matches("[\\w.$]+::\\w+")) {
             throw new IllegalStateException("Handler of " + functions.get(0) + " is not Class::method: " + found);
         }
-        return found;
+        return new TemplateFunction(functions.get(0), found, Optional.ofNullable(buildMethods.get(functions.get(0))));
     }
 }

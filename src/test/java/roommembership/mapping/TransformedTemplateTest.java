@@ -1,0 +1,224 @@
+package roommembership.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The function's permissions as CloudFormation receives them: {@code template.yaml} transformed by the SAM translator
+ * installed beside cfn-lint ({@code src/test/python/transformed_template.py}), for both queue types, with and without
+ * a bearer. The function has one role, the template's own, whose every statement is stated here: SAM attaches no
+ * managed policy (its SQS event would attach {@code AWSLambdaSQSQueueExecutionRole}, receive and delete on every
+ * queue), no action is a wildcard and only the chat-room actions, which have no resource type, name {@code "*"}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TransformedTemplateTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ARNS = "arn:aws:sqs:eu-west-1:123456789012:room-membership-";
+    private static final String LOG_GROUP =
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/room-membership-room-membership:*";
+    private static final String APP_INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/acme-hr-0001";
+    private static final String BEARER = APP_INSTANCE + "/user/hr-sync";
+    private static final String BOT_BEARER = APP_INSTANCE + "/bot/onboarding-assistant";
+    /** The Service Authorization Reference lists no resource type for these: only "*" can allow them. */
+    private static final List<String> ROOM_ACTIONS = List.of("chime:BatchCreateRoomMembership",
+            "chime:ListRoomMemberships", "chime:UpdateRoomMembership", "chime:DeleteRoomMembership");
+    private static final List<String> CHANNEL_ACTIONS = List.of("chime:BatchCreateChannelMembership",
+            "chime:ListChannelMemberships", "chime:DeleteChannelMembership", "chime:CreateChannelModerator",
+            "chime:DeleteChannelModerator", "chime:ListChannelModerators");
+    private static final String ROLE = "RoomMembershipFunctionRole";
+
+    private final Path basedir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+    private JsonNode standard;
+    private JsonNode fifo;
+    private JsonNode standardWithBearer;
+    private JsonNode fifoWithBotBearer;
+
+    /** One permission statement, its Action and Resource as lists whether the template wrote one or several. */
+    record Statement(String sid, String effect, List<String> actions, List<String> resources) {
+        static Statement of(JsonNode node) {
+            assertThat(fieldNames(node)).as("fields of %s", node).containsExactlyInAnyOrder("Sid", "Effect", "Action",
+                    "Resource");
+            return new Statement(node.path("Sid").asText(), node.path("Effect").asText(), texts(node.path("Action")),
+                    texts(node.path("Resource")));
+        }
+    }
+
+    @BeforeAll
+    void transformTheTemplate() throws IOException, InterruptedException {
+        List<JsonNode> variants = transform(
+                Map.of("QueueType", "Standard"),
+                Map.of("QueueType", "Fifo"),
+                Map.of("QueueType", "Standard", "ChimeBearerArn", BEARER),
+                Map.of("QueueType", "Fifo", "ChimeBearerArn", BOT_BEARER));
+        standard = variants.get(0);
+        fifo = variants.get(1);
+        standardWithBearer = variants.get(2);
+        fifoWithBotBearer = variants.get(3);
+    }
+
+    @Test
+    void theFunctionRunsAsTheTemplatesOwnRoleAndSamAddsNoOtherPermission() {
+        for (JsonNode variant : List.of(standard, fifo, standardWithBearer, fifoWithBotBearer)) {
+            assertThat(fieldNames(variant.path("roles"))).as("roles of %s", variant.path("parameters"))
+                    .containsExactly(ROLE);
+            assertThat(variant.path("functions").path("RoomMembershipFunction").path("role").asText())
+                    .isEqualTo("${" + ROLE + ".Arn}");
+            JsonNode role = variant.path("roles").path(ROLE);
+            assertThat(role.path("managedPolicyArns")).as("managed policies, e.g. SAM's for the SQS event").isEmpty();
+            assertThat(variant.path("policyResources")).as("separate policy resources").isEmpty();
+            assertThat(role.path("policies")).hasSize(1);
+            assertThat(JSON.convertValue(role.path("trust"), List.class)).isEqualTo(List.of(Map.of("Effect", "Allow",
+                    "Principal", Map.of("Service", "lambda.amazonaws.com"), "Action", "sts:AssumeRole")));
+        }
+    }
+
+    @Test
+    void standardQueueRoleWithoutBearer() {
+        assertThat(statements(standard)).containsExactly(
+                readSourceQueue(ARNS + "requests"),
+                writeOwnLogGroup(),
+                chimeRoomMemberships(),
+                sendToFailedMemberQueue("${FailedMemberQueue.Arn}"));
+    }
+
+    @Test
+    void fifoQueueRoleWithoutBearer() {
+        assertThat(statements(fifo)).containsExactly(
+                readSourceQueue(ARNS + "requests.fifo"),
+                writeOwnLogGroup(),
+                chimeRoomMemberships(),
+                sendToFailedMemberQueue(ARNS + "failed-members.fifo"));
+    }
+
+    @Test
+    void aBearerAddsTheChannelStatementOnItselfAndItsAppInstancesChannels() {
+        assertThat(statements(standardWithBearer)).containsExactly(
+                readSourceQueue(ARNS + "requests"),
+                writeOwnLogGroup(),
+                chimeRoomMemberships(),
+                new Statement("ChimeChannelMemberships", "Allow", CHANNEL_ACTIONS,
+                        List.of(BEARER, APP_INSTANCE + "/channel/*")),
+                sendToFailedMemberQueue("${FailedMemberQueue.Arn}"));
+        assertThat(statements(fifoWithBotBearer)).containsExactly(
+                readSourceQueue(ARNS + "requests.fifo"),
+                writeOwnLogGroup(),
+                chimeRoomMemberships(),
+                new Statement("ChimeChannelMemberships", "Allow", CHANNEL_ACTIONS,
+                        List.of(BOT_BEARER, APP_INSTANCE + "/channel/*")),
+                sendToFailedMemberQueue(ARNS + "failed-members.fifo"));
+    }
+
+    @Test
+    void theRoleReadsTheQueueTheEventSourcePollsAndNoOther() {
+        for (JsonNode variant : List.of(standard, fifo, standardWithBearer, fifoWithBotBearer)) {
+            List<String> sources = StreamSupport.stream(variant.path("eventSourceMappings").spliterator(), false)
+                    .map(mapping -> mapping.path("eventSourceArn").asText()).toList();
+            List<String> read = statements(variant).stream()
+                    .filter(statement -> statement.actions().contains("sqs:ReceiveMessage"))
+                    .flatMap(statement -> statement.resources().stream()).toList();
+            assertThat(read).as("queues the role may receive from").isEqualTo(sources).hasSize(1);
+        }
+    }
+
+    @Test
+    void noWildcardActionAndStarOnlyWhereIamHasNoResourceType() {
+        for (JsonNode variant : List.of(standard, fifo, standardWithBearer, fifoWithBotBearer)) {
+            List<Statement> statements = statements(variant);
+            assertThat(statements).allSatisfy(statement -> {
+                assertThat(statement.effect()).isEqualTo("Allow");
+                assertThat(statement.actions()).noneMatch(action -> action.contains("*"));
+                if (statement.resources().contains("*")) {
+                    assertThat(statement.resources()).containsExactly("*");
+                    assertThat(statement.actions()).isSubsetOf(ROOM_ACTIONS);
+                }
+            });
+            assertThat(statements.stream().flatMap(statement -> statement.actions().stream()))
+                    .filteredOn(action -> action.startsWith("sqs:"))
+                    .containsExactlyInAnyOrder("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+                            "sqs:SendMessage");
+        }
+    }
+
+    private static Statement readSourceQueue(String queueArn) {
+        return new Statement("ReadSourceQueue", "Allow",
+                List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), List.of(queueArn));
+    }
+
+    private static Statement writeOwnLogGroup() {
+        return new Statement("WriteOwnLogGroup", "Allow", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                List.of(LOG_GROUP));
+    }
+
+    private static Statement chimeRoomMemberships() {
+        return new Statement("ChimeRoomMemberships", "Allow", ROOM_ACTIONS, List.of("*"));
+    }
+
+    private static Statement sendToFailedMemberQueue(String queueArn) {
+        return new Statement("SendToFailedMemberQueue", "Allow", List.of("sqs:SendMessage"), List.of(queueArn));
+    }
+
+    private static List<Statement> statements(JsonNode variant) {
+        JsonNode policy = variant.path("roles").path(ROLE).path("policies").path(0);
+        return StreamSupport.stream(policy.path("statements").spliterator(), false).map(Statement::of).toList();
+    }
+
+    /** The translator's output for each parameter set, or the test skipped if python3 or the translator is missing. */
+    @SafeVarargs
+    private List<JsonNode> transform(Map<String, String>... parameterSets) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("python3",
+                basedir.resolve("src/test/python/transformed_template.py").toString(),
+                basedir.resolve("template.yaml").toString()));
+        for (Map<String, String> parameters : parameterSets) {
+            command.add(JSON.writeValueAsString(parameters));
+        }
+        Path stderr = Files.createTempFile("transformed-template", ".err");
+        try {
+            Process process;
+            try {
+                process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            } catch (IOException e) {
+                assumeTrue(false, "python3 cannot be started (" + e.getMessage()
+                        + "): the transformed template is not checked");
+                throw e;
+            }
+            byte[] stdout = process.getInputStream().readAllBytes();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the translator ended within a minute").isTrue();
+            String errors = Files.readString(stderr, StandardCharsets.UTF_8);
+            assumeTrue(process.exitValue() != 3, errors.strip() + ": the transformed template is not checked");
+            assertThat(process.exitValue()).as("exit code of the translator; its errors:%n%s", errors).isZero();
+            List<JsonNode> variants = new ArrayList<>();
+            JSON.readTree(stdout).forEach(variants::add);
+            assertThat(variants).hasSize(parameterSets.length);
+            return variants;
+        } finally {
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    private static List<String> texts(JsonNode node) {
+        return node.isArray() ? StreamSupport.stream(node.spliterator(), false).map(JsonNode::asText).toList()
+                : List.of(node.asText());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}
