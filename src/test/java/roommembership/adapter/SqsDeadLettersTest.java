@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import roommembership.domain.DeadLetter;
+import roommembership.domain.DeadLetterFormat;
+import roommembership.domain.RoomKey;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.EmbeddedSqs;
 
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -60,9 +63,9 @@ class SqsDeadLettersTest {
         SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), queue.url(), 3, Duration.ofMillis(5));
         List<DeadLetter> letters = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
-            letters.add(new DeadLetter("m" + i, i % 2 == 0 ? "NotFound" : "Forbidden",
-                    "{\"ErrorCode\":\"" + (i % 2 == 0 ? "NotFound" : "Forbidden") + "\",\"SourceMessageId\":\"m" + i
-                            + "\"}"));
+            // Records as the function writes them: the queue reader holds every letter to the published schema.
+            letters.add(DeadLetterFormat.forMember(new RoomKey("acme", "eng"), "eng-" + i, null,
+                    i % 2 == 0 ? "NotFound" : "Forbidden", "failed", "m" + i, Instant.EPOCH));
         }
 
         List<DeadLetter> unsent = deadLetters.send(letters);

@@ -1,6 +1,7 @@
 package roommembership.handler;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ import roommembership.emulator.ChannelsApi.ChannelCall;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.DeadLetterQueue.Letter;
+import roommembership.testing.SchemaAgreement;
 import roommembership.testing.SqsEvents;
 import roommembership.testing.TestContext;
 
@@ -609,10 +611,14 @@ class HostileChannelInputTest {
     /**
      * Handles the batch with a valid channel member appended and checks what no hostile record may break: nothing is
      * handed back to SQS, the valid member is added, every call is made as the bearer within its AppInstance, no room
-     * is called, the other AppInstance is untouched, and every letter fits one SQS message.
+     * is called, the other AppInstance is untouched, and every letter fits one SQS message; and the published request
+     * schema answers each body as the parser does (or as the README lists).
      */
     private List<Letter> handledBesideAValidMember(SqsEvents batch) {
-        SQSBatchResponse response = handler.handleRequest(batch.record(VALID).build(), TestContext.withMinutesLeft(1));
+        SQSEvent event = batch.record(VALID).build();
+        // The published request schema is held to the parser's answer on every body of this corpus.
+        event.getRecords().forEach(record -> SchemaAgreement.assertAgrees(record.getBody()));
+        SQSBatchResponse response = handler.handleRequest(event, TestContext.withMinutesLeft(1));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(channels.members(GENERAL)).containsKey(VALID_MEMBER);

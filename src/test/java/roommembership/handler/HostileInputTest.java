@@ -1,6 +1,7 @@
 package roommembership.handler;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +16,7 @@ import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.RecordedCall;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.DeadLetterQueue.Letter;
+import roommembership.testing.SchemaAgreement;
 import roommembership.testing.SqsEvents;
 import roommembership.testing.TestContext;
 
@@ -392,10 +394,14 @@ class HostileInputTest {
 
     /**
      * Handles the batch with a valid request appended and checks what no hostile record may break: nothing is handed
-     * back to SQS, the valid member is added, every call names the intended room, every letter fits one SQS message.
+     * back to SQS, the valid member is added, every call names the intended room, every letter fits one SQS message;
+     * and the published request schema answers each body as the parser does (or as the README lists).
      */
     private List<Letter> handledBesideAValidRequest(SqsEvents batch) {
-        SQSBatchResponse response = handler.handleRequest(batch.record(VALID).build(), TestContext.withMinutesLeft(1));
+        SQSEvent event = batch.record(VALID).build();
+        // The published request schema is held to the parser's answer on every body of this corpus.
+        event.getRecords().forEach(record -> SchemaAgreement.assertAgrees(record.getBody()));
+        SQSBatchResponse response = handler.handleRequest(event, TestContext.withMinutesLeft(1));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(chime.members(ACME, SALES)).containsKey("sales-020");

@@ -291,6 +291,17 @@ class PackagedFunctionIT {
     }
 
     @Test
+    @Order(4)
+    void artifactCarriesNoneOfTheSchemaValidatorTheTestsUse() throws IOException {
+        try (ZipFile jar = new ZipFile(LambdaLaunch.functionJar().toFile())) {
+            List<String> names = jar.stream().map(ZipEntry::getName).toList();
+            assertThat(names).noneMatch(name -> name.startsWith("com/networknt/"))
+                    .noneMatch(name -> name.startsWith("com/ethlo/"))
+                    .noneMatch(name -> name.startsWith("draft/2020-12/"));
+        }
+    }
+
+    @Test
     @Order(5)
     void channelBatchIsAnsweredThroughTheSdksOwnMessagingEndpointSetting() throws Exception {
         resetServices();

@@ -49,9 +49,24 @@ public final class DeadLetterQueue {
         }
     }
 
-    /** Everything now on the queue, removed from it. */
+    /**
+     * Everything now on the queue, removed from it. Every letter is held to {@code schema/dead-letter.schema.json}
+     * first, so each one any test produces is a record of the published contract.
+     */
     public List<Letter> drain() {
-        return sqs.drain(url).stream().map(DeadLetterQueue::letter).toList();
+        List<Message> messages = sqs.drain(url);
+        for (Message message : messages) {
+            List<String> problems = ContractSchemas.deadLetterProblems(message.body());
+            if (!problems.isEmpty()) {
+                throw new AssertionError("a dead letter does not match schema/dead-letter.schema.json: " + problems
+                        + "\n" + start(message.body()));
+            }
+        }
+        return messages.stream().map(DeadLetterQueue::letter).toList();
+    }
+
+    private static String start(String body) {
+        return body.length() <= 2_000 ? body : body.substring(0, 2_000) + "... (" + body.length() + " characters)";
     }
 
     private static Letter letter(Message message) {
