@@ -564,6 +564,10 @@ public final class QueueRig implements AutoCloseable {
         boolean held(Ask ask, Instant moment) {
             Optional<MembershipChange> member = MembershipChange.asOf(members(ask), moment);
             boolean present = member.map(MembershipChange::present).orElse(false);
+            if (ask.removal() && ask.toChannel() && !present) {
+                // A channel's leaver also stops moderating: the goal holds once neither is left.
+                return !MembershipChange.asOf(moderators(ask), moment).map(MembershipChange::present).orElse(false);
+            }
             if (ask.removal() || !present) {
                 return ask.removal() != present;
             }
