@@ -16,22 +16,31 @@ import java.util.Map;
 /**
  * Every benchmark of BENCHMARKS.md in one run, printed as Markdown and written to {@code target/benchmarks.md}:
  * {@code mvn -Pbench -DskipTests verify}. With the argument {@code smoke}, each runs once at a tiny size, to show
- * the harness works.
+ * the harness works; with {@code coldstart} ({@code -Dbench.mode=coldstart}), only the cold-start part runs.
  */
 public final class Benchmarks {
     private Benchmarks() {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean smoke = args.length > 0 && args[0].equals("smoke");
+        String mode = args.length > 0 ? args[0] : "full";
         Path basedir = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
         Path scratch = Files.createTempDirectory("benchmarks");
         String report;
         try (ChimeEmulator chime = ChimeEmulator.start(); EmbeddedSqs sqs = EmbeddedSqs.start()) {
-            report = smoke ? smoke(chime, sqs, basedir, scratch) : full(chime, sqs, basedir, scratch);
+            report = switch (mode) {
+                case "smoke" -> smoke(chime, sqs, basedir, scratch);
+                case "full" -> full(chime, sqs, basedir, scratch);
+                case "coldstart" -> environment() + "\n" + coldStart(chime, sqs, basedir, scratch);
+                default -> throw new IllegalArgumentException("mode is smoke, full or coldstart, not " + mode);
+            };
         }
         System.out.println(report);
-        Path out = basedir.resolve("target").resolve(smoke ? "benchmarks-smoke.md" : "benchmarks.md");
+        Path out = basedir.resolve("target").resolve(switch (mode) {
+            case "smoke" -> "benchmarks-smoke.md";
+            case "coldstart" -> "benchmarks-coldstart.md";
+            default -> "benchmarks.md";
+        });
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
     }
@@ -51,6 +60,7 @@ public final class Benchmarks {
         }
         out.add(coldStart(results));
         out.add(classLoading(List.of(cold.classLoading(roomsOnly("function, JVM defaults", "")))));
+        out.add(breakdown(ColdStartBreakdown.measure(cold, roomsOnly("function, JVM defaults", ""), scratch, 1)));
         return String.join("\n", out);
     }
 
@@ -71,7 +81,13 @@ public final class Benchmarks {
                 EndToEndBenchmark.run(chime, sqs, channels, 20, 8, 0, 7)));
         out.add(planning(PlanningBenchmark.run(10_000, 5, 500, 10, 21)));
         out.add(footprint(Footprint.measure(chime, sqs, new Organisation(500, 100, 5))));
+        out.add(coldStart(chime, sqs, basedir, scratch));
+        return String.join("\n", out);
+    }
 
+    /** The cold-start tables: the breakdown of the template's start, then whole starts side by side. */
+    static String coldStart(ChimeEmulator chime, EmbeddedSqs sqs, Path basedir, Path scratch) throws Exception {
+        List<String> out = new ArrayList<>();
         ColdStartBenchmark cold = new ColdStartBenchmark(chime, sqs, basedir, scratch);
         int runs = Integer.getInteger("bench.coldRuns", 7);
         String tiered = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
@@ -90,6 +106,7 @@ public final class Benchmarks {
         ColdStartBenchmark.Variant withBearer = new ColdStartBenchmark.Variant(
                 "function, template, CHIME_BEARER_ARN set, events/channel-batch.json", tiered)
                 .withEvent(ColdStartBenchmark.SampleEvent.CHANNEL_BATCH);
+        out.add(breakdown(ColdStartBreakdown.measure(cold, template, scratch, Integer.getInteger("bench.stepRuns", 5))));
         results.add(cold.function(template, runs));
         results.add(cold.function(withBearer, runs));
         results.add(cold.function(new ColdStartBenchmark.Variant("function, JVM defaults", ""), runs));
@@ -172,6 +189,21 @@ public final class Benchmarks {
         for (ColdStartBenchmark.ClassLoading r : results) {
             out.append(String.format(Locale.ROOT, "| %s | %,d | %,d |%n", r.name(), r.loaded(), r.messaging()));
         }
+        return out.toString();
+    }
+
+    private static String breakdown(ColdStartBreakdown.Result r) {
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, """
+                ### cold start, step by step: %s, events/hr-batch.json
+                | step | time | classes loaded |
+                |---|---|---|
+                """, r.name()));
+        for (ColdStartBreakdown.Step step : r.steps()) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %,d |%n", step.name(), step.millis().format("ms", 1),
+                    step.classes()));
+        }
+        out.append(String.format(Locale.ROOT, "| **process start → response** | %s | %,d |%n",
+                r.totalMillis().format("ms", 0), r.totalClasses()));
         return out.toString();
     }
 

@@ -23,6 +23,12 @@ class BenchmarksIT {
                 "### end to end, channels", "| Chime calls (Σ⌈n/100⌉) | 2 (expected 2) |",
                 "### artifact and heap", "### planning", "### cold start", "| function, JVM defaults |",
                 "### classes loaded");
+        // The step-by-step breakdown has each step, the first call of each service cut by the SDK's own phases.
+        assertThat(report).contains("### cold start, step by step", "| " + ColdStartBreakdown.FIRST_STEP + " |",
+                "| Chime client built |", "| SQS client built |", "| event JSON read |",
+                "| first Chime BatchCreateRoomMembership: marshal |",
+                "| first Sqs SendMessageBatch: HTTP: connect, send, server, receive |",
+                "| " + ColdStartBreakdown.LAST_STEP + " |", "| **process start → response** |");
         // Without a bearer, the packaged function loads no class of the messaging client.
         assertThat(report).containsPattern("\\| function, JVM defaults, CHIME_BEARER_ARN unset \\| [0-9,]+ \\| 0 \\|");
     }

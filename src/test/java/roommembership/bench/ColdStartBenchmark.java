@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,22 +45,47 @@ final class ColdStartBenchmark {
         }
     }
 
-    /** One way of starting the function: a name, its {@code JAVA_TOOL_OPTIONS}, its environment, jar and event. */
-    record Variant(String name, String javaToolOptions, Map<String, String> env, Path jar, SampleEvent event) {
+    /**
+     * One way of starting the function: a name, its {@code JAVA_TOOL_OPTIONS}, its environment, jar and event, and
+     * the handler (blank: the template's).
+     */
+    record Variant(String name, String javaToolOptions, Map<String, String> env, Path jar, SampleEvent event,
+                   String handler) {
         Variant(String name, String javaToolOptions) {
-            this(name, javaToolOptions, Map.of(), LambdaLaunch.functionJar(), SampleEvent.HR_BATCH);
+            this(name, javaToolOptions, Map.of(), LambdaLaunch.functionJar(), SampleEvent.HR_BATCH, "");
         }
 
         Variant withEnv(Map<String, String> extra) {
-            return new Variant(name, javaToolOptions, extra, jar, event);
+            Map<String, String> merged = new LinkedHashMap<>(env);
+            merged.putAll(extra);
+            return new Variant(name, javaToolOptions, Map.copyOf(merged), jar, event, handler);
         }
 
         Variant withJar(Path other) {
-            return new Variant(name, javaToolOptions, env, other, event);
+            return new Variant(name, javaToolOptions, env, other, event, handler);
         }
 
         Variant withEvent(SampleEvent other) {
-            return new Variant(name, javaToolOptions, env, jar, other);
+            return new Variant(name, javaToolOptions, env, jar, other, handler);
+        }
+
+        Variant withHandler(Path otherJar, String otherHandler) {
+            return new Variant(name, javaToolOptions, env, otherJar, event, otherHandler);
+        }
+
+        Variant withJavaToolOptions(String more) {
+            return new Variant(name, (javaToolOptions + " " + more).trim(), env, jar, event, handler);
+        }
+    }
+
+    /** One cold start in the parent's {@link System#nanoTime()}: process started, first poll (init done), answer. */
+    record Timing(long started, long initDone, long answered) {
+        double totalMillis() {
+            return (answered - started) / 1e6;
+        }
+
+        double initMillis() {
+            return (initDone - started) / 1e6;
         }
     }
 
@@ -100,10 +126,10 @@ final class ColdStartBenchmark {
         List<Double> inits = new ArrayList<>();
         List<Double> invocations = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
-            double[] times = functionOnce(variant, "run-" + run);
-            totals.add(times[0]);
-            inits.add(times[1]);
-            invocations.add(times[0] - times[1]);
+            Timing timing = functionOnce(variant, "run-" + run);
+            totals.add(timing.totalMillis());
+            inits.add(timing.initMillis());
+            invocations.add(timing.totalMillis() - timing.initMillis());
         }
         return new Result(variant.name(), Stats.of(totals), Stats.of(inits), Stats.of(invocations));
     }
@@ -119,8 +145,7 @@ final class ColdStartBenchmark {
      */
     ClassLoading classLoading(Variant variant) throws Exception {
         Path log = scratch.resolve("class-load-" + System.nanoTime() + ".txt");
-        functionOnce(new Variant(variant.name(), (variant.javaToolOptions() + " -Xlog:class+load:file=" + log).trim(),
-                variant.env(), variant.jar(), variant.event()), "class-load");
+        functionOnce(variant.withJavaToolOptions("-Xlog:class+load:file=" + log), "class-load");
         List<String> loaded;
         try (var lines = Files.lines(log)) {
             loaded = lines.filter(line -> line.contains("[class,load]")).toList();
@@ -129,18 +154,19 @@ final class ColdStartBenchmark {
         return new ClassLoading(variant.name(), loaded.size(), messaging);
     }
 
-    private double[] functionOnce(Variant variant, String name) throws Exception {
+    Timing functionOnce(Variant variant, String name) throws Exception {
         reset();
         Path taskRoot = Files.createDirectories(scratch.resolve(name + "-" + System.nanoTime()));
         try (LambdaRuntimeApi api = new LambdaRuntimeApi(LambdaLaunch.FUNCTION_ARN, WAIT).start()) {
             CompletableFuture<LambdaRuntimeApi.Result> response = api.invoke(events.get(variant.event()));
-            ProcessBuilder builder = new ProcessBuilder(LambdaLaunch.command(List.of(), handler, variant.jar()))
+            String handlerName = variant.handler().isBlank() ? handler : variant.handler();
+            ProcessBuilder builder = new ProcessBuilder(LambdaLaunch.command(List.of(), handlerName, variant.jar()))
                     .directory(taskRoot.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(scratch.resolve(name + ".log").toFile());
             Map<String, String> env = builder.environment();
             LambdaLaunch.clearInherited(env);
-            env.putAll(LambdaLaunch.environment(api.hostAndPort(), handler, taskRoot, scratch, chime.endpoint(),
+            env.putAll(LambdaLaunch.environment(api.hostAndPort(), handlerName, taskRoot, scratch, chime.endpoint(),
                     sqs.endpoint()));
             env.put("DEAD_LETTER_QUEUE_URL", deadLetters);
             if (!variant.event().settings.isEmpty()) {
@@ -161,8 +187,9 @@ final class ColdStartBenchmark {
                     throw new IllegalStateException("the function failed: " + result.body());
                 }
                 checkTheJobWasDone(variant.event());
-                return new double[] {(answered - started) / 1e6, (initDone.join() - started) / 1e6};
+                return new Timing(started, initDone.join(), answered);
             } finally {
+                // SIGTERM, as Lambda ends an environment: the JVM runs its shutdown hooks.
                 process.destroy();
                 if (!process.waitFor(30, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
