@@ -1,6 +1,7 @@
 package roommembership.bench;
 
 import roommembership.emulator.ChimeEmulator;
+import roommembership.runtime.LambdaLaunch;
 import roommembership.testing.EmbeddedSqs;
 
 import java.lang.management.ManagementFactory;
@@ -53,11 +54,9 @@ public final class Benchmarks {
         out.add(footprint(Footprint.measure(chime, sqs, new Organisation(4, 10, 5))));
         out.add(planning(PlanningBenchmark.run(100, 5, 10, 1, 1)));
         ColdStartBenchmark cold = new ColdStartBenchmark(chime, sqs, basedir, scratch);
-        List<ColdStartBenchmark.Result> results = new ArrayList<>();
-        results.add(cold.function(new ColdStartBenchmark.Variant("function, JVM defaults", ""), 1));
-        if (ColdStartBenchmark.boto3Available()) {
-            results.add(cold.boto3(1));
-        }
+        List<ColdStartBenchmark.Result> results = cold.side(
+                List.of(new ColdStartBenchmark.Variant("function, JVM defaults", "")),
+                ColdStartBenchmark.boto3Available(), 1);
         out.add(coldStart(results));
         out.add(classLoading(List.of(cold.classLoading(roomsOnly("function, JVM defaults", "")))));
         out.add(breakdown(ColdStartBreakdown.measure(cold, roomsOnly("function, JVM defaults", ""), scratch, 1)));
@@ -90,16 +89,21 @@ public final class Benchmarks {
         List<String> out = new ArrayList<>();
         ColdStartBenchmark cold = new ColdStartBenchmark(chime, sqs, basedir, scratch);
         int runs = Integer.getInteger("bench.coldRuns", 7);
-        String tiered = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+        String tiered = LambdaLaunch.javaToolOptionsFromTemplate(basedir.resolve("template.yaml"));
         Path archive = scratch.resolve("function.jsa");
-        List<ColdStartBenchmark.Result> results = new ArrayList<>();
-        String before = System.getProperty("bench.beforeJar", "");
-        if (!before.isBlank()) {
-            // An earlier build, for before/after in the same run.
-            Path beforeJar = Path.of(before);
-            out.add(String.format(Locale.ROOT, "Earlier build for comparison: %,d bytes.%n", Files.size(beforeJar)));
-            results.add(cold.function(new ColdStartBenchmark.Variant("before: earlier build, " + tiered, tiered)
-                    .withJar(beforeJar), runs));
+        List<ColdStartBenchmark.Variant> variants = new ArrayList<>();
+        // Earlier builds, for before/after in the same run: -Dbench.beforeJar=<jar>[|<jar>...]
+        for (String before : System.getProperty("bench.beforeJar", "").split("\\|")) {
+            if (before.isBlank()) {
+                continue;
+            }
+            Path beforeJar = Path.of(before.trim());
+            String label = beforeJar.getParent() == null ? beforeJar.toString()
+                    : beforeJar.getParent().getFileName().toString();
+            out.add(String.format(Locale.ROOT, "Earlier build `%s` for comparison: %,d bytes.%n", label,
+                    Files.size(beforeJar)));
+            variants.add(new ColdStartBenchmark.Variant("before: build `" + label + "`, " + tiered, tiered)
+                    .withJar(beforeJar));
         }
         // The template's settings first, rooms only and then with a bearer; other settings after.
         ColdStartBenchmark.Variant template = roomsOnly("function, " + tiered + " (template)", tiered);
@@ -107,22 +111,25 @@ public final class Benchmarks {
                 "function, template, CHIME_BEARER_ARN set, events/channel-batch.json", tiered)
                 .withEvent(ColdStartBenchmark.SampleEvent.CHANNEL_BATCH);
         out.add(breakdown(ColdStartBreakdown.measure(cold, template, scratch, Integer.getInteger("bench.stepRuns", 5))));
-        results.add(cold.function(template, runs));
-        results.add(cold.function(withBearer, runs));
-        results.add(cold.function(new ColdStartBenchmark.Variant("function, JVM defaults", ""), runs));
-        results.add(cold.function(new ColdStartBenchmark.Variant("function, template + -XX:+UseSerialGC",
-                tiered + " -XX:+UseSerialGC"), runs));
+        variants.add(template);
+        variants.add(withBearer);
+        variants.add(new ColdStartBenchmark.Variant("function, JVM defaults", ""));
+        // Options to try beside the template's, separated by '|': -Dbench.tryOptions="-XX:+UseSerialGC|-Xss512k"
+        for (String option : System.getProperty("bench.tryOptions", "").split("\\|")) {
+            if (!option.isBlank()) {
+                variants.add(new ColdStartBenchmark.Variant("function, template + " + option.trim(),
+                        tiered + " " + option.trim()));
+            }
+        }
         cold.train(tiered + " -XX:ArchiveClassesAtExit=" + archive);
         if (Files.exists(archive)) {
-            results.add(cold.function(new ColdStartBenchmark.Variant("function, template + AppCDS archive",
-                    tiered + " -XX:SharedArchiveFile=" + archive), runs));
+            variants.add(new ColdStartBenchmark.Variant("function, template + AppCDS archive",
+                    tiered + " -XX:SharedArchiveFile=" + archive));
         }
-        results.add(cold.function(new ColdStartBenchmark.Variant(
+        variants.add(new ColdStartBenchmark.Variant(
                 "function, template + priming at init (what a SnapStart snapshot holds)", tiered)
-                .withEnv(Map.of("PRIME_ON_INIT", "true")), runs));
-        if (ColdStartBenchmark.boto3Available()) {
-            results.add(cold.boto3(runs));
-        }
+                .withEnv(Map.of("PRIME_ON_INIT", "true")));
+        List<ColdStartBenchmark.Result> results = cold.side(variants, ColdStartBenchmark.boto3Available(), runs);
         out.add(coldStart(results));
         out.add(classLoading(List.of(cold.classLoading(template), cold.classLoading(withBearer))));
         return String.join("\n", out);

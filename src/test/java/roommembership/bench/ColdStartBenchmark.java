@@ -122,17 +122,47 @@ final class ColdStartBenchmark {
     }
 
     Result function(Variant variant, int runs) throws Exception {
-        List<Double> totals = new ArrayList<>();
-        List<Double> inits = new ArrayList<>();
-        List<Double> invocations = new ArrayList<>();
-        for (int run = 0; run < runs; run++) {
-            Timing timing = functionOnce(variant, "run-" + run);
-            totals.add(timing.totalMillis());
-            inits.add(timing.initMillis());
-            invocations.add(timing.totalMillis() - timing.initMillis());
-        }
-        return new Result(variant.name(), Stats.of(totals), Stats.of(inits), Stats.of(invocations));
+        return side(List.of(variant), false, runs).get(0);
     }
+
+    /**
+     * Each variant (and the boto3 script, if asked) started {@code runs} times, in turns: run 1 of each, then run 2
+     * of each, and so on, so that a drift of the machine's speed during the run affects every row alike.
+     */
+    List<Result> side(List<Variant> variants, boolean withBoto3, int runs) throws Exception {
+        int rows = variants.size() + (withBoto3 ? 1 : 0);
+        List<List<Double>> totals = new ArrayList<>();
+        List<List<Double>> inits = new ArrayList<>();
+        for (int row = 0; row < rows; row++) {
+            totals.add(new ArrayList<>());
+            inits.add(new ArrayList<>());
+        }
+        for (int run = 0; run < runs; run++) {
+            for (int row = 0; row < variants.size(); row++) {
+                Timing timing = functionOnce(variants.get(row), "run-" + run);
+                totals.get(row).add(timing.totalMillis());
+                inits.get(row).add(timing.initMillis());
+            }
+            if (withBoto3) {
+                totals.get(rows - 1).add(boto3Once());
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (int row = 0; row < variants.size(); row++) {
+            List<Double> invocations = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                invocations.add(totals.get(row).get(run) - inits.get(row).get(run));
+            }
+            results.add(new Result(variants.get(row).name(), Stats.of(totals.get(row)), Stats.of(inits.get(row)),
+                    Stats.of(invocations)));
+        }
+        if (withBoto3) {
+            results.add(new Result(BOTO3, Stats.of(totals.get(rows - 1)), null, null));
+        }
+        return results;
+    }
+
+    static final String BOTO3 = "Python 3 + boto3 script";
 
     /** Runs the function once with these options so that it exits; used to write an AppCDS archive at exit. */
     void train(String javaToolOptions) throws Exception {
@@ -181,7 +211,13 @@ final class ColdStartBenchmark {
             Process process = builder.start();
             try {
                 CompletableFuture<Long> initDone = api.firstPoll().thenApply(ignored -> System.nanoTime());
-                LambdaRuntimeApi.Result result = response.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                // A process that ends before it answers (a JVM option it refuses, say) fails the run at once.
+                CompletableFuture.anyOf(response, process.onExit()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                if (!response.isDone()) {
+                    throw new IllegalStateException("the function's process ended (exit " + process.exitValue()
+                            + ") before it answered; see " + scratch.resolve(name + ".log"));
+                }
+                LambdaRuntimeApi.Result result = response.join();
                 long answered = System.nanoTime();
                 if (result.isError()) {
                     throw new IllegalStateException("the function failed: " + result.body());
@@ -198,37 +234,36 @@ final class ColdStartBenchmark {
         }
     }
 
-    Result boto3(int runs) throws Exception {
-        List<Double> totals = new ArrayList<>();
-        for (int run = 0; run < runs; run++) {
-            reset();
-            ProcessBuilder builder = new ProcessBuilder("python3",
-                    basedir.resolve("src/test/python/boto3_reference.py").toString(),
-                    basedir.resolve("events/hr-batch.json").toString(), deadLetters)
-                    .redirectErrorStream(true);
-            Map<String, String> env = builder.environment();
-            LambdaLaunch.clearInherited(env);
-            env.putAll(LambdaLaunch.environment("127.0.0.1:9", handler, scratch, scratch, chime.endpoint(),
-                    sqs.endpoint()));
-            long started = System.nanoTime();
-            Process process = builder.start();
-            String last = "";
-            try (BufferedReader out = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null && !line.equals("done")) {
-                    last = line;
-                }
-                long done = System.nanoTime();
-                if (line == null) {
-                    throw new IllegalStateException("the boto3 script ended without finishing: " + last);
-                }
-                totals.add((done - started) / 1e6);
+    /** The boto3 script once, from process start to its last call, in milliseconds. */
+    private double boto3Once() throws Exception {
+        reset();
+        ProcessBuilder builder = new ProcessBuilder("python3",
+                basedir.resolve("src/test/python/boto3_reference.py").toString(),
+                basedir.resolve("events/hr-batch.json").toString(), deadLetters)
+                .redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        LambdaLaunch.clearInherited(env);
+        env.putAll(LambdaLaunch.environment("127.0.0.1:9", handler, scratch, scratch, chime.endpoint(),
+                sqs.endpoint()));
+        long started = System.nanoTime();
+        Process process = builder.start();
+        String last = "";
+        double millis;
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("done")) {
+                last = line;
             }
-            process.waitFor(30, TimeUnit.SECONDS);
-            checkTheJobWasDone(SampleEvent.HR_BATCH);
+            long done = System.nanoTime();
+            if (line == null) {
+                throw new IllegalStateException("the boto3 script ended without finishing: " + last);
+            }
+            millis = (done - started) / 1e6;
         }
-        return new Result("Python 3 + boto3 script", Stats.of(totals), null, null);
+        process.waitFor(30, TimeUnit.SECONDS);
+        checkTheJobWasDone(SampleEvent.HR_BATCH);
+        return millis;
     }
 
     static boolean boto3Available() {

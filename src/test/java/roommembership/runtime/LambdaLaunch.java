@@ -145,6 +145,22 @@ public final class LambdaLaunch {
         return jar;
     }
 
+    /** The {@code JAVA_TOOL_OPTIONS} the template's {@code Globals} give the function. */
+    public static String javaToolOptionsFromTemplate(Path template) {
+        Pattern line = Pattern.compile("^\\s+JAVA_TOOL_OPTIONS:\\s*\"([^\"]*)\"\\s*(#.*)?$");
+        try {
+            for (String text : Files.readAllLines(template, StandardCharsets.UTF_8)) {
+                Matcher matcher = line.matcher(text);
+                if (matcher.matches()) {
+                    return matcher.group(1);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException(template + " sets no JAVA_TOOL_OPTIONS");
+    }
+
     /** The {@code Handler} of the template's one {@code AWS::Serverless::Function} resource. */
     public static String handlerFromTemplate(Path template) {
         return functionFromTemplate(template).handler();
