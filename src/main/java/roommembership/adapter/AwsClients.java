@@ -1,5 +1,7 @@
 package roommembership.adapter;
 
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -25,34 +27,36 @@ public final class AwsClients {
     private AwsClients() {
     }
 
-    public static ChimeClientBuilder chime(Duration retryBaseDelay) {
-        return ChimeClient.builder()
-                .region(CHIME_REGION)
-                .httpClient(httpClient())
-                .overrideConfiguration(c -> c
-                        .retryStrategy(retryStrategy(retryBaseDelay))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(10))
-                        .apiCallTimeout(CallTime.MAX));
+    public static ChimeClientBuilder chime(Duration retryBaseDelay, SdkLookups lookups) {
+        return configure(ChimeClient.builder().region(CHIME_REGION), lookups, retryBaseDelay,
+                Duration.ofSeconds(10), CallTime.MAX);
     }
 
     /** A messaging client for one region: the channel ARN's region decides the endpoint. */
-    public static ChimeSdkMessagingClientBuilder messaging(Region region, Duration retryBaseDelay) {
-        return ChimeSdkMessagingClient.builder()
-                .region(region)
-                .httpClient(httpClient())
-                .overrideConfiguration(c -> c
-                        .retryStrategy(retryStrategy(retryBaseDelay))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(10))
-                        .apiCallTimeout(CallTime.MAX));
+    public static ChimeSdkMessagingClientBuilder messaging(Region region, Duration retryBaseDelay,
+                                                           SdkLookups lookups) {
+        return configure(ChimeSdkMessagingClient.builder().region(region), lookups, retryBaseDelay,
+                Duration.ofSeconds(10), CallTime.MAX);
     }
 
-    public static SqsClientBuilder sqs(Duration retryBaseDelay) {
-        return SqsClient.builder()
-                .httpClient(httpClient())
-                .overrideConfiguration(c -> c
-                        .retryStrategy(retryStrategy(retryBaseDelay))
-                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
-                        .apiCallTimeout(Duration.ofSeconds(20)));
+    public static SqsClientBuilder sqs(Duration retryBaseDelay, SdkLookups lookups) {
+        return configure(SqsClient.builder(), lookups, retryBaseDelay, Duration.ofSeconds(5), Duration.ofSeconds(20));
+    }
+
+    /** The settings every client of the function shares, and the time limits of its kind. */
+    private static <B extends AwsSyncClientBuilder<B, ?> & AwsClientBuilder<B, ?>> B configure(
+            B builder, SdkLookups lookups, Duration retryBaseDelay, Duration attemptTimeout, Duration callTimeout) {
+        builder.httpClient(httpClient())
+                .overrideConfiguration(c -> {
+                    c.retryStrategy(retryStrategy(retryBaseDelay))
+                            .apiCallAttemptTimeout(attemptTimeout)
+                            .apiCallTimeout(callTimeout);
+                    if (lookups.noProfileFiles()) {
+                        c.defaultProfileFile(SdkLookups.noProfileFile());
+                    }
+                });
+        lookups.credentials().ifPresent(builder::credentialsProvider);
+        return builder;
     }
 
     /**

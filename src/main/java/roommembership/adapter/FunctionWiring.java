@@ -36,10 +36,11 @@ public final class FunctionWiring {
     /** The production service: configuration and endpoints from the environment, as Lambda sets them. */
     public static MembershipService fromEnvironment(Map<String, String> env) {
         Configuration config = Configuration.fromEnvironment(env);
+        SdkLookups lookups = SdkLookups.fromEnvironment(env);
         return service(config,
-                AwsClients.chime(SDK_RETRY_BASE_DELAY).build(),
-                MessagingClients.real(SDK_RETRY_BASE_DELAY),
-                AwsClients.sqs(SDK_RETRY_BASE_DELAY).region(Region.of(config.sqsRegion())).build(),
+                AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).build(),
+                MessagingClients.real(SDK_RETRY_BASE_DELAY, lookups),
+                AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).region(Region.of(config.sqsRegion())).build(),
                 RetryPolicy.standard());
     }
 
@@ -51,11 +52,12 @@ public final class FunctionWiring {
         Configuration config = Configuration.fromEnvironment(env).forPriming();
         StaticCredentialsProvider credentials =
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
+        SdkLookups lookups = SdkLookups.fromEnvironment(env);
         return service(config,
-                AwsClients.chime(SDK_RETRY_BASE_DELAY).httpClient(new CannedHttpClient())
+                AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
                         .credentialsProvider(credentials).build(),
-                MessagingClients.forPriming(SDK_RETRY_BASE_DELAY, credentials),
-                AwsClients.sqs(SDK_RETRY_BASE_DELAY).httpClient(new CannedHttpClient())
+                MessagingClients.forPriming(SDK_RETRY_BASE_DELAY, lookups, credentials),
+                AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
                         .credentialsProvider(credentials).region(Region.of(config.sqsRegion())).build(),
                 RetryPolicy.standard());
     }

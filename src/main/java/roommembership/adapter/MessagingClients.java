@@ -15,25 +15,29 @@ import java.util.function.Function;
  */
 final class MessagingClients implements Function<Region, ChimeSdkMessagingClient> {
     private final Duration retryBaseDelay;
+    private final SdkLookups lookups;
     /** Priming's fixed credentials, with canned answers; empty: the real HTTP client and the function's credentials. */
     private final Optional<AwsCredentialsProvider> primingCredentials;
 
-    private MessagingClients(Duration retryBaseDelay, Optional<AwsCredentialsProvider> primingCredentials) {
+    private MessagingClients(Duration retryBaseDelay, SdkLookups lookups,
+                             Optional<AwsCredentialsProvider> primingCredentials) {
         this.retryBaseDelay = retryBaseDelay;
+        this.lookups = lookups;
         this.primingCredentials = primingCredentials;
     }
 
-    static MessagingClients real(Duration retryBaseDelay) {
-        return new MessagingClients(retryBaseDelay, Optional.empty());
+    static MessagingClients real(Duration retryBaseDelay, SdkLookups lookups) {
+        return new MessagingClients(retryBaseDelay, lookups, Optional.empty());
     }
 
-    static MessagingClients forPriming(Duration retryBaseDelay, AwsCredentialsProvider credentials) {
-        return new MessagingClients(retryBaseDelay, Optional.of(credentials));
+    static MessagingClients forPriming(Duration retryBaseDelay, SdkLookups lookups,
+                                       AwsCredentialsProvider credentials) {
+        return new MessagingClients(retryBaseDelay, lookups, Optional.of(credentials));
     }
 
     @Override
     public ChimeSdkMessagingClient apply(Region region) {
-        ChimeSdkMessagingClientBuilder builder = AwsClients.messaging(region, retryBaseDelay);
+        ChimeSdkMessagingClientBuilder builder = AwsClients.messaging(region, retryBaseDelay, lookups);
         if (primingCredentials.isPresent()) {
             builder.httpClient(new CannedHttpClient()).credentialsProvider(primingCredentials.get());
         }

@@ -7,6 +7,7 @@ import roommembership.adapter.Configuration;
 import roommembership.adapter.FunctionWiring;
 import roommembership.adapter.InvocationLog;
 import roommembership.adapter.InvocationMetrics;
+import roommembership.adapter.SdkLookups;
 import roommembership.domain.BatchPlan;
 import roommembership.domain.BatchReport;
 import roommembership.domain.Deadline;
@@ -93,13 +94,14 @@ public final class ColdStartSteps implements RequestStreamHandler {
         mark("function classes linked (handler, wiring, domain)");
         Map<String, String> env = System.getenv();
         Configuration config = Configuration.fromEnvironment(env);
+        SdkLookups lookups = SdkLookups.fromEnvironment(env);
         mark("configuration read");
-        ChimeClient chime = AwsClients.chime(SDK_RETRY_BASE_DELAY).build();
+        ChimeClient chime = AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).build();
         mark("Chime client built");
-        SqsClient sqs = AwsClients.sqs(SDK_RETRY_BASE_DELAY).region(Region.of(config.sqsRegion())).build();
+        SqsClient sqs = AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).region(Region.of(config.sqsRegion())).build();
         mark("SQS client built");
         if (config.servesChannels()) {
-            service = FunctionWiring.service(config, chime, new Messaging(), sqs, RetryPolicy.standard());
+            service = FunctionWiring.service(config, chime, new Messaging(lookups), sqs, RetryPolicy.standard());
             mark("messaging client built, service wired");
         } else {
             service = FunctionWiring.service(config, chime, sqs, RetryPolicy.standard());
@@ -215,9 +217,15 @@ public final class ColdStartSteps implements RequestStreamHandler {
 
     /** The region's messaging client, built as the function builds it; a class, as the function's is. */
     private static final class Messaging implements Function<Region, ChimeSdkMessagingClient> {
+        private final SdkLookups lookups;
+
+        Messaging(SdkLookups lookups) {
+            this.lookups = lookups;
+        }
+
         @Override
         public ChimeSdkMessagingClient apply(Region region) {
-            return AwsClients.messaging(region, SDK_RETRY_BASE_DELAY).build();
+            return AwsClients.messaging(region, SDK_RETRY_BASE_DELAY, lookups).build();
         }
     }
 

@@ -1,6 +1,7 @@
 package roommembership.testing;
 
 import roommembership.adapter.AwsClients;
+import roommembership.adapter.SdkLookups;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -26,17 +27,17 @@ public final class TestClients {
     }
 
     public static ChimeClient chime(URI endpoint) {
-        return AwsClients.chime(RETRY_BASE_DELAY).endpointOverride(endpoint).credentialsProvider(CREDENTIALS).build();
+        return AwsClients.chime(RETRY_BASE_DELAY, SdkLookups.SDK_DEFAULTS).endpointOverride(endpoint).credentialsProvider(CREDENTIALS).build();
     }
 
     /** A messaging client of the region, as the function builds one, pointed at the emulator. */
     public static ChimeSdkMessagingClient messaging(URI endpoint, Region region) {
-        return AwsClients.messaging(region, RETRY_BASE_DELAY).endpointOverride(endpoint)
+        return AwsClients.messaging(region, RETRY_BASE_DELAY, SdkLookups.SDK_DEFAULTS).endpointOverride(endpoint)
                 .credentialsProvider(CREDENTIALS).build();
     }
 
     public static SqsClient sqs(URI endpoint) {
-        return AwsClients.sqs(RETRY_BASE_DELAY)
+        return AwsClients.sqs(RETRY_BASE_DELAY, SdkLookups.SDK_DEFAULTS)
                 .endpointOverride(endpoint)
                 .region(REGION)
                 .credentialsProvider(CREDENTIALS)
