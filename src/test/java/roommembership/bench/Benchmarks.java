@@ -104,6 +104,8 @@ public final class Benchmarks {
                     Files.size(beforeJar)));
             variants.add(new ColdStartBenchmark.Variant("before: build `" + label + "`, " + tiered, tiered)
                     .withJar(beforeJar));
+            variants.add(new ColdStartBenchmark.Variant("before: build `" + label + "`, template + priming at init",
+                    tiered).withJar(beforeJar).withEnv(Map.of("PRIME_ON_INIT", "true")));
         }
         // The template's settings first, rooms only and then with a bearer; other settings after.
         ColdStartBenchmark.Variant template = roomsOnly("function, " + tiered + " (template)", tiered);
@@ -112,6 +114,8 @@ public final class Benchmarks {
                 .withEvent(ColdStartBenchmark.SampleEvent.CHANNEL_BATCH);
         out.add(breakdown(ColdStartBreakdown.measure(cold, template, scratch, Integer.getInteger("bench.stepRuns", 5))));
         variants.add(template);
+        variants.add(roomsOnly("function, template, unpacked in LAMBDA_TASK_ROOT (the zip sam build makes)", tiered)
+                .withLayout(ColdStartBenchmark.Layout.TASK_ROOT_UNPACKED));
         variants.add(withBearer);
         variants.add(new ColdStartBenchmark.Variant("function, JVM defaults", ""));
         // Options to try beside the template's, separated by '|': -Dbench.tryOptions="-XX:+UseSerialGC|-Xss512k"
@@ -129,6 +133,9 @@ public final class Benchmarks {
         variants.add(new ColdStartBenchmark.Variant(
                 "function, template + priming at init (what a SnapStart snapshot holds)", tiered)
                 .withEnv(Map.of("PRIME_ON_INIT", "true")));
+        variants.add(ColdStartBreakdown.bare(new ColdStartBenchmark.Variant(
+                "floor: a handler that only answers {\"batchItemFailures\":[]}, same jar and runtime client", tiered),
+                scratch));
         List<ColdStartBenchmark.Result> results = cold.side(variants, ColdStartBenchmark.boto3Available(), runs);
         out.add(coldStart(results));
         out.add(classLoading(List.of(cold.classLoading(template), cold.classLoading(withBearer))));

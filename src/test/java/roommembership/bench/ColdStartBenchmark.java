@@ -8,6 +8,7 @@ import roommembership.testing.EmbeddedSqs;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * Cold start: a fresh JVM running the packaged jar under the Lambda runtime interface client, from process start to
@@ -50,32 +54,47 @@ final class ColdStartBenchmark {
      * the handler (blank: the template's).
      */
     record Variant(String name, String javaToolOptions, Map<String, String> env, Path jar, SampleEvent event,
-                   String handler) {
+                   String handler, Layout layout) {
         Variant(String name, String javaToolOptions) {
-            this(name, javaToolOptions, Map.of(), LambdaLaunch.functionJar(), SampleEvent.HR_BATCH, "");
+            this(name, javaToolOptions, Map.of(), LambdaLaunch.functionJar(), SampleEvent.HR_BATCH, "",
+                    Layout.CLASS_PATH);
         }
 
         Variant withEnv(Map<String, String> extra) {
             Map<String, String> merged = new LinkedHashMap<>(env);
             merged.putAll(extra);
-            return new Variant(name, javaToolOptions, Map.copyOf(merged), jar, event, handler);
+            return new Variant(name, javaToolOptions, Map.copyOf(merged), jar, event, handler, layout);
         }
 
         Variant withJar(Path other) {
-            return new Variant(name, javaToolOptions, env, other, event, handler);
+            return new Variant(name, javaToolOptions, env, other, event, handler, layout);
         }
 
         Variant withEvent(SampleEvent other) {
-            return new Variant(name, javaToolOptions, env, jar, other, handler);
+            return new Variant(name, javaToolOptions, env, jar, other, handler, layout);
         }
 
         Variant withHandler(Path otherJar, String otherHandler) {
-            return new Variant(name, javaToolOptions, env, otherJar, event, otherHandler);
+            return new Variant(name, javaToolOptions, env, otherJar, event, otherHandler, layout);
         }
 
         Variant withJavaToolOptions(String more) {
-            return new Variant(name, (javaToolOptions + " " + more).trim(), env, jar, event, handler);
+            return new Variant(name, (javaToolOptions + " " + more).trim(), env, jar, event, handler, layout);
         }
+
+        Variant withLayout(Layout other) {
+            return new Variant(name, javaToolOptions, env, jar, event, handler, other);
+        }
+    }
+
+    /** Where the function's classes are when the runtime client starts. */
+    enum Layout {
+        /** The jar on the JVM's class path, beside the runtime client. */
+        CLASS_PATH,
+        /** The jar's entries unpacked in {@code LAMBDA_TASK_ROOT}, as Lambda unpacks a zip of them. */
+        TASK_ROOT_UNPACKED,
+        /** The jar itself in {@code LAMBDA_TASK_ROOT/lib}, as Lambda unpacks a zip holding {@code lib/*.jar}. */
+        TASK_ROOT_LIB_JAR
     }
 
     /** One cold start in the parent's {@link System#nanoTime()}: process started, first poll (init done), answer. */
@@ -186,11 +205,17 @@ final class ColdStartBenchmark {
 
     Timing functionOnce(Variant variant, String name) throws Exception {
         reset();
-        Path taskRoot = Files.createDirectories(scratch.resolve(name + "-" + System.nanoTime()));
+        Path taskRoot = switch (variant.layout()) {
+            case CLASS_PATH -> Files.createDirectories(scratch.resolve(name + "-" + System.nanoTime()));
+            case TASK_ROOT_UNPACKED, TASK_ROOT_LIB_JAR -> taskRoot(variant.jar(), variant.layout());
+        };
         try (LambdaRuntimeApi api = new LambdaRuntimeApi(LambdaLaunch.FUNCTION_ARN, WAIT).start()) {
             CompletableFuture<LambdaRuntimeApi.Result> response = api.invoke(events.get(variant.event()));
             String handlerName = variant.handler().isBlank() ? handler : variant.handler();
-            ProcessBuilder builder = new ProcessBuilder(LambdaLaunch.command(List.of(), handlerName, variant.jar()))
+            List<String> command = variant.layout() == Layout.CLASS_PATH
+                    ? LambdaLaunch.command(List.of(), handlerName, variant.jar())
+                    : LambdaLaunch.commandForTaskRoot(List.of(), handlerName);
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(taskRoot.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(scratch.resolve(name + ".log").toFile());
@@ -222,7 +247,11 @@ final class ColdStartBenchmark {
                 if (result.isError()) {
                     throw new IllegalStateException("the function failed: " + result.body());
                 }
-                checkTheJobWasDone(variant.event());
+                if (!variant.handler().equals(ColdStartBreakdown.BARE_HANDLER)) {
+                    checkTheJobWasDone(variant.event());
+                } else if (!result.body().equals("{\"batchItemFailures\":[]}")) {
+                    throw new IllegalStateException("the bare handler answered " + result.body());
+                }
                 return new Timing(started, initDone.join(), answered);
             } finally {
                 // SIGTERM, as Lambda ends an environment: the JVM runs its shutdown hooks.
@@ -232,6 +261,40 @@ final class ColdStartBenchmark {
                 }
             }
         }
+    }
+
+    private final Map<String, Path> taskRoots = new HashMap<>();
+
+    /** The task root of a jar in a layout, made once per run. */
+    private Path taskRoot(Path jar, Layout layout) throws IOException {
+        String key = jar.toAbsolutePath() + "|" + layout;
+        Path existing = taskRoots.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        Path root = Files.createDirectories(scratch.resolve("task-root-" + taskRoots.size()));
+        if (layout == Layout.TASK_ROOT_LIB_JAR) {
+            Files.copy(jar, Files.createDirectories(root.resolve("lib")).resolve(jar.getFileName()));
+        } else {
+            try (JarFile in = new JarFile(jar.toFile())) {
+                for (JarEntry entry : (Iterable<JarEntry>) in.stream()::iterator) {
+                    Path target = root.resolve(entry.getName()).normalize();
+                    if (!target.startsWith(root)) {
+                        throw new IOException("entry outside the task root: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.createDirectories(target.getParent());
+                        try (InputStream content = in.getInputStream(entry)) {
+                            Files.copy(content, target);
+                        }
+                    }
+                }
+            }
+        }
+        taskRoots.put(key, root);
+        return root;
     }
 
     /** The boto3 script once, from process start to its last call, in milliseconds. */

@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  */
 final class ColdStartBreakdown {
     static final String HANDLER = "roommembership.handler.ColdStartSteps::handleRequest";
+    static final String BARE_HANDLER = "roommembership.handler.ColdStartSteps$Bare::handleRequest";
     private static final String INTERCEPTORS = "software/amazon/awssdk/global/handlers/execution.interceptors";
     private static final Pattern MARKER = Pattern.compile("roommembership\\.handler\\.ColdStartSteps\\$M(\\d\\d) ");
     static final String FIRST_STEP = "JVM and runtime client up, handler class loaded";
@@ -43,6 +44,12 @@ final class ColdStartBreakdown {
     }
 
     private ColdStartBreakdown() {
+    }
+
+    /** The variant with a handler that does nothing: the runtime's floor, in the same jar, settings and layout. */
+    static ColdStartBenchmark.Variant bare(ColdStartBenchmark.Variant variant, Path scratch) throws Exception {
+        Path jar = withSteps(variant.jar(), scratch.resolve("with-bare-" + System.nanoTime() + ".jar"));
+        return variant.withHandler(jar, BARE_HANDLER);
     }
 
     static Result measure(ColdStartBenchmark cold, ColdStartBenchmark.Variant variant, Path scratch, int runs)
