@@ -91,10 +91,8 @@ final class ColdStartBenchmark {
     enum Layout {
         /** The jar on the JVM's class path, beside the runtime client. */
         CLASS_PATH,
-        /** The jar's entries unpacked in {@code LAMBDA_TASK_ROOT}, as Lambda unpacks a zip of them. */
-        TASK_ROOT_UNPACKED,
-        /** The jar itself in {@code LAMBDA_TASK_ROOT/lib}, as Lambda unpacks a zip holding {@code lib/*.jar}. */
-        TASK_ROOT_LIB_JAR
+        /** The jar's entries unpacked in {@code LAMBDA_TASK_ROOT}, as Lambda unpacks the zip {@code sam build} makes. */
+        TASK_ROOT_UNPACKED
     }
 
     /** One cold start in the parent's {@link System#nanoTime()}: process started, first poll (init done), answer. */
@@ -207,7 +205,7 @@ final class ColdStartBenchmark {
         reset();
         Path taskRoot = switch (variant.layout()) {
             case CLASS_PATH -> Files.createDirectories(scratch.resolve(name + "-" + System.nanoTime()));
-            case TASK_ROOT_UNPACKED, TASK_ROOT_LIB_JAR -> taskRoot(variant.jar(), variant.layout());
+            case TASK_ROOT_UNPACKED -> unpacked(variant.jar());
         };
         try (LambdaRuntimeApi api = new LambdaRuntimeApi(LambdaLaunch.FUNCTION_ARN, WAIT).start()) {
             CompletableFuture<LambdaRuntimeApi.Result> response = api.invoke(events.get(variant.event()));
@@ -265,35 +263,30 @@ final class ColdStartBenchmark {
 
     private final Map<String, Path> taskRoots = new HashMap<>();
 
-    /** The task root of a jar in a layout, made once per run. */
-    private Path taskRoot(Path jar, Layout layout) throws IOException {
-        String key = jar.toAbsolutePath() + "|" + layout;
-        Path existing = taskRoots.get(key);
+    /** The jar's entries unpacked in a task root, once per jar and run. */
+    private Path unpacked(Path jar) throws IOException {
+        Path existing = taskRoots.get(jar.toAbsolutePath().toString());
         if (existing != null) {
             return existing;
         }
         Path root = Files.createDirectories(scratch.resolve("task-root-" + taskRoots.size()));
-        if (layout == Layout.TASK_ROOT_LIB_JAR) {
-            Files.copy(jar, Files.createDirectories(root.resolve("lib")).resolve(jar.getFileName()));
-        } else {
-            try (JarFile in = new JarFile(jar.toFile())) {
-                for (JarEntry entry : (Iterable<JarEntry>) in.stream()::iterator) {
-                    Path target = root.resolve(entry.getName()).normalize();
-                    if (!target.startsWith(root)) {
-                        throw new IOException("entry outside the task root: " + entry.getName());
-                    }
-                    if (entry.isDirectory()) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        try (InputStream content = in.getInputStream(entry)) {
-                            Files.copy(content, target);
-                        }
+        try (JarFile in = new JarFile(jar.toFile())) {
+            for (JarEntry entry : (Iterable<JarEntry>) in.stream()::iterator) {
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IOException("entry outside the task root: " + entry.getName());
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (InputStream content = in.getInputStream(entry)) {
+                        Files.copy(content, target);
                     }
                 }
             }
         }
-        taskRoots.put(key, root);
+        taskRoots.put(jar.toAbsolutePath().toString(), root);
         return root;
     }
 
