@@ -33,6 +33,7 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
      */
     public static BatchPlan of(List<ParsedMessage> messages) {
         Map<Conversation, Map<String, Merge>> conversations = new LinkedHashMap<>();
+        int named = 0;
         for (ParsedMessage message : messages) {
             if (message instanceof ParsedMessage.Request request && !request.members().isEmpty()) {
                 Map<String, Merge> members =
@@ -40,11 +41,13 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
                 for (Membership member : request.members()) {
                     members.computeIfAbsent(member.memberId(), id -> new Merge()).then(request.action(), member);
                 }
+                named += request.members().size();
             }
         }
         List<MemberChunk> chunks = new ArrayList<>();
         List<MemberChunk> removals = new ArrayList<>();
-        Map<MemberKey, Intent> intents = new LinkedHashMap<>();
+        // Sized for every member named, so that a batch of thousands is not rehashed on the way.
+        Map<MemberKey, Intent> intents = new LinkedHashMap<>(named * 4 / 3 + 1);
         conversations.forEach((conversation, members) -> {
             List<Membership> adds = new ArrayList<>();
             members.forEach((memberId, merge) -> {
@@ -58,9 +61,9 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
             });
             chunk(conversation, adds, chunks);
         });
-        Set<Conversation> named = new LinkedHashSet<>(conversations.keySet());
-        int rooms = (int) named.stream().filter(RoomKey.class::isInstance).count();
-        return new BatchPlan(rooms, named.size() - rooms, chunks, removals, intents);
+        Set<Conversation> asked = new LinkedHashSet<>(conversations.keySet());
+        int rooms = (int) asked.stream().filter(RoomKey.class::isInstance).count();
+        return new BatchPlan(rooms, asked.size() - rooms, chunks, removals, intents);
     }
 
     /** The intent for a member the batch names. */
