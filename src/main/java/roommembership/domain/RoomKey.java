@@ -11,8 +11,13 @@ public record RoomKey(String accountId, String roomId) implements Conversation {
     /** BatchCreateRoomMembership takes at most 50 members. */
     public static final int MAX_MEMBERS_PER_CALL = 50;
 
-    /** Chime ids are UUIDs; this admits them and shorter test ids, and nothing a URL path treats specially. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    /**
+     * Chime ids are UUIDs; this admits them and shorter test ids, and nothing a URL path treats specially. The
+     * pattern is the rule's statement (and the schema's); {@link #isId} checks it by hand, because it runs twice for
+     * every record of every batch and a regex's character classes were a sixth of the planning time.
+     */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final int MAX_ID_CHARS = 64;
     /** The rule in words, for the messages that reject an id. */
     public static final String ID_RULE = "1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit";
 
@@ -36,6 +41,16 @@ public record RoomKey(String accountId, String roomId) implements Conversation {
 
     /** Whether the text can be an AccountId or RoomId. */
     public static boolean isId(String text) {
-        return text != null && ID.matcher(text).matches();
+        if (text == null || text.isEmpty() || text.length() > MAX_ID_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean letterOrDigit = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+            if (!letterOrDigit && (i == 0 || c != '-' && c != '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 }
