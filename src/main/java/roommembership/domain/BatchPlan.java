@@ -3,10 +3,8 @@ package roommembership.domain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The calls one batch needs: every valid request merged per conversation and member, the adds split into chunks,
@@ -61,9 +59,8 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
             });
             chunk(conversation, adds, chunks);
         });
-        Set<Conversation> asked = new LinkedHashSet<>(conversations.keySet());
-        int rooms = (int) asked.stream().filter(RoomKey.class::isInstance).count();
-        return new BatchPlan(rooms, asked.size() - rooms, chunks, removals, intents);
+        int rooms = (int) conversations.keySet().stream().filter(RoomKey.class::isInstance).count();
+        return new BatchPlan(rooms, conversations.size() - rooms, chunks, removals, intents);
     }
 
     /** The intent for a member the batch names. */

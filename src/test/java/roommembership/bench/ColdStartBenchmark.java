@@ -50,8 +50,8 @@ final class ColdStartBenchmark {
     }
 
     /**
-     * One way of starting the function: a name, its {@code JAVA_TOOL_OPTIONS}, its environment, jar and event, and
-     * the handler (blank: the template's).
+     * One way of starting the function: a name, its {@code JAVA_TOOL_OPTIONS}, its environment, jar and event, the
+     * handler (blank: the template's) and where its classes are.
      */
     record Variant(String name, String javaToolOptions, Map<String, String> env, Path jar, SampleEvent event,
                    String handler, Layout layout) {
@@ -136,10 +136,6 @@ final class ColdStartBenchmark {
         for (SampleEvent event : SampleEvent.values()) {
             events.put(event, Files.readString(basedir.resolve(event.file)));
         }
-    }
-
-    Result function(Variant variant, int runs) throws Exception {
-        return side(List.of(variant), false, runs).get(0);
     }
 
     /**
