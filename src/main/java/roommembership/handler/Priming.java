@@ -6,10 +6,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import org.crac.Core;
 import org.crac.Resource;
-import roommembership.adapter.Configuration;
-import roommembership.adapter.FunctionWiring;
-import roommembership.adapter.InvocationLog;
-import roommembership.adapter.InvocationMetrics;
+import roommembership.wiring.Configuration;
+import roommembership.wiring.FunctionWiring;
+import roommembership.pipeline.report.InvocationLog;
+import roommembership.pipeline.report.InvocationMetrics;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

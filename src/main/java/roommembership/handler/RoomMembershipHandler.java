@@ -4,12 +4,12 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import roommembership.adapter.FunctionWiring;
-import roommembership.adapter.InvocationLog;
-import roommembership.adapter.InvocationMetrics;
-import roommembership.domain.BatchReport;
-import roommembership.domain.MembershipService;
-import roommembership.domain.SourceRecord;
+import roommembership.wiring.FunctionWiring;
+import roommembership.pipeline.report.InvocationLog;
+import roommembership.pipeline.report.InvocationMetrics;
+import roommembership.pipeline.report.BatchReport;
+import roommembership.pipeline.MembershipService;
+import roommembership.model.SourceRecord;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,8 @@ package roommembership.bench;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import roommembership.adapter.Configuration;
-import roommembership.domain.RetryPolicy;
+import roommembership.wiring.Configuration;
+import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.handler.Handlers;
 import roommembership.handler.RoomMembershipHandler;

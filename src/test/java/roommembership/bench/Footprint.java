@@ -1,8 +1,8 @@
 package roommembership.bench;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import roommembership.adapter.Configuration;
-import roommembership.domain.RetryPolicy;
+import roommembership.wiring.Configuration;
+import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.handler.Handlers;
 import roommembership.handler.RoomMembershipHandler;

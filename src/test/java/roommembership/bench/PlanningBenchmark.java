@@ -1,8 +1,8 @@
 package roommembership.bench;
 
-import roommembership.domain.BatchPlan;
-import roommembership.domain.MessageParser;
-import roommembership.domain.ParsedMessage;
+import roommembership.pipeline.plan.BatchPlan;
+import roommembership.pipeline.read.MessageParser;
+import roommembership.pipeline.read.ParsedMessage;
 
 import java.util.ArrayList;
 import java.util.List;

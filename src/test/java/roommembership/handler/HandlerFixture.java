@@ -1,12 +1,12 @@
 package roommembership.handler;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import roommembership.adapter.Configuration;
-import roommembership.adapter.FunctionWiring;
-import roommembership.adapter.InvocationLog;
-import roommembership.adapter.InvocationMetrics;
-import roommembership.domain.MembershipService;
-import roommembership.domain.RetryPolicy;
+import roommembership.wiring.Configuration;
+import roommembership.wiring.FunctionWiring;
+import roommembership.pipeline.report.InvocationLog;
+import roommembership.pipeline.report.InvocationMetrics;
+import roommembership.pipeline.MembershipService;
+import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.Directory;

@@ -1,11 +1,11 @@
 package roommembership.handler;
 
-import roommembership.adapter.Configuration;
-import roommembership.adapter.FunctionWiring;
-import roommembership.adapter.InvocationLog;
-import roommembership.adapter.InvocationMetrics;
-import roommembership.domain.MembershipService;
-import roommembership.domain.RetryPolicy;
+import roommembership.wiring.Configuration;
+import roommembership.wiring.FunctionWiring;
+import roommembership.pipeline.report.InvocationLog;
+import roommembership.pipeline.report.InvocationMetrics;
+import roommembership.pipeline.MembershipService;
+import roommembership.pipeline.apply.RetryPolicy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import roommembership.domain.SourceRecord;
+import roommembership.model.SourceRecord;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,8 @@
 package roommembership.testing;
 
-import roommembership.domain.MessageParser;
-import roommembership.domain.ParsedMessage;
-import roommembership.domain.RejectedItem;
+import roommembership.pipeline.read.MessageParser;
+import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.read.RejectedItem;
 
 import java.util.List;
 import java.util.Optional;

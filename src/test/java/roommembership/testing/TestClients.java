@@ -1,7 +1,7 @@
 package roommembership.testing;
 
-import roommembership.adapter.AwsClients;
-import roommembership.adapter.SdkLookups;
+import roommembership.wiring.AwsClients;
+import roommembership.wiring.SdkLookups;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;

@@ -1,9 +1,0 @@
-package roommembership.domain;
-
-import java.util.List;
-
-/** Port: the failed-member queue. */
-public interface DeadLetters {
-    /** Sends every letter and returns those that could not be sent, after retries. */
-    List<DeadLetter> send(List<DeadLetter> letters);
-}

@@ -1,5 +1,0 @@
-package roommembership.domain;
-
-/** One entry of a BatchCreateRoomMembership response's {@code Errors} list. */
-public record MemberError(String memberId, String errorCode, String message) {
-}

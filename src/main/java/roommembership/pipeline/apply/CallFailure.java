@@ -1,0 +1,24 @@
+package roommembership.pipeline.apply;
+
+import roommembership.model.ErrorCodes;
+import roommembership.target.Conversation;
+
+import java.util.Objects;
+
+/**
+ * An add call that failed as a whole, after the client's own retries: what an operator needs to
+ * see it, without the members' ids.
+ *
+ * @param members how many members the call carried
+ */
+public record CallFailure(Conversation conversation, String errorCode, String message, int members) {
+    public CallFailure {
+        Objects.requireNonNull(conversation, "conversation");
+        Objects.requireNonNull(errorCode, "errorCode");
+    }
+
+    /** A transient failure leaves the members to another attempt; any other is dead-lettered. */
+    public boolean isTransient() {
+        return ErrorCodes.isTransient(errorCode);
+    }
+}

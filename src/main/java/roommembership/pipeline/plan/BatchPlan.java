@@ -1,0 +1,129 @@
+package roommembership.pipeline.plan;
+
+import roommembership.model.Action;
+import roommembership.model.Membership;
+import roommembership.model.MembershipType;
+import roommembership.model.Role;
+import roommembership.pipeline.read.ParsedMessage;
+import roommembership.target.Conversation;
+import roommembership.target.MemberKey;
+import roommembership.target.RoomKey;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The calls one batch needs: every valid request merged per conversation and member, the adds split into chunks,
+ * the removals one call each.
+ *
+ * @param rooms the rooms with members to add or remove
+ * @param channels the channels with members to add or remove
+ * @param chunks the add calls
+ * @param removals the remove calls, one member each
+ * @param intents what the batch wants for each member it names
+ */
+public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<MemberChunk> removals,
+                        Map<MemberKey, Intent> intents) {
+
+    public BatchPlan {
+        chunks = List.copyOf(chunks);
+        removals = List.copyOf(removals);
+        intents = Collections.unmodifiableMap(new LinkedHashMap<>(intents));
+    }
+
+    /**
+     * Merges the requests of all messages per conversation and member, in batch order (see {@link Intent}): a member
+     * asked for more than once is sent once, as the batch wants it at its end.
+     */
+    public static BatchPlan of(List<ParsedMessage> messages) {
+        Map<Conversation, Map<String, Merge>> conversations = new LinkedHashMap<>();
+        int named = 0;
+        for (ParsedMessage message : messages) {
+            if (message instanceof ParsedMessage.Request request && !request.members().isEmpty()) {
+                Map<String, Merge> members =
+                        conversations.computeIfAbsent(request.conversation(), c -> new LinkedHashMap<>());
+                for (Membership member : request.members()) {
+                    members.computeIfAbsent(member.memberId(), id -> new Merge()).then(request.action(), member);
+                }
+                named += request.members().size();
+            }
+        }
+        List<MemberChunk> chunks = new ArrayList<>();
+        List<MemberChunk> removals = new ArrayList<>();
+        // Sized for every member named, so that a batch of thousands is not rehashed on the way.
+        Map<MemberKey, Intent> intents = new LinkedHashMap<>(named * 4 / 3 + 1);
+        conversations.forEach((conversation, members) -> {
+            List<Membership> adds = new ArrayList<>();
+            members.forEach((memberId, merge) -> {
+                Intent intent = merge.intent();
+                intents.put(new MemberKey(conversation, memberId), intent);
+                if (intent.action() == Action.ADD) {
+                    adds.add(intent.membership());
+                } else {
+                    removals.add(new MemberChunk(conversation, List.of(intent.membership())));
+                }
+            });
+            chunk(conversation, adds, chunks);
+        });
+        int rooms = (int) conversations.keySet().stream().filter(RoomKey.class::isInstance).count();
+        return new BatchPlan(rooms, conversations.size() - rooms, chunks, removals, intents);
+    }
+
+    /** The intent for a member the batch names. */
+    public Intent intent(MemberKey key) {
+        return intents.get(key);
+    }
+
+    /** One member's requests folded in event order. */
+    private static final class Merge {
+        private Action action;
+        private Membership last;
+        private Role namedRole;
+
+        void then(Action next, Membership member) {
+            action = next;
+            last = member;
+            if (next == Action.REMOVE) {
+                namedRole = null;
+            } else if (member.roleNamed()) {
+                namedRole = member.role();
+            }
+        }
+
+        Intent intent() {
+            if (action == Action.REMOVE) {
+                return new Intent(action, Membership.withoutRole(last.memberId(), last.type()));
+            }
+            return new Intent(action, namedRole == null
+                    ? Membership.withoutRole(last.memberId(), last.type())
+                    : new Membership(last.memberId(), namedRole, last.type(), true));
+        }
+    }
+
+    /** One call takes one membership type, so hidden members go in calls of their own. */
+    private static void chunk(Conversation conversation, List<Membership> members, List<MemberChunk> chunks) {
+        Map<MembershipType, List<Membership>> byType = new LinkedHashMap<>();
+        for (Membership member : members) {
+            byType.computeIfAbsent(member.type(), type -> new ArrayList<>()).add(member);
+        }
+        byType.values().forEach(ofOneType -> split(conversation, ofOneType, chunks));
+    }
+
+    private static void split(Conversation conversation, List<Membership> members, List<MemberChunk> chunks) {
+        int limit = conversation.maxMembersPerCall();
+        List<Membership> chunk = new ArrayList<>(Math.min(limit, members.size()));
+        for (Membership member : members) {
+            chunk.add(member);
+            if (chunk.size() == limit) {
+                chunks.add(new MemberChunk(conversation, chunk));
+                chunk = new ArrayList<>(limit);
+            }
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(new MemberChunk(conversation, chunk));
+        }
+    }
+}

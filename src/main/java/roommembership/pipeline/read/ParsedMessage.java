@@ -1,0 +1,97 @@
+package roommembership.pipeline.read;
+
+import roommembership.model.Action;
+import roommembership.model.Membership;
+import roommembership.target.ChannelKey;
+import roommembership.target.Conversation;
+import roommembership.target.RoomKey;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** An SQS message body read as a membership request, or the reason it cannot be one. */
+public sealed interface ParsedMessage {
+
+    /**
+     * A request for one conversation: the members to send and the items rejected on their own.
+     *
+     * @param routedFrom for a legacy request sent to a channel instead: the room and member ids the producer wrote
+     * @param action whether its members are to be added or removed
+     */
+    record Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
+                   Optional<Routed> routedFrom, Action action) implements ParsedMessage {
+        public Request {
+            Objects.requireNonNull(conversation, "conversation");
+            members = List.copyOf(members);
+            rejected = List.copyOf(rejected);
+            Objects.requireNonNull(routedFrom, "routedFrom");
+            Objects.requireNonNull(action, "action");
+        }
+
+        /** An add request. */
+        public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected) {
+            this(conversation, members, rejected, Optional.empty(), Action.ADD);
+        }
+
+        /** An add request, routed or not. */
+        public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
+                       Optional<Routed> routedFrom) {
+            this(conversation, members, rejected, routedFrom, Action.ADD);
+        }
+
+        public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
+                       Action action) {
+            this(conversation, members, rejected, Optional.empty(), action);
+        }
+
+        /**
+         * The same request with no member left to send: every one, and every item already rejected, refused so. A
+         * member keeps its id as this request holds it, so a routed member's letter can name its legacy MemberId and
+         * its MemberArn both.
+         */
+        public Request refused(String errorCode, String reason) {
+            List<RejectedItem> refused = new ArrayList<>();
+            for (Membership member : members) {
+                refused.add(new RejectedItem(member.memberId(), member.namedRole(),
+                        typeOf(member), errorCode, reason));
+            }
+            for (RejectedItem item : rejected) {
+                refused.add(new RejectedItem(item.memberId(), item.role(), item.type(), errorCode, reason));
+            }
+            return new Request(conversation, List.of(), refused, routedFrom, action);
+        }
+
+        /** The member id as the producer wrote it: a routed member's legacy MemberId, else the id itself. */
+        public String producersMemberId(String memberId) {
+            return routedFrom.map(routed -> routed.legacyMemberId(memberId)).orElse(memberId);
+        }
+
+        private String typeOf(Membership member) {
+            return conversation instanceof ChannelKey && routedFrom.isEmpty() ? member.type().wireName() : null;
+        }
+    }
+
+    /**
+     * Where a routed request came from.
+     *
+     * @param legacyMemberIds each member ARN of the request to the legacy MemberId it was translated from
+     */
+    record Routed(RoomKey room, Map<String, String> legacyMemberIds) {
+        public Routed {
+            Objects.requireNonNull(room, "room");
+            legacyMemberIds = Map.copyOf(legacyMemberIds);
+        }
+
+        /** The legacy MemberId this ARN was translated from; the ARN itself if none was. */
+        public String legacyMemberId(String memberArn) {
+            return legacyMemberIds.getOrDefault(memberArn, memberArn);
+        }
+    }
+
+    /** A body that is not a request at all; the whole record is dead-lettered with BadRequest. */
+    record Invalid(String reason) implements ParsedMessage {
+    }
+}

@@ -1,0 +1,146 @@
+package roommembership.pipeline.settle;
+
+import roommembership.model.Action;
+import roommembership.model.MemberOutcome;
+import roommembership.model.Membership;
+import roommembership.model.SourceRecord;
+import roommembership.pipeline.plan.BatchPlan;
+import roommembership.pipeline.plan.Intent;
+import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.read.RejectedItem;
+import roommembership.target.MemberKey;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Per record, whether SQS must deliver it again or it is settled now with these dead letters: a pure function of
+ * the batch's messages and its members' outcomes.
+ *
+ * @param retry the records SQS must deliver again, by position in the batch
+ */
+public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
+
+    /**
+     * Decides, per record, whether SQS must deliver it again or it is settled now with these dead letters.
+     * A record handed back to SQS sends no dead letters yet, so a record is dead-lettered at most once; a message
+     * delivered twice in one batch is decided once.
+     *
+     * <p>A record's request for a member is answered by the batch's intent for that member: when the intent carries
+     * it out, by its outcome; when a later record overrode it, by that record, which carries it from then on. A failure
+     * is not dead-lettered for a record while another record that asks the same goes back to SQS: that one carries
+     * the request forward.
+     *
+     * @param memberships each member's outcome from its add or removal alone
+     * @param outcomes each member's outcome once its role, if it needed a call, is known
+     */
+    public static Settlement of(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan,
+                         Map<MemberKey, MemberOutcome> memberships, Map<MemberKey, MemberOutcome> outcomes,
+                         int maxReceiveCount, Clock clock) {
+        Set<Integer> retry = new LinkedHashSet<>();
+        List<List<Failure>> failuresPerRecord = new ArrayList<>(records.size());
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < records.size(); i++) {
+            SourceRecord record = records.get(i);
+            List<Failure> failures = new ArrayList<>();
+            failuresPerRecord.add(failures);
+            if (!seen.add(record.messageId())) {
+                continue;
+            }
+            if (messages.get(i) instanceof ParsedMessage.Invalid invalid) {
+                failures.add(new Failure(null, null, DeadLetterFormat.forUnreadableMessage(
+                        invalid.reason(), record.messageId(), record.body(), clock.instant())));
+                continue;
+            }
+            ParsedMessage.Request request = (ParsedMessage.Request) messages.get(i);
+            for (RejectedItem item : request.rejected()) {
+                failures.add(new Failure(null, null, DeadLetterFormat.forMember(request, item.memberId(), item.role(),
+                        item.type(), item.errorCode(), item.reason(), record.messageId(), clock.instant())));
+            }
+            // Not attempted, or attempted without an answer: only another delivery can settle it.
+            boolean unsettled = false;
+            boolean transientFailure = false;
+            for (Membership member : request.members()) {
+                MemberKey key = new MemberKey(request.conversation(), member.memberId());
+                if (!plan.intent(key).satisfies(request.action(), member)) {
+                    continue;
+                }
+                // A role call answers the records that named a role, and a removal's (a leaver's moderation ends with
+                // it); an add that named none is settled by the add alone.
+                MemberOutcome outcome = (member.roleNamed() || request.action() == Action.REMOVE
+                        ? outcomes : memberships).get(key);
+                if (outcome.unsettled()) {
+                    unsettled = true;
+                } else if (outcome instanceof MemberOutcome.WithError failure) {
+                    transientFailure |= failure instanceof MemberOutcome.TransientFailure;
+                    failures.add(new Failure(key, member, DeadLetterFormat.forMember(request, member.memberId(),
+                            member.namedRole(), member.type().wireName(), failure.errorCode(), failure.message(), record.messageId(), clock.instant())));
+                }
+            }
+            if (unsettled || (transientFailure && record.receiveCount() < maxReceiveCount)) {
+                retry.add(i);
+            }
+        }
+        retry = withLaterRecordsOfFailedGroups(records, retry);
+        Map<MemberKey, List<Asked>> goingBack = askedBy(records, messages, retry);
+        List<DeadLetter> letters = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            if (retry.contains(i)) {
+                continue;
+            }
+            Action action = messages.get(i) instanceof ParsedMessage.Request request ? request.action() : null;
+            String messageId = records.get(i).messageId();
+            for (Failure failure : failuresPerRecord.get(i)) {
+                boolean carried = failure.key() != null && goingBack.getOrDefault(failure.key(), List.of()).stream()
+                        .anyMatch(other -> !other.messageId().equals(messageId)
+                                && Intent.covers(other.action(), other.member(), action, failure.member()));
+                if (!carried) {
+                    letters.add(failure.letter());
+                }
+            }
+        }
+        return new Settlement(retry, letters);
+    }
+
+    /** What the records going back to SQS ask, per member. */
+    private static Map<MemberKey, List<Asked>> askedBy(List<SourceRecord> records, List<ParsedMessage> messages,
+                                                       Set<Integer> retry) {
+        Map<MemberKey, List<Asked>> asked = new HashMap<>();
+        for (int i : retry) {
+            if (messages.get(i) instanceof ParsedMessage.Request request) {
+                for (Membership member : request.members()) {
+                    asked.computeIfAbsent(new MemberKey(request.conversation(), member.memberId()),
+                            key -> new ArrayList<>()).add(new Asked(records.get(i).messageId(), request.action(), member));
+                }
+            }
+        }
+        return asked;
+    }
+
+    private record Asked(String messageId, Action action, Membership member) {
+    }
+
+    /** A dead letter a record would send; for a member's failure, the member it is for. */
+    private record Failure(MemberKey key, Membership member, DeadLetter letter) {
+    }
+
+    /** FIFO order: once a record of a message group fails, every later record of that group fails too. */
+    public static Set<Integer> withLaterRecordsOfFailedGroups(List<SourceRecord> records, Set<Integer> failed) {
+        Set<String> failedGroups = new HashSet<>();
+        Set<Integer> result = new LinkedHashSet<>();
+        for (int i = 0; i < records.size(); i++) {
+            var group = records.get(i).fifoGroup();
+            if (failed.contains(i) || (group.isPresent() && failedGroups.contains(group.get()))) {
+                result.add(i);
+                group.ifPresent(failedGroups::add);
+            }
+        }
+        return result;
+    }
+}

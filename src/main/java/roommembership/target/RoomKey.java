@@ -1,0 +1,56 @@
+package roommembership.target;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One Chime chat room: the unit a BatchCreateRoomMembership call addresses. Both ids are path segments of that call,
+ * so only plain ids are accepted: no id can make the call address another path.
+ */
+public record RoomKey(String accountId, String roomId) implements Conversation {
+    /** BatchCreateRoomMembership takes at most 50 members. */
+    public static final int MAX_MEMBERS_PER_CALL = 50;
+
+    /**
+     * Chime ids are UUIDs; this admits them and shorter test ids, and nothing a URL path treats specially. The
+     * pattern is the rule's statement (and the schema's); {@link #isId} checks it by hand, because it runs twice for
+     * every record of every batch and a regex's character classes were a sixth of the planning time.
+     */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final int MAX_ID_CHARS = 64;
+    /** The rule in words, for the messages that reject an id. */
+    public static final String ID_RULE = "1 to 64 ASCII letters, digits, '-' or '_', starting with a letter or digit";
+
+    public RoomKey {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(roomId, "roomId");
+        if (!isId(accountId) || !isId(roomId)) {
+            throw new IllegalArgumentException("AccountId and RoomId must each be " + ID_RULE);
+        }
+    }
+
+    @Override
+    public int maxMembersPerCall() {
+        return MAX_MEMBERS_PER_CALL;
+    }
+
+    @Override
+    public boolean roleInAddCall() {
+        return true;
+    }
+
+    /** Whether the text can be an AccountId or RoomId. */
+    public static boolean isId(String text) {
+        if (text == null || text.isEmpty() || text.length() > MAX_ID_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean letterOrDigit = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+            if (!letterOrDigit && (i == 0 || c != '-' && c != '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,187 @@
+package roommembership.target.channel;
+
+import roommembership.target.sdk.CallTime;
+import roommembership.target.sdk.ChimeErrors;
+
+import roommembership.target.CallResult;
+import roommembership.target.ChannelKey;
+import roommembership.model.ErrorCodes;
+import roommembership.target.MemberError;
+import roommembership.model.Membership;
+import roommembership.target.Memberships;
+import roommembership.model.Role;
+import roommembership.target.Roster;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.chimesdkmessaging.model.BadRequestException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.BatchCreateChannelMembershipResponse;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ChannelMembershipType;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ConflictException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ForbiddenException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelMembershipsResponse;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelModeratorsResponse;
+import software.amazon.awssdk.services.chimesdkmessaging.model.NotFoundException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ResourceLimitExceededException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ServiceFailureException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.ThrottledClientException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.UnauthorizedClientException;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The Chime SDK messaging API behind the memberships port. Every call is made as the one configured AppInstanceUser
+ * or AppInstanceBot ({@code x-amz-chime-bearer}), to the endpoint of the channel ARN's region: one client per region,
+ * built on first use and kept for the container.
+ */
+public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
+    /** ListChannelMemberships' and ListChannelModerators' largest page. */
+    private static final int MAX_PAGE_SIZE = 50;
+
+    private final String bearer;
+    private final Function<Region, ChimeSdkMessagingClient> clientFor;
+    private final Map<Region, ChimeSdkMessagingClient> clients = new ConcurrentHashMap<>();
+
+    /** @param clientFor builds the client of a region; called once per region */
+    public ChimeChannelMemberships(String bearer, Function<Region, ChimeSdkMessagingClient> clientFor) {
+        this.bearer = Objects.requireNonNull(bearer, "bearer");
+        this.clientFor = Objects.requireNonNull(clientFor, "clientFor");
+    }
+
+    /** The region's client, built now if it is not yet: so that initialisation, not a first call, pays for it. */
+    public ChimeSdkMessagingClient client(Region region) {
+        return clients.computeIfAbsent(region, clientFor);
+    }
+
+    private ChimeSdkMessagingClient client(ChannelKey channel) {
+        return client(Region.of(channel.region()));
+    }
+
+    /** Every member of one call has the same type: the plan puts each type in calls of its own. */
+    @Override
+    public CallResult addMembers(ChannelKey channel, List<Membership> members, Duration timeLimit) {
+        ChannelMembershipType type = ChannelMembershipType.fromValue(members.get(0).type().wireName());
+        List<String> arns = members.stream().map(Membership::memberId).toList();
+        try {
+            BatchCreateChannelMembershipResponse response = client(channel).batchCreateChannelMembership(request -> request
+                    .channelArn(channel.arn())
+                    .memberArns(arns)
+                    .type(type)
+                    .chimeBearer(bearer)
+                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+            return new CallResult.Answered(response.errors().stream()
+                    .map(error -> new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
+                    .toList());
+        } catch (SdkException e) {
+            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    /** Hidden members are listed only when asked for by type, so both types are read. */
+    @Override
+    public Roster members(ChannelKey channel, Duration timeLimit) {
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        Set<String> members = new HashSet<>();
+        try {
+            for (ChannelMembershipType type : List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)) {
+                String nextToken = null;
+                do {
+                    Duration left = CallTime.left(deadline);
+                    String token = nextToken;
+                    ListChannelMembershipsResponse page = client(channel).listChannelMemberships(request -> request
+                            .channelArn(channel.arn())
+                            .type(type)
+                            .maxResults(MAX_PAGE_SIZE)
+                            .nextToken(token)
+                            .chimeBearer(bearer)
+                            .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                    page.channelMemberships().forEach(membership -> members.add(membership.member().arn()));
+                    nextToken = page.nextToken();
+                } while (nextToken != null && !nextToken.isEmpty());
+            }
+            return new Roster.Known(members);
+        } catch (SdkException e) {
+            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    /**
+     * DeleteChannelMembership succeeds for a member not in the channel, as a delete already done, and refuses a channel
+     * it cannot find with BadRequestException (its model declares no NotFoundException).
+     */
+    @Override
+    public CallResult removeMember(ChannelKey channel, String memberArn, Duration timeLimit) {
+        return ERRORS.single(() -> client(channel).deleteChannelMembership(request -> request
+                .channelArn(channel.arn())
+                .memberArn(memberArn)
+                .chimeBearer(bearer)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+    }
+
+    /**
+     * A channel's administrators are its moderators: one is made with CreateChannelModerator (one who is one already
+     * answers ConflictException: it has the role) and unmade with DeleteChannelModerator.
+     */
+    @Override
+    public CallResult setRole(ChannelKey channel, String memberArn, Role role, Duration timeLimit) {
+        if (role == Role.MEMBER) {
+            return ERRORS.single(() -> client(channel).deleteChannelModerator(request -> request
+                    .channelArn(channel.arn())
+                    .channelModeratorArn(memberArn)
+                    .chimeBearer(bearer)
+                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+        }
+        CallResult made = ERRORS.single(() -> client(channel).createChannelModerator(request -> request
+                .channelArn(channel.arn())
+                .channelModeratorArn(memberArn)
+                .chimeBearer(bearer)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+        return made instanceof CallResult.Failed failed && ErrorCodes.CONFLICT.equals(failed.errorCode())
+                ? new CallResult.Answered(List.of(new MemberError(memberArn, ErrorCodes.CONFLICT, failed.message())))
+                : made;
+    }
+
+    @Override
+    public Roster administrators(ChannelKey channel, Duration timeLimit) {
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        Set<String> moderators = new HashSet<>();
+        String nextToken = null;
+        try {
+            do {
+                Duration left = CallTime.left(deadline);
+                String token = nextToken;
+                ListChannelModeratorsResponse page = client(channel).listChannelModerators(request -> request
+                        .channelArn(channel.arn())
+                        .maxResults(MAX_PAGE_SIZE)
+                        .nextToken(token)
+                        .chimeBearer(bearer)
+                        .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                page.channelModerators().forEach(moderator -> moderators.add(moderator.moderator().arn()));
+                nextToken = page.nextToken();
+            } while (nextToken != null && !nextToken.isEmpty());
+            return new Roster.Known(moderators);
+        } catch (SdkException e) {
+            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    /** The operations' declared errors, by the ErrorCode each stands for. */
+    private static final ChimeErrors ERRORS = new ChimeErrors(List.of(
+            Map.entry(NotFoundException.class, ErrorCodes.NOT_FOUND),
+            Map.entry(BadRequestException.class, ErrorCodes.BAD_REQUEST),
+            Map.entry(ForbiddenException.class, ErrorCodes.FORBIDDEN),
+            Map.entry(UnauthorizedClientException.class, ErrorCodes.UNAUTHORIZED),
+            Map.entry(ThrottledClientException.class, ErrorCodes.THROTTLED),
+            Map.entry(ServiceFailureException.class, ErrorCodes.SERVICE_FAILURE),
+            Map.entry(ServiceUnavailableException.class, ErrorCodes.SERVICE_UNAVAILABLE),
+            Map.entry(ResourceLimitExceededException.class, ErrorCodes.RESOURCE_LIMIT_EXCEEDED),
+            Map.entry(ConflictException.class, ErrorCodes.CONFLICT)));
+}

@@ -1,0 +1,133 @@
+package roommembership.target.room;
+
+import roommembership.target.sdk.CallTime;
+import roommembership.target.sdk.ChimeErrors;
+
+import roommembership.target.CallResult;
+import roommembership.model.ErrorCodes;
+import roommembership.target.MemberError;
+import roommembership.model.Membership;
+import roommembership.model.Role;
+import roommembership.target.RoomKey;
+import roommembership.target.Memberships;
+import roommembership.target.Roster;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chime.model.BadRequestException;
+import software.amazon.awssdk.services.chime.model.BatchCreateRoomMembershipResponse;
+import software.amazon.awssdk.services.chime.model.ForbiddenException;
+import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
+import software.amazon.awssdk.services.chime.model.MembershipItem;
+import software.amazon.awssdk.services.chime.model.NotFoundException;
+import software.amazon.awssdk.services.chime.model.RoomMembershipRole;
+import software.amazon.awssdk.services.chime.model.ServiceFailureException;
+import software.amazon.awssdk.services.chime.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.chime.model.ThrottledClientException;
+import software.amazon.awssdk.services.chime.model.UnauthorizedClientException;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** The Chime API behind the room-memberships port: BatchCreate-, Delete-, Update- and ListRoomMemberships. */
+public final class ChimeRoomMemberships implements Memberships<RoomKey> {
+    /** ListRoomMemberships' largest page. */
+    private static final int MAX_PAGE_SIZE = 99;
+
+    private final ChimeClient chime;
+
+    public ChimeRoomMemberships(ChimeClient chime) {
+        this.chime = Objects.requireNonNull(chime, "chime");
+    }
+
+    @Override
+    public CallResult addMembers(RoomKey room, List<Membership> members, Duration timeLimit) {
+        List<MembershipItem> items = members.stream()
+                .map(member -> MembershipItem.builder()
+                        .memberId(member.memberId())
+                        .role(member.role().wireName())
+                        .build())
+                .toList();
+        try {
+            BatchCreateRoomMembershipResponse response = chime.batchCreateRoomMembership(request -> request
+                    .accountId(room.accountId())
+                    .roomId(room.roomId())
+                    .membershipItemList(items)
+                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+            return new CallResult.Answered(response.errors().stream()
+                    .map(error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
+                    .toList());
+        } catch (SdkException e) {
+            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    @Override
+    public Roster members(RoomKey room, Duration timeLimit) {
+        return roster(room, timeLimit, false);
+    }
+
+    @Override
+    public Roster administrators(RoomKey room, Duration timeLimit) {
+        return roster(room, timeLimit, true);
+    }
+
+    /** DeleteRoomMembership answers NotFoundException alike for a member not in the room and a room that is not. */
+    @Override
+    public CallResult removeMember(RoomKey room, String memberId, Duration timeLimit) {
+        return ERRORS.single(() -> chime.deleteRoomMembership(request -> request
+                .accountId(room.accountId())
+                .roomId(room.roomId())
+                .memberId(memberId)
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+    }
+
+    @Override
+    public CallResult setRole(RoomKey room, String memberId, Role role, Duration timeLimit) {
+        return ERRORS.single(() -> chime.updateRoomMembership(request -> request
+                .accountId(room.accountId())
+                .roomId(room.roomId())
+                .memberId(memberId)
+                .role(role.wireName())
+                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+    }
+
+    /** Every page of the room's members; with {@code administrators}, only those whose role is Administrator. */
+    private Roster roster(RoomKey room, Duration timeLimit, boolean administrators) {
+        long deadline = System.nanoTime() + timeLimit.toNanos();
+        Set<String> members = new HashSet<>();
+        String nextToken = null;
+        try {
+            do {
+                Duration left = CallTime.left(deadline);
+                String token = nextToken;
+                ListRoomMembershipsResponse page = chime.listRoomMemberships(request -> request
+                        .accountId(room.accountId())
+                        .roomId(room.roomId())
+                        .maxResults(MAX_PAGE_SIZE)
+                        .nextToken(token)
+                        .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                page.roomMemberships().stream()
+                        .filter(membership -> !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR)
+                        .forEach(membership -> members.add(membership.member().memberId()));
+                nextToken = page.nextToken();
+            } while (nextToken != null && !nextToken.isEmpty());
+            return new Roster.Known(members);
+        } catch (SdkException e) {
+            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
+        }
+    }
+
+    /** The operation's declared errors and I/O failures, by the ErrorCode each stands for. */
+    static final ChimeErrors ERRORS = new ChimeErrors(List.of(
+            Map.entry(NotFoundException.class, ErrorCodes.NOT_FOUND),
+            Map.entry(BadRequestException.class, ErrorCodes.BAD_REQUEST),
+            Map.entry(ForbiddenException.class, ErrorCodes.FORBIDDEN),
+            Map.entry(UnauthorizedClientException.class, ErrorCodes.UNAUTHORIZED),
+            Map.entry(ThrottledClientException.class, ErrorCodes.THROTTLED),
+            Map.entry(ServiceFailureException.class, ErrorCodes.SERVICE_FAILURE),
+            Map.entry(ServiceUnavailableException.class, ErrorCodes.SERVICE_UNAVAILABLE)));
+}

@@ -1,0 +1,84 @@
+package roommembership.wiring;
+
+import roommembership.target.sdk.CallTime;
+
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.retries.api.RetryStrategy;
+import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chime.ChimeClientBuilder;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClientBuilder;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
+import java.time.Duration;
+
+/**
+ * Builders for the SDK clients with this function's settings. Endpoints are left to the SDK's own
+ * {@code AWS_ENDPOINT_URL_CHIME} / {@code AWS_ENDPOINT_URL_CHIME_SDK_MESSAGING} / {@code AWS_ENDPOINT_URL_SQS} settings.
+ */
+public final class AwsClients {
+    /** The chat-room API is served from us-east-1 only, whatever region the function runs in. */
+    public static final Region CHIME_REGION = Region.US_EAST_1;
+
+    private AwsClients() {
+    }
+
+    public static ChimeClientBuilder chime(Duration retryBaseDelay, SdkLookups lookups) {
+        return configure(ChimeClient.builder().region(CHIME_REGION), lookups, retryBaseDelay,
+                Duration.ofSeconds(10), CallTime.MAX);
+    }
+
+    /** A messaging client for one region: the channel ARN's region decides the endpoint. */
+    public static ChimeSdkMessagingClientBuilder messaging(Region region, Duration retryBaseDelay,
+                                                           SdkLookups lookups) {
+        return configure(ChimeSdkMessagingClient.builder().region(region), lookups, retryBaseDelay,
+                Duration.ofSeconds(10), CallTime.MAX);
+    }
+
+    public static SqsClientBuilder sqs(Duration retryBaseDelay, SdkLookups lookups) {
+        return configure(SqsClient.builder(), lookups, retryBaseDelay, Duration.ofSeconds(5), Duration.ofSeconds(20));
+    }
+
+    /** The settings every client of the function shares, and the time limits of its kind. */
+    private static <B extends AwsSyncClientBuilder<B, ?> & AwsClientBuilder<B, ?>> B configure(
+            B builder, SdkLookups lookups, Duration retryBaseDelay, Duration attemptTimeout, Duration callTimeout) {
+        builder.httpClient(httpClient())
+                .overrideConfiguration(c -> {
+                    c.retryStrategy(retryStrategy(retryBaseDelay))
+                            .apiCallAttemptTimeout(attemptTimeout)
+                            .apiCallTimeout(callTimeout);
+                    if (lookups.noProfileFiles()) {
+                        c.defaultProfileFile(SdkLookups.noProfileFile());
+                    }
+                });
+        lookups.credentials().ifPresent(builder::credentialsProvider);
+        return builder;
+    }
+
+    /**
+     * Three attempts for throttling, 5xx and I/O errors, and no circuit breaker: under a throttling storm a
+     * breaker would refuse the retries this function promises.
+     */
+    static RetryStrategy retryStrategy(Duration baseDelay) {
+        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(3)
+                .circuitBreakerEnabled(false)
+                .backoffStrategy(BackoffStrategy.exponentialDelayHalfJitter(baseDelay, baseDelay.multipliedBy(20)))
+                .throttlingBackoffStrategy(
+                        BackoffStrategy.exponentialDelayHalfJitter(baseDelay.multipliedBy(2), baseDelay.multipliedBy(40)))
+                .build();
+    }
+
+    private static UrlConnectionHttpClient httpClient() {
+        return (UrlConnectionHttpClient) UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+}

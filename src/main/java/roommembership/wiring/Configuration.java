@@ -1,0 +1,228 @@
+package roommembership.wiring;
+
+import roommembership.pipeline.report.InvocationMetrics;
+
+import roommembership.pipeline.read.AccountAllowlist;
+import roommembership.pipeline.read.ChannelAccess;
+import roommembership.target.ChimeArns;
+import roommembership.pipeline.read.LegacyRouting;
+import roommembership.target.RoomKey;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The function's settings, read from its environment.
+ *
+ * @param deadLetterQueueUrl where failed members go ({@code DEAD_LETTER_QUEUE_URL}, required)
+ * @param maxReceiveCount below this receive count a transient failure is left to SQS redelivery ({@code MAX_RECEIVE_COUNT})
+ * @param chimeMaxConcurrency Chime calls in flight at once ({@code CHIME_MAX_CONCURRENCY})
+ * @param safetyMargin no Chime call starts with less invocation time left ({@code DEADLINE_SAFETY_MARGIN_MS})
+ * @param sqsRegion the function's region ({@code AWS_REGION}), else the queue URL's, so no SDK looks further
+ * @param allowedAccounts the only accounts requests may name ({@code ALLOWED_ACCOUNT_IDS}, comma-separated; unset or
+ *                        empty: every account)
+ * @param chimeMaxTps Chime calls per second from one container ({@code CHIME_MAX_TPS}; 0: no limit)
+ * @param metricsNamespace the CloudWatch namespace of the function's metrics ({@code METRICS_NAMESPACE})
+ * @param channelAccess the identity channel calls are made as ({@code CHIME_BEARER_ARN}; unset: channel requests are
+ *                      Forbidden) and the only AppInstances they may name ({@code ALLOWED_APP_INSTANCE_ARNS})
+ * @param routing where legacy requests go instead of the chat-room API ({@code CHANNEL_ARN_TEMPLATE} and
+ *                {@code MEMBER_ARN_TEMPLATE}, both or neither)
+ * @param messagingRegion the region whose messaging client is built and primed at start ({@code CHIME_MESSAGING_REGION},
+ *                        default the function's region); a channel in another region gets its own client on first use
+ */
+public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int chimeMaxConcurrency,
+                            Duration safetyMargin, String sqsRegion, AccountAllowlist allowedAccounts,
+                            int chimeMaxTps, String metricsNamespace, ChannelAccess channelAccess,
+                            Optional<LegacyRouting> routing, String messagingRegion) {
+    public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
+    public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
+    public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
+    public static final String DEADLINE_SAFETY_MARGIN_MS = "DEADLINE_SAFETY_MARGIN_MS";
+    public static final String ALLOWED_ACCOUNT_IDS = "ALLOWED_ACCOUNT_IDS";
+    public static final String CHIME_MAX_TPS = "CHIME_MAX_TPS";
+    /**
+     * AWS publishes no call rate for the chat-room APIs; 20 a second per container keeps a few concurrent containers
+     * within the tens of calls a second that Chime's management APIs take by default.
+     */
+    static final int DEFAULT_CHIME_MAX_TPS = 20;
+    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+    public static final String CHIME_BEARER_ARN = "CHIME_BEARER_ARN";
+    public static final String ALLOWED_APP_INSTANCE_ARNS = "ALLOWED_APP_INSTANCE_ARNS";
+    public static final String CHANNEL_ARN_TEMPLATE = "CHANNEL_ARN_TEMPLATE";
+    public static final String MEMBER_ARN_TEMPLATE = "MEMBER_ARN_TEMPLATE";
+    public static final String CHIME_MESSAGING_REGION = "CHIME_MESSAGING_REGION";
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+    /** CloudWatch's rule for a custom namespace; "AWS/" is reserved for AWS services. */
+    private static final Pattern NAMESPACE = Pattern.compile("(?!AWS/)[0-9A-Za-z.\\-_/#: ]{1,255}");
+    private static final Pattern QUEUE_URL_REGION = Pattern.compile("^https?://sqs[.-]([a-z0-9-]+)\\.amazonaws\\.");
+
+    public static Configuration fromEnvironment(Map<String, String> env) {
+        String url = env.get(DEAD_LETTER_QUEUE_URL);
+        if (url == null || url.isBlank()) {
+            throw new IllegalStateException(DEAD_LETTER_QUEUE_URL
+                    + " is not set: set it to the URL of the SQS queue that receives failed members");
+        }
+        String sqsRegion = sqsRegion(env, url.trim());
+        Optional<LegacyRouting> routing = routing(env.get(CHANNEL_ARN_TEMPLATE), env.get(MEMBER_ARN_TEMPLATE));
+        Optional<String> bearer = bearer(env.get(CHIME_BEARER_ARN));
+        if (routing.isPresent() && bearer.isEmpty()) {
+            throw new IllegalStateException(CHANNEL_ARN_TEMPLATE + " and " + MEMBER_ARN_TEMPLATE + " send legacy "
+                    + "requests to channels, but " + CHIME_BEARER_ARN + " is not set: set the AppInstanceUser or "
+                    + "AppInstanceBot the function calls channels as");
+        }
+        return new Configuration(url.trim(),
+                wholeNumber(env, MAX_RECEIVE_COUNT, 5, 1, 1_000),
+                wholeNumber(env, CHIME_MAX_CONCURRENCY, 8, 1, 256),
+                Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
+                sqsRegion,
+                allowedAccounts(env.get(ALLOWED_ACCOUNT_IDS)),
+                wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000),
+                metricsNamespace(env.get(METRICS_NAMESPACE)),
+                new ChannelAccess(bearer, allowedAppInstances(env.get(ALLOWED_APP_INSTANCE_ARNS))),
+                routing,
+                messagingRegion(env.get(CHIME_MESSAGING_REGION), sqsRegion));
+    }
+
+    /**
+     * The same settings with every account and AppInstance permitted: priming talks only to canned answers, and a
+     * request the allowlists refused would leave the code of the calls unprimed.
+     */
+    public Configuration forPriming() {
+        // The priming channel's AppInstance is priming's own, so its bearer must be too.
+        return new Configuration(deadLetterQueueUrl, maxReceiveCount, chimeMaxConcurrency, safetyMargin, sqsRegion,
+                AccountAllowlist.anyAccount(), chimeMaxTps, metricsNamespace,
+                new ChannelAccess(channelAccess.bearer().map(bearer -> "arn:aws:chime:" + messagingRegion
+                        + ":000000000000:app-instance/priming/user/priming-bearer"), Set.of()), routing,
+                messagingRegion);
+    }
+
+    /** Whether channels can be reached at all: only then is a messaging client built. */
+    public boolean servesChannels() {
+        return channelAccess.bearer().isPresent();
+    }
+
+    private static Optional<String> bearer(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        String arn = text.trim();
+        if (!ChimeArns.isMemberArn(arn)) {
+            throw new IllegalStateException(CHIME_BEARER_ARN + " must be the ARN of an AppInstanceUser or "
+                    + "AppInstanceBot, " + ChimeArns.MEMBER_RULE + "; '" + text + "' is not one");
+        }
+        return Optional.of(arn);
+    }
+
+    /** Strict, as for accounts: a list that read as empty after a typo would permit every AppInstance. */
+    private static Set<String> allowedAppInstances(String text) {
+        if (text == null || text.isBlank()) {
+            return Set.of();
+        }
+        Set<String> arns = new LinkedHashSet<>();
+        for (String entry : text.split(",", -1)) {
+            String arn = entry.trim();
+            if (!ChimeArns.isAppInstanceArn(arn)) {
+                throw new IllegalStateException(ALLOWED_APP_INSTANCE_ARNS + " must be a comma-separated list of "
+                        + "AppInstance ARNs, each arn:aws:chime:<region>:<12-digit account>:app-instance/<id>; '"
+                        + arn + "' is not one");
+            }
+            arns.add(arn);
+        }
+        return arns;
+    }
+
+    /** Both templates or neither: one alone would route rooms to channels with members nobody can name. */
+    private static Optional<LegacyRouting> routing(String channelTemplate, String memberTemplate) {
+        boolean channel = channelTemplate != null && !channelTemplate.isBlank();
+        boolean member = memberTemplate != null && !memberTemplate.isBlank();
+        if (!channel && !member) {
+            return Optional.empty();
+        }
+        if (channel != member) {
+            throw new IllegalStateException((channel ? CHANNEL_ARN_TEMPLATE : MEMBER_ARN_TEMPLATE) + " is set but "
+                    + (channel ? MEMBER_ARN_TEMPLATE : CHANNEL_ARN_TEMPLATE) + " is not: set both to send legacy "
+                    + "requests to channels, or neither to send them to chat rooms");
+        }
+        LegacyRouting routing = new LegacyRouting(channelTemplate.trim(), memberTemplate.trim());
+        routing.problem().ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
+        return Optional.of(routing);
+    }
+
+    private static String messagingRegion(String text, String functionRegion) {
+        if (text == null || text.isBlank()) {
+            return functionRegion;
+        }
+        String region = text.trim();
+        if (!REGION.matcher(region).matches()) {
+            throw new IllegalStateException(CHIME_MESSAGING_REGION + " must be a region name such as us-east-1, not '"
+                    + text + "'");
+        }
+        return region;
+    }
+
+    /** Checked at start: CloudWatch drops a document whose namespace it refuses, and with it every metric. */
+    private static String metricsNamespace(String text) {
+        if (text == null || text.isBlank()) {
+            return InvocationMetrics.DEFAULT_NAMESPACE;
+        }
+        String namespace = text.trim();
+        if (!NAMESPACE.matcher(namespace).matches()) {
+            throw new IllegalStateException(METRICS_NAMESPACE + " must be 1 to 255 of the characters CloudWatch "
+                    + "allows in a namespace (letters, digits, . - _ / # : and space), not starting with AWS/; '"
+                    + text + "' is not one");
+        }
+        return namespace;
+    }
+
+    /** Strict: a list that read as empty after a typo (",") would permit every account. */
+    private static AccountAllowlist allowedAccounts(String text) {
+        if (text == null || text.isBlank()) {
+            return AccountAllowlist.anyAccount();
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (String entry : text.split(",", -1)) {
+            String id = entry.trim();
+            if (!RoomKey.isId(id)) {
+                throw new IllegalStateException(ALLOWED_ACCOUNT_IDS + " must be a comma-separated list of Chime "
+                        + "account ids, each " + RoomKey.ID_RULE + "; '" + id + "' is not one");
+            }
+            ids.add(id);
+        }
+        return new AccountAllowlist(ids);
+    }
+
+    private static String sqsRegion(Map<String, String> env, String queueUrl) {
+        for (String name : new String[] {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+            String region = env.get(name);
+            if (region != null && !region.isBlank()) {
+                return region.trim();
+            }
+        }
+        Matcher matcher = QUEUE_URL_REGION.matcher(queueUrl);
+        return matcher.find() ? matcher.group(1) : "us-east-1";
+    }
+
+    private static int wholeNumber(Map<String, String> env, String name, int fallback, int min, int max) {
+        String text = env.get(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalStateException(
+                name + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
+    }
+}

@@ -1,0 +1,158 @@
+package roommembership.wiring;
+
+import roommembership.pipeline.report.InvocationMetrics;
+import roommembership.priming.CannedHttpClient;
+import roommembership.sqs.SqsDeadLetters;
+import roommembership.target.channel.ChimeChannelMemberships;
+import roommembership.target.room.ChimeRoomMemberships;
+
+import roommembership.target.CallResult;
+import roommembership.target.ChannelKey;
+import roommembership.model.Membership;
+import roommembership.pipeline.MembershipService;
+import roommembership.target.Memberships;
+import roommembership.model.Role;
+import roommembership.target.Roster;
+import roommembership.pipeline.apply.RetryPolicy;
+import roommembership.target.Targets;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.chime.ChimeClient;
+import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/** Puts the service together from its adapters, once per container. */
+public final class FunctionWiring {
+    private static final Duration SDK_RETRY_BASE_DELAY = Duration.ofMillis(100);
+
+    private FunctionWiring() {
+    }
+
+    /** The production service: configuration and endpoints from the environment, as Lambda sets them. */
+    public static MembershipService fromEnvironment(Map<String, String> env) {
+        Configuration config = Configuration.fromEnvironment(env);
+        SdkLookups lookups = SdkLookups.fromEnvironment(env);
+        return service(config,
+                AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).build(),
+                MessagingClients.real(SDK_RETRY_BASE_DELAY, lookups),
+                AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).region(Region.of(config.sqsRegion())).build(),
+                RetryPolicy.standard());
+    }
+
+    /**
+     * The production service's twin for priming: the same settings and code, but clients whose answers are canned
+     * ({@link CannedHttpClient}) and whose credentials are fixed, so priming reaches no network and no secret.
+     */
+    public static MembershipService primingService(Map<String, String> env) {
+        Configuration config = Configuration.fromEnvironment(env).forPriming();
+        StaticCredentialsProvider credentials =
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
+        SdkLookups lookups = SdkLookups.fromEnvironment(env);
+        return service(config,
+                AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
+                        .credentialsProvider(credentials).build(),
+                MessagingClients.forPriming(SDK_RETRY_BASE_DELAY, lookups, credentials),
+                AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
+                        .credentialsProvider(credentials).region(Region.of(config.sqsRegion())).build(),
+                RetryPolicy.standard());
+    }
+
+    /** A service for rooms only: channel requests find no bearer and are refused before any call. */
+    public static MembershipService service(Configuration config, ChimeClient chime, SqsClient sqs,
+                                            RetryPolicy memberRetry) {
+        return service(config, chime, region -> {
+            throw new IllegalStateException("this service was built without a messaging client");
+        }, sqs, memberRetry);
+    }
+
+    /**
+     * @param messaging builds the messaging client of a region, once per region; the configured messaging region's is
+     *                  built now, so that initialisation pays for it and priming reaches it
+     */
+    public static MembershipService service(Configuration config, ChimeClient chime,
+                                            Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
+                                            RetryPolicy memberRetry) {
+        return new MembershipService(
+                new Targets(new ChimeRoomMemberships(chime), channels(config, messaging)),
+                new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay()),
+                callExecutor(config.chimeMaxConcurrency()),
+                Clock.systemUTC(),
+                new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin(),
+                        config.allowedAccounts(), config.chimeMaxTps(), config.channelAccess(), config.routing()));
+    }
+
+    /** Without a bearer no channel call can be made, so no messaging class is even loaded. */
+    private static Memberships<ChannelKey> channels(Configuration config,
+                                                    Function<Region, ChimeSdkMessagingClient> messaging) {
+        if (!config.servesChannels()) {
+            return new NoChannels();
+        }
+        ChimeChannelMemberships channels =
+                new ChimeChannelMemberships(config.channelAccess().bearer().orElseThrow(), messaging);
+        channels.client(Region.of(config.messagingRegion()));
+        return channels;
+    }
+
+    /** The channels of a deployment without a bearer: its channel requests are refused before they get here. */
+    private static final class NoChannels implements Memberships<ChannelKey> {
+        @Override
+        public CallResult addMembers(ChannelKey channel, List<Membership> members, Duration timeLimit) {
+            throw unserved();
+        }
+
+        @Override
+        public Roster members(ChannelKey channel, Duration timeLimit) {
+            throw unserved();
+        }
+
+        @Override
+        public CallResult removeMember(ChannelKey channel, String memberId, Duration timeLimit) {
+            throw unserved();
+        }
+
+        @Override
+        public CallResult setRole(ChannelKey channel, String memberId, Role role, Duration timeLimit) {
+            throw unserved();
+        }
+
+        @Override
+        public Roster administrators(ChannelKey channel, Duration timeLimit) {
+            throw unserved();
+        }
+
+        private static IllegalStateException unserved() {
+            return new IllegalStateException(Configuration.CHIME_BEARER_ARN + " is not set: no channel is served");
+        }
+    }
+
+    /** Daemon threads, so an idle pool never keeps a JVM alive. */
+    private static ExecutorService callExecutor(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, "chime-call-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return Executors.newFixedThreadPool(threads, factory);
+    }
+
+    /** The invocation's metrics, on stdout, in the namespace the environment names. */
+    public static InvocationMetrics metricsFromEnvironment(Map<String, String> env) {
+        String namespace = Configuration.fromEnvironment(env).metricsNamespace();
+        return new InvocationMetrics(namespace, Clock.systemUTC(), line -> {
+            System.out.println(line);
+            System.out.flush();
+        });
+    }
+}

@@ -1,0 +1,75 @@
+package roommembership.target.room;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import roommembership.target.RoomKey;
+import roommembership.target.Roster;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.testing.TestClients;
+import software.amazon.awssdk.services.chime.ChimeClient;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Reading a room through the real SDK client, against the emulator. */
+class ChimeRoomMembershipsTest {
+    private static final RoomKey ROOM = new RoomKey("acct-1", "room-1");
+    private static ChimeEmulator chime;
+    private static ChimeClient client;
+    private final ChimeRoomMemberships rooms = new ChimeRoomMemberships(client);
+
+    @BeforeAll
+    static void start() {
+        chime = ChimeEmulator.start();
+        client = TestClients.chime(chime.endpoint());
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        chime.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        chime.reset();
+    }
+
+    @Test
+    void readsEveryMemberOfARoomThatSpansSeveralPages() {
+        Set<String> members = new HashSet<>();
+        for (int i = 1; i <= 230; i++) {
+            members.add("user-" + i);
+            chime.member(ROOM.accountId(), ROOM.roomId(), "user-" + i, "Member");
+        }
+
+        Roster roster = rooms.members(ROOM, Duration.ofSeconds(10));
+
+        assertThat(roster).isEqualTo(new Roster.Known(members));
+        assertThat(chime.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS)).hasSize(3);
+    }
+
+    @Test
+    void aRoomThatCannotBeReadIsUnknownWithTheErrorCode() {
+        chime.room(ROOM.accountId(), ROOM.roomId());
+        chime.failNextCalls(3, ChimeEmulator.Fault.SERVICE_UNAVAILABLE);
+
+        Roster roster = rooms.members(ROOM, Duration.ofSeconds(10));
+
+        assertThat(roster).isInstanceOfSatisfying(Roster.Unknown.class,
+                unknown -> assertThat(unknown.errorCode()).isEqualTo("ServiceUnavailable"));
+    }
+
+    @Test
+    void aRoomThatDoesNotExistIsUnknownNotEmpty() {
+        Roster roster = rooms.members(ROOM, Duration.ofSeconds(10));
+
+        assertThat(roster).isInstanceOfSatisfying(Roster.Unknown.class,
+                unknown -> assertThat(unknown.errorCode()).isEqualTo("NotFound"));
+    }
+}
