@@ -2,7 +2,7 @@ package roommembership.model;
 
 import java.util.Optional;
 
-/** What a request asks for its members: to be in the conversation, or not. Spelled as the request's Action field. */
+/** What a request asks for its members: to be in the target, or not. Spelled as the request's Action field. */
 public enum Action {
     ADD("Add"),
     REMOVE("Remove");

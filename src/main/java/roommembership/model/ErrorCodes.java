@@ -31,7 +31,7 @@ public final class ErrorCodes {
         return THROTTLED.equals(errorCode) || THROTTLING.equals(errorCode);
     }
 
-    /** Chime answers Conflict for a member who is already in the conversation (or already a moderator): the goal holds. */
+    /** Chime answers Conflict for a member who is already in the target (or already a moderator): the goal holds. */
     public static boolean meansAlreadyMember(String errorCode) {
         return CONFLICT.equals(errorCode);
     }

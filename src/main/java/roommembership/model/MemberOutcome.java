@@ -16,11 +16,11 @@ public sealed interface MemberOutcome {
     record AlreadyMember() implements MemberOutcome {
     }
 
-    /** Removed from the conversation. */
+    /** Removed from the target. */
     record Removed() implements MemberOutcome {
     }
 
-    /** Asked to be removed from a conversation it was not in: the goal holds. */
+    /** Asked to be removed from a target it was not in: the goal holds. */
     record AlreadyAbsent() implements MemberOutcome {
     }
 

@@ -22,7 +22,7 @@ import roommembership.pipeline.settle.Settlement;
 import roommembership.pipeline.verify.Presence;
 import roommembership.pipeline.verify.Roles;
 import roommembership.target.CallResult;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.target.MemberKey;
 import roommembership.target.Memberships;
 import roommembership.target.Roster;
@@ -80,14 +80,14 @@ public final class MembershipService {
         }
     }
 
-    private final Memberships<Conversation> memberships;
+    private final Memberships<Target> memberships;
     private final DeadLetters deadLetters;
     private final ChimeCalls calls;
     private final Clock clock;
     private final Settings settings;
 
     /** @param calls runs the Chime calls; its thread count bounds how many run at once */
-    public MembershipService(Memberships<Conversation> memberships, DeadLetters deadLetters, Executor calls, Clock clock,
+    public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor calls, Clock clock,
                              Settings settings) {
         this.memberships = Objects.requireNonNull(memberships, "memberships");
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
@@ -109,14 +109,14 @@ public final class MembershipService {
         plan.removals().forEach(chunk -> changes.add(new ChimeCalls.Task(chunk, this::removeMember,
                 new MemberOutcome.Removed())));
         ChimeCalls.Steps changed = calls.run(changes, deadline);
-        // One read of a conversation tells a removed member's NotFound apart, and checks the unanswered changes of
+        // One read of a target tells a removed member's NotFound apart, and checks the unanswered changes of
         // records on their last receive before they are dead-lettered.
         Map<MemberKey, MemberOutcome> memberships = Presence.afterChanges(plan, changed.outcomes(), lastReceive,
                 calls.read(Presence.toRead(plan, changed.outcomes(), lastReceive), this.memberships::members, deadline));
 
         // Roles: an Administrator added to a channel is made a moderator; a named role of a member who was already
-        // there is applied where the conversation's administrators show it differs.
-        Map<Conversation, Roster> administrators =
+        // there is applied where the target's administrators show it differs.
+        Map<Target, Roster> administrators =
                 calls.read(Presence.rolesToLearn(plan, memberships), this.memberships::administrators, deadline);
         Roles roles = Roles.needed(plan, memberships, administrators, this::setRole);
         ChimeCalls.Steps roleChanges = calls.run(roles.tasks(), deadline);
@@ -174,16 +174,16 @@ public final class MembershipService {
     }
 
     private CallResult addMembers(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
-        return memberships.addMembers(chunk.conversation(), members, timeLimit);
+        return memberships.addMembers(chunk.target(), members, timeLimit);
     }
 
     private CallResult removeMember(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
-        return memberships.removeMember(chunk.conversation(), members.get(0).memberId(), timeLimit);
+        return memberships.removeMember(chunk.target(), members.get(0).memberId(), timeLimit);
     }
 
     private CallResult setRole(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
         Membership member = members.get(0);
-        return memberships.setRole(chunk.conversation(), member.memberId(), member.role(), timeLimit);
+        return memberships.setRole(chunk.target(), member.memberId(), member.role(), timeLimit);
     }
 
     /** The members asked for by records on their last receive: a transient failure of theirs is checked first. */
@@ -192,7 +192,7 @@ public final class MembershipService {
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i).receiveCount() >= settings.maxReceiveCount()
                     && messages.get(i) instanceof ParsedMessage.Request request) {
-                request.members().forEach(member -> keys.add(new MemberKey(request.conversation(), member.memberId())));
+                request.members().forEach(member -> keys.add(new MemberKey(request.target(), member.memberId())));
             }
         }
         return keys;

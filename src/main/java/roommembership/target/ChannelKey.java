@@ -1,5 +1,8 @@
 package roommembership.target;
 
+import java.util.List;
+import java.util.Map;
+
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -14,7 +17,7 @@ import java.util.regex.Pattern;
  * @param region the region in the ARN, which decides the endpoint
  * @param appInstanceArn the AppInstance the channel belongs to: the ARN up to {@code /channel/}
  */
-public record ChannelKey(String arn, String region, String appInstanceArn) implements Conversation {
+public record ChannelKey(String arn, String region, String appInstanceArn) implements Target {
     /** BatchCreateChannelMembership takes at most 100 member ARNs. */
     public static final int MAX_MEMBERS_PER_CALL = 100;
     /** The service model's ChimeArn: at most 1,600 characters. */
@@ -36,6 +39,11 @@ public record ChannelKey(String arn, String region, String appInstanceArn) imple
     }
 
     @Override
+    public Kind kind() {
+        return Kind.CHANNEL;
+    }
+
+    @Override
     public int maxMembersPerCall() {
         return MAX_MEMBERS_PER_CALL;
     }
@@ -43,6 +51,31 @@ public record ChannelKey(String arn, String region, String appInstanceArn) imple
     @Override
     public boolean roleInAddCall() {
         return false;
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> idFields() {
+        return List.of(Map.entry("ChannelArn", arn));
+    }
+
+    @Override
+    public String memberField() {
+        return "MemberArn";
+    }
+
+    @Override
+    public boolean membersAsItems() {
+        return false;
+    }
+
+    @Override
+    public Optional<String> account() {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> appInstance() {
+        return Optional.of(appInstanceArn);
     }
 
     /** The channel the ARN names, if it is a valid channel ARN. */

@@ -1,6 +1,6 @@
 package roommembership.target;
 
-import roommembership.pipeline.read.MessageParser;
+import roommembership.model.Text;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -79,6 +79,6 @@ public final class ChimeArns {
     }
 
     static String quoted(String value) {
-        return MessageParser.quoted(value);
+        return Text.quoted(value);
     }
 }

@@ -1,5 +1,9 @@
 package roommembership.target;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -7,7 +11,7 @@ import java.util.regex.Pattern;
  * One Chime chat room: the unit a BatchCreateRoomMembership call addresses. Both ids are path segments of that call,
  * so only plain ids are accepted: no id can make the call address another path.
  */
-public record RoomKey(String accountId, String roomId) implements Conversation {
+public record RoomKey(String accountId, String roomId) implements Target {
     /** BatchCreateRoomMembership takes at most 50 members. */
     public static final int MAX_MEMBERS_PER_CALL = 50;
 
@@ -30,6 +34,11 @@ public record RoomKey(String accountId, String roomId) implements Conversation {
     }
 
     @Override
+    public Kind kind() {
+        return Kind.ROOM;
+    }
+
+    @Override
     public int maxMembersPerCall() {
         return MAX_MEMBERS_PER_CALL;
     }
@@ -37,6 +46,31 @@ public record RoomKey(String accountId, String roomId) implements Conversation {
     @Override
     public boolean roleInAddCall() {
         return true;
+    }
+
+    @Override
+    public List<Map.Entry<String, String>> idFields() {
+        return List.of(Map.entry("AccountId", accountId), Map.entry("RoomId", roomId));
+    }
+
+    @Override
+    public String memberField() {
+        return "MemberId";
+    }
+
+    @Override
+    public boolean membersAsItems() {
+        return true;
+    }
+
+    @Override
+    public Optional<String> account() {
+        return Optional.of(accountId);
+    }
+
+    @Override
+    public Optional<String> appInstance() {
+        return Optional.empty();
     }
 
     /** Whether the text can be an AccountId or RoomId. */

@@ -2,7 +2,7 @@ package roommembership.target;
 
 import java.util.Set;
 
-/** A conversation's members as read from Chime, or why they could not be read. */
+/** A target's members as read from Chime, or why they could not be read. */
 public sealed interface Roster {
 
     record Known(Set<String> memberIds) implements Roster {

@@ -7,8 +7,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
-/** The memberships of every kind of conversation as one port: each call goes to the API of its conversation's kind. */
-public final class Targets implements Memberships<Conversation> {
+/**
+ * The memberships of every kind of target as one port: each call goes to the API of its target's kind. This is the
+ * plug-in point: a new kind of target is one more API here, in the one switch below.
+ */
+public final class Targets implements Memberships<Target> {
     private final Memberships<RoomKey> rooms;
     private final Memberships<ChannelKey> channels;
 
@@ -17,38 +20,38 @@ public final class Targets implements Memberships<Conversation> {
         this.channels = Objects.requireNonNull(channels, "channels");
     }
 
-    @Override
-    public CallResult addMembers(Conversation conversation, List<Membership> members, Duration timeLimit) {
-        return conversation instanceof RoomKey room
-                ? rooms.addMembers(room, members, timeLimit)
-                : channels.addMembers((ChannelKey) conversation, members, timeLimit);
+    /** The API of the target's kind. The cast holds: each kind is exactly one key class (see {@link Target#kind}). */
+    @SuppressWarnings("unchecked")
+    private Memberships<Target> api(Target target) {
+        Memberships<? extends Target> api = switch (target.kind()) {
+            case ROOM -> rooms;
+            case CHANNEL -> channels;
+        };
+        return (Memberships<Target>) api;
     }
 
     @Override
-    public Roster members(Conversation conversation, Duration timeLimit) {
-        return conversation instanceof RoomKey room
-                ? rooms.members(room, timeLimit)
-                : channels.members((ChannelKey) conversation, timeLimit);
+    public CallResult addMembers(Target target, List<Membership> members, Duration timeLimit) {
+        return api(target).addMembers(target, members, timeLimit);
     }
 
     @Override
-    public CallResult removeMember(Conversation conversation, String memberId, Duration timeLimit) {
-        return conversation instanceof RoomKey room
-                ? rooms.removeMember(room, memberId, timeLimit)
-                : channels.removeMember((ChannelKey) conversation, memberId, timeLimit);
+    public CallResult removeMember(Target target, String memberId, Duration timeLimit) {
+        return api(target).removeMember(target, memberId, timeLimit);
     }
 
     @Override
-    public CallResult setRole(Conversation conversation, String memberId, Role role, Duration timeLimit) {
-        return conversation instanceof RoomKey room
-                ? rooms.setRole(room, memberId, role, timeLimit)
-                : channels.setRole((ChannelKey) conversation, memberId, role, timeLimit);
+    public CallResult setRole(Target target, String memberId, Role role, Duration timeLimit) {
+        return api(target).setRole(target, memberId, role, timeLimit);
     }
 
     @Override
-    public Roster administrators(Conversation conversation, Duration timeLimit) {
-        return conversation instanceof RoomKey room
-                ? rooms.administrators(room, timeLimit)
-                : channels.administrators((ChannelKey) conversation, timeLimit);
+    public Roster members(Target target, Duration timeLimit) {
+        return api(target).members(target, timeLimit);
+    }
+
+    @Override
+    public Roster administrators(Target target, Duration timeLimit) {
+        return api(target).administrators(target, timeLimit);
     }
 }

@@ -6,7 +6,6 @@ import roommembership.pipeline.read.AccountAllowlist;
 import roommembership.pipeline.read.ChannelAccess;
 import roommembership.target.ChimeArns;
 import roommembership.pipeline.read.LegacyRouting;
-import roommembership.target.RoomKey;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -80,7 +79,7 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
                 wholeNumber(env, CHIME_MAX_CONCURRENCY, 8, 1, 256),
                 Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
                 sqsRegion,
-                allowedAccounts(env.get(ALLOWED_ACCOUNT_IDS)),
+                AccountAllowlist.parse(env.get(ALLOWED_ACCOUNT_IDS)),
                 wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000),
                 metricsNamespace(env.get(METRICS_NAMESPACE)),
                 new ChannelAccess(bearer, allowedAppInstances(env.get(ALLOWED_APP_INSTANCE_ARNS))),
@@ -179,23 +178,6 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
                     + text + "' is not one");
         }
         return namespace;
-    }
-
-    /** Strict: a list that read as empty after a typo (",") would permit every account. */
-    private static AccountAllowlist allowedAccounts(String text) {
-        if (text == null || text.isBlank()) {
-            return AccountAllowlist.anyAccount();
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (String entry : text.split(",", -1)) {
-            String id = entry.trim();
-            if (!RoomKey.isId(id)) {
-                throw new IllegalStateException(ALLOWED_ACCOUNT_IDS + " must be a comma-separated list of Chime "
-                        + "account ids, each " + RoomKey.ID_RULE + "; '" + id + "' is not one");
-            }
-            ids.add(id);
-        }
-        return new AccountAllowlist(ids);
     }
 
     private static String sqsRegion(Map<String, String> env, String queueUrl) {

@@ -3,16 +3,10 @@ package roommembership.wiring;
 import roommembership.pipeline.report.InvocationMetrics;
 import roommembership.priming.CannedHttpClient;
 import roommembership.sqs.SqsDeadLetters;
-import roommembership.target.channel.ChimeChannelMemberships;
+import roommembership.target.channel.ChannelApi;
 import roommembership.target.room.ChimeRoomMemberships;
 
-import roommembership.target.CallResult;
-import roommembership.target.ChannelKey;
-import roommembership.model.Membership;
 import roommembership.pipeline.MembershipService;
-import roommembership.target.Memberships;
-import roommembership.model.Role;
-import roommembership.target.Roster;
 import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.target.Targets;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -24,7 +18,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,56 +77,13 @@ public final class FunctionWiring {
                                             Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
                                             RetryPolicy memberRetry) {
         return new MembershipService(
-                new Targets(new ChimeRoomMemberships(chime), channels(config, messaging)),
+                new Targets(new ChimeRoomMemberships(chime), ChannelApi.forBearer(config.channelAccess().bearer(),
+                        messaging, Region.of(config.messagingRegion()))),
                 new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay()),
                 callExecutor(config.chimeMaxConcurrency()),
                 Clock.systemUTC(),
                 new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin(),
                         config.allowedAccounts(), config.chimeMaxTps(), config.channelAccess(), config.routing()));
-    }
-
-    /** Without a bearer no channel call can be made, so no messaging class is even loaded. */
-    private static Memberships<ChannelKey> channels(Configuration config,
-                                                    Function<Region, ChimeSdkMessagingClient> messaging) {
-        if (!config.servesChannels()) {
-            return new NoChannels();
-        }
-        ChimeChannelMemberships channels =
-                new ChimeChannelMemberships(config.channelAccess().bearer().orElseThrow(), messaging);
-        channels.client(Region.of(config.messagingRegion()));
-        return channels;
-    }
-
-    /** The channels of a deployment without a bearer: its channel requests are refused before they get here. */
-    private static final class NoChannels implements Memberships<ChannelKey> {
-        @Override
-        public CallResult addMembers(ChannelKey channel, List<Membership> members, Duration timeLimit) {
-            throw unserved();
-        }
-
-        @Override
-        public Roster members(ChannelKey channel, Duration timeLimit) {
-            throw unserved();
-        }
-
-        @Override
-        public CallResult removeMember(ChannelKey channel, String memberId, Duration timeLimit) {
-            throw unserved();
-        }
-
-        @Override
-        public CallResult setRole(ChannelKey channel, String memberId, Role role, Duration timeLimit) {
-            throw unserved();
-        }
-
-        @Override
-        public Roster administrators(ChannelKey channel, Duration timeLimit) {
-            throw unserved();
-        }
-
-        private static IllegalStateException unserved() {
-            return new IllegalStateException(Configuration.CHIME_BEARER_ARN + " is not set: no channel is served");
-        }
     }
 
     /** Daemon threads, so an idle pool never keeps a JVM alive. */

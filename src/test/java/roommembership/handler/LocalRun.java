@@ -9,7 +9,7 @@ import roommembership.pipeline.report.InvocationLog;
 import roommembership.pipeline.report.InvocationMetrics;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.target.ChannelKey;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.pipeline.plan.MemberChunk;
 import roommembership.model.Membership;
 import roommembership.pipeline.read.MessageParser;
@@ -130,17 +130,17 @@ public final class LocalRun {
      * Who was in each room or channel the batch names, with their roles (a channel's Administrators are its
      * moderators), and each channel member's type.
      */
-    private record State(Map<Conversation, Map<String, String>> roles, Map<Conversation, Map<String, String>> types) {
+    private record State(Map<Target, Map<String, String>> roles, Map<Target, Map<String, String>> types) {
         static State of(BatchPlan plan, HandlerFixture fixture) {
-            Map<Conversation, Map<String, String>> roles = new LinkedHashMap<>();
-            Map<Conversation, Map<String, String>> types = new LinkedHashMap<>();
+            Map<Target, Map<String, String>> roles = new LinkedHashMap<>();
+            Map<Target, Map<String, String>> types = new LinkedHashMap<>();
             List<MemberChunk> all = new ArrayList<>(plan.chunks());
             all.addAll(plan.removals());
             for (MemberChunk chunk : all) {
-                if (chunk.conversation() instanceof RoomKey room) {
+                if (chunk.target() instanceof RoomKey room) {
                     roles.computeIfAbsent(room, r -> fixture.chime.members(room.accountId(), room.roomId()));
                 } else {
-                    ChannelKey channel = (ChannelKey) chunk.conversation();
+                    ChannelKey channel = (ChannelKey) chunk.target();
                     types.computeIfAbsent(channel, c -> fixture.chime.channels().members(channel.arn()));
                     roles.computeIfAbsent(channel, c -> {
                         Set<String> moderators = fixture.chime.channels().moderators(channel.arn());
@@ -155,11 +155,11 @@ public final class LocalRun {
         }
     }
 
-    private static Map<Conversation, List<MemberChunk>> chunksOf(List<MemberChunk> planned,
-                                                               Class<? extends Conversation> kind) {
-        Map<Conversation, List<MemberChunk>> chunks = new LinkedHashMap<>();
-        planned.stream().filter(chunk -> kind.isInstance(chunk.conversation()))
-                .forEach(chunk -> chunks.computeIfAbsent(chunk.conversation(), c -> new ArrayList<>()).add(chunk));
+    private static Map<Target, List<MemberChunk>> chunksOf(List<MemberChunk> planned,
+                                                               Class<? extends Target> kind) {
+        Map<Target, List<MemberChunk>> chunks = new LinkedHashMap<>();
+        planned.stream().filter(chunk -> kind.isInstance(chunk.target()))
+                .forEach(chunk -> chunks.computeIfAbsent(chunk.target(), c -> new ArrayList<>()).add(chunk));
         return chunks;
     }
 
@@ -223,7 +223,7 @@ public final class LocalRun {
                                  Map<String, String> names, List<Letter> letters) {
         out.append(String.format("%-26s %9s %6s %8s %15s %14s%n",
                 "Removals", "requested", "calls", "removed", "already absent", "dead-lettered"));
-        chunksOf(plan.removals(), Conversation.class).forEach((conversation, chunks) -> {
+        chunksOf(plan.removals(), Target.class).forEach((conversation, chunks) -> {
             List<String> requested = chunks.stream().map(chunk -> chunk.members().get(0).memberId()).toList();
             Map<String, String> was = before.roles().get(conversation);
             Map<String, String> now = after.roles().get(conversation);

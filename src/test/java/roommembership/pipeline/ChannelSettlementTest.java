@@ -20,7 +20,7 @@ import roommembership.pipeline.settle.DeadLetters;
 import roommembership.target.CallResult;
 import roommembership.target.ChannelKey;
 import roommembership.target.ChimeArns;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.target.MemberError;
 import roommembership.target.Memberships;
 import roommembership.target.RoomKey;
@@ -349,7 +349,7 @@ class ChannelSettlementTest {
                 SourceRecord.standard("m1", room, 1),
                 SourceRecord.standard("m2", channel, 1)), Deadline.none());
 
-        assertThat(chime.adds).extracting(AddCall::conversation, call -> call.members().size())
+        assertThat(chime.adds).extracting(AddCall::target, call -> call.members().size())
                 .containsExactlyInAnyOrder(tuple(ROOM, 50), tuple(ROOM, 50), tuple(ROOM, 20),
                         tuple(SALES, 100), tuple(SALES, 21));
         assertThat(report.retryMessageIds()).containsExactly("m1");
@@ -357,7 +357,7 @@ class ChannelSettlementTest {
                 letter("m2", CAROL, "DEFAULT", null, "NotFound", "scripted NotFound"));
         assertThat(report.summary()).extracting(Summary::rooms, Summary::channels, Summary::added)
                 .containsExactly(1, 1, 120);
-        assertThat(report.callFailures()).extracting(CallFailure::conversation).containsOnly(ROOM);
+        assertThat(report.callFailures()).extracting(CallFailure::target).containsOnly(ROOM);
     }
 
     @Test
@@ -405,7 +405,7 @@ class ChannelSettlementTest {
                         + ", not '" + APP + "/user/a/b'\"" + end, Optional.of("a/b")));
         assertThat(report.deadLetters()).extracting(letter -> MessageParser.parse(letter.body()))
                 .allSatisfy(parsed -> assertThat(parsed).isInstanceOfSatisfying(ParsedMessage.Request.class,
-                        request -> assertThat(request.conversation()).isEqualTo(new RoomKey("acct", "sales"))));
+                        request -> assertThat(request.target()).isEqualTo(new RoomKey("acct", "sales"))));
     }
 
     @Test
@@ -495,24 +495,24 @@ class ChannelSettlementTest {
                 + "\",\"FailedAt\":\"1970-01-01T00:00:00Z\"}", Optional.of(memberArn));
     }
 
-    record AddCall(Conversation conversation, List<Membership> members) {
+    record AddCall(Target target, List<Membership> members) {
     }
 
-    record Grant(Conversation conversation, String memberId) {
+    record Grant(Target conversation, String memberId) {
     }
 
-    record Read(String what, Conversation conversation) {
+    record Read(String what, Target conversation) {
     }
 
     /**
      * Rooms and channels behind one port. Each member's answers are scripted per attempt (null: done), the last
      * repeating; every call and read is recorded.
      */
-    private static final class ScriptedTargets implements Memberships<Conversation> {
+    private static final class ScriptedTargets implements Memberships<Target> {
         final List<AddCall> adds = Collections.synchronizedList(new ArrayList<>());
         final List<Grant> grants = Collections.synchronizedList(new ArrayList<>());
         final List<Read> reads = Collections.synchronizedList(new ArrayList<>());
-        final Map<Conversation, String> addCallFailures = new ConcurrentHashMap<>();
+        final Map<Target, String> addCallFailures = new ConcurrentHashMap<>();
         volatile String grantCallFailure;
         volatile Roster members = new Roster.Known(Set.of());
         volatile Roster administrators = new Roster.Known(Set.of());
@@ -530,7 +530,7 @@ class ChannelSettlementTest {
         }
 
         @Override
-        public CallResult addMembers(Conversation conversation, List<Membership> members, Duration timeLimit) {
+        public CallResult addMembers(Target conversation, List<Membership> members, Duration timeLimit) {
             adds.add(new AddCall(conversation, members));
             String failure = addCallFailures.get(conversation);
             if (failure != null) {
@@ -544,13 +544,13 @@ class ChannelSettlementTest {
         }
 
         @Override
-        public CallResult removeMember(Conversation conversation, String memberId, Duration timeLimit) {
+        public CallResult removeMember(Target conversation, String memberId, Duration timeLimit) {
             throw new AssertionError("these batches only add: nothing is removed from " + conversation);
         }
 
         /** Scripted as a moderator's grant: these batches only make Administrators of channel members. */
         @Override
-        public CallResult setRole(Conversation conversation, String memberId, Role role, Duration timeLimit) {
+        public CallResult setRole(Target conversation, String memberId, Role role, Duration timeLimit) {
             assertThat(conversation).isInstanceOf(ChannelKey.class);
             assertThat(role).isEqualTo(Role.ADMINISTRATOR);
             grants.add(new Grant(conversation, memberId));
@@ -561,13 +561,13 @@ class ChannelSettlementTest {
         }
 
         @Override
-        public Roster members(Conversation conversation, Duration timeLimit) {
+        public Roster members(Target conversation, Duration timeLimit) {
             reads.add(new Read("members", conversation));
             return members;
         }
 
         @Override
-        public Roster administrators(Conversation conversation, Duration timeLimit) {
+        public Roster administrators(Target conversation, Duration timeLimit) {
             reads.add(new Read("administrators", conversation));
             return administrators;
         }

@@ -12,7 +12,7 @@ import roommembership.pipeline.report.Summary;
 import roommembership.pipeline.settle.DeadLetter;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.target.CallResult;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.target.MemberError;
 import roommembership.target.Memberships;
 import roommembership.target.RoomKey;
@@ -243,9 +243,9 @@ class MembershipServiceTest {
     }
 
     /** Records every call and answers it (or fails it); named members always get their scripted ErrorCode. */
-    private static final class ScriptedRooms implements Memberships<Conversation> {
+    private static final class ScriptedRooms implements Memberships<Target> {
         private final Map<String, String> codes = new HashMap<>();
-        final List<Conversation> calls = Collections.synchronizedList(new ArrayList<>());
+        final List<Target> calls = Collections.synchronizedList(new ArrayList<>());
         volatile MemberError extraError;
         volatile String callFailure;
         volatile Roster roster = new Roster.Known(Set.of());
@@ -260,7 +260,7 @@ class MembershipServiceTest {
         }
 
         @Override
-        public CallResult addMembers(Conversation room, List<Membership> members, Duration timeLimit) {
+        public CallResult addMembers(Target room, List<Membership> members, Duration timeLimit) {
             calls.add(room);
             assertThat(room).isEqualTo(ROOM);
             if (callFailure != null) {
@@ -276,24 +276,24 @@ class MembershipServiceTest {
         }
 
         @Override
-        public Roster members(Conversation room, Duration timeLimit) {
+        public Roster members(Target room, Duration timeLimit) {
             assertThat(room).isEqualTo(ROOM);
             listings++;
             return roster;
         }
 
         @Override
-        public CallResult removeMember(Conversation room, String memberId, Duration timeLimit) {
+        public CallResult removeMember(Target room, String memberId, Duration timeLimit) {
             throw new AssertionError("these batches only add: nothing is removed from " + room);
         }
 
         @Override
-        public CallResult setRole(Conversation room, String memberId, Role role, Duration timeLimit) {
+        public CallResult setRole(Target room, String memberId, Role role, Duration timeLimit) {
             throw new AssertionError("a room's add call sets a new member's role: no role call for " + room);
         }
 
         @Override
-        public Roster administrators(Conversation room, Duration timeLimit) {
+        public Roster administrators(Target room, Duration timeLimit) {
             throw new AssertionError("no member already there named a role: the administrators are never read");
         }
     }

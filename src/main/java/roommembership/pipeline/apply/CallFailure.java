@@ -1,7 +1,7 @@
 package roommembership.pipeline.apply;
 
 import roommembership.model.ErrorCodes;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 
 import java.util.Objects;
 
@@ -11,9 +11,9 @@ import java.util.Objects;
  *
  * @param members how many members the call carried
  */
-public record CallFailure(Conversation conversation, String errorCode, String message, int members) {
+public record CallFailure(Target target, String errorCode, String message, int members) {
     public CallFailure {
-        Objects.requireNonNull(conversation, "conversation");
+        Objects.requireNonNull(target, "target");
         Objects.requireNonNull(errorCode, "errorCode");
     }
 

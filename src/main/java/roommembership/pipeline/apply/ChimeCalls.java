@@ -7,7 +7,7 @@ import roommembership.model.Membership;
 import roommembership.pipeline.MembershipService;
 import roommembership.pipeline.plan.MemberChunk;
 import roommembership.target.CallResult;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.target.MemberError;
 import roommembership.target.MemberKey;
 import roommembership.target.Roster;
@@ -24,7 +24,7 @@ import java.util.concurrent.Executor;
 
 /**
  * The Chime calls of one batch, behind the memberships port: each chunk's calls with their retries, and the reads of
- * conversations, within the invocation's time and the container's call rate. Results come back through futures and
+ * targets, within the invocation's time and the container's call rate. Results come back through futures and
  * are combined in one place.
  */
 public final class ChimeCalls {
@@ -99,7 +99,7 @@ public final class ChimeCalls {
                 MemberOutcome outcome = MemberOutcome.ofCallFailure(failed.errorCode(), failed.message());
                 pending.forEach(member -> outcomes.put(key(chunk, member), outcome));
                 return new ChunkResult(outcomes, calls, throttles, List.of(new CallFailure(
-                        chunk.conversation(), failed.errorCode(), failed.message(), pending.size())));
+                        chunk.target(), failed.errorCode(), failed.message(), pending.size())));
             }
             Map<String, MemberError> errors = new HashMap<>();
             for (MemberError error : ((CallResult.Answered) result).errors()) {
@@ -134,26 +134,26 @@ public final class ChimeCalls {
         return new ChunkResult(outcomes, calls, throttles, List.of());
     }
 
-    /** Reads who holds a state in a conversation: its members, or its administrators. */
+    /** Reads who holds a state in a target: its members, or its administrators. */
     public interface RosterRead {
-        Roster read(Conversation conversation, Duration timeLimit);
+        Roster read(Target target, Duration timeLimit);
     }
 
     /**
-     * Reads each conversation once, all at once on the call executor, within the invocation's time and the call rate.
-     * A conversation there was no time to read is unknown, as a transient failure.
+     * Reads each target once, all at once on the call executor, within the invocation's time and the call rate.
+     * A target there was no time to read is unknown, as a transient failure.
      */
-    public Map<Conversation, Roster> read(Collection<Conversation> conversations, RosterRead roster, Deadline deadline) {
-        if (conversations.isEmpty()) {
+    public Map<Target, Roster> read(Collection<Target> targets, RosterRead roster, Deadline deadline) {
+        if (targets.isEmpty()) {
             return Map.of();
         }
-        Map<Conversation, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
-        conversations.forEach(conversation -> rosters.put(conversation, CompletableFuture.supplyAsync(
+        Map<Target, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
+        targets.forEach(target -> rosters.put(target, CompletableFuture.supplyAsync(
                 () -> outOfTime(deadline) || !awaitCallSlot(deadline)
-                ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the conversation")
-                : roster.read(conversation, callTimeLimit(deadline)), calls)));
-        Map<Conversation, Roster> read = new LinkedHashMap<>();
-        rosters.forEach((conversation, future) -> read.put(conversation, future.join()));
+                ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the target")
+                : roster.read(target, callTimeLimit(deadline)), calls)));
+        Map<Target, Roster> read = new LinkedHashMap<>();
+        rosters.forEach((target, future) -> read.put(target, future.join()));
         return read;
     }
 
@@ -187,7 +187,7 @@ public final class ChimeCalls {
     }
 
     static MemberKey key(MemberChunk chunk, Membership member) {
-        return new MemberKey(chunk.conversation(), member.memberId());
+        return new MemberKey(chunk.target(), member.memberId());
     }
 
     private record ChunkResult(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles,

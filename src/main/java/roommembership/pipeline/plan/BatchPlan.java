@@ -5,9 +5,9 @@ import roommembership.model.Membership;
 import roommembership.model.MembershipType;
 import roommembership.model.Role;
 import roommembership.pipeline.read.ParsedMessage;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.target.MemberKey;
-import roommembership.target.RoomKey;
+import roommembership.target.TargetCount;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The calls one batch needs: every valid request merged per conversation and member, the adds split into chunks,
+ * The calls one batch needs: every valid request merged per target and member, the adds split into chunks,
  * the removals one call each.
  *
  * @param rooms the rooms with members to add or remove
@@ -35,16 +35,16 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
     }
 
     /**
-     * Merges the requests of all messages per conversation and member, in batch order (see {@link Intent}): a member
+     * Merges the requests of all messages per target and member, in batch order (see {@link Intent}): a member
      * asked for more than once is sent once, as the batch wants it at its end.
      */
     public static BatchPlan of(List<ParsedMessage> messages) {
-        Map<Conversation, Map<String, Merge>> conversations = new LinkedHashMap<>();
+        Map<Target, Map<String, Merge>> targets = new LinkedHashMap<>();
         int named = 0;
         for (ParsedMessage message : messages) {
             if (message instanceof ParsedMessage.Request request && !request.members().isEmpty()) {
                 Map<String, Merge> members =
-                        conversations.computeIfAbsent(request.conversation(), c -> new LinkedHashMap<>());
+                        targets.computeIfAbsent(request.target(), c -> new LinkedHashMap<>());
                 for (Membership member : request.members()) {
                     members.computeIfAbsent(member.memberId(), id -> new Merge()).then(request.action(), member);
                 }
@@ -55,21 +55,21 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
         List<MemberChunk> removals = new ArrayList<>();
         // Sized for every member named, so that a batch of thousands is not rehashed on the way.
         Map<MemberKey, Intent> intents = new LinkedHashMap<>(named * 4 / 3 + 1);
-        conversations.forEach((conversation, members) -> {
+        targets.forEach((target, members) -> {
             List<Membership> adds = new ArrayList<>();
             members.forEach((memberId, merge) -> {
                 Intent intent = merge.intent();
-                intents.put(new MemberKey(conversation, memberId), intent);
+                intents.put(new MemberKey(target, memberId), intent);
                 if (intent.action() == Action.ADD) {
                     adds.add(intent.membership());
                 } else {
-                    removals.add(new MemberChunk(conversation, List.of(intent.membership())));
+                    removals.add(new MemberChunk(target, List.of(intent.membership())));
                 }
             });
-            chunk(conversation, adds, chunks);
+            chunk(target, adds, chunks);
         });
-        int rooms = (int) conversations.keySet().stream().filter(RoomKey.class::isInstance).count();
-        return new BatchPlan(rooms, conversations.size() - rooms, chunks, removals, intents);
+        TargetCount count = TargetCount.of(targets.keySet());
+        return new BatchPlan(count.rooms(), count.channels(), chunks, removals, intents);
     }
 
     /** The intent for a member the batch names. */
@@ -104,26 +104,26 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
     }
 
     /** One call takes one membership type, so hidden members go in calls of their own. */
-    private static void chunk(Conversation conversation, List<Membership> members, List<MemberChunk> chunks) {
+    private static void chunk(Target target, List<Membership> members, List<MemberChunk> chunks) {
         Map<MembershipType, List<Membership>> byType = new LinkedHashMap<>();
         for (Membership member : members) {
             byType.computeIfAbsent(member.type(), type -> new ArrayList<>()).add(member);
         }
-        byType.values().forEach(ofOneType -> split(conversation, ofOneType, chunks));
+        byType.values().forEach(ofOneType -> split(target, ofOneType, chunks));
     }
 
-    private static void split(Conversation conversation, List<Membership> members, List<MemberChunk> chunks) {
-        int limit = conversation.maxMembersPerCall();
+    private static void split(Target target, List<Membership> members, List<MemberChunk> chunks) {
+        int limit = target.maxMembersPerCall();
         List<Membership> chunk = new ArrayList<>(Math.min(limit, members.size()));
         for (Membership member : members) {
             chunk.add(member);
             if (chunk.size() == limit) {
-                chunks.add(new MemberChunk(conversation, chunk));
+                chunks.add(new MemberChunk(target, chunk));
                 chunk = new ArrayList<>(limit);
             }
         }
         if (!chunk.isEmpty()) {
-            chunks.add(new MemberChunk(conversation, chunk));
+            chunks.add(new MemberChunk(target, chunk));
         }
     }
 }

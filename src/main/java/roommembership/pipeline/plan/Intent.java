@@ -6,7 +6,7 @@ import roommembership.model.Membership;
 import java.util.Objects;
 
 /**
- * What one batch wants for one member of one conversation, merged over its records in event order: the last record's
+ * What one batch wants for one member of one target, merged over its records in event order: the last record's
  * action wins; an add takes the type of the last add and the role the last add named since the last removal.
  *
  * @param membership the member as the calls send it

@@ -1,8 +1,12 @@
 package roommembership.pipeline.read;
 
-import roommembership.model.ErrorCodes;
 import roommembership.target.RoomKey;
 
+import java.util.LinkedHashSet;
+
+import roommembership.model.ErrorCodes;
+
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,12 +36,32 @@ public record AccountAllowlist(Set<String> accountIds) {
             return message;
         }
         // A legacy request routed to a channel still names its producer's account.
-        RoomKey room = request.routedFrom().map(ParsedMessage.Routed::room)
-                .orElse(request.conversation() instanceof RoomKey key ? key : null);
-        if (room == null || permits(room.accountId())) {
+        Optional<String> account = request.routedFrom().map(ParsedMessage.Routed::room).orElse(request.target())
+                .account();
+        if (account.isEmpty() || permits(account.get())) {
             return message;
         }
-        return request.refused(ErrorCodes.FORBIDDEN, "account " + room.accountId()
+        return request.refused(ErrorCodes.FORBIDDEN, "account " + account.get()
                 + " is not in ALLOWED_ACCOUNT_IDS: this deployment does not manage it");
+    }
+
+    /**
+     * The allowlist as {@code ALLOWED_ACCOUNT_IDS} gives it: comma-separated account ids; unset or blank permits every
+     * account. Strict: a list that read as empty after a typo (",") would permit every account.
+     */
+    public static AccountAllowlist parse(String text) {
+        if (text == null || text.isBlank()) {
+            return AccountAllowlist.anyAccount();
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (String entry : text.split(",", -1)) {
+            String id = entry.trim();
+            if (!RoomKey.isId(id)) {
+                throw new IllegalStateException("ALLOWED_ACCOUNT_IDS must be a comma-separated list of Chime "
+                        + "account ids, each " + RoomKey.ID_RULE + "; '" + id + "' is not one");
+            }
+            ids.add(id);
+        }
+        return new AccountAllowlist(ids);
     }
 }

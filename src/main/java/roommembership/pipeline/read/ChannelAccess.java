@@ -1,7 +1,6 @@
 package roommembership.pipeline.read;
 
 import roommembership.model.ErrorCodes;
-import roommembership.target.ChannelKey;
 import roommembership.target.ChimeArns;
 
 import java.util.Objects;
@@ -27,21 +26,22 @@ public record ChannelAccess(Optional<String> bearer, Set<String> appInstanceArns
 
     /** The message as it may go on: a channel request this deployment may not carry out keeps no member. */
     public ParsedMessage admit(ParsedMessage message) {
-        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof ChannelKey channel)) {
+        if (!(message instanceof ParsedMessage.Request request) || request.target().appInstance().isEmpty()) {
             return message;
         }
+        String appInstance = request.target().appInstance().get();
         if (bearer.isEmpty()) {
             return request.refused(ErrorCodes.FORBIDDEN, "CHIME_BEARER_ARN is not set: channel requests need the "
                     + "AppInstanceUser or AppInstanceBot the function calls as; set it, then redrive these letters");
         }
-        if (!appInstanceArns.isEmpty() && !appInstanceArns.contains(channel.appInstanceArn())) {
-            return request.refused(ErrorCodes.FORBIDDEN, "AppInstance " + channel.appInstanceArn()
+        if (!appInstanceArns.isEmpty() && !appInstanceArns.contains(appInstance)) {
+            return request.refused(ErrorCodes.FORBIDDEN, "AppInstance " + appInstance
                     + " is not in ALLOWED_APP_INSTANCE_ARNS: this deployment does not manage it");
         }
         // A bearer acts only in its own AppInstance: any other channel would be refused by the service, after a call.
         String bearersAppInstance = ChimeArns.appInstanceOf(bearer.get());
-        if (!bearersAppInstance.equals(channel.appInstanceArn())) {
-            return request.refused(ErrorCodes.FORBIDDEN, "AppInstance " + channel.appInstanceArn()
+        if (!bearersAppInstance.equals(appInstance)) {
+            return request.refused(ErrorCodes.FORBIDDEN, "AppInstance " + appInstance
                     + " is not the AppInstance of CHIME_BEARER_ARN (" + bearersAppInstance
                     + "): the function can act only in that one");
         }

@@ -4,8 +4,10 @@ import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
 import roommembership.target.ChannelKey;
 import roommembership.target.RoomKey;
+import roommembership.target.Target;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,13 +49,19 @@ public record LegacyRouting(String channelArnTemplate, String memberArnTemplate)
 
     /** The request as it goes to the channel; any other message as it is. */
     public ParsedMessage route(ParsedMessage message) {
-        if (!(message instanceof ParsedMessage.Request request) || !(request.conversation() instanceof RoomKey room)) {
+        if (!(message instanceof ParsedMessage.Request request)) {
             return message;
         }
-        String channelArn = channelArn(room);
+        // The templates fill in the legacy form's own id fields: a request whose target has no such ids stays.
+        Map<String, String> ids = ids(request.target());
+        if (!ids.containsKey("AccountId") || !ids.containsKey("RoomId")) {
+            return message;
+        }
+        Target room = request.target();
+        String channelArn = channelArn(ids);
         Optional<String> channelProblem = ChannelKey.problemOf(channelArn);
         if (channelProblem.isPresent()) {
-            return request.refused(ErrorCodes.BAD_REQUEST, "the room " + room.roomId() + " gives the ChannelArn "
+            return request.refused(ErrorCodes.BAD_REQUEST, "the room " + ids.get("RoomId") + " gives the ChannelArn "
                     + MessageParser.quoted(channelArn) + " through CHANNEL_ARN_TEMPLATE, which is not valid: "
                     + channelProblem.get());
         }
@@ -62,7 +70,7 @@ public record LegacyRouting(String channelArnTemplate, String memberArnTemplate)
         List<RejectedItem> rejected = new ArrayList<>(request.rejected());
         Map<String, String> legacyIds = new LinkedHashMap<>();
         for (Membership member : request.members()) {
-            String memberArn = memberArn(room, member.memberId());
+            String memberArn = memberArn(ids, member.memberId());
             Optional<String> problem = channel.memberProblem(memberArn);
             if (problem.isPresent()) {
                 rejected.add(RejectedItem.badRequest(member.memberId(), member.namedRole(), "the MemberId gives "
@@ -77,11 +85,25 @@ public record LegacyRouting(String channelArnTemplate, String memberArnTemplate)
                 Optional.of(new ParsedMessage.Routed(room, legacyIds)), request.action());
     }
 
-    String channelArn(RoomKey room) {
-        return channelArnTemplate.replace(ACCOUNT_ID, room.accountId()).replace(ROOM_ID, room.roomId());
+    String channelArn(Target room) {
+        return channelArn(ids(room));
     }
 
-    String memberArn(RoomKey room, String memberId) {
-        return memberArnTemplate.replace(ACCOUNT_ID, room.accountId()).replace(MEMBER_ID, memberId);
+    String memberArn(Target room, String memberId) {
+        return memberArn(ids(room), memberId);
+    }
+
+    private String channelArn(Map<String, String> ids) {
+        return channelArnTemplate.replace(ACCOUNT_ID, ids.get("AccountId")).replace(ROOM_ID, ids.get("RoomId"));
+    }
+
+    private String memberArn(Map<String, String> ids, String memberId) {
+        return memberArnTemplate.replace(ACCOUNT_ID, ids.get("AccountId")).replace(MEMBER_ID, memberId);
+    }
+
+    private static Map<String, String> ids(Target target) {
+        Map<String, String> ids = new HashMap<>();
+        target.idFields().forEach(field -> ids.put(field.getKey(), field.getValue()));
+        return ids;
     }
 }

@@ -1,5 +1,7 @@
 package roommembership.pipeline.read;
 
+import roommembership.model.Text;
+
 import roommembership.model.Action;
 import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
@@ -35,7 +37,7 @@ public final class MessageParser {
     /** Chime user and bot ids are UUIDs; this leaves room for other ids without letting a value grow unbounded. */
     public static final int MAX_MEMBER_ID_CHARS = 256;
     /** How much of an offending value a reason quotes. */
-    static final int MAX_QUOTED_CHARS = 100;
+    static final int MAX_QUOTED_CHARS = Text.MAX_QUOTED_CHARS;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -240,12 +242,7 @@ public final class MessageParser {
 
     /** The value in quotes, cut to its first characters when it is long, so a reason never echoes unbounded input. */
     public static String quoted(String value) {
-        if (value.length() <= MAX_QUOTED_CHARS) {
-            return "'" + value + "'";
-        }
-        int end = Character.isHighSurrogate(value.charAt(MAX_QUOTED_CHARS - 1))
-                ? MAX_QUOTED_CHARS - 1 : MAX_QUOTED_CHARS;
-        return "'" + value.substring(0, end) + "...' (" + value.codePointCount(0, value.length()) + " characters)";
+        return Text.quoted(value);
     }
 
     private static boolean isBlank(String value) {

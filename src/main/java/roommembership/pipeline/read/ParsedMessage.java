@@ -2,9 +2,7 @@ package roommembership.pipeline.read;
 
 import roommembership.model.Action;
 import roommembership.model.Membership;
-import roommembership.target.ChannelKey;
-import roommembership.target.Conversation;
-import roommembership.target.RoomKey;
+import roommembership.target.Target;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +14,15 @@ import java.util.Optional;
 public sealed interface ParsedMessage {
 
     /**
-     * A request for one conversation: the members to send and the items rejected on their own.
+     * A request for one target: the members to send and the items rejected on their own.
      *
      * @param routedFrom for a legacy request sent to a channel instead: the room and member ids the producer wrote
      * @param action whether its members are to be added or removed
      */
-    record Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
+    record Request(Target target, List<Membership> members, List<RejectedItem> rejected,
                    Optional<Routed> routedFrom, Action action) implements ParsedMessage {
         public Request {
-            Objects.requireNonNull(conversation, "conversation");
+            Objects.requireNonNull(target, "target");
             members = List.copyOf(members);
             rejected = List.copyOf(rejected);
             Objects.requireNonNull(routedFrom, "routedFrom");
@@ -32,19 +30,19 @@ public sealed interface ParsedMessage {
         }
 
         /** An add request. */
-        public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected) {
-            this(conversation, members, rejected, Optional.empty(), Action.ADD);
+        public Request(Target target, List<Membership> members, List<RejectedItem> rejected) {
+            this(target, members, rejected, Optional.empty(), Action.ADD);
         }
 
         /** An add request, routed or not. */
-        public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
+        public Request(Target target, List<Membership> members, List<RejectedItem> rejected,
                        Optional<Routed> routedFrom) {
-            this(conversation, members, rejected, routedFrom, Action.ADD);
+            this(target, members, rejected, routedFrom, Action.ADD);
         }
 
-        public Request(Conversation conversation, List<Membership> members, List<RejectedItem> rejected,
+        public Request(Target target, List<Membership> members, List<RejectedItem> rejected,
                        Action action) {
-            this(conversation, members, rejected, Optional.empty(), action);
+            this(target, members, rejected, Optional.empty(), action);
         }
 
         /**
@@ -61,7 +59,7 @@ public sealed interface ParsedMessage {
             for (RejectedItem item : rejected) {
                 refused.add(new RejectedItem(item.memberId(), item.role(), item.type(), errorCode, reason));
             }
-            return new Request(conversation, List.of(), refused, routedFrom, action);
+            return new Request(target, List.of(), refused, routedFrom, action);
         }
 
         /** The member id as the producer wrote it: a routed member's legacy MemberId, else the id itself. */
@@ -70,7 +68,8 @@ public sealed interface ParsedMessage {
         }
 
         private String typeOf(Membership member) {
-            return conversation instanceof ChannelKey && routedFrom.isEmpty() ? member.type().wireName() : null;
+            // Only a form that names its member at the top level names its Type; a routed request keeps its legacy form.
+            return !target.membersAsItems() && routedFrom.isEmpty() ? member.type().wireName() : null;
         }
     }
 
@@ -79,7 +78,7 @@ public sealed interface ParsedMessage {
      *
      * @param legacyMemberIds each member ARN of the request to the legacy MemberId it was translated from
      */
-    record Routed(RoomKey room, Map<String, String> legacyMemberIds) {
+    record Routed(Target room, Map<String, String> legacyMemberIds) {
         public Routed {
             Objects.requireNonNull(room, "room");
             legacyMemberIds = Map.copyOf(legacyMemberIds);

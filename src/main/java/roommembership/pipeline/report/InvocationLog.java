@@ -6,10 +6,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.pipeline.apply.CallFailure;
-import roommembership.target.ChannelKey;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.pipeline.settle.DeadLetter;
-import roommembership.target.RoomKey;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -64,7 +62,7 @@ public final class InvocationLog {
         List<Line> lines = new ArrayList<>();
         for (CallFailure failure : report.callFailures()) {
             lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "Chime call failed", requestId, out -> {
-                writeConversation(out, failure.conversation());
+                writeConversation(out, failure.target());
                 out.writeStringField("errorCode", failure.errorCode());
                 out.writeStringField("errorMessage", cut(failure.message()));
                 out.writeNumberField("members", failure.members());
@@ -76,12 +74,10 @@ public final class InvocationLog {
         return lines;
     }
 
-    private static void writeConversation(JsonGenerator out, Conversation conversation) throws IOException {
-        if (conversation instanceof RoomKey room) {
-            out.writeStringField("accountId", room.accountId());
-            out.writeStringField("roomId", room.roomId());
-        } else {
-            out.writeStringField("channelArn", ((ChannelKey) conversation).arn());
+    private static void writeConversation(JsonGenerator out, Target target) throws IOException {
+        // A log field is the request field's name in camel case: accountId and roomId, or channelArn.
+        for (Map.Entry<String, String> id : target.idFields()) {
+            out.writeStringField(Character.toLowerCase(id.getKey().charAt(0)) + id.getKey().substring(1), id.getValue());
         }
     }
 

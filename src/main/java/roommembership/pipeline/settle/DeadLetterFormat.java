@@ -4,9 +4,7 @@ import roommembership.model.Action;
 import roommembership.model.ErrorCodes;
 import roommembership.model.Role;
 import roommembership.pipeline.read.ParsedMessage;
-import roommembership.target.ChannelKey;
-import roommembership.target.Conversation;
-import roommembership.target.RoomKey;
+import roommembership.target.Target;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -18,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -42,9 +41,9 @@ public final class DeadLetterFormat {
     }
 
     /** A room member's record: form 1 with one item. */
-    public static DeadLetter forMember(Conversation conversation, String memberId, String role, String errorCode,
+    public static DeadLetter forMember(Target target, String memberId, String role, String errorCode,
                                        String message, String sourceMessageId, Instant failedAt) {
-        return forMember(new ParsedMessage.Request(conversation, List.of(), List.of()), memberId, role, null,
+        return forMember(new ParsedMessage.Request(target, List.of(), List.of()), memberId, role, null,
                 errorCode, message, sourceMessageId, failedAt);
     }
 
@@ -62,29 +61,27 @@ public final class DeadLetterFormat {
         String code = attributeValue(errorCode);
         String producersId = memberId == null ? null : request.producersMemberId(memberId);
         String body = fitted(cut -> write(json -> {
-            if (request.routedFrom().isPresent() || request.conversation() instanceof RoomKey) {
-                RoomKey room = request.routedFrom().map(ParsedMessage.Routed::room)
-                        .orElseGet(() -> (RoomKey) request.conversation());
-                json.writeStringField("AccountId", cut.apply(room.accountId(), "AccountId"));
-                json.writeStringField("RoomId", cut.apply(room.roomId(), "RoomId"));
+            // The producer's own form: a routed request's legacy one, then the channel it was sent to.
+            Target form = request.routedFrom().map(ParsedMessage.Routed::room).orElse(request.target());
+            writeIds(json, cut, form);
+            if (form.membersAsItems()) {
                 json.writeArrayFieldStart("MembershipItemList");
                 json.writeStartObject();
-                json.writeStringField("MemberId", cut.apply(producersId, "MemberId"));
+                json.writeStringField(form.memberField(), cut.apply(producersId, form.memberField()));
                 writeRole(json, cut, role);
                 json.writeEndObject();
                 json.writeEndArray();
-                if (request.conversation() instanceof ChannelKey channel) {
-                    json.writeStringField("ChannelArn", cut.apply(channel.arn(), "ChannelArn"));
-                    if (!Objects.equals(producersId, memberId)) {
-                        json.writeStringField("MemberArn", cut.apply(memberId, "MemberArn"));
-                    }
-                }
             } else {
-                ChannelKey channel = (ChannelKey) request.conversation();
-                json.writeStringField("ChannelArn", cut.apply(channel.arn(), "ChannelArn"));
-                json.writeStringField("MemberArn", cut.apply(memberId, "MemberArn"));
+                json.writeStringField(form.memberField(), cut.apply(producersId, form.memberField()));
                 json.writeStringField("Type", cut.apply(type, "Type"));
                 writeRole(json, cut, role);
+            }
+            if (form != request.target()) {
+                writeIds(json, cut, request.target());
+                if (!Objects.equals(producersId, memberId)) {
+                    String field = request.target().memberField();
+                    json.writeStringField(field, cut.apply(memberId, field));
+                }
             }
             // An add is the default, so only a removal says what it asks; either way the record is a valid request.
             if (request.action() == Action.REMOVE) {
@@ -102,6 +99,12 @@ public final class DeadLetterFormat {
             json.writeStringField("Body", cut.apply(rawBody, "body"));
         }));
         return new DeadLetter(sourceMessageId, ErrorCodes.BAD_REQUEST, body);
+    }
+
+    private static void writeIds(JsonGenerator json, Cut cut, Target target) throws IOException {
+        for (Map.Entry<String, String> id : target.idFields()) {
+            json.writeStringField(id.getKey(), cut.apply(id.getValue(), id.getKey()));
+        }
     }
 
     /** A request that named no role gets none back: redriven, it must not change a member's role. */

@@ -67,7 +67,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
             boolean unsettled = false;
             boolean transientFailure = false;
             for (Membership member : request.members()) {
-                MemberKey key = new MemberKey(request.conversation(), member.memberId());
+                MemberKey key = new MemberKey(request.target(), member.memberId());
                 if (!plan.intent(key).satisfies(request.action(), member)) {
                     continue;
                 }
@@ -115,7 +115,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
         for (int i : retry) {
             if (messages.get(i) instanceof ParsedMessage.Request request) {
                 for (Membership member : request.members()) {
-                    asked.computeIfAbsent(new MemberKey(request.conversation(), member.memberId()),
+                    asked.computeIfAbsent(new MemberKey(request.target(), member.memberId()),
                             key -> new ArrayList<>()).add(new Asked(records.get(i).messageId(), request.action(), member));
                 }
             }

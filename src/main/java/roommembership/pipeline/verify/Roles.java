@@ -8,7 +8,7 @@ import roommembership.pipeline.apply.ChimeCalls;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.plan.Intent;
 import roommembership.pipeline.plan.MemberChunk;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.target.MemberKey;
 import roommembership.target.Roster;
 
@@ -20,10 +20,10 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
- * The role calls a batch needs once its members are known, for every kind of conversation alike: an Administrator
- * added to a conversation whose add call does not set the role is made one; a member who was already there and whose
- * request named a role gets it where the conversation's administrators show it has the other; a member removed from a
- * conversation whose administrators outlive the membership stops being one. A request that named no role never
+ * The role calls a batch needs once its members are known, for every kind of target alike: an Administrator
+ * added to a target whose add call does not set the role is made one; a member who was already there and whose
+ * request named a role gets it where the target's administrators show it has the other; a member removed from a
+ * target whose administrators outlive the membership stops being one. A request that named no role never
  * changes one.
  *
  * @param tasks the role calls to make, one member each
@@ -33,30 +33,30 @@ public record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> d
 
     /**
      * Whether the member's present role must be learnt: already there, with a named role; or removed from a
-     * conversation whose administrators are a list of their own, which outlives the membership.
+     * target whose administrators are a list of their own, which outlives the membership.
      */
-    public static boolean toLearn(Intent intent, Conversation conversation, MemberOutcome membership) {
+    public static boolean toLearn(Intent intent, Target target, MemberOutcome membership) {
         if (intent.action() == Action.REMOVE) {
-            return !conversation.roleInAddCall() && membership != null && membership.holds();
+            return !target.roleInAddCall() && membership != null && membership.holds();
         }
         return intent.membership().roleNamed() && membership instanceof MemberOutcome.AlreadyMember;
     }
 
-    /** @param administrators each conversation {@link Presence#rolesToLearn} named, read */
+    /** @param administrators each target {@link Presence#rolesToLearn} named, read */
     public static Roles needed(BatchPlan plan, Map<MemberKey, MemberOutcome> memberships,
-                        Map<Conversation, Roster> administrators, ChimeCalls.Step setRole) {
+                        Map<Target, Roster> administrators, ChimeCalls.Step setRole) {
         List<ChimeCalls.Task> tasks = new ArrayList<>();
         Map<MemberKey, MemberOutcome> decided = new HashMap<>();
         plan.intents().forEach((key, intent) -> {
             Membership member = intent.membership();
             MemberOutcome membership = memberships.get(key);
-            MemberChunk one = new MemberChunk(key.conversation(), List.of(member));
+            MemberChunk one = new MemberChunk(key.target(), List.of(member));
             if (intent.action() == Action.ADD && membership instanceof MemberOutcome.Added
-                    && !key.conversation().roleInAddCall() && member.role() == Role.ADMINISTRATOR) {
+                    && !key.target().roleInAddCall() && member.role() == Role.ADMINISTRATOR) {
                 // Part of the add: the member is new, so no listing is needed.
                 tasks.add(new ChimeCalls.Task(one, setRole, new MemberOutcome.Added()));
-            } else if (toLearn(intent, key.conversation(), membership)) {
-                Roster roster = administrators.get(key.conversation());
+            } else if (toLearn(intent, key.target(), membership)) {
+                Roster roster = administrators.get(key.target());
                 boolean removal = intent.action() == Action.REMOVE;
                 if (roster instanceof Roster.Known known) {
                     if (known.memberIds().contains(member.memberId()) == (member.role() == Role.ADMINISTRATOR)) {
@@ -75,17 +75,17 @@ public record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> d
         return new Roles(tasks, decided);
     }
 
-    /** The conversations to read before a role of a record on its last receive is dead-lettered. */
-    public static Set<Conversation> toCheck(Map<MemberKey, MemberOutcome> roles, Set<MemberKey> lastReceive) {
+    /** The targets to read before a role of a record on its last receive is dead-lettered. */
+    public static Set<Target> toCheck(Map<MemberKey, MemberOutcome> roles, Set<MemberKey> lastReceive) {
         return RosterReads.toRead(roles, unansweredOnLastReceive(lastReceive));
     }
 
     /**
-     * Each role's outcome once its conversation's administrators are read: the role as asked means the goal holds
-     * (the unanswered call took effect, or another request made it so); an unreadable conversation leaves it uncertain.
+     * Each role's outcome once its target's administrators are read: the role as asked means the goal holds
+     * (the unanswered call took effect, or another request made it so); an unreadable target leaves it uncertain.
      */
     public static Map<MemberKey, MemberOutcome> checked(BatchPlan plan, Map<MemberKey, MemberOutcome> roles,
-                                                 Set<MemberKey> lastReceive, Map<Conversation, Roster> rosters) {
+                                                 Set<MemberKey> lastReceive, Map<Target, Roster> rosters) {
         return RosterReads.decided(roles, unansweredOnLastReceive(lastReceive), rosters, new RosterReads.Decision() {
             @Override
             public MemberOutcome known(MemberKey key, MemberOutcome.WithError was, Set<String> administrators) {

@@ -1,7 +1,7 @@
 package roommembership.pipeline.verify;
 
 import roommembership.model.MemberOutcome;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.target.MemberKey;
 import roommembership.target.Roster;
 
@@ -12,8 +12,8 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
- * The one way a read of a conversation decides its members' outcomes, for every read the batch makes: which
- * conversations to read for the members a rule picks, and what each picked member's outcome becomes once they are.
+ * The one way a read of a target decides its members' outcomes, for every read the batch makes: which
+ * targets to read for the members a rule picks, and what each picked member's outcome becomes once they are.
  */
 final class RosterReads {
     private RosterReads() {
@@ -26,22 +26,22 @@ final class RosterReads {
         MemberOutcome unknown(MemberKey key, MemberOutcome.WithError was, Roster.Unknown roster);
     }
 
-    /** The conversations of the members {@code picked} chooses, each once. */
-    static Set<Conversation> toRead(Map<MemberKey, MemberOutcome> outcomes,
+    /** The targets of the members {@code picked} chooses, each once. */
+    static Set<Target> toRead(Map<MemberKey, MemberOutcome> outcomes,
                                     BiPredicate<MemberKey, MemberOutcome> picked) {
-        Set<Conversation> conversations = new LinkedHashSet<>();
+        Set<Target> targets = new LinkedHashSet<>();
         outcomes.forEach((key, outcome) -> {
             if (picked.test(key, outcome)) {
-                conversations.add(key.conversation());
+                targets.add(key.target());
             }
         });
-        return conversations;
+        return targets;
     }
 
-    /** The outcomes with every picked member's decided by its conversation's read; the others as they were. */
+    /** The outcomes with every picked member's decided by its target's read; the others as they were. */
     static Map<MemberKey, MemberOutcome> decided(Map<MemberKey, MemberOutcome> outcomes,
                                                  BiPredicate<MemberKey, MemberOutcome> picked,
-                                                 Map<Conversation, Roster> rosters, Decision decision) {
+                                                 Map<Target, Roster> rosters, Decision decision) {
         if (rosters.isEmpty()) {
             return outcomes;
         }
@@ -51,9 +51,9 @@ final class RosterReads {
                 return;
             }
             MemberOutcome.WithError was = (MemberOutcome.WithError) outcome;
-            decided.put(key, rosters.get(key.conversation()) instanceof Roster.Known known
+            decided.put(key, rosters.get(key.target()) instanceof Roster.Known known
                     ? decision.known(key, was, known.memberIds())
-                    : decision.unknown(key, was, (Roster.Unknown) rosters.get(key.conversation())));
+                    : decision.unknown(key, was, (Roster.Unknown) rosters.get(key.target())));
         });
         return decided;
     }

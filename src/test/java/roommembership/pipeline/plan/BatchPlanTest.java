@@ -6,7 +6,7 @@ import roommembership.model.Role;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.read.RejectedItem;
 import roommembership.target.ChannelKey;
-import roommembership.target.Conversation;
+import roommembership.target.Target;
 import roommembership.target.RoomKey;
 
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class BatchPlanTest {
         BatchPlan plan = BatchPlan.of(messages);
 
         assertThat(plan.rooms()).isEqualTo(2);
-        assertThat(plan.chunks()).extracting(MemberChunk::conversation, chunk -> chunk.members().size())
+        assertThat(plan.chunks()).extracting(MemberChunk::target, chunk -> chunk.members().size())
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(A, 50),
                         org.assertj.core.groups.Tuple.tuple(A, 50),
@@ -66,7 +66,7 @@ class BatchPlanTest {
                 request(A, members("u", 1, 1)), request(otherAccount, members("u", 1, 1))));
 
         assertThat(plan.rooms()).isEqualTo(2);
-        assertThat(plan.chunks()).extracting(MemberChunk::conversation).containsExactly(A, otherAccount);
+        assertThat(plan.chunks()).extracting(MemberChunk::target).containsExactly(A, otherAccount);
     }
 
     @Test
@@ -77,7 +77,7 @@ class BatchPlanTest {
         BatchPlan plan = BatchPlan.of(List.of(allRejected, request(A, members("u", 1, 1))));
 
         assertThat(plan.rooms()).isEqualTo(1);
-        assertThat(plan.chunks()).extracting(MemberChunk::conversation).containsExactly(A);
+        assertThat(plan.chunks()).extracting(MemberChunk::target).containsExactly(A);
     }
 
     @Test
@@ -93,7 +93,7 @@ class BatchPlanTest {
                 request(SALES, arns("a", 151, 201, MembershipType.DEFAULT))));
 
         assertThat(plan).extracting(BatchPlan::rooms, BatchPlan::channels).containsExactly(0, 1);
-        assertThat(plan.chunks()).extracting(MemberChunk::conversation, chunk -> chunk.members().size())
+        assertThat(plan.chunks()).extracting(MemberChunk::target, chunk -> chunk.members().size())
                 .containsExactly(tuple(SALES, 100), tuple(SALES, 100), tuple(SALES, 1));
     }
 
@@ -122,7 +122,7 @@ class BatchPlanTest {
                 request(LEADS, arns("d", 1, defaults, MembershipType.DEFAULT))));
 
         Map<List<Object>, Long> chunks = plan.chunks().stream().collect(Collectors.groupingBy(
-                chunk -> List.of(chunk.conversation(), chunk.members().get(0).type()), Collectors.counting()));
+                chunk -> List.of(chunk.target(), chunk.members().get(0).type()), Collectors.counting()));
         Map<List<Object>, Long> expected = new HashMap<>();
         for (ChannelKey channel : List.of(SALES, LEADS)) {
             if (defaults > 0) {
@@ -165,7 +165,7 @@ class BatchPlanTest {
                 new ParsedMessage.Invalid("not json")));
 
         assertThat(plan).extracting(BatchPlan::rooms, BatchPlan::channels).containsExactly(2, 1);
-        assertThat(plan.chunks()).extracting(MemberChunk::conversation, chunk -> chunk.members().size())
+        assertThat(plan.chunks()).extracting(MemberChunk::target, chunk -> chunk.members().size())
                 .containsExactly(tuple(A, 50), tuple(A, 50), tuple(A, 20), tuple(SALES, 100), tuple(SALES, 20),
                         tuple(B, 1));
     }
@@ -176,14 +176,14 @@ class BatchPlanTest {
                 request(SALES, List.of(arn("alice", MembershipType.DEFAULT))),
                 request(LEADS, List.of(arn("alice", MembershipType.DEFAULT)))));
 
-        assertThat(plan.chunks()).extracting(MemberChunk::conversation).containsExactly(SALES, LEADS);
+        assertThat(plan.chunks()).extracting(MemberChunk::target).containsExactly(SALES, LEADS);
     }
 
     private static int ceilingOfHundreds(int members) {
         return (members + 99) / 100;
     }
 
-    private static ParsedMessage request(Conversation conversation, List<Membership> members) {
+    private static ParsedMessage request(Target conversation, List<Membership> members) {
         return new ParsedMessage.Request(conversation, members, List.of());
     }
 

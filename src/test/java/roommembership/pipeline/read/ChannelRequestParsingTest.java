@@ -327,7 +327,7 @@ class ChannelRequestParsingTest {
     void aChannelArnOfTheDocumentedShapeNamesTheChannel(String arn) {
         assertThat(MessageParser.parse(json(Map.of("ChannelArn", arn, "MemberArn",
                 arn.substring(0, arn.indexOf("/channel/")) + "/user/u1"))))
-                .isInstanceOfSatisfying(ParsedMessage.Request.class, request -> assertThat(request.conversation())
+                .isInstanceOfSatisfying(ParsedMessage.Request.class, request -> assertThat(request.target())
                         .isEqualTo(ChannelKey.of(arn).orElseThrow()).extracting(c -> ((ChannelKey) c).arn())
                         .isEqualTo(arn));
     }

@@ -144,7 +144,7 @@ class LegacyRoutingTest {
         ParsedMessage admitted = new AccountAllowlist(java.util.Set.of("acct-2")).admit(routed);
 
         assertThat(admitted).isInstanceOfSatisfying(ParsedMessage.Request.class, request -> {
-            assertThat(request.conversation()).isEqualTo(SALES);
+            assertThat(request.target()).isEqualTo(SALES);
             assertThat(request.members()).isEmpty();
             assertThat(request.rejected()).extracting(RejectedItem::memberId, RejectedItem::errorCode,
                     RejectedItem::reason).containsExactly(org.assertj.core.groups.Tuple.tuple(APP + "/user/u1", ErrorCodes.FORBIDDEN,
