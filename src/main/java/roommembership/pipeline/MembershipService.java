@@ -2,50 +2,41 @@ package roommembership.pipeline;
 
 import roommembership.model.Deadline;
 import roommembership.model.MemberOutcome;
-import roommembership.model.Membership;
 import roommembership.model.SourceRecord;
-import roommembership.pipeline.apply.CallFailure;
-import roommembership.pipeline.apply.ChimeCalls;
+import roommembership.pipeline.apply.Applied;
+import roommembership.pipeline.apply.Calls;
 import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.pipeline.plan.BatchPlan;
-import roommembership.pipeline.plan.MemberChunk;
 import roommembership.pipeline.read.AccountAllowlist;
 import roommembership.pipeline.read.ChannelAccess;
 import roommembership.pipeline.read.LegacyRouting;
-import roommembership.pipeline.read.MessageParser;
 import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.report.BatchReport;
-import roommembership.pipeline.report.Summary;
-import roommembership.pipeline.settle.DeadLetter;
+import roommembership.pipeline.report.Reporting;
 import roommembership.pipeline.settle.DeadLetters;
+import roommembership.pipeline.settle.Settled;
 import roommembership.pipeline.settle.Settlement;
-import roommembership.pipeline.verify.Presence;
+import roommembership.pipeline.verify.LastReceive;
 import roommembership.pipeline.verify.Roles;
-import roommembership.target.CallResult;
-import roommembership.target.Target;
+import roommembership.pipeline.verify.Verification;
 import roommembership.target.MemberKey;
 import roommembership.target.Memberships;
-import roommembership.target.Roster;
+import roommembership.target.Target;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Executor;
 
 /**
- * Turns one SQS batch into Chime calls and settles every request: added (or already a member), dead-lettered with
- * an ErrorCode, or its record handed back to SQS for another delivery.
+ * Turns one SQS batch into Chime calls and settles every request: carried out (or already true), dead-lettered with
+ * an ErrorCode, or its record handed back to SQS for another delivery. It is the list of the pipeline's stages, each
+ * taking and returning values.
  */
 public final class MembershipService {
 
@@ -80,151 +71,46 @@ public final class MembershipService {
         }
     }
 
-    private final Memberships<Target> memberships;
+    private final Reading reading;
+    private final Calls calls;
+    private final Verification verification;
     private final DeadLetters deadLetters;
-    private final ChimeCalls calls;
     private final Clock clock;
-    private final Settings settings;
+    private final int maxReceiveCount;
 
-    /** @param calls runs the Chime calls; its thread count bounds how many run at once */
-    public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor calls, Clock clock,
+    /** @param executor runs the Chime calls; its thread count bounds how many run at once */
+    public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor executor, Clock clock,
                              Settings settings) {
-        this.memberships = Objects.requireNonNull(memberships, "memberships");
+        Objects.requireNonNull(settings, "settings");
+        this.reading = new Reading(settings.routing(), settings.channelAccess(), settings.allowedAccounts());
+        this.calls = new Calls(memberships, executor, settings.retry(), settings.safetyMargin(),
+                settings.maxCallsPerSecond());
+        this.verification = new Verification(calls);
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.calls = new ChimeCalls(Objects.requireNonNull(calls, "calls"), settings);
+        this.maxReceiveCount = settings.maxReceiveCount();
     }
 
+    /** The pipeline: read, plan, apply, verify (and apply the roles the reads call for), settle, report. */
     public BatchReport process(List<SourceRecord> records, Deadline deadline) {
         long started = System.nanoTime();
-        List<ParsedMessage> messages = records.stream().map(record -> admitted(record.body())).toList();
+        List<ParsedMessage> messages = reading.read(records);
         BatchPlan plan = BatchPlan.of(messages);
-        Set<MemberKey> lastReceive = askedOnLastReceive(records, messages);
+        Set<MemberKey> lastReceive = LastReceive.members(records, messages, maxReceiveCount);
 
-        // Adds and removals at once: the plan never names a member for both.
-        List<ChimeCalls.Task> changes = new ArrayList<>();
-        plan.chunks().forEach(chunk -> changes.add(new ChimeCalls.Task(chunk, this::addMembers,
-                new MemberOutcome.Added())));
-        plan.removals().forEach(chunk -> changes.add(new ChimeCalls.Task(chunk, this::removeMember,
-                new MemberOutcome.Removed())));
-        ChimeCalls.Steps changed = calls.run(changes, deadline);
-        // One read of a target tells a removed member's NotFound apart, and checks the unanswered changes of
-        // records on their last receive before they are dead-lettered.
-        Map<MemberKey, MemberOutcome> memberships = Presence.afterChanges(plan, changed.outcomes(), lastReceive,
-                calls.read(Presence.toRead(plan, changed.outcomes(), lastReceive), this.memberships::members, deadline));
+        Applied changed = calls.apply(plan.changes(), deadline);
+        Map<MemberKey, MemberOutcome> memberships = verification.memberships(plan, changed, lastReceive, deadline);
+        Roles roles = verification.rolesNeeded(plan, memberships, deadline);
+        Applied roleChanges = calls.apply(roles.changes(), deadline);
+        Map<MemberKey, MemberOutcome> roleOutcomes =
+                verification.roles(plan, roles, roleChanges, lastReceive, deadline);
 
-        // Roles: an Administrator added to a channel is made a moderator; a named role of a member who was already
-        // there is applied where the target's administrators show it differs.
-        Map<Target, Roster> administrators =
-                calls.read(Presence.rolesToLearn(plan, memberships), this.memberships::administrators, deadline);
-        Roles roles = Roles.needed(plan, memberships, administrators, this::setRole);
-        ChimeCalls.Steps roleChanges = calls.run(roles.tasks(), deadline);
-        Map<MemberKey, MemberOutcome> roleOutcomes = new HashMap<>(roles.decided());
-        roleOutcomes.putAll(roleChanges.outcomes());
-        roleOutcomes = Roles.checked(plan, roleOutcomes, lastReceive, calls.read(
-                Roles.toCheck(roleOutcomes, lastReceive), this.memberships::administrators, deadline));
-        Map<MemberKey, MemberOutcome> outcomes = withRoles(memberships, roleOutcomes);
+        Settlement settlement = Settlement.of(records, messages, plan, memberships,
+                Verification.withRoles(memberships, roleOutcomes), maxReceiveCount, clock);
+        Settled settled = settlement.afterSending(records, settlement.deadLetters().isEmpty()
+                ? List.of() : deadLetters.send(settlement.deadLetters()));
 
-        Settlement settlement = Settlement.of(records, messages, plan, memberships, outcomes,
-                settings.maxReceiveCount(), clock);
-        List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
-                ? List.of()
-                : deadLetters.send(settlement.deadLetters());
-
-        Set<Integer> retry = new LinkedHashSet<>(settlement.retry());
-        Set<String> unsentSources = new HashSet<>();
-        unsent.forEach(letter -> unsentSources.add(letter.sourceMessageId()));
-        for (int i = 0; i < records.size(); i++) {
-            if (unsentSources.contains(records.get(i).messageId())) {
-                retry.add(i);
-            }
-        }
-        retry = Settlement.withLaterRecordsOfFailedGroups(records, retry);
-
-        // By identity: two letters can be equal (the same blank item twice) and still be two requests.
-        Set<DeadLetter> unsentLetters = Collections.newSetFromMap(new IdentityHashMap<>());
-        unsentLetters.addAll(unsent);
-        List<DeadLetter> sent = settlement.deadLetters().stream().filter(l -> !unsentLetters.contains(l)).toList();
-        Map<String, Integer> deadLettered = new TreeMap<>();
-        sent.forEach(letter -> deadLettered.merge(letter.errorCode(), 1, Integer::sum));
-        // A message delivered twice in one batch is reported once.
-        List<String> retryIds = retry.stream().sorted().map(i -> records.get(i).messageId()).distinct().toList();
-
-        List<CallFailure> callFailures = new ArrayList<>(changed.failures());
-        callFailures.addAll(roleChanges.failures());
-        Summary summary = new Summary(records.size(), plan.rooms(), plan.channels(),
-                changed.calls() + roleChanges.calls(), membershipRequests(messages),
-                count(memberships, MemberOutcome.Added.class), count(memberships, MemberOutcome.AlreadyMember.class),
-                count(memberships, MemberOutcome.Removed.class), count(memberships, MemberOutcome.AlreadyAbsent.class),
-                count(roleOutcomes, MemberOutcome.RoleChanged.class), deadLettered, retryIds.size(),
-                invalidMessages(messages), changed.throttles() + roleChanges.throttles(),
+        return Reporting.of(records, messages, plan, changed.and(roleChanges), memberships, roleOutcomes, settled,
                 (System.nanoTime() - started) / 1_000_000);
-        return new BatchReport(retryIds, sent, callFailures, summary);
     }
-
-    /** A body as a request this deployment may carry out: parsed, routed to channels if configured, and admitted. */
-    private ParsedMessage admitted(String body) {
-        ParsedMessage message = MessageParser.parse(body);
-        if (settings.routing().isPresent()) {
-            message = settings.routing().get().route(message);
-        }
-        // The account's refusal comes last, so its reason stands over any other.
-        return settings.allowedAccounts().admit(settings.channelAccess().admit(message));
-    }
-
-    private CallResult addMembers(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
-        return memberships.addMembers(chunk.target(), members, timeLimit);
-    }
-
-    private CallResult removeMember(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
-        return memberships.removeMember(chunk.target(), members.get(0).memberId(), timeLimit);
-    }
-
-    private CallResult setRole(MemberChunk chunk, List<Membership> members, Duration timeLimit) {
-        Membership member = members.get(0);
-        return memberships.setRole(chunk.target(), member.memberId(), member.role(), timeLimit);
-    }
-
-    /** The members asked for by records on their last receive: a transient failure of theirs is checked first. */
-    private Set<MemberKey> askedOnLastReceive(List<SourceRecord> records, List<ParsedMessage> messages) {
-        Set<MemberKey> keys = new HashSet<>();
-        for (int i = 0; i < records.size(); i++) {
-            if (records.get(i).receiveCount() >= settings.maxReceiveCount()
-                    && messages.get(i) instanceof ParsedMessage.Request request) {
-                request.members().forEach(member -> keys.add(new MemberKey(request.target(), member.memberId())));
-            }
-        }
-        return keys;
-    }
-
-    /** A member's outcome once its role is known: a role that does not hold decides it, else its membership does. */
-    private static Map<MemberKey, MemberOutcome> withRoles(Map<MemberKey, MemberOutcome> memberships,
-                                                           Map<MemberKey, MemberOutcome> roles) {
-        if (roles.isEmpty()) {
-            return memberships;
-        }
-        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>(memberships);
-        roles.forEach((key, role) -> {
-            if (!role.holds()) {
-                outcomes.put(key, role);
-            }
-        });
-        return outcomes;
-    }
-
-    private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {
-        return (int) outcomes.values().stream().filter(kind::isInstance).count();
-    }
-
-    /** Member items of the readable messages; an item rejected on its own is a request too. */
-    private static int membershipRequests(List<ParsedMessage> messages) {
-        return messages.stream().mapToInt(message -> message instanceof ParsedMessage.Request request
-                ? request.members().size() + request.rejected().size() : 0).sum();
-    }
-
-    private static int invalidMessages(List<ParsedMessage> messages) {
-        return (int) messages.stream().filter(ParsedMessage.Invalid.class::isInstance).count();
-    }
-
 }

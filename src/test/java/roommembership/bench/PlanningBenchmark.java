@@ -37,7 +37,7 @@ final class PlanningBenchmark {
                 rates.add(requests / (nanos / 1e9));
             }
         }
-        return new Result(records, requests, plan.rooms(), plan.chunks().size(), Stats.of(rates));
+        return new Result(records, requests, plan.rooms(), plan.adds().size(), Stats.of(rates));
     }
 
     /** Form-1 bodies over {@code rooms} rooms, members numbered so that each room gets its share. */

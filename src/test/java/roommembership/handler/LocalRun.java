@@ -10,7 +10,7 @@ import roommembership.pipeline.report.InvocationMetrics;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.target.ChannelKey;
 import roommembership.target.Target;
-import roommembership.pipeline.plan.MemberChunk;
+import roommembership.pipeline.plan.Change;
 import roommembership.model.Membership;
 import roommembership.pipeline.read.MessageParser;
 import roommembership.pipeline.apply.RetryPolicy;
@@ -106,10 +106,10 @@ public final class LocalRun {
                 .append(String.format("%d records, %d rooms, %d channels, %d room calls, %d channel calls"
                                 + " (calls that change memberships; reads not counted)%n%n",
                         event.getRecords().size(), plan.rooms(), plan.channels(), roomCalls, channelCalls));
-        if (chunksOf(plan.chunks(), RoomKey.class).size() > 0) {
+        if (chunksOf(plan.adds(), RoomKey.class).size() > 0) {
             rooms(out, plan, before, after, calls, names, letters);
         }
-        if (chunksOf(plan.chunks(), ChannelKey.class).size() > 0) {
+        if (chunksOf(plan.adds(), ChannelKey.class).size() > 0) {
             channels(out, plan, before, after, calls, names, letters);
         }
         if (!plan.removals().isEmpty()) {
@@ -134,9 +134,9 @@ public final class LocalRun {
         static State of(BatchPlan plan, HandlerFixture fixture) {
             Map<Target, Map<String, String>> roles = new LinkedHashMap<>();
             Map<Target, Map<String, String>> types = new LinkedHashMap<>();
-            List<MemberChunk> all = new ArrayList<>(plan.chunks());
+            List<Change> all = new ArrayList<>(plan.adds());
             all.addAll(plan.removals());
-            for (MemberChunk chunk : all) {
+            for (Change chunk : all) {
                 if (chunk.target() instanceof RoomKey room) {
                     roles.computeIfAbsent(room, r -> fixture.chime.members(room.accountId(), room.roomId()));
                 } else {
@@ -155,9 +155,8 @@ public final class LocalRun {
         }
     }
 
-    private static Map<Target, List<MemberChunk>> chunksOf(List<MemberChunk> planned,
-                                                               Class<? extends Target> kind) {
-        Map<Target, List<MemberChunk>> chunks = new LinkedHashMap<>();
+    private static <C extends Change> Map<Target, List<C>> chunksOf(List<C> planned, Class<? extends Target> kind) {
+        Map<Target, List<C>> chunks = new LinkedHashMap<>();
         planned.stream().filter(chunk -> kind.isInstance(chunk.target()))
                 .forEach(chunk -> chunks.computeIfAbsent(chunk.target(), c -> new ArrayList<>()).add(chunk));
         return chunks;
@@ -167,7 +166,7 @@ public final class LocalRun {
                               Map<String, String> names, List<Letter> letters) {
         out.append(String.format("%-26s %9s %6s %8s %6s %8s %14s%n",
                 "Room: adds", "requested", "calls", "ceil/50", "added", "already", "dead-lettered"));
-        chunksOf(plan.chunks(), RoomKey.class).forEach((conversation, chunks) -> {
+        chunksOf(plan.adds(), RoomKey.class).forEach((conversation, chunks) -> {
             RoomKey room = (RoomKey) conversation;
             List<String> requested = chunks.stream().flatMap(chunk -> chunk.members().stream())
                     .map(Membership::memberId).toList();
@@ -188,7 +187,7 @@ public final class LocalRun {
                                  Map<String, String> names, List<Letter> letters) {
         out.append(String.format("%-26s %9s %6s %9s %6s %8s %6s %11s %14s%n", "Channel: adds", "requested", "calls",
                 "ceil/100", "added", "already", "hidden", "moderators", "dead-lettered"));
-        chunksOf(plan.chunks(), ChannelKey.class).forEach((conversation, chunks) -> {
+        chunksOf(plan.adds(), ChannelKey.class).forEach((conversation, chunks) -> {
             ChannelKey channel = (ChannelKey) conversation;
             List<Membership> requested = chunks.stream().flatMap(chunk -> chunk.members().stream()).toList();
             Map<String, String> was = before.types().get(channel);

@@ -21,15 +21,15 @@ import java.util.Map;
  *
  * @param rooms the rooms with members to add or remove
  * @param channels the channels with members to add or remove
- * @param chunks the add calls
+ * @param adds the add calls, each at most its target's limit of one membership type
  * @param removals the remove calls, one member each
  * @param intents what the batch wants for each member it names
  */
-public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<MemberChunk> removals,
+public record BatchPlan(int rooms, int channels, List<Change.Add> adds, List<Change.Remove> removals,
                         Map<MemberKey, Intent> intents) {
 
     public BatchPlan {
-        chunks = List.copyOf(chunks);
+        adds = List.copyOf(adds);
         removals = List.copyOf(removals);
         intents = Collections.unmodifiableMap(new LinkedHashMap<>(intents));
     }
@@ -51,8 +51,8 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
                 named += request.members().size();
             }
         }
-        List<MemberChunk> chunks = new ArrayList<>();
-        List<MemberChunk> removals = new ArrayList<>();
+        List<Change.Add> calls = new ArrayList<>();
+        List<Change.Remove> removals = new ArrayList<>();
         // Sized for every member named, so that a batch of thousands is not rehashed on the way.
         Map<MemberKey, Intent> intents = new LinkedHashMap<>(named * 4 / 3 + 1);
         targets.forEach((target, members) -> {
@@ -63,13 +63,21 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
                 if (intent.action() == Action.ADD) {
                     adds.add(intent.membership());
                 } else {
-                    removals.add(new MemberChunk(target, List.of(intent.membership())));
+                    removals.add(new Change.Remove(target, intent.membership()));
                 }
             });
-            chunk(target, adds, chunks);
+            chunk(target, adds, calls);
         });
         TargetCount count = TargetCount.of(targets.keySet());
-        return new BatchPlan(count.rooms(), count.channels(), chunks, removals, intents);
+        return new BatchPlan(count.rooms(), count.channels(), calls, removals, intents);
+    }
+
+    /** The adds and the removals, made at once: the plan never names a member for both. */
+    public List<Change> changes() {
+        List<Change> changes = new ArrayList<>(adds.size() + removals.size());
+        changes.addAll(adds);
+        changes.addAll(removals);
+        return changes;
     }
 
     /** The intent for a member the batch names. */
@@ -104,26 +112,26 @@ public record BatchPlan(int rooms, int channels, List<MemberChunk> chunks, List<
     }
 
     /** One call takes one membership type, so hidden members go in calls of their own. */
-    private static void chunk(Target target, List<Membership> members, List<MemberChunk> chunks) {
+    private static void chunk(Target target, List<Membership> members, List<Change.Add> calls) {
         Map<MembershipType, List<Membership>> byType = new LinkedHashMap<>();
         for (Membership member : members) {
             byType.computeIfAbsent(member.type(), type -> new ArrayList<>()).add(member);
         }
-        byType.values().forEach(ofOneType -> split(target, ofOneType, chunks));
+        byType.values().forEach(ofOneType -> split(target, ofOneType, calls));
     }
 
-    private static void split(Target target, List<Membership> members, List<MemberChunk> chunks) {
+    private static void split(Target target, List<Membership> members, List<Change.Add> calls) {
         int limit = target.maxMembersPerCall();
         List<Membership> chunk = new ArrayList<>(Math.min(limit, members.size()));
         for (Membership member : members) {
             chunk.add(member);
             if (chunk.size() == limit) {
-                chunks.add(new MemberChunk(target, chunk));
+                calls.add(new Change.Add(target, chunk));
                 chunk = new ArrayList<>(limit);
             }
         }
         if (!chunk.isEmpty()) {
-            chunks.add(new MemberChunk(target, chunk));
+            calls.add(new Change.Add(target, chunk));
         }
     }
 }

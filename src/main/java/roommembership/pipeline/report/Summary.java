@@ -27,4 +27,111 @@ public record Summary(int records, int rooms, int channels, int calls, int membe
     public int deadLettered() {
         return deadLetteredByErrorCode.values().stream().mapToInt(Integer::intValue).sum();
     }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The figures by name: a summary has too many of one type to be built by position. */
+    public static final class Builder {
+        private int records;
+        private int rooms;
+        private int channels;
+        private int calls;
+        private int membershipRequests;
+        private int added;
+        private int alreadyMembers;
+        private int removed;
+        private int alreadyAbsent;
+        private int rolesChanged;
+        private Map<String, Integer> deadLetteredByErrorCode = Map.of();
+        private int recordsRetried;
+        private int invalidMessages;
+        private int chimeThrottles;
+        private long durationMillis;
+
+        private Builder() {
+        }
+
+        public Builder records(int value) {
+            records = value;
+            return this;
+        }
+
+        public Builder rooms(int value) {
+            rooms = value;
+            return this;
+        }
+
+        public Builder channels(int value) {
+            channels = value;
+            return this;
+        }
+
+        public Builder calls(int value) {
+            calls = value;
+            return this;
+        }
+
+        public Builder membershipRequests(int value) {
+            membershipRequests = value;
+            return this;
+        }
+
+        public Builder added(int value) {
+            added = value;
+            return this;
+        }
+
+        public Builder alreadyMembers(int value) {
+            alreadyMembers = value;
+            return this;
+        }
+
+        public Builder removed(int value) {
+            removed = value;
+            return this;
+        }
+
+        public Builder alreadyAbsent(int value) {
+            alreadyAbsent = value;
+            return this;
+        }
+
+        public Builder rolesChanged(int value) {
+            rolesChanged = value;
+            return this;
+        }
+
+        public Builder deadLetteredByErrorCode(Map<String, Integer> value) {
+            deadLetteredByErrorCode = value;
+            return this;
+        }
+
+        public Builder recordsRetried(int value) {
+            recordsRetried = value;
+            return this;
+        }
+
+        public Builder invalidMessages(int value) {
+            invalidMessages = value;
+            return this;
+        }
+
+        public Builder chimeThrottles(int value) {
+            chimeThrottles = value;
+            return this;
+        }
+
+        public Builder durationMillis(long value) {
+            durationMillis = value;
+            return this;
+        }
+
+        public Summary build() {
+            return new Summary(records, rooms, channels, calls, membershipRequests, added, alreadyMembers, removed,
+                    alreadyAbsent, rolesChanged, deadLetteredByErrorCode, recordsRetried, invalidMessages,
+                    chimeThrottles, durationMillis);
+        }
+    }
 }

@@ -13,6 +13,9 @@ import roommembership.target.MemberKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.TreeMap;
+import java.util.IdentityHashMap;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,6 +109,31 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
             }
         }
         return new Settlement(retry, letters);
+    }
+
+    /**
+     * The batch's end once its letters were sent: a record whose letter could not be sent goes back to SQS too (and,
+     * on a FIFO queue, every later record of its group), and only the letters sent count as dead-lettered.
+     */
+    public Settled afterSending(List<SourceRecord> records, List<DeadLetter> unsent) {
+        Set<String> unsentSources = new HashSet<>();
+        unsent.forEach(letter -> unsentSources.add(letter.sourceMessageId()));
+        Set<Integer> failed = new LinkedHashSet<>(retry);
+        for (int i = 0; i < records.size(); i++) {
+            if (unsentSources.contains(records.get(i).messageId())) {
+                failed.add(i);
+            }
+        }
+        failed = withLaterRecordsOfFailedGroups(records, failed);
+        // By identity: two letters can be equal (the same blank item twice) and still be two requests.
+        Set<DeadLetter> unsentLetters = Collections.newSetFromMap(new IdentityHashMap<>());
+        unsentLetters.addAll(unsent);
+        List<DeadLetter> sent = deadLetters.stream().filter(letter -> !unsentLetters.contains(letter)).toList();
+        Map<String, Integer> byErrorCode = new TreeMap<>();
+        sent.forEach(letter -> byErrorCode.merge(letter.errorCode(), 1, Integer::sum));
+        // A message delivered twice in one batch is reported once.
+        List<String> retryIds = failed.stream().sorted().map(i -> records.get(i).messageId()).distinct().toList();
+        return new Settled(retryIds, sent, byErrorCode);
     }
 
     /** What the records going back to SQS ask, per member. */

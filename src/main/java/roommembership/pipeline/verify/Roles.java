@@ -4,10 +4,9 @@ import roommembership.model.Action;
 import roommembership.model.MemberOutcome;
 import roommembership.model.Membership;
 import roommembership.model.Role;
-import roommembership.pipeline.apply.ChimeCalls;
 import roommembership.pipeline.plan.BatchPlan;
+import roommembership.pipeline.plan.Change;
 import roommembership.pipeline.plan.Intent;
-import roommembership.pipeline.plan.MemberChunk;
 import roommembership.target.Target;
 import roommembership.target.MemberKey;
 import roommembership.target.Roster;
@@ -26,10 +25,10 @@ import java.util.function.BiPredicate;
  * target whose administrators outlive the membership stops being one. A request that named no role never
  * changes one.
  *
- * @param tasks the role calls to make, one member each
+ * @param changes the role calls to make, one member each
  * @param decided the members whose role needs no call, or could not be learnt
  */
-public record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> decided) {
+public record Roles(List<Change.SetRole> changes, Map<MemberKey, MemberOutcome> decided) {
 
     /**
      * Whether the member's present role must be learnt: already there, with a named role; or removed from a
@@ -44,17 +43,16 @@ public record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> d
 
     /** @param administrators each target {@link Presence#rolesToLearn} named, read */
     public static Roles needed(BatchPlan plan, Map<MemberKey, MemberOutcome> memberships,
-                        Map<Target, Roster> administrators, ChimeCalls.Step setRole) {
-        List<ChimeCalls.Task> tasks = new ArrayList<>();
+                        Map<Target, Roster> administrators) {
+        List<Change.SetRole> changes = new ArrayList<>();
         Map<MemberKey, MemberOutcome> decided = new HashMap<>();
         plan.intents().forEach((key, intent) -> {
             Membership member = intent.membership();
             MemberOutcome membership = memberships.get(key);
-            MemberChunk one = new MemberChunk(key.target(), List.of(member));
             if (intent.action() == Action.ADD && membership instanceof MemberOutcome.Added
                     && !key.target().roleInAddCall() && member.role() == Role.ADMINISTRATOR) {
                 // Part of the add: the member is new, so no listing is needed.
-                tasks.add(new ChimeCalls.Task(one, setRole, new MemberOutcome.Added()));
+                changes.add(new Change.SetRole(key.target(), member, new MemberOutcome.Added()));
             } else if (toLearn(intent, key.target(), membership)) {
                 Roster roster = administrators.get(key.target());
                 boolean removal = intent.action() == Action.REMOVE;
@@ -63,7 +61,7 @@ public record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> d
                         decided.put(key, removal ? membership : new MemberOutcome.AlreadyMember());
                     } else {
                         // A leaver who moderates loses that too: a removal's member is sent as a plain Member.
-                        tasks.add(new ChimeCalls.Task(one, setRole,
+                        changes.add(new Change.SetRole(key.target(), member,
                                 removal ? membership : new MemberOutcome.RoleChanged()));
                     }
                 } else {
@@ -72,7 +70,7 @@ public record Roles(List<ChimeCalls.Task> tasks, Map<MemberKey, MemberOutcome> d
                 }
             }
         });
-        return new Roles(tasks, decided);
+        return new Roles(changes, decided);
     }
 
     /** The targets to read before a role of a record on its last receive is dead-lettered. */

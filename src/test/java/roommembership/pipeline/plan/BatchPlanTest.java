@@ -40,7 +40,7 @@ class BatchPlanTest {
         BatchPlan plan = BatchPlan.of(messages);
 
         assertThat(plan.rooms()).isEqualTo(2);
-        assertThat(plan.chunks()).extracting(MemberChunk::target, chunk -> chunk.members().size())
+        assertThat(plan.adds()).extracting(Change.Add::target, chunk -> chunk.members().size())
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(A, 50),
                         org.assertj.core.groups.Tuple.tuple(A, 50),
@@ -54,7 +54,7 @@ class BatchPlanTest {
                 request(A, List.of(new Membership("u1", Role.MEMBER), new Membership("u2", Role.MEMBER))),
                 request(A, List.of(new Membership("u1", Role.ADMINISTRATOR)))));
 
-        assertThat(plan.chunks()).singleElement().extracting(MemberChunk::members).isEqualTo(List.of(
+        assertThat(plan.adds()).singleElement().extracting(Change.Add::members).isEqualTo(List.of(
                 new Membership("u1", Role.ADMINISTRATOR), new Membership("u2", Role.MEMBER)));
     }
 
@@ -66,7 +66,7 @@ class BatchPlanTest {
                 request(A, members("u", 1, 1)), request(otherAccount, members("u", 1, 1))));
 
         assertThat(plan.rooms()).isEqualTo(2);
-        assertThat(plan.chunks()).extracting(MemberChunk::target).containsExactly(A, otherAccount);
+        assertThat(plan.adds()).extracting(Change.Add::target).containsExactly(A, otherAccount);
     }
 
     @Test
@@ -77,13 +77,13 @@ class BatchPlanTest {
         BatchPlan plan = BatchPlan.of(List.of(allRejected, request(A, members("u", 1, 1))));
 
         assertThat(plan.rooms()).isEqualTo(1);
-        assertThat(plan.chunks()).extracting(MemberChunk::target).containsExactly(A);
+        assertThat(plan.adds()).extracting(Change.Add::target).containsExactly(A);
     }
 
     @Test
     void exactlyFiftyMembersMakeOneCall() {
-        assertThat(BatchPlan.of(List.of(request(A, members("u", 1, 50)))).chunks()).hasSize(1);
-        assertThat(BatchPlan.of(List.of(request(A, members("u", 1, 51)))).chunks()).hasSize(2);
+        assertThat(BatchPlan.of(List.of(request(A, members("u", 1, 50)))).adds()).hasSize(1);
+        assertThat(BatchPlan.of(List.of(request(A, members("u", 1, 51)))).adds()).hasSize(2);
     }
 
     @Test
@@ -93,7 +93,7 @@ class BatchPlanTest {
                 request(SALES, arns("a", 151, 201, MembershipType.DEFAULT))));
 
         assertThat(plan).extracting(BatchPlan::rooms, BatchPlan::channels).containsExactly(0, 1);
-        assertThat(plan.chunks()).extracting(MemberChunk::target, chunk -> chunk.members().size())
+        assertThat(plan.adds()).extracting(Change.Add::target, chunk -> chunk.members().size())
                 .containsExactly(tuple(SALES, 100), tuple(SALES, 100), tuple(SALES, 1));
     }
 
@@ -106,7 +106,7 @@ class BatchPlanTest {
 
         BatchPlan plan = BatchPlan.of(List.of(request(SALES, mixed)));
 
-        assertThat(plan.chunks()).extracting(MemberChunk::members).containsExactly(
+        assertThat(plan.adds()).extracting(Change.Add::members).containsExactly(
                 List.of(arn("u1", MembershipType.DEFAULT), arn("u3", MembershipType.DEFAULT),
                         arn("u5", MembershipType.DEFAULT)),
                 List.of(arn("u2", MembershipType.HIDDEN), arn("u4", MembershipType.HIDDEN)));
@@ -121,7 +121,7 @@ class BatchPlanTest {
                 request(SALES, arns("h", 1, hidden, MembershipType.HIDDEN)),
                 request(LEADS, arns("d", 1, defaults, MembershipType.DEFAULT))));
 
-        Map<List<Object>, Long> chunks = plan.chunks().stream().collect(Collectors.groupingBy(
+        Map<List<Object>, Long> chunks = plan.adds().stream().collect(Collectors.groupingBy(
                 chunk -> List.of(chunk.target(), chunk.members().get(0).type()), Collectors.counting()));
         Map<List<Object>, Long> expected = new HashMap<>();
         for (ChannelKey channel : List.of(SALES, LEADS)) {
@@ -133,11 +133,11 @@ class BatchPlanTest {
             }
         }
         assertThat(chunks).isEqualTo(expected);
-        assertThat(plan.chunks()).allSatisfy(chunk -> {
+        assertThat(plan.adds()).allSatisfy(chunk -> {
             assertThat(chunk.members()).hasSizeBetween(1, 100);
             assertThat(chunk.members()).extracting(Membership::type).containsOnly(chunk.members().get(0).type());
         });
-        assertThat(plan.chunks()).flatExtracting(MemberChunk::members).hasSize(2 * (defaults + hidden));
+        assertThat(plan.adds()).flatExtracting(Change.Add::members).hasSize(2 * (defaults + hidden));
     }
 
     @Test
@@ -151,7 +151,7 @@ class BatchPlanTest {
                 request(SALES, List.of(new Membership(alice, Role.MEMBER, MembershipType.HIDDEN))),
                 request(SALES, List.of(new Membership(bob, Role.ADMINISTRATOR, MembershipType.DEFAULT)))));
 
-        assertThat(plan.chunks()).extracting(MemberChunk::members).containsExactlyInAnyOrder(
+        assertThat(plan.adds()).extracting(Change.Add::members).containsExactlyInAnyOrder(
                 List.of(new Membership(alice, Role.MEMBER, MembershipType.HIDDEN)),
                 List.of(new Membership(bob, Role.ADMINISTRATOR, MembershipType.DEFAULT)));
     }
@@ -165,7 +165,7 @@ class BatchPlanTest {
                 new ParsedMessage.Invalid("not json")));
 
         assertThat(plan).extracting(BatchPlan::rooms, BatchPlan::channels).containsExactly(2, 1);
-        assertThat(plan.chunks()).extracting(MemberChunk::target, chunk -> chunk.members().size())
+        assertThat(plan.adds()).extracting(Change.Add::target, chunk -> chunk.members().size())
                 .containsExactly(tuple(A, 50), tuple(A, 50), tuple(A, 20), tuple(SALES, 100), tuple(SALES, 20),
                         tuple(B, 1));
     }
@@ -176,7 +176,7 @@ class BatchPlanTest {
                 request(SALES, List.of(arn("alice", MembershipType.DEFAULT))),
                 request(LEADS, List.of(arn("alice", MembershipType.DEFAULT)))));
 
-        assertThat(plan.chunks()).extracting(MemberChunk::target).containsExactly(SALES, LEADS);
+        assertThat(plan.adds()).extracting(Change.Add::target).containsExactly(SALES, LEADS);
     }
 
     private static int ceilingOfHundreds(int members) {

@@ -1,0 +1,209 @@
+package roommembership.pipeline.apply;
+
+import roommembership.model.Deadline;
+import roommembership.model.ErrorCodes;
+import roommembership.model.MemberOutcome;
+import roommembership.model.Membership;
+import roommembership.pipeline.plan.Change;
+import roommembership.target.CallResult;
+import roommembership.target.MemberError;
+import roommembership.target.MemberKey;
+import roommembership.target.Memberships;
+import roommembership.target.Roster;
+import roommembership.target.Target;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Makes the calls a batch needs, given as {@link Change} values, and the reads of targets, through the memberships
+ * port: each change's call with its retries, within the invocation's time and the container's call rate. Results
+ * come back through futures and are combined in one place.
+ */
+public final class Calls {
+    /** What a read of a target lists. */
+    public enum Read {
+        MEMBERS,
+        /** A room's Administrators; a channel's moderators. */
+        ADMINISTRATORS
+    }
+
+    private final Memberships<Target> memberships;
+    private final Executor executor;
+    private final RetryPolicy retry;
+    private final Duration safetyMargin;
+    private final CallRate callRate;
+
+    /**
+     * @param executor runs the calls; its thread count bounds how many run at once
+     * @param safetyMargin no call starts when the invocation has less time left than this
+     * @param maxCallsPerSecond calls of every kind per second; 0 means no limit
+     */
+    public Calls(Memberships<Target> memberships, Executor executor, RetryPolicy retry, Duration safetyMargin,
+                 int maxCallsPerSecond) {
+        this.memberships = Objects.requireNonNull(memberships, "memberships");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.retry = Objects.requireNonNull(retry, "retry");
+        this.safetyMargin = Objects.requireNonNull(safetyMargin, "safetyMargin");
+        if (maxCallsPerSecond < 0) {
+            throw new IllegalArgumentException("maxCallsPerSecond must be 0 (no limit) or more");
+        }
+        // A burst of one second's calls, then evenly spaced.
+        this.callRate = maxCallsPerSecond == 0
+                ? CallRate.unlimited()
+                : CallRate.perSecond(maxCallsPerSecond, maxCallsPerSecond);
+    }
+
+    /** Makes every change's calls on the executor, and combines their results in this one place. */
+    public Applied apply(List<? extends Change> changes, Deadline deadline) {
+        List<CompletableFuture<Applied>> running = changes.stream()
+                .map(change -> CompletableFuture.supplyAsync(() -> attempt(change, deadline), executor))
+                .toList();
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        int calls = 0;
+        int throttles = 0;
+        List<CallFailure> failures = new ArrayList<>();
+        for (CompletableFuture<Applied> result : running) {
+            Applied one = result.join();
+            outcomes.putAll(one.outcomes());
+            calls += one.calls();
+            throttles += one.throttles();
+            failures.addAll(one.failures());
+        }
+        return new Applied(outcomes, calls, throttles, failures);
+    }
+
+    /**
+     * Reads each target once, all at once on the executor, within the invocation's time and the call rate. A target
+     * there was no time to read is unknown, as a transient failure.
+     */
+    public Map<Target, Roster> read(Collection<Target> targets, Read read, Deadline deadline) {
+        if (targets.isEmpty()) {
+            return Map.of();
+        }
+        Map<Target, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
+        targets.forEach(target -> rosters.put(target, CompletableFuture.supplyAsync(
+                () -> outOfTime(deadline) || !awaitCallSlot(deadline)
+                        ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the target")
+                        : read(target, read, callTimeLimit(deadline)), executor)));
+        Map<Target, Roster> known = new LinkedHashMap<>();
+        rosters.forEach((target, future) -> known.put(target, future.join()));
+        return known;
+    }
+
+    private Roster read(Target target, Read read, Duration timeLimit) {
+        return read == Read.MEMBERS
+                ? memberships.members(target, timeLimit)
+                : memberships.administrators(target, timeLimit);
+    }
+
+    /** The one place a change becomes a call of the port. */
+    private CallResult call(Change change, List<Membership> members, Duration timeLimit) {
+        if (change instanceof Change.Add add) {
+            return memberships.addMembers(add.target(), members, timeLimit);
+        }
+        if (change instanceof Change.Remove remove) {
+            return memberships.removeMember(remove.target(), remove.member().memberId(), timeLimit);
+        }
+        Change.SetRole setRole = (Change.SetRole) change;
+        return memberships.setRole(setRole.target(), setRole.member().memberId(), setRole.member().role(), timeLimit);
+    }
+
+    /** Makes one change's call, retrying the members that got a transient code, while time allows. */
+    private Applied attempt(Change change, Deadline deadline) {
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        List<Membership> pending = change.members();
+        Map<String, MemberOutcome> lastTransient = new HashMap<>();
+        int calls = 0;
+        int throttles = 0;
+        for (int attempt = 1; attempt <= retry.maxAttempts() && !pending.isEmpty(); attempt++) {
+            if (attempt > 1 && !sleepWithin(deadline, retry.delayMillisAfter(attempt - 1))) {
+                break;
+            }
+            if (outOfTime(deadline) || !awaitCallSlot(deadline)) {
+                break;
+            }
+            calls++;
+            CallResult result = call(change, pending, callTimeLimit(deadline));
+            throttles += result.throttledAnswers();
+            if (result instanceof CallResult.Failed failed) {
+                // The client has already retried the whole call; what is left is decided by SQS redelivery.
+                MemberOutcome outcome = MemberOutcome.ofCallFailure(failed.errorCode(), failed.message());
+                pending.forEach(member -> outcomes.put(key(change, member), outcome));
+                return new Applied(outcomes, calls, throttles, List.of(new CallFailure(
+                        change.target(), failed.errorCode(), failed.message(), pending.size())));
+            }
+            Map<String, MemberError> errors = new HashMap<>();
+            for (MemberError error : ((CallResult.Answered) result).errors()) {
+                if (error.memberId() != null) {
+                    errors.put(error.memberId(), error);
+                }
+            }
+            List<Membership> retried = new ArrayList<>();
+            for (Membership member : pending) {
+                MemberError error = errors.get(member.memberId());
+                if (error == null) {
+                    outcomes.put(key(change, member), change.done());
+                } else if (ErrorCodes.meansAlreadyMember(error.errorCode())) {
+                    outcomes.put(key(change, member), new MemberOutcome.AlreadyMember());
+                } else {
+                    String code = error.errorCode() == null ? ErrorCodes.SERVICE_FAILURE : error.errorCode();
+                    MemberOutcome outcome = MemberOutcome.ofError(code, error.message());
+                    if (outcome instanceof MemberOutcome.TransientFailure) {
+                        lastTransient.put(member.memberId(), outcome);
+                        retried.add(member);
+                    } else {
+                        outcomes.put(key(change, member), outcome);
+                    }
+                }
+            }
+            pending = retried;
+        }
+        for (Membership member : pending) {
+            outcomes.put(key(change, member),
+                    lastTransient.getOrDefault(member.memberId(), new MemberOutcome.NotAttempted()));
+        }
+        return new Applied(outcomes, calls, throttles, List.of());
+    }
+
+    /** A started call may use the time left but half the margin; the other half is for dead letters and the reply. */
+    private Duration callTimeLimit(Deadline deadline) {
+        return Duration.ofMillis(Math.max(0, deadline.remainingMillis() - safetyMargin.toMillis() / 2));
+    }
+
+    private boolean outOfTime(Deadline deadline) {
+        return deadline.remainingMillis() < safetyMargin.toMillis();
+    }
+
+    /** Waits for the rate limit's next slot; false when waiting would leave less than the safety margin. */
+    private boolean awaitCallSlot(Deadline deadline) {
+        long wait = callRate.reserveMillis();
+        return wait == 0 || sleepWithin(deadline, wait);
+    }
+
+    /** Sleeps unless the sleep would leave less than the safety margin; false when it would. */
+    private boolean sleepWithin(Deadline deadline, long millis) {
+        if (deadline.remainingMillis() - millis < safetyMargin.toMillis()) {
+            return false;
+        }
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static MemberKey key(Change change, Membership member) {
+        return new MemberKey(change.target(), member.memberId());
+    }
+}

@@ -1,0 +1,33 @@
+package roommembership.pipeline.read;
+
+import roommembership.model.SourceRecord;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The read stage: each record's body as a request this deployment may carry out, or the reason it is none: parsed,
+ * routed to channels where the deployment says so, and admitted.
+ */
+public record Reading(Optional<LegacyRouting> routing, ChannelAccess channelAccess, AccountAllowlist allowedAccounts) {
+    public Reading {
+        Objects.requireNonNull(routing, "routing");
+        Objects.requireNonNull(channelAccess, "channelAccess");
+        Objects.requireNonNull(allowedAccounts, "allowedAccounts");
+    }
+
+    /** One message per record, in batch order. */
+    public List<ParsedMessage> read(List<SourceRecord> records) {
+        return records.stream().map(record -> admitted(record.body())).toList();
+    }
+
+    private ParsedMessage admitted(String body) {
+        ParsedMessage message = MessageParser.parse(body);
+        if (routing.isPresent()) {
+            message = routing.get().route(message);
+        }
+        // The account's refusal comes last, so its reason stands over any other.
+        return allowedAccounts.admit(channelAccess.admit(message));
+    }
+}

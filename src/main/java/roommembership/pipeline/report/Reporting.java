@@ -1,0 +1,60 @@
+package roommembership.pipeline.report;
+
+import roommembership.model.MemberOutcome;
+import roommembership.model.SourceRecord;
+import roommembership.pipeline.apply.Applied;
+import roommembership.pipeline.plan.BatchPlan;
+import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.settle.Settled;
+import roommembership.target.MemberKey;
+
+import java.util.List;
+import java.util.Map;
+
+/** The report stage: what one batch came to, in the figures its log line and metrics give. */
+public final class Reporting {
+    private Reporting() {
+    }
+
+    /**
+     * @param calls every call the batch made: its changes and its role changes
+     * @param memberships each member's outcome from its add or removal
+     * @param roles the outcome of each member whose role was learnt or set
+     */
+    public static BatchReport of(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan,
+                                 Applied calls, Map<MemberKey, MemberOutcome> memberships,
+                                 Map<MemberKey, MemberOutcome> roles, Settled settled, long durationMillis) {
+        Summary summary = Summary.builder()
+                .records(records.size())
+                .rooms(plan.rooms())
+                .channels(plan.channels())
+                .calls(calls.calls())
+                .membershipRequests(membershipRequests(messages))
+                .added(count(memberships, MemberOutcome.Added.class))
+                .alreadyMembers(count(memberships, MemberOutcome.AlreadyMember.class))
+                .removed(count(memberships, MemberOutcome.Removed.class))
+                .alreadyAbsent(count(memberships, MemberOutcome.AlreadyAbsent.class))
+                .rolesChanged(count(roles, MemberOutcome.RoleChanged.class))
+                .deadLetteredByErrorCode(settled.deadLetteredByErrorCode())
+                .recordsRetried(settled.retryMessageIds().size())
+                .invalidMessages(invalidMessages(messages))
+                .chimeThrottles(calls.throttles())
+                .durationMillis(durationMillis)
+                .build();
+        return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), summary);
+    }
+
+    private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {
+        return (int) outcomes.values().stream().filter(kind::isInstance).count();
+    }
+
+    /** Member items of the readable messages; an item rejected on its own is a request too. */
+    private static int membershipRequests(List<ParsedMessage> messages) {
+        return messages.stream().mapToInt(message -> message instanceof ParsedMessage.Request request
+                ? request.members().size() + request.rejected().size() : 0).sum();
+    }
+
+    private static int invalidMessages(List<ParsedMessage> messages) {
+        return (int) messages.stream().filter(ParsedMessage.Invalid.class::isInstance).count();
+    }
+}

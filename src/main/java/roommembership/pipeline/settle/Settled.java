@@ -1,0 +1,19 @@
+package roommembership.pipeline.settle;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a batch ended once its letters were sent.
+ *
+ * @param retryMessageIds the records SQS must deliver again, in batch order, each once
+ * @param sent the dead letters that reached the failed-member queue
+ * @param deadLetteredByErrorCode the letters sent, per ErrorCode
+ */
+public record Settled(List<String> retryMessageIds, List<DeadLetter> sent, Map<String, Integer> deadLetteredByErrorCode) {
+    public Settled {
+        retryMessageIds = List.copyOf(retryMessageIds);
+        sent = List.copyOf(sent);
+        deadLetteredByErrorCode = Map.copyOf(deadLetteredByErrorCode);
+    }
+}
