@@ -1,5 +1,7 @@
 package roommembership.pipeline.report;
 
+import roommembership.model.Text;
+
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -129,9 +131,7 @@ public final class InvocationLog {
         if (value == null || value.length() <= MAX_VALUE_CHARS) {
             return value;
         }
-        // Never split a surrogate pair: its first half alone would be written as a lone escape.
-        int end = Character.isHighSurrogate(value.charAt(MAX_VALUE_CHARS - 1)) ? MAX_VALUE_CHARS - 1 : MAX_VALUE_CHARS;
-        return value.substring(0, end) + "...[" + value.length() + " characters]";
+        return Text.head(value, MAX_VALUE_CHARS) + "...[" + value.length() + " characters]";
     }
 
     private interface Fields {
