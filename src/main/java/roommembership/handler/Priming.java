@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import org.crac.Core;
 import org.crac.Resource;
+import roommembership.priming.PrimingEvent;
 import roommembership.wiring.Configuration;
 import roommembership.wiring.FunctionWiring;
 import roommembership.pipeline.report.InvocationLog;
@@ -28,39 +29,6 @@ import java.util.Map;
  */
 final class Priming implements Resource {
     static final String PRIME_ON_INIT = "PRIME_ON_INIT";
-
-    /**
-     * A form-1 record with a member Chime does not find and one already there whose role is changed, an SNS-wrapped
-     * form-2 record, an unreadable one, a form-3 record for a channel with an administrator and a member not found,
-     * removals from a room and a channel of a member there and one not, and a form-4 record that makes a channel
-     * moderator a plain member (the channel records are refused without a call when no bearer is set).
-     */
-    private static final String EVENT = """
-            {"Records":[
-             {"messageId":"priming-1","body":"{\\"AccountId\\":\\"priming\\",\\"RoomId\\":\\"priming\\",\
-            \\"MembershipItemList\\":[{\\"MemberId\\":\\"priming-member\\",\\"Role\\":\\"Administrator\\"},\
-            {\\"MemberId\\":\\"priming-absent\\"},\
-            {\\"MemberId\\":\\"priming-present\\",\\"Role\\":\\"Administrator\\"}]}","attributes":{"ApproximateReceiveCount":"5"},\
-            "eventSourceARN":"arn:aws:sqs:us-east-1:000000000000:priming"},
-             {"messageId":"priming-2","body":"{\\"Type\\":\\"Notification\\",\\"Message\\":\
-            \\"{\\\\\\"AccountId\\\\\\":\\\\\\"priming\\\\\\",\\\\\\"RoomId\\\\\\":\\\\\\"priming-2\\\\\\",\
-            \\\\\\"MemberId\\\\\\":\\\\\\"priming-member\\\\\\"}\\"}","attributes":{"ApproximateReceiveCount":"1"}},
-             {"messageId":"priming-3","body":"not JSON","attributes":{"ApproximateReceiveCount":"1"}},
-             {"messageId":"priming-4","body":"{\\"ChannelArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/channel/priming\\",\
-            \\"MemberArns\\":[\\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-member\\",\
-            \\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-absent\\"],\\"Role\\":\\"Administrator\\"}",\
-            "attributes":{"ApproximateReceiveCount":"5"}},
-             {"messageId":"priming-5","body":"{\\"Action\\":\\"Remove\\",\\"AccountId\\":\\"priming\\",\\"RoomId\\":\\"priming-leavers\\",\
-            \\"MembershipItemList\\":[{\\"MemberId\\":\\"priming-leaver\\"},{\\"MemberId\\":\\"priming-absent\\"}]}",\
-            "attributes":{"ApproximateReceiveCount":"1"}},
-             {"messageId":"priming-6","body":"{\\"Action\\":\\"Remove\\",\
-            \\"ChannelArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/channel/priming-leavers\\",\
-            \\"MemberArns\\":[\\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-leaver\\",\
-            \\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-absent\\"]}",\
-            "attributes":{"ApproximateReceiveCount":"1"}},
-             {"messageId":"priming-7","body":"{\\"ChannelArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/channel/priming-roles\\",\
-            \\"MemberArn\\":\\"arn:aws:chime:{region}:000000000000:app-instance/priming/user/priming-present\\",\\"Role\\":\\"Member\\"}",\
-            "attributes":{"ApproximateReceiveCount":"1"}}]}""";
 
     /** A strong reference: a checkpoint context may hold its resources weakly. */
     private static volatile Priming installed;
@@ -110,7 +78,7 @@ final class Priming implements Resource {
         ByteArrayOutputStream response = new ByteArrayOutputStream();
         try {
             // The channel is in the messaging region, whose client was built at start.
-            String event = EVENT.replace("{region}", Configuration.fromEnvironment(env).messagingRegion());
+            String event = PrimingEvent.inRegion(Configuration.fromEnvironment(env).messagingRegion());
             primer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), response,
                     QuietContext.INSTANCE);
         } catch (IOException e) {
