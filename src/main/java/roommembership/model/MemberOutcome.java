@@ -32,7 +32,7 @@ public sealed interface MemberOutcome {
     record Failed(String errorCode, String message) implements WithError {
     }
 
-    /** Chime answered that this member was not added, with a transient ErrorCode, on every attempt we could afford. */
+    /** Chime answered that this member's change was not made, with a transient ErrorCode, on every attempt made. */
     record TransientFailure(String errorCode, String message) implements WithError {
     }
 

@@ -2,7 +2,7 @@ package roommembership.model;
 
 import java.util.Optional;
 
-/** A member's role in a chat room, spelled as the Chime API spells it. */
+/** A member's role, spelled as the chat-room API spells it; a channel's Administrators are its moderators. */
 public enum Role {
     ADMINISTRATOR("Administrator"),
     MEMBER("Member");

@@ -4,7 +4,10 @@ import roommembership.model.ErrorCodes;
 
 import java.util.List;
 
-/** What one BatchCreateRoomMembership call came to: an answer with per-member errors, or a failure of the whole call. */
+/**
+ * What one call through the memberships port came to: an answer with per-member errors, or a failure of the whole
+ * call.
+ */
 public sealed interface CallResult {
 
     /** Throttled answers in this result: the whole call, or each member Chime answered with a throttling code. */

@@ -6,8 +6,8 @@ import roommembership.target.Target;
 import java.util.Objects;
 
 /**
- * An add call that failed as a whole, after the client's own retries: what an operator needs to
- * see it, without the members' ids.
+ * A call (an add, a removal or a role change) that failed as a whole, after the client's own retries: what an operator
+ * needs to see it, without the members' ids.
  *
  * @param members how many members the call carried
  */
