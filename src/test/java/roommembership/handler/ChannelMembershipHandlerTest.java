@@ -5,17 +5,12 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChannelsApi.ChannelCall;
-import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.Fault;
-import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
 import roommembership.testing.TestContext;
@@ -30,6 +25,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static roommembership.handler.FunctionUnderTest.failedIds;
 import static roommembership.emulator.ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP;
 import static roommembership.emulator.ChannelsApi.CREATE_CHANNEL_MODERATOR;
 import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MEMBERSHIPS;
@@ -49,43 +45,12 @@ import static roommembership.testing.Directory.user;
 
 /**
  * The function's contract for Chime SDK messaging channels, rule by rule, through the real SDK clients against the
- * emulator and ElasticMQ: the same guarantees as for rooms, and legacy requests routed to channels.
+ * emulator and ElasticMQ: the same guarantees as for rooms, and legacy requests routed to function.channels().
  */
 class ChannelMembershipHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static HandlerFixture fixture;
-    private static ChimeEmulator chime;
-    private static ChannelsApi channels;
-
-    private DeadLetterQueue deadLetters;
-    private RoomMembershipHandler handler;
-    private TestContext context;
-
-    @BeforeAll
-    static void startServers() {
-        fixture = new HandlerFixture();
-        chime = fixture.chime;
-        channels = chime.channels();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        fixture.close();
-    }
-
-    @BeforeEach
-    void freshState() {
-        fixture.resetChime();
-        deadLetters = fixture.newDeadLetterQueue();
-        handler = withSettings(Map.of());
-        context = TestContext.withMinutesLeft(1);
-    }
-
-    private RoomMembershipHandler withSettings(Map<String, String> settings) {
-        Map<String, String> env = new HashMap<>(Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1"));
-        env.putAll(settings);
-        return fixture.handler(deadLetters.url(), env);
-    }
+    @RegisterExtension
+    static final FunctionUnderTest function = FunctionUnderTest.forRoomsAndChannels();
 
     // ------------------------------------------------------------------ rule 1: grouping, chunks of 100, moderators
 
@@ -93,7 +58,7 @@ class ChannelMembershipHandlerTest {
     void channelBatchAddsEveryMemberPerChannelInChunksOfAHundredAndMakesTheAdministratorAModerator() {
         SQSEvent event = EventLoader.loadSQSEvent("events/channel-batch.json");
 
-        SQSBatchResponse response = handler.handleRequest(event, context);
+        SQSBatchResponse response = function.handle(event);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         // new-joiners: 152 distinct members over three records, ⌈152/100⌉ = 2 calls. announcements: 7 default members
@@ -104,23 +69,23 @@ class ChannelMembershipHandlerTest {
                 Map.entry(ANNOUNCEMENTS + " HIDDEN", List.of(1)),
                 Map.entry(GENERAL + " DEFAULT", List.of(3)),
                 Map.entry(channel(ENGINEERING) + " DEFAULT", List.of(6)));
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).allSatisfy(call ->
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).allSatisfy(call ->
                 assertThat(call.memberArns()).hasSizeLessThanOrEqualTo(100).doesNotHaveDuplicates());
         // One CreateChannelModerator for the one administrator requested, after its membership.
-        assertThat(channels.calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
                 .containsExactly(tuple(ANNOUNCEMENTS, List.of(user("lead-001"))));
-        assertThat(channels.moderators(ANNOUNCEMENTS)).contains(user("lead-001"));
+        assertThat(function.channels().moderators(ANNOUNCEMENTS)).contains(user("lead-001"));
         // The later record decides the type: eng-002 was asked HIDDEN, then DEFAULT.
-        assertThat(channels.members(ANNOUNCEMENTS)).containsEntry(user("eng-002"), "DEFAULT")
+        assertThat(function.channels().members(ANNOUNCEMENTS)).containsEntry(user("eng-002"), "DEFAULT")
                 .containsEntry(BOT, "HIDDEN").containsEntry(user("lead-001"), "DEFAULT");
-        assertThat(channels.members(NEW_JOINERS)).hasSize(151);
+        assertThat(function.channels().members(NEW_JOINERS)).hasSize(151);
         // Every call is made as the configured bearer, and nothing else.
-        assertThat(channels.calls()).extracting(ChannelCall::bearer).containsOnly(BEARER);
-        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+        assertThat(function.channels().calls()).extracting(ChannelCall::bearer).containsOnly(BEARER);
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactlyInAnyOrder(
                         tuple(user("new-151"), "NotFound"), tuple(user("new-152"), "NotFound"),
                         tuple(user("contractor-903"), "NotFound"));
-        assertThat(summary(context)).containsAllEntriesOf(Map.of("channels", 4, "rooms", 0, "calls", 7,
+        assertThat(summary(function.context())).containsAllEntriesOf(Map.of("channels", 4, "rooms", 0, "calls", 7,
                 "added", 165, "alreadyMembers", 1, "deadLettered", 3));
     }
 
@@ -128,9 +93,9 @@ class ChannelMembershipHandlerTest {
     void aChannelDeadLetterIsFormFourWithTypeAndRoleAndIsItselfAValidRequest() {
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("nobody-1"), "HIDDEN", "Administrator"));
 
-        handler.handleRequest(batch.build(), context);
+        function.handle(batch.build());
 
-        Letter letter = deadLetters.drain().get(0);
+        Letter letter = function.deadLetters().drain().get(0);
         assertThat(fieldNames(letter.body())).containsExactly("ChannelArn", "MemberArn", "Type", "Role", "ErrorCode",
                 "ErrorMessage", "SourceMessageId", "FailedAt");
         assertThat(letter.body().path("ChannelArn").asText()).isEqualTo(GENERAL);
@@ -141,49 +106,49 @@ class ChannelMembershipHandlerTest {
         assertThat(letter.sourceMessageId()).isEqualTo(batch.idOf(0));
 
         // Once the user exists, the letter sent back as it is adds the member, hidden, and makes it a moderator.
-        channels.user(user("nobody-1"));
-        handler.handleRequest(SqsEvents.batch().record(letter.rawBody()).build(), context);
+        function.channels().user(user("nobody-1"));
+        function.handle(SqsEvents.batch().record(letter.rawBody()).build());
 
-        assertThat(channels.members(GENERAL)).containsEntry(user("nobody-1"), "HIDDEN");
-        assertThat(channels.moderators(GENERAL)).contains(user("nobody-1"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(function.channels().members(GENERAL)).containsEntry(user("nobody-1"), "HIDDEN");
+        assertThat(function.channels().moderators(GENERAL)).contains(user("nobody-1"));
+        assertThat(function.deadLetters().drain()).isEmpty();
     }
 
     @Test
     void roomAndChannelCallsShareOneConcurrencyLimit() {
-        handler = withSettings(Map.of("CHIME_MAX_CONCURRENCY", "3"));
-        chime.latency(Duration.ofMillis(300));
+        function.redeployWith(Map.of("CHIME_MAX_CONCURRENCY", "3"));
+        function.chime().latency(Duration.ofMillis(300));
         SqsEvents batch = SqsEvents.batch();
         for (int n = 1; n <= 3; n++) {
-            chime.room(ACME, "room-" + n);
+            function.chime().room(ACME, "room-" + n);
             batch.record(SqsEvents.members(ACME, "room-" + n, SqsEvents.ids("eng", 1, 10)));
-            channels.channel(channel("team-" + n));
+            function.channels().channel(channel("team-" + n));
             batch.record(channelMembers(channel("team-" + n), arns(SqsEvents.ids("eng", 1, 10))));
         }
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.calls()).hasSize(3);
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
-        assertThat(chime.maxConcurrentCalls()).isEqualTo(3);
+        assertThat(function.chime().calls()).hasSize(3);
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
+        assertThat(function.chime().maxConcurrentCalls()).isEqualTo(3);
     }
 
     @Test
     void roomAndChannelCallsShareOneCallRate() {
-        handler = withSettings(Map.of("CHIME_MAX_TPS", "2"));
+        function.redeployWith(Map.of("CHIME_MAX_TPS", "2"));
         SqsEvents batch = SqsEvents.batch()
                 .record(SqsEvents.member(ACME, SALES, "sales-010", "Member"))
                 .record(channelMember(GENERAL, user("eng-010"), null, null))
                 .record(channelMember(ANNOUNCEMENTS, user("eng-011"), null, null));
 
         long started = System.nanoTime();
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.calls()).hasSize(1);
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(2);
+        assertThat(function.chime().calls()).hasSize(1);
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(2);
         // Two a second with a burst of two: whichever call is third cannot start before half a second has passed.
         assertThat(tookMillis).isGreaterThanOrEqualTo(490);
     }
@@ -192,78 +157,77 @@ class ChannelMembershipHandlerTest {
 
     @Test
     void withoutABearerChannelRequestsAreForbiddenWithoutACallAndCanBeRedrivenOnceItIsSet() {
-        handler = fixture.handler(deadLetters.url(), Map.of());
+        function.redeployWithout("CHIME_BEARER_ARN");
         SqsEvents batch = SqsEvents.batch()
                 .record(channelMembers(GENERAL, arns(List.of("eng-020", "eng-021"))))
                 .record(SqsEvents.member(ACME, SALES, "sales-020", "Member"));
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls()).isEmpty();
-        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
-        List<Letter> letters = deadLetters.drain();
+        assertThat(function.channels().calls()).isEmpty();
+        assertThat(function.chime().members(ACME, SALES)).containsKey("sales-020");
+        List<Letter> letters = function.deadLetters().drain();
         assertThat(letters).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactlyInAnyOrder(tuple(user("eng-020"), "Forbidden"), tuple(user("eng-021"), "Forbidden"));
         assertThat(letters).allSatisfy(letter -> assertThat(letter.errorMessage()).contains("CHIME_BEARER_ARN"));
 
-        handler = withSettings(Map.of());
+        function.redeployWith(Map.of("CHIME_BEARER_ARN", BEARER));
         SqsEvents redrive = SqsEvents.batch();
         letters.forEach(letter -> redrive.record(letter.rawBody()));
-        handler.handleRequest(redrive.build(), context);
+        function.handle(redrive.build());
 
-        assertThat(channels.members(GENERAL)).containsKeys(user("eng-020"), user("eng-021"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(function.channels().members(GENERAL)).containsKeys(user("eng-020"), user("eng-021"));
+        assertThat(function.deadLetters().drain()).isEmpty();
     }
 
     @Test
     void aBearerThatIsNotAUserOrBotArnFailsAtStart() {
-        assertThatThrownBy(() -> withSettings(Map.of("CHIME_BEARER_ARN", APP_INSTANCE + "/channel/general")))
+        assertThatThrownBy(() -> function.handlerWith(Map.of("CHIME_BEARER_ARN", APP_INSTANCE + "/channel/general")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("CHIME_BEARER_ARN");
     }
 
     @Test
     void aBearerTheServiceRefusesIsForbiddenForEveryMember() {
-        handler = withSettings(Map.of("CHIME_BEARER_ARN", "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/x"));
+        function.redeployWith(Map.of("CHIME_BEARER_ARN", "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/x"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMembers(GENERAL, arns(List.of("eng-030", "eng-031")))).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-030", "eng-031")))).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).extracting(Letter::errorCode).containsExactly("Forbidden", "Forbidden");
-        assertThat(channels.members(GENERAL)).doesNotContainKeys(user("eng-030"), user("eng-031"));
+        assertThat(function.deadLetters().drain()).extracting(Letter::errorCode).containsExactly("Forbidden", "Forbidden");
+        assertThat(function.channels().members(GENERAL)).doesNotContainKeys(user("eng-030"), user("eng-031"));
     }
 
     // ------------------------------------------------------------------ rule 3: answers, retries, the last receive
 
     @Test
     void conflictMeansAlreadyAMemberAndAModeratorTheListingShowsNeedsNoModeratorCall() {
-        handler.handleRequest(SqsEvents.batch()
-                .record(channelMembers(GENERAL, arns(List.of("lead-001", "eng-040")), null, "Administrator")).build(),
-                context);
+        function.handle(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("lead-001", "eng-040")), null, "Administrator")).build());
 
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.moderators(GENERAL)).contains(user("lead-001"), user("eng-040"));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().moderators(GENERAL)).contains(user("lead-001"), user("eng-040"));
         // lead-001 answered Conflict and named a role: one listing shows it a moderator already. eng-040 is new.
-        assertThat(channels.calls(LIST_CHANNEL_MODERATORS)).hasSize(1);
-        assertThat(channels.calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::memberArns, ChannelCall::status)
+        assertThat(function.channels().calls(LIST_CHANNEL_MODERATORS)).hasSize(1);
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::memberArns, ChannelCall::status)
                 .containsExactly(tuple(List.of(user("eng-040")), 201));
-        assertThat(summary(context)).containsAllEntriesOf(
+        assertThat(summary(function.context())).containsAllEntriesOf(
                 Map.of("added", 1, "alreadyMembers", 1, "rolesChanged", 0, "calls", 2));
     }
 
     @ParameterizedTest
     @CsvSource({"Throttled", "Throttling", "ServiceUnavailable", "ServiceFailure"})
     void transientMemberCodeIsRetriedForJustThatMember(String code) {
-        chime.failMember(user("eng-042"), code, 2);
+        function.chime().failMember(user("eng-042"), code, 2);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMembers(GENERAL, arns(List.of("eng-041", "eng-042", "eng-043")))).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-041", "eng-042", "eng-043")))).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).extracting(ChannelCall::memberArns).containsExactly(
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).extracting(ChannelCall::memberArns).containsExactly(
                 arns(List.of("eng-041", "eng-042", "eng-043")), List.of(user("eng-042")), List.of(user("eng-042")));
-        assertThat(channels.members(GENERAL)).containsKeys(arns(List.of("eng-041", "eng-042", "eng-043"))
+        assertThat(function.channels().members(GENERAL)).containsKeys(arns(List.of("eng-041", "eng-042", "eng-043"))
                 .toArray(String[]::new));
     }
 
@@ -271,88 +235,88 @@ class ChannelMembershipHandlerTest {
     @CsvSource({"NOT_FOUND, NotFound", "BAD_REQUEST, BadRequest", "FORBIDDEN, Forbidden",
             "UNAUTHORIZED, Unauthorized", "RESOURCE_LIMIT_EXCEEDED, ResourceLimitExceeded"})
     void aPermanentWholeCallFailureDeadLettersTheChunkWithItsErrorCode(Fault fault, String errorCode) {
-        chime.failNextCalls(1, fault);
+        function.chime().failNextCalls(1, fault);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMembers(GENERAL, arns(List.of("eng-044", "eng-045")))).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-044", "eng-045")))).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactlyInAnyOrder(tuple(user("eng-044"), errorCode), tuple(user("eng-045"), errorCode));
-        assertThat(context.logLinesWithLevels()).first().satisfies(line ->
+        assertThat(function.context().logLinesWithLevels()).first().satisfies(line ->
                 assertThat(JSON.readTree(line.text()).path("channelArn").asText()).isEqualTo(GENERAL));
     }
 
     @Test
     void aChannelThatDoesNotExistIsNotFound() {
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMember(channel("no-such-channel"), user("eng-046"), null, null)).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMember(channel("no-such-channel"), user("eng-046"), null, null)).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).extracting(Letter::errorCode).containsExactly("NotFound");
+        assertThat(function.deadLetters().drain()).extracting(Letter::errorCode).containsExactly("NotFound");
     }
 
     @Test
     void aTransientFailureBeforeTheLastReceiveHandsTheRecordBackToSqs() {
-        chime.failMember(user("eng-047"), "Throttled", Integer.MAX_VALUE);
+        function.chime().failMember(user("eng-047"), "Throttled", Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMembers(GENERAL, arns(List.of("eng-047", "eng-048"))), 4);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isEmpty();
+        assertThat(failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).isEmpty();
     }
 
     @Test
     void onTheLastReceiveAHiddenMemberAddedByACallWhoseAnswerWasLostIsFoundByReadingBothTypes() {
-        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        function.chime().failNextCalls(3, Fault.RESET_MID_RESPONSE);
         SqsEvents batch = SqsEvents.batch()
                 .record(channelMembers(GENERAL, arns(List.of("eng-049", "eng-050")), "HIDDEN", null), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.members(GENERAL)).containsEntry(user("eng-049"), "HIDDEN");
-        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().members(GENERAL)).containsEntry(user("eng-049"), "HIDDEN");
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
                 .contains("DEFAULT", "HIDDEN");
     }
 
     @Test
     void onTheLastReceiveAMemberNotFoundInTheChannelAfterTransientFailuresIsDeadLetteredWithTheLastCode() {
-        chime.failMember(user("eng-051"), "ServiceUnavailable", Integer.MAX_VALUE);
+        function.chime().failMember(user("eng-051"), "ServiceUnavailable", Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-051"), null, null), 5);
 
-        handler.handleRequest(batch.build(), context);
+        function.handle(batch.build());
 
-        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactly(tuple(user("eng-051"), "ServiceUnavailable"));
-        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
     }
 
     @Test
     void onTheLastReceiveAChannelThatCannotBeReadSendsTheRecordBackInsteadOfGuessing() {
-        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
-        chime.failNextCalls(3, Fault.SERVICE_UNAVAILABLE);
+        function.chime().failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        function.chime().failNextCalls(3, Fault.SERVICE_UNAVAILABLE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-052"), null, null), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(function.deadLetters().drain()).isEmpty();
     }
 
     @Test
     void aModeratorGrantThatFailsForGoodIsDeadLetteredAsARequestWithRoleAdministrator() {
-        channels.failModerator(user("eng-053"), Fault.RESOURCE_LIMIT_EXCEEDED, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-053"), Fault.RESOURCE_LIMIT_EXCEEDED, Integer.MAX_VALUE);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMember(GENERAL, user("eng-053"), null, "Administrator")).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMember(GENERAL, user("eng-053"), null, "Administrator")).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-053"));
-        Letter letter = deadLetters.drain().get(0);
+        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-053"));
+        Letter letter = function.deadLetters().drain().get(0);
         assertThat(letter.errorCode()).isEqualTo("ResourceLimitExceeded");
         assertThat(letter.body().path("Role").asText()).isEqualTo("Administrator");
     }
@@ -360,80 +324,80 @@ class ChannelMembershipHandlerTest {
     @Test
     void aModeratorCallWhoseAnswersAreLostEndsWithTheMemberAModeratorAndNoDeadLetter() {
         // Each answer is cut after its headers: the first call makes the moderator, the SDK's retry is told Conflict.
-        channels.failModerator(user("eng-054"), Fault.RESET_MID_RESPONSE, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-054"), Fault.RESET_MID_RESPONSE, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-054"), null, "Administrator"), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.moderators(GENERAL)).contains(user("eng-054"));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().moderators(GENERAL)).contains(user("eng-054"));
     }
 
     @Test
     void onTheLastReceiveAGrantThatKeptFailingTransientlyIsCheckedAmongTheModeratorsBeforeItIsDeadLettered() {
         // eng-054 is a moderator already (another request made it one), but every grant call is throttled.
-        channels.member(GENERAL, user("eng-054"), "DEFAULT").moderator(GENERAL, user("eng-054"));
-        channels.failModerator(user("eng-054"), Fault.THROTTLED, Integer.MAX_VALUE);
-        channels.failModerator(user("eng-055"), Fault.THROTTLED, Integer.MAX_VALUE);
+        function.channels().member(GENERAL, user("eng-054"), "DEFAULT").moderator(GENERAL, user("eng-054"));
+        function.channels().failModerator(user("eng-054"), Fault.THROTTLED, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-055"), Fault.THROTTLED, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(
                 channelMembers(GENERAL, List.of(user("eng-054"), user("eng-055")), null, "Administrator"), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls(LIST_CHANNEL_MODERATORS)).isNotEmpty();
+        assertThat(function.channels().calls(LIST_CHANNEL_MODERATORS)).isNotEmpty();
         // Found among the moderators: settled. Not found: dead-lettered with the last code, as an Administrator request.
-        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
                 letter -> letter.body().path("Role").asText())
                 .containsExactly(tuple(user("eng-055"), "Throttled", "Administrator"));
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-055"));
+        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-055"));
     }
 
     @Test
     void onTheLastReceiveAnAdministratorFoundInTheChannelAfterAnUnansweredAddIsStillMadeAModerator() {
         // The add takes effect but every answer to it is cut short: only the read shows the membership holds.
-        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        function.chime().failNextCalls(3, Fault.RESET_MID_RESPONSE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-061"), null, "Administrator"), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-061"));
-        assertThat(channels.moderators(GENERAL)).contains(user("eng-061"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
+        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-061"));
+        assertThat(function.channels().moderators(GENERAL)).contains(user("eng-061"));
+        assertThat(function.deadLetters().drain()).isEmpty();
     }
 
     @Test
     void aGrantThatFailsForAnAdministratorDoesNotFailAnotherRecordThatAskedOnlyForTheMembership() {
         // The later record asks for an Administrator, so the member is sent once and granted; every grant is throttled.
-        channels.failModerator(user("eng-062"), Fault.THROTTLED, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-062"), Fault.THROTTLED, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch()
                 .record(channelMember(GENERAL, user("eng-062"), null, "Member"), 5)
                 .record(channelMember(GENERAL, user("eng-062"), null, "Administrator"), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-062"));
+        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-062"));
         // Only the request for an Administrator failed; the membership the first record asked for holds.
-        assertThat(deadLetters.drain()).extracting(Letter::sourceMessageId, Letter::errorCode,
+        assertThat(function.deadLetters().drain()).extracting(Letter::sourceMessageId, Letter::errorCode,
                 letter -> letter.body().path("Role").asText())
                 .containsExactly(tuple(batch.idOf(1), "Throttled", "Administrator"));
     }
 
     @Test
     void aModeratorGrantThatKeepsFailingTransientlyHandsTheRecordBackBeforeTheLastReceive() {
-        channels.failModerator(user("eng-055"), Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-055"), Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-055"), null, "Administrator"), 1);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-055"));
-        assertThat(channels.moderators(GENERAL)).doesNotContain(user("eng-055"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-055"));
+        assertThat(function.channels().moderators(GENERAL)).doesNotContain(user("eng-055"));
+        assertThat(function.deadLetters().drain()).isEmpty();
     }
 
     // ------------------------------------------------------------------ rule 4: the region decides the endpoint
@@ -441,18 +405,17 @@ class ChannelMembershipHandlerTest {
     @Test
     void aChannelOfAnotherRegionIsCalledThroughThatRegionsEndpoint() {
         String frankfurt = "arn:aws:chime:eu-central-1:111122223333:app-instance/acme-eu";
-        channels.user(frankfurt + "/user/hr-sync").user(frankfurt + "/user/eng-001").channel(frankfurt + "/channel/eu");
-        handler = withSettings(Map.of("CHIME_BEARER_ARN", frankfurt + "/user/hr-sync"));
+        function.channels().user(frankfurt + "/user/hr-sync").user(frankfurt + "/user/eng-001").channel(frankfurt + "/channel/eu");
+        function.redeployWith(Map.of("CHIME_BEARER_ARN", frankfurt + "/user/hr-sync"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMember(frankfurt + "/channel/eu", frankfurt + "/user/eng-001", null, null)).build(),
-                context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMember(frankfurt + "/channel/eu", frankfurt + "/user/eng-001", null, null)).build());
 
         // The emulator refuses a call signed for any region but the channel's.
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.members(frankfurt + "/channel/eu")).containsKey(frankfurt + "/user/eng-001");
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().members(frankfurt + "/channel/eu")).containsKey(frankfurt + "/user/eng-001");
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
                 .satisfies(call -> assertThat(call.authorization()).contains("/eu-central-1/chime/aws4_request"));
     }
 
@@ -460,15 +423,15 @@ class ChannelMembershipHandlerTest {
 
     @Test
     void aChannelOfAnAppInstanceNotAllowedIsForbiddenWithoutACall() {
-        handler = withSettings(Map.of("ALLOWED_APP_INSTANCE_ARNS",
+        function.redeployWith(Map.of("ALLOWED_APP_INSTANCE_ARNS",
                 "arn:aws:chime:us-east-1:111122223333:app-instance/someone-else"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMember(GENERAL, user("eng-056"), null, null)).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMember(GENERAL, user("eng-056"), null, null)).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls()).isEmpty();
-        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+        assertThat(function.channels().calls()).isEmpty();
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.errorCode()).isEqualTo("Forbidden");
             assertThat(letter.errorMessage()).contains("ALLOWED_APP_INSTANCE_ARNS").contains(APP_INSTANCE);
         });
@@ -476,13 +439,12 @@ class ChannelMembershipHandlerTest {
 
     @Test
     void aChannelOfAnAllowedAppInstanceGoesThrough() {
-        handler = withSettings(Map.of("ALLOWED_APP_INSTANCE_ARNS", APP_INSTANCE));
+        function.redeployWith(Map.of("ALLOWED_APP_INSTANCE_ARNS", APP_INSTANCE));
 
-        handler.handleRequest(SqsEvents.batch().record(channelMember(GENERAL, user("eng-057"), null, null)).build(),
-                context);
+        function.handle(SqsEvents.batch().record(channelMember(GENERAL, user("eng-057"), null, null)).build());
 
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-057"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-057"));
+        assertThat(function.deadLetters().drain()).isEmpty();
     }
 
     // ------------------------------------------------------------------ input: bad ARNs never reach a call
@@ -493,21 +455,21 @@ class ChannelMembershipHandlerTest {
                 "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/eng-059",
                 APP_INSTANCE + "/user/..%2Fchannel%2Fgeneral")));
 
-        handler.handleRequest(batch.build(), context);
+        function.handle(batch.build());
 
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
                 .extracting(ChannelCall::memberArns).isEqualTo(List.of(user("eng-058")));
-        assertThat(deadLetters.drain()).extracting(Letter::errorCode, letter -> letter.errorMessage().contains("MemberArn"))
+        assertThat(function.deadLetters().drain()).extracting(Letter::errorCode, letter -> letter.errorMessage().contains("MemberArn"))
                 .containsExactly(tuple("BadRequest", true), tuple("BadRequest", true));
     }
 
     @Test
     void aBodyThatChoosesTheCallersIdentityIsABadRequestWithoutACall() {
-        handler.handleRequest(SqsEvents.batch().record("{\"ChannelArn\":\"" + GENERAL + "\",\"MemberArn\":\""
-                + user("eng-060") + "\",\"ChimeBearer\":\"" + user("eng-060") + "\"}").build(), context);
+        function.handle(SqsEvents.batch().record("{\"ChannelArn\":\"" + GENERAL + "\",\"MemberArn\":\""
+                + user("eng-060") + "\",\"ChimeBearer\":\"" + user("eng-060") + "\"}").build());
 
-        assertThat(channels.calls()).isEmpty();
-        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+        assertThat(function.channels().calls()).isEmpty();
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.errorCode()).isEqualTo("BadRequest");
             assertThat(letter.errorMessage()).contains("ChimeBearer");
         });
@@ -517,23 +479,23 @@ class ChannelMembershipHandlerTest {
 
     @Test
     void legacyRequestsAreSentToTheirChannelsWhenTheTemplatesAreSet() {
-        handler = withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
+        function.redeployWith(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
                 "MEMBER_ARN_TEMPLATE", APP_INSTANCE + "/user/{MemberId}"));
         SQSEvent event = EventLoader.loadSQSEvent("events/legacy-routed-batch.json");
 
-        SQSBatchResponse response = handler.handleRequest(event, context);
+        SQSBatchResponse response = function.handle(event);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.calls()).isEmpty();
-        assertThat(channels.members(channel(ENGINEERING))).containsKeys(
+        assertThat(function.chime().calls()).isEmpty();
+        assertThat(function.channels().members(channel(ENGINEERING))).containsKeys(
                 arns(SqsEvents.ids("eng", 126, 130)).toArray(String[]::new));
-        assertThat(channels.members(channel(SALES))).containsKeys(user("sales-010"), user("sales-011"),
+        assertThat(function.channels().members(channel(SALES))).containsKeys(user("sales-010"), user("sales-011"),
                 user("sales-012"));
-        assertThat(channels.members(channel(LEADERSHIP))).containsKey(user("lead-002"));
+        assertThat(function.channels().members(channel(LEADERSHIP))).containsKey(user("lead-002"));
         // The role carries over: an Administrator becomes a moderator.
-        assertThat(channels.moderators(channel(SALES))).contains(user("sales-010"));
+        assertThat(function.channels().moderators(channel(SALES))).contains(user("sales-010"));
         // The failed member's letter keeps the producer's legacy form, and names the channel and member it went to.
-        Letter letter = deadLetters.drain().get(0);
+        Letter letter = function.deadLetters().drain().get(0);
         assertThat(letter.memberId()).isEqualTo("contractor-904");
         assertThat(letter.errorCode()).isEqualTo("NotFound");
         assertThat(fieldNames(letter.body())).containsExactly("AccountId", "RoomId", "MembershipItemList",
@@ -544,41 +506,41 @@ class ChannelMembershipHandlerTest {
         assertThat(letter.body().path("MemberArn").asText()).isEqualTo(user("contractor-904"));
 
         // The runbook's redrive works unchanged: once the user exists, the letter as it is adds the member.
-        channels.user(user("contractor-904"));
-        handler.handleRequest(SqsEvents.batch().record(letter.rawBody()).build(), context);
+        function.channels().user(user("contractor-904"));
+        function.handle(SqsEvents.batch().record(letter.rawBody()).build());
 
-        assertThat(channels.members(channel(SALES))).containsKey(user("contractor-904"));
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.calls()).isEmpty();
+        assertThat(function.channels().members(channel(SALES))).containsKey(user("contractor-904"));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().calls()).isEmpty();
     }
 
     @Test
     void withoutTheTemplatesTheSameLegacyBatchGoesToTheRooms() {
-        SQSBatchResponse response = handler.handleRequest(
-                EventLoader.loadSQSEvent("events/legacy-routed-batch.json"), context);
+        SQSBatchResponse response = function.handle(
+                EventLoader.loadSQSEvent("events/legacy-routed-batch.json"));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls()).isEmpty();
-        assertThat(chime.members(ACME, SALES)).containsEntry("sales-010", "Administrator");
-        assertThat(deadLetters.drain()).extracting(Letter::memberId).containsExactly("contractor-904");
+        assertThat(function.channels().calls()).isEmpty();
+        assertThat(function.chime().members(ACME, SALES)).containsEntry("sales-010", "Administrator");
+        assertThat(function.deadLetters().drain()).extracting(Letter::memberId).containsExactly("contractor-904");
     }
 
     @Test
     void settingOnlyOneTemplateFailsAtStartNamingTheOther() {
-        assertThatThrownBy(() -> withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}")))
+        assertThatThrownBy(() -> function.handlerWith(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("MEMBER_ARN_TEMPLATE");
     }
 
     @Test
     void aRoutedMemberWhoseArnIsInvalidIsABadRequestInTheLegacyForm() {
-        handler = withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
+        function.redeployWith(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
                 "MEMBER_ARN_TEMPLATE", APP_INSTANCE + "/user/{MemberId}"));
 
-        handler.handleRequest(SqsEvents.batch()
-                .record(SqsEvents.members(ACME, SALES, List.of("sales-013", "has space"))).build(), context);
+        function.handle(SqsEvents.batch()
+                .record(SqsEvents.members(ACME, SALES, List.of("sales-013", "has space"))).build());
 
-        assertThat(channels.members(channel(SALES))).containsKey(user("sales-013"));
-        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+        assertThat(function.channels().members(channel(SALES))).containsKey(user("sales-013"));
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.memberId()).isEqualTo("has space");
             assertThat(letter.errorCode()).isEqualTo("BadRequest");
             assertThat(letter.errorMessage()).contains("MEMBER_ARN_TEMPLATE");
@@ -591,20 +553,20 @@ class ChannelMembershipHandlerTest {
     void aMixedBatchAddsRoomMembersAndChannelMembersEachThroughItsOwnApi() {
         SQSEvent event = EventLoader.loadSQSEvent("events/mixed-batch.json");
 
-        SQSBatchResponse response = handler.handleRequest(event, context);
+        SQSBatchResponse response = function.handle(event);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.members(ACME, ENGINEERING)).containsKeys("eng-050", "eng-051", "eng-052");
-        assertThat(chime.members(ACME, SALES)).containsEntry("sales-020", "Administrator");
-        assertThat(chime.members(ACME, LEADERSHIP)).containsKey("lead-003");
-        assertThat(channels.members(GENERAL)).containsKeys(arns(List.of("eng-010", "eng-011", "sales-006"))
+        assertThat(function.chime().members(ACME, ENGINEERING)).containsKeys("eng-050", "eng-051", "eng-052");
+        assertThat(function.chime().members(ACME, SALES)).containsEntry("sales-020", "Administrator");
+        assertThat(function.chime().members(ACME, LEADERSHIP)).containsKey("lead-003");
+        assertThat(function.channels().members(GENERAL)).containsKeys(arns(List.of("eng-010", "eng-011", "sales-006"))
                 .toArray(String[]::new));
-        assertThat(channels.members(channel(ENGINEERING))).containsKey(user("eng-050"));
-        assertThat(channels.moderators(ANNOUNCEMENTS)).contains(user("eng-012"));
-        assertThat(chime.calls()).hasSize(3);
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(summary(context)).containsAllEntriesOf(Map.of("rooms", 3, "channels", 3, "added", 10,
+        assertThat(function.channels().members(channel(ENGINEERING))).containsKey(user("eng-050"));
+        assertThat(function.channels().moderators(ANNOUNCEMENTS)).contains(user("eng-012"));
+        assertThat(function.chime().calls()).hasSize(3);
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(summary(function.context())).containsAllEntriesOf(Map.of("rooms", 3, "channels", 3, "added", 10,
                 "calls", 7));
     }
 
@@ -647,7 +609,7 @@ class ChannelMembershipHandlerTest {
     /** Batch-create call sizes per channel and type, largest first (calls run concurrently, in no set order). */
     private static Map<String, List<Integer>> callSizes() {
         Map<String, List<Integer>> sizes = new LinkedHashMap<>();
-        for (ChannelCall call : channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)) {
+        for (ChannelCall call : function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)) {
             String type = call.type() == null ? "DEFAULT" : call.type();
             sizes.computeIfAbsent(call.channelArn() + " " + type, key -> new ArrayList<>()).add(call.memberArns().size());
         }
