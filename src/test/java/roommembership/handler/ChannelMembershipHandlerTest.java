@@ -30,6 +30,7 @@ import static roommembership.emulator.ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHI
 import static roommembership.emulator.ChannelsApi.CREATE_CHANNEL_MODERATOR;
 import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MEMBERSHIPS;
 import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MODERATORS;
+import static roommembership.testing.DeadLetterQueue.letterBody;
 import static roommembership.testing.Directory.ACME;
 import static roommembership.testing.Directory.ANNOUNCEMENTS;
 import static roommembership.testing.Directory.APP_INSTANCE;
@@ -49,6 +50,10 @@ import static roommembership.testing.Directory.user;
  */
 class ChannelMembershipHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The general channel's members as the sample organisation has them; lead-001 moderates it. */
+    private static final Map<String, String> GENERAL_MEMBERS = Map.of(user("eng-001"), "DEFAULT",
+            user("sales-001"), "DEFAULT", user("lead-001"), "DEFAULT", BOT, "HIDDEN");
+
     @RegisterExtension
     static final FunctionUnderTest function = FunctionUnderTest.forRoomsAndChannels();
 
@@ -93,25 +98,33 @@ class ChannelMembershipHandlerTest {
     void aChannelDeadLetterIsFormFourWithTypeAndRoleAndIsItselfAValidRequest() {
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("nobody-1"), "HIDDEN", "Administrator"));
 
-        function.handle(batch.build());
+        SQSBatchResponse response = function.handle(batch.build());
 
-        Letter letter = function.deadLetters().drain().get(0);
-        assertThat(fieldNames(letter.body())).containsExactly("ChannelArn", "MemberArn", "Type", "Role", "ErrorCode",
-                "ErrorMessage", "SourceMessageId", "FailedAt");
-        assertThat(letter.body().path("ChannelArn").asText()).isEqualTo(GENERAL);
-        assertThat(letter.body().path("MemberArn").asText()).isEqualTo(user("nobody-1"));
-        assertThat(letter.body().path("Type").asText()).isEqualTo("HIDDEN");
-        assertThat(letter.body().path("Role").asText()).isEqualTo("Administrator");
-        assertThat(letter.errorCodeAttribute()).isEqualTo("NotFound");
-        assertThat(letter.sourceMessageId()).isEqualTo(batch.idOf(0));
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        List<Letter> letters = function.deadLetters().drain();
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(fieldNames(letter.body())).containsExactly("ChannelArn", "MemberArn", "Type", "Role",
+                    "ErrorCode", "ErrorMessage", "SourceMessageId", "FailedAt");
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"ChannelArn": "%s", "MemberArn": "%s", "Type": "HIDDEN", "Role": "Administrator",
+                     "ErrorCode": "NotFound", "ErrorMessage": "%s", "SourceMessageId": "%s"}
+                    """.formatted(GENERAL, user("nobody-1"), notAUser(user("nobody-1")), batch.idOf(0))));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("NotFound");
+        });
+        // No moderator call for a member the add could not make one.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
 
         // Once the user exists, the letter sent back as it is adds the member, hidden, and makes it a moderator.
         function.channels().user(user("nobody-1"));
-        function.handle(SqsEvents.batch().record(letter.rawBody()).build());
+        SQSBatchResponse redriven = function.handle(SqsEvents.batch().record(letters.get(0).rawBody()).build());
 
-        assertThat(function.channels().members(GENERAL)).containsEntry(user("nobody-1"), "HIDDEN");
-        assertThat(function.channels().moderators(GENERAL)).contains(user("nobody-1"));
+        assertThat(redriven.getBatchItemFailures()).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 2, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("nobody-1"), "HIDDEN"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("nobody-1"));
     }
 
     @Test
@@ -288,11 +301,22 @@ class ChannelMembershipHandlerTest {
         function.chime().failMember(user("eng-051"), "ServiceUnavailable", Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-051"), null, null), 5);
 
-        function.handle(batch.build());
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
-                .containsExactly(tuple(user("eng-051"), "ServiceUnavailable"));
-        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "ErrorCode": "ServiceUnavailable",
+                     "ErrorMessage": "%s", "SourceMessageId": "%s"}
+                    """.formatted(GENERAL, user("eng-051"), injected("ServiceUnavailable", user("eng-051")), batch.idOf(0))));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("ServiceUnavailable");
+        });
+        // Three attempts at the member, then one read of each type before the letter.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, LIST_CHANNEL_MEMBERSHIPS, 2));
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
+                .containsExactlyInAnyOrder("DEFAULT", "HIDDEN");
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
     }
 
     @Test
@@ -305,20 +329,35 @@ class ChannelMembershipHandlerTest {
 
         assertThat(failedIds(response)).containsExactly(batch.idOf(0));
         assertThat(function.deadLetters().drain()).isEmpty();
+        // The add took effect though none of the SDK's three attempts was answered; the read failed on all three.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, LIST_CHANNEL_MEMBERSHIPS, 3));
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::status)
+                .containsExactly(503, 503, 503);
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-052"), "DEFAULT"));
     }
 
     @Test
     void aModeratorGrantThatFailsForGoodIsDeadLetteredAsARequestWithRoleAdministrator() {
         function.channels().failModerator(user("eng-053"), Fault.RESOURCE_LIMIT_EXCEEDED, Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-053"), null, "Administrator"));
 
-        SQSBatchResponse response = function.handle(SqsEvents.batch()
-                .record(channelMember(GENERAL, user("eng-053"), null, "Administrator")).build());
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-053"));
-        Letter letter = function.deadLetters().drain().get(0);
-        assertThat(letter.errorCode()).isEqualTo("ResourceLimitExceeded");
-        assertThat(letter.body().path("Role").asText()).isEqualTo("Administrator");
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Role": "Administrator",
+                     "ErrorCode": "ResourceLimitExceeded", "ErrorMessage": "The request exceeds the resource limit.",
+                     "SourceMessageId": "%s"}
+                    """.formatted(GENERAL, user("eng-053"), batch.idOf(0))));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("ResourceLimitExceeded");
+        });
+        // A permanent answer: the grant is not tried again.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-053"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"));
     }
 
     @Test
@@ -331,7 +370,13 @@ class ChannelMembershipHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
-        assertThat(function.channels().moderators(GENERAL)).contains(user("eng-054"));
+        // The retry's Conflict is read from its headers, so two grant calls settle it without a read.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1, CREATE_CHANNEL_MODERATOR, 2));
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::status)
+                .containsExactly(201, 409);
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-054"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("eng-054"));
     }
 
     @Test
@@ -346,12 +391,22 @@ class ChannelMembershipHandlerTest {
         SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.channels().calls(LIST_CHANNEL_MODERATORS)).isNotEmpty();
         // Found among the moderators: settled. Not found: dead-lettered with the last code, as an Administrator request.
-        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
-                letter -> letter.body().path("Role").asText())
-                .containsExactly(tuple(user("eng-055"), "Throttled", "Administrator"));
-        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-055"));
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Role": "Administrator",
+                     "ErrorCode": "Throttled", "ErrorMessage": "The client exceeded its request rate limit.",
+                     "SourceMessageId": "%s"}
+                    """.formatted(GENERAL, user("eng-055"), batch.idOf(0))));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("Throttled");
+        });
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1,
+                LIST_CHANNEL_MODERATORS, 2, CREATE_CHANNEL_MODERATOR, 3));
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::memberArns)
+                .containsOnly(List.of(user("eng-055")));
+        assertThat(function.channels().members(GENERAL))
+                .isEqualTo(generalWith(user("eng-054"), "DEFAULT", user("eng-055"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("eng-054"));
     }
 
     @Test
@@ -363,10 +418,14 @@ class ChannelMembershipHandlerTest {
         SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
-        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-061"));
-        assertThat(function.channels().moderators(GENERAL)).contains(user("eng-061"));
         assertThat(function.deadLetters().drain()).isEmpty();
+        // Three unanswered adds, one read of each type; whether it moderated already is read too, then it is granted.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3,
+                LIST_CHANNEL_MEMBERSHIPS, 2, LIST_CHANNEL_MODERATORS, 1, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
+                .containsExactlyInAnyOrder("DEFAULT", "HIDDEN");
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-061"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("eng-061"));
     }
 
     @Test
@@ -486,32 +545,41 @@ class ChannelMembershipHandlerTest {
         SQSBatchResponse response = function.handle(event);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.chime().calls()).isEmpty();
-        assertThat(function.channels().members(channel(ENGINEERING))).containsKeys(
-                arns(SqsEvents.ids("eng", 126, 130)).toArray(String[]::new));
-        assertThat(function.channels().members(channel(SALES))).containsKeys(user("sales-010"), user("sales-011"),
-                user("sales-012"));
-        assertThat(function.channels().members(channel(LEADERSHIP))).containsKey(user("lead-002"));
-        // The role carries over: an Administrator becomes a moderator.
-        assertThat(function.channels().moderators(channel(SALES))).contains(user("sales-010"));
+        // One add per channel, and the grant for the one Administrator: the role carries over as a moderator.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().members(channel(ENGINEERING))).isEqualTo(Map.of(user("eng-001"), "DEFAULT",
+                user("eng-126"), "DEFAULT", user("eng-127"), "DEFAULT", user("eng-128"), "DEFAULT",
+                user("eng-129"), "DEFAULT", user("eng-130"), "DEFAULT"));
+        assertThat(function.channels().members(channel(SALES))).isEqualTo(Map.of(user("sales-001"), "DEFAULT",
+                user("sales-010"), "DEFAULT", user("sales-011"), "DEFAULT", user("sales-012"), "DEFAULT"));
+        assertThat(function.channels().members(channel(LEADERSHIP))).isEqualTo(Map.of(user("lead-002"), "DEFAULT"));
+        assertThat(function.channels().moderators(channel(SALES))).containsExactly(user("sales-001"), user("sales-010"));
         // The failed member's letter keeps the producer's legacy form, and names the channel and member it went to.
-        Letter letter = function.deadLetters().drain().get(0);
-        assertThat(letter.memberId()).isEqualTo("contractor-904");
-        assertThat(letter.errorCode()).isEqualTo("NotFound");
-        assertThat(fieldNames(letter.body())).containsExactly("AccountId", "RoomId", "MembershipItemList",
-                "ChannelArn", "MemberArn", "ErrorCode", "ErrorMessage", "SourceMessageId", "FailedAt");
-        assertThat(letter.body().path("AccountId").asText()).isEqualTo(ACME);
-        assertThat(letter.body().path("RoomId").asText()).isEqualTo(SALES);
-        assertThat(letter.body().path("ChannelArn").asText()).isEqualTo(channel(SALES));
-        assertThat(letter.body().path("MemberArn").asText()).isEqualTo(user("contractor-904"));
+        List<Letter> letters = function.deadLetters().drain();
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(fieldNames(letter.body())).containsExactly("AccountId", "RoomId", "MembershipItemList",
+                    "ChannelArn", "MemberArn", "ErrorCode", "ErrorMessage", "SourceMessageId", "FailedAt");
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"AccountId": "%s", "RoomId": "%s", "MembershipItemList": [{"MemberId": "contractor-904",
+                     "Role": "Member"}], "ChannelArn": "%s", "MemberArn": "%s", "ErrorCode": "NotFound",
+                     "ErrorMessage": "%s", "SourceMessageId": "%s"}
+                    """.formatted(ACME, SALES, channel(SALES), user("contractor-904"),
+                    notAUser(user("contractor-904")), event.getRecords().get(2).getMessageId())));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("NotFound");
+        });
 
         // The runbook's redrive works unchanged: once the user exists, the letter as it is adds the member.
         function.channels().user(user("contractor-904"));
-        function.handle(SqsEvents.batch().record(letter.rawBody()).build());
+        SQSBatchResponse redriven = function.handle(SqsEvents.batch().record(letters.get(0).rawBody()).build());
 
-        assertThat(function.channels().members(channel(SALES))).containsKey(user("contractor-904"));
+        assertThat(redriven.getBatchItemFailures()).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
-        assertThat(function.chime().calls()).isEmpty();
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 4, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().members(channel(SALES))).isEqualTo(Map.of(user("sales-001"), "DEFAULT",
+                user("sales-010"), "DEFAULT", user("sales-011"), "DEFAULT", user("sales-012"), "DEFAULT",
+                user("contractor-904"), "DEFAULT"));
     }
 
     @Test
@@ -571,6 +639,25 @@ class ChannelMembershipHandlerTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The general channel as the sample organisation has it, and these members (ARN, type, ...) besides. */
+    private static Map<String, String> generalWith(String... arnsAndTypes) {
+        Map<String, String> members = new LinkedHashMap<>(GENERAL_MEMBERS);
+        for (int i = 0; i < arnsAndTypes.length; i += 2) {
+            members.put(arnsAndTypes[i], arnsAndTypes[i + 1]);
+        }
+        return members;
+    }
+
+    /** What the emulator answers for a member ARN that names no user or bot of the sample AppInstance. */
+    private static String notAUser(String memberArn) {
+        return "The member " + memberArn + " is not a user or bot of " + APP_INSTANCE + ".";
+    }
+
+    /** The message of a per-member error the emulator was told to answer. */
+    private static String injected(String errorCode, String memberArn) {
+        return "Injected " + errorCode + " error for member " + memberArn + ".";
+    }
 
     /** Form 3, with Type and Role left out when null. */
     static String channelMembers(String channelArn, List<String> memberArns, String type, String role) {
