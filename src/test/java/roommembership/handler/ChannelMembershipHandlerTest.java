@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import roommembership.emulator.ChannelsApi.ChannelCall;
+import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.Fault;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
@@ -79,11 +80,23 @@ class ChannelMembershipHandlerTest {
         // One CreateChannelModerator for the one administrator requested, after its membership.
         assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
                 .containsExactly(tuple(ANNOUNCEMENTS, List.of(user("lead-001"))));
-        assertThat(function.channels().moderators(ANNOUNCEMENTS)).contains(user("lead-001"));
+        assertThat(function.channels().moderators(ANNOUNCEMENTS)).containsExactly(user("lead-002"), user("lead-001"));
         // The later record decides the type: eng-002 was asked HIDDEN, then DEFAULT.
-        assertThat(function.channels().members(ANNOUNCEMENTS)).containsEntry(user("eng-002"), "DEFAULT")
-                .containsEntry(BOT, "HIDDEN").containsEntry(user("lead-001"), "DEFAULT");
-        assertThat(function.channels().members(NEW_JOINERS)).hasSize(151);
+        assertThat(function.channels().members(ANNOUNCEMENTS)).isEqualTo(Map.of(user("lead-002"), "DEFAULT",
+                user("eng-002"), "DEFAULT", user("eng-003"), "DEFAULT", user("eng-004"), "DEFAULT",
+                user("eng-005"), "DEFAULT", user("sales-002"), "DEFAULT", user("sales-003"), "DEFAULT",
+                BOT, "HIDDEN", user("lead-001"), "DEFAULT"));
+        Map<String, String> newJoiners = new LinkedHashMap<>(Map.of(BOT, "DEFAULT"));
+        arns(SqsEvents.ids("new", 1, 150)).forEach(arn -> newJoiners.put(arn, "DEFAULT"));
+        assertThat(function.channels().members(NEW_JOINERS)).isEqualTo(newJoiners);
+        assertThat(function.channels().members(GENERAL))
+                .isEqualTo(generalWith(user("sales-004"), "DEFAULT", user("sales-005"), "DEFAULT"));
+        // eng-001 was there already: Conflict.
+        assertThat(function.channels().members(channel(ENGINEERING))).isEqualTo(Map.of(user("eng-001"), "DEFAULT",
+                user("eng-121"), "DEFAULT", user("eng-122"), "DEFAULT", user("eng-123"), "DEFAULT",
+                user("eng-124"), "DEFAULT", user("eng-125"), "DEFAULT"));
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 6, CREATE_CHANNEL_MODERATOR, 1));
         // Every call is made as the configured bearer, and nothing else.
         assertThat(function.channels().calls()).extracting(ChannelCall::bearer).containsOnly(BEARER);
         assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
@@ -179,7 +192,8 @@ class ChannelMembershipHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.channels().calls()).isEmpty();
-        assertThat(function.chime().members(ACME, SALES)).containsKey("sales-020");
+        assertThat(function.chime().members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator",
+                "sales-020", "Member"));
         List<Letter> letters = function.deadLetters().drain();
         assertThat(letters).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactlyInAnyOrder(tuple(user("eng-020"), "Forbidden"), tuple(user("eng-021"), "Forbidden"));
@@ -188,9 +202,11 @@ class ChannelMembershipHandlerTest {
         function.redeployWith(Map.of("CHIME_BEARER_ARN", BEARER));
         SqsEvents redrive = SqsEvents.batch();
         letters.forEach(letter -> redrive.record(letter.rawBody()));
-        function.handle(redrive.build());
+        SQSBatchResponse redriven = function.handle(redrive.build());
 
-        assertThat(function.channels().members(GENERAL)).containsKeys(user("eng-020"), user("eng-021"));
+        assertThat(redriven.getBatchItemFailures()).isEmpty();
+        assertThat(function.channels().members(GENERAL))
+                .isEqualTo(generalWith(user("eng-020"), "DEFAULT", user("eng-021"), "DEFAULT"));
         assertThat(function.deadLetters().drain()).isEmpty();
     }
 
@@ -208,8 +224,15 @@ class ChannelMembershipHandlerTest {
                 .record(channelMembers(GENERAL, arns(List.of("eng-030", "eng-031")))).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.deadLetters().drain()).extracting(Letter::errorCode).containsExactly("Forbidden", "Forbidden");
-        assertThat(function.channels().members(GENERAL)).doesNotContainKeys(user("eng-030"), user("eng-031"));
+        String refused = "AppInstance " + APP_INSTANCE + " is not the AppInstance of CHIME_BEARER_ARN "
+                + "(arn:aws:chime:us-east-1:111122223333:app-instance/other): the function can act only in that one";
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
+                        Letter::errorMessage)
+                .containsExactlyInAnyOrder(tuple(user("eng-030"), "Forbidden", refused),
+                        tuple(user("eng-031"), "Forbidden", refused));
+        // Refused before any call, as the service would refuse it after one.
+        assertThat(function.chime().callCounts()).isEmpty();
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
     }
 
     // ------------------------------------------------------------------ rule 3: answers, retries, the last receive
@@ -220,9 +243,11 @@ class ChannelMembershipHandlerTest {
                 .record(channelMembers(GENERAL, arns(List.of("lead-001", "eng-040")), null, "Administrator")).build());
 
         assertThat(function.deadLetters().drain()).isEmpty();
-        assertThat(function.channels().moderators(GENERAL)).contains(user("lead-001"), user("eng-040"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("eng-040"));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-040"), "DEFAULT"));
         // lead-001 answered Conflict and named a role: one listing shows it a moderator already. eng-040 is new.
-        assertThat(function.channels().calls(LIST_CHANNEL_MODERATORS)).hasSize(1);
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1,
+                LIST_CHANNEL_MODERATORS, 1, CREATE_CHANNEL_MODERATOR, 1));
         assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::memberArns, ChannelCall::status)
                 .containsExactly(tuple(List.of(user("eng-040")), 201));
         assertThat(summary(function.context())).containsAllEntriesOf(
@@ -240,8 +265,8 @@ class ChannelMembershipHandlerTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).extracting(ChannelCall::memberArns).containsExactly(
                 arns(List.of("eng-041", "eng-042", "eng-043")), List.of(user("eng-042")), List.of(user("eng-042")));
-        assertThat(function.channels().members(GENERAL)).containsKeys(arns(List.of("eng-041", "eng-042", "eng-043"))
-                .toArray(String[]::new));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-041"), "DEFAULT",
+                user("eng-042"), "DEFAULT", user("eng-043"), "DEFAULT"));
     }
 
     @ParameterizedTest
@@ -256,17 +281,28 @@ class ChannelMembershipHandlerTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactlyInAnyOrder(tuple(user("eng-044"), errorCode), tuple(user("eng-045"), errorCode));
+        // Not retried by the function: the SDK does not retry these answers either.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
         assertThat(function.context().logLinesWithLevels()).first().satisfies(line ->
                 assertThat(JSON.readTree(line.text()).path("channelArn").asText()).isEqualTo(GENERAL));
     }
 
     @Test
     void aChannelThatDoesNotExistIsNotFound() {
-        SQSBatchResponse response = function.handle(SqsEvents.batch()
-                .record(channelMember(channel("no-such-channel"), user("eng-046"), null, null)).build());
+        SqsEvents batch = SqsEvents.batch()
+                .record(channelMember(channel("no-such-channel"), user("eng-046"), null, null));
+
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.deadLetters().drain()).extracting(Letter::errorCode).containsExactly("NotFound");
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "ErrorCode": "NotFound",
+                         "ErrorMessage": "%s", "SourceMessageId": "%s"}
+                        """.formatted(channel("no-such-channel"), user("eng-046"),
+                        "The channel " + channel("no-such-channel") + " is not found.", batch.idOf(0))), "NotFound"));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
     }
 
     @Test
@@ -278,7 +314,9 @@ class ChannelMembershipHandlerTest {
 
         assertThat(failedIds(response)).containsExactly(batch.idOf(0));
         assertThat(function.deadLetters().drain()).isEmpty();
-        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).isEmpty();
+        // Three attempts at eng-047 and no read before the last receive; eng-048 is in.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-048"), "DEFAULT"));
     }
 
     @Test
@@ -291,9 +329,12 @@ class ChannelMembershipHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
-        assertThat(function.channels().members(GENERAL)).containsEntry(user("eng-049"), "HIDDEN");
+        assertThat(function.channels().members(GENERAL))
+                .isEqualTo(generalWith(user("eng-049"), "HIDDEN", user("eng-050"), "HIDDEN"));
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, LIST_CHANNEL_MEMBERSHIPS, 2));
         assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
-                .contains("DEFAULT", "HIDDEN");
+                .containsExactlyInAnyOrder("DEFAULT", "HIDDEN");
     }
 
     @Test
@@ -439,11 +480,18 @@ class ChannelMembershipHandlerTest {
         SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-062"));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-062"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"));
         // Only the request for an Administrator failed; the membership the first record asked for holds.
-        assertThat(function.deadLetters().drain()).extracting(Letter::sourceMessageId, Letter::errorCode,
-                letter -> letter.body().path("Role").asText())
-                .containsExactly(tuple(batch.idOf(1), "Throttled", "Administrator"));
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Role": "Administrator",
+                         "ErrorCode": "Throttled", "ErrorMessage": "The client exceeded its request rate limit.",
+                         "SourceMessageId": "%s"}
+                        """.formatted(GENERAL, user("eng-062"), batch.idOf(1))), "Throttled"));
+        // One add; the SDK's three attempts at the grant; one read of the moderators before the letter.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1,
+                CREATE_CHANNEL_MODERATOR, 3, LIST_CHANNEL_MODERATORS, 1));
     }
 
     @Test
@@ -454,9 +502,12 @@ class ChannelMembershipHandlerTest {
         SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(failedIds(response)).containsExactly(batch.idOf(0));
-        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-055"));
-        assertThat(function.channels().moderators(GENERAL)).doesNotContain(user("eng-055"));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-055"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"));
         assertThat(function.deadLetters().drain()).isEmpty();
+        // No read before the last receive.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1, CREATE_CHANNEL_MODERATOR, 3));
     }
 
     // ------------------------------------------------------------------ rule 4: the region decides the endpoint
@@ -473,7 +524,8 @@ class ChannelMembershipHandlerTest {
         // The emulator refuses a call signed for any region but the channel's.
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
-        assertThat(function.channels().members(frankfurt + "/channel/eu")).containsKey(frankfurt + "/user/eng-001");
+        assertThat(function.channels().members(frankfurt + "/channel/eu"))
+                .isEqualTo(Map.of(frankfurt + "/user/eng-001", "DEFAULT"));
         assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
                 .satisfies(call -> assertThat(call.authorization()).contains("/eu-central-1/chime/aws4_request"));
     }
@@ -489,20 +541,24 @@ class ChannelMembershipHandlerTest {
                 .record(channelMember(GENERAL, user("eng-056"), null, null)).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.channels().calls()).isEmpty();
+        assertThat(function.chime().callCounts()).isEmpty();
         assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.errorCode()).isEqualTo("Forbidden");
-            assertThat(letter.errorMessage()).contains("ALLOWED_APP_INSTANCE_ARNS").contains(APP_INSTANCE);
+            assertThat(letter.errorMessage()).isEqualTo("AppInstance " + APP_INSTANCE
+                    + " is not in ALLOWED_APP_INSTANCE_ARNS: this deployment does not manage it");
         });
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
     }
 
     @Test
     void aChannelOfAnAllowedAppInstanceGoesThrough() {
         function.redeployWith(Map.of("ALLOWED_APP_INSTANCE_ARNS", APP_INSTANCE));
 
-        function.handle(SqsEvents.batch().record(channelMember(GENERAL, user("eng-057"), null, null)).build());
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMember(GENERAL, user("eng-057"), null, null)).build());
 
-        assertThat(function.channels().members(GENERAL)).containsKey(user("eng-057"));
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-057"), "DEFAULT"));
         assertThat(function.deadLetters().drain()).isEmpty();
     }
 
@@ -514,12 +570,18 @@ class ChannelMembershipHandlerTest {
                 "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/eng-059",
                 APP_INSTANCE + "/user/..%2Fchannel%2Fgeneral")));
 
-        function.handle(batch.build());
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
-                .extracting(ChannelCall::memberArns).isEqualTo(List.of(user("eng-058")));
-        assertThat(function.deadLetters().drain()).extracting(Letter::errorCode, letter -> letter.errorMessage().contains("MemberArn"))
-                .containsExactly(tuple("BadRequest", true), tuple("BadRequest", true));
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(function.channels().calls()).singleElement()
+                .extracting(ChannelCall::operation, ChannelCall::memberArns)
+                .containsExactly(BATCH_CREATE_CHANNEL_MEMBERSHIP, List.of(user("eng-058")));
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
+                        letter -> letter.errorMessage().contains("MemberArn"))
+                .containsExactly(
+                        tuple("arn:aws:chime:us-east-1:111122223333:app-instance/other/user/eng-059", "BadRequest", true),
+                        tuple(APP_INSTANCE + "/user/..%2Fchannel%2Fgeneral", "BadRequest", true));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-058"), "DEFAULT"));
     }
 
     @Test
@@ -527,11 +589,13 @@ class ChannelMembershipHandlerTest {
         function.handle(SqsEvents.batch().record("{\"ChannelArn\":\"" + GENERAL + "\",\"MemberArn\":\""
                 + user("eng-060") + "\",\"ChimeBearer\":\"" + user("eng-060") + "\"}").build());
 
-        assertThat(function.channels().calls()).isEmpty();
+        assertThat(function.chime().callCounts()).isEmpty();
         assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.errorCode()).isEqualTo("BadRequest");
-            assertThat(letter.errorMessage()).contains("ChimeBearer");
+            assertThat(letter.errorMessage()).isEqualTo("ChimeBearer is not a request field: the function calls "
+                    + "Chime only as the AppInstanceUser or AppInstanceBot its CHIME_BEARER_ARN names");
         });
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
     }
 
     // ------------------------------------------------------------------ legacy requests routed to channels
@@ -589,8 +653,12 @@ class ChannelMembershipHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.channels().calls()).isEmpty();
-        assertThat(function.chime().members(ACME, SALES)).containsEntry("sales-010", "Administrator");
-        assertThat(function.deadLetters().drain()).extracting(Letter::memberId).containsExactly("contractor-904");
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 3));
+        assertThat(function.chime().members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator",
+                "sales-010", "Administrator", "sales-011", "Member", "sales-012", "Member"));
+        assertThat(function.chime().members(ACME, LEADERSHIP)).isEqualTo(Map.of("lead-002", "Member"));
+        assertThat(function.deadLetters().drain()).extracting(Letter::memberId, Letter::errorCode)
+                .containsExactly(tuple("contractor-904", "NotFound"));
     }
 
     @Test
@@ -604,10 +672,13 @@ class ChannelMembershipHandlerTest {
         function.redeployWith(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
                 "MEMBER_ARN_TEMPLATE", APP_INSTANCE + "/user/{MemberId}"));
 
-        function.handle(SqsEvents.batch()
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
                 .record(SqsEvents.members(ACME, SALES, List.of("sales-013", "has space"))).build());
 
-        assertThat(function.channels().members(channel(SALES))).containsKey(user("sales-013"));
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(function.channels().members(channel(SALES)))
+                .isEqualTo(Map.of(user("sales-001"), "DEFAULT", user("sales-013"), "DEFAULT"));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
         assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.memberId()).isEqualTo("has space");
             assertThat(letter.errorCode()).isEqualTo("BadRequest");
@@ -624,15 +695,20 @@ class ChannelMembershipHandlerTest {
         SQSBatchResponse response = function.handle(event);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.chime().members(ACME, ENGINEERING)).containsKeys("eng-050", "eng-051", "eng-052");
-        assertThat(function.chime().members(ACME, SALES)).containsEntry("sales-020", "Administrator");
-        assertThat(function.chime().members(ACME, LEADERSHIP)).containsKey("lead-003");
-        assertThat(function.channels().members(GENERAL)).containsKeys(arns(List.of("eng-010", "eng-011", "sales-006"))
-                .toArray(String[]::new));
-        assertThat(function.channels().members(channel(ENGINEERING))).containsKey(user("eng-050"));
-        assertThat(function.channels().moderators(ANNOUNCEMENTS)).contains(user("eng-012"));
-        assertThat(function.chime().calls()).hasSize(3);
-        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
+        assertThat(function.chime().members(ACME, ENGINEERING)).isEqualTo(Map.of("eng-001", "Administrator",
+                "eng-050", "Member", "eng-051", "Member", "eng-052", "Member"));
+        assertThat(function.chime().members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator",
+                "sales-020", "Administrator"));
+        assertThat(function.chime().members(ACME, LEADERSHIP)).isEqualTo(Map.of("lead-003", "Member"));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-010"), "DEFAULT",
+                user("eng-011"), "DEFAULT", user("sales-006"), "DEFAULT"));
+        assertThat(function.channels().members(channel(ENGINEERING)))
+                .isEqualTo(Map.of(user("eng-001"), "DEFAULT", user("eng-050"), "DEFAULT"));
+        assertThat(function.channels().members(ANNOUNCEMENTS))
+                .isEqualTo(Map.of(user("lead-002"), "DEFAULT", user("eng-012"), "DEFAULT"));
+        assertThat(function.channels().moderators(ANNOUNCEMENTS)).containsExactly(user("lead-002"), user("eng-012"));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 3,
+                BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, CREATE_CHANNEL_MODERATOR, 1));
         assertThat(function.deadLetters().drain()).isEmpty();
         assertThat(summary(function.context())).containsAllEntriesOf(Map.of("rooms", 3, "channels", 3, "added", 10,
                 "calls", 7));
