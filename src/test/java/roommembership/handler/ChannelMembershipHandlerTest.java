@@ -2,6 +2,7 @@ package roommembership.handler;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import roommembership.emulator.ChimeEmulator.Fault;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
 import roommembership.testing.TestContext;
+import roommembership.testing.TestContext.LogLine;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -270,9 +272,16 @@ class ChannelMembershipHandlerTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"NOT_FOUND, NotFound", "BAD_REQUEST, BadRequest", "FORBIDDEN, Forbidden",
-            "UNAUTHORIZED, Unauthorized", "RESOURCE_LIMIT_EXCEEDED, ResourceLimitExceeded"})
-    void aPermanentWholeCallFailureDeadLettersTheChunkWithItsErrorCode(Fault fault, String errorCode) {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "NOT_FOUND | NotFound | One or more of the resources in the request does not exist in the system.",
+            "BAD_REQUEST | BadRequest | The input parameters don't match the service's restrictions.",
+            "FORBIDDEN | Forbidden | The client is permanently forbidden from making the request.",
+            // The messaging model declares no UnauthorizedClientException: the SDK's own message, with its request id.
+            "UNAUTHORIZED | Unauthorized | Service returned error code UnauthorizedClientException (Service: "
+                    + "ChimeSdkMessaging, Status Code: 401, Request ID: *) (SDK Attempt Count: 1)",
+            "RESOURCE_LIMIT_EXCEEDED | ResourceLimitExceeded | The request exceeds the resource limit."})
+    void aPermanentWholeCallFailureDeadLettersTheChunkWithItsErrorCode(Fault fault, String errorCode,
+                                                                        String errorMessage) throws Exception {
         function.chime().failNextCalls(1, fault);
 
         SQSBatchResponse response = function.handle(SqsEvents.batch()
@@ -284,8 +293,15 @@ class ChannelMembershipHandlerTest {
         // Not retried by the function: the SDK does not retry these answers either.
         assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
         assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
-        assertThat(function.context().logLinesWithLevels()).first().satisfies(line ->
-                assertThat(JSON.readTree(line.text()).path("channelArn").asText()).isEqualTo(GENERAL));
+        // One WARN line for the failed call, naming its channel and size but no member, then the summary.
+        List<LogLine> lines = function.context().logLinesWithLevels();
+        assertThat(lines).extracting(LogLine::level).containsExactly(LogLevel.WARN, LogLevel.INFO);
+        assertThat(JSON.readTree(lines.get(0).text().replaceAll("Request ID: [0-9a-f-]+", "Request ID: *")))
+                .isEqualTo(JSON.readTree("""
+                {"timestamp": "2026-11-26T10:52:12.114Z", "level": "WARN", "message": "Chime call failed",
+                 "AWSRequestId": "00000000-0000-4000-8000-000000000001", "channelArn": "%s",
+                 "errorCode": "%s", "errorMessage": "%s", "members": 2, "transient": false}
+                """.formatted(GENERAL, errorCode, errorMessage)));
     }
 
     @Test

@@ -542,35 +542,56 @@ class DesiredStateHandlerTest {
         function.deadLetters().drain();
         String general = channel("general");
         String newJoiners = channel("new-joiners");
-        assertThat(function.chime().members(Directory.ACME, Directory.ENGINEERING))
-                .containsKeys("eng-118", "eng-119", "eng-120").containsEntry("eng-010", ADMINISTRATOR);
-        assertThat(function.channels().members(general)).containsKey(user("sales-005"));
+        Map<String, String> engineering = function.chime().members(Directory.ACME, Directory.ENGINEERING);
+        Map<String, String> sales = function.chime().members(Directory.ACME, Directory.SALES);
+        Map<String, String> generalMembers = function.channels().members(general);
+        Map<String, String> newJoinersMembers = function.channels().members(newJoiners);
+        assertThat(engineering).containsKeys("eng-118", "eng-119", "eng-120").containsEntry("eng-010", ADMINISTRATOR)
+                .doesNotContainKey("sales-010");
+        assertThat(sales).containsEntry("sales-004", MEMBER).containsKey("sales-008");
+        assertThat(generalMembers).containsKey(user("sales-005"));
+        assertThat(function.channels().moderators(general)).containsExactly(user("lead-001"));
 
         TestContext leaving = TestContext.withMinutesLeft(1);
         SQSBatchResponse response = function.handle(EventLoader.loadSQSEvent("events/leavers.json"), leaving);
 
+        // Exactly the leavers are gone; sales-010 was never in engineering, so it is already absent.
         assertThat(failedIds(response)).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
         assertThat(function.chime().members(Directory.ACME, Directory.ENGINEERING))
-                .doesNotContainKeys("eng-118", "eng-119", "eng-120", "sales-010");
-        assertThat(function.chime().members(Directory.ACME, Directory.SALES)).doesNotContainKey("sales-008");
-        assertThat(function.channels().members(general)).doesNotContainKey(user("sales-005"));
-        assertThat(function.channels().members(newJoiners)).doesNotContainKeys(user("new-149"), user("new-150"));
+                .isEqualTo(without(engineering, "eng-118", "eng-119", "eng-120"));
+        assertThat(function.chime().members(Directory.ACME, Directory.SALES)).isEqualTo(without(sales, "sales-008"));
+        assertThat(function.channels().members(general)).isEqualTo(without(generalMembers, user("sales-005")));
+        assertThat(function.channels().members(newJoiners))
+                .isEqualTo(without(newJoinersMembers, user("new-149"), user("new-150")));
+        assertThat(function.channels().moderators(general)).containsExactly(user("lead-001"));
         assertThat(figures(leaving, "removed", "alreadyAbsent", "added", "rolesChanged")).containsExactly(7, 1, 0, 0);
 
         TestContext changing = TestContext.withMinutesLeft(1);
         response = function.handle(EventLoader.loadSQSEvent("events/role-changes.json"), changing);
 
+        // Exactly the roles named change; no one joins or leaves.
         assertThat(failedIds(response)).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
-        assertThat(function.chime().members(Directory.ACME, Directory.SALES)).containsEntry("sales-004", ADMINISTRATOR);
-        assertThat(function.chime().members(Directory.ACME, Directory.ENGINEERING)).containsEntry("eng-010", MEMBER);
-        assertThat(function.channels().moderators(general)).contains(user("sales-001")).doesNotContain(user("lead-001"));
-        assertThat(function.channels().members(general)).containsKeys(user("sales-001"), user("lead-001"));
+        Map<String, String> salesNow = without(sales, "sales-008");
+        salesNow.put("sales-004", ADMINISTRATOR);
+        assertThat(function.chime().members(Directory.ACME, Directory.SALES)).isEqualTo(salesNow);
+        Map<String, String> engineeringNow = without(engineering, "eng-118", "eng-119", "eng-120");
+        engineeringNow.put("eng-010", MEMBER);
+        assertThat(function.chime().members(Directory.ACME, Directory.ENGINEERING)).isEqualTo(engineeringNow);
+        assertThat(function.channels().moderators(general)).containsExactly(user("sales-001"));
+        assertThat(function.channels().members(general)).isEqualTo(without(generalMembers, user("sales-005")));
         assertThat(figures(changing, "rolesChanged", "added", "removed")).containsExactly(4, 0, 0);
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The members as they were, but for these. */
+    private static Map<String, String> without(Map<String, String> members, String... gone) {
+        Map<String, String> left = new HashMap<>(members);
+        List.of(gone).forEach(left::remove);
+        return left;
+    }
 
     /** The summary line's figures of these names, in this order. */
     private static List<Integer> figures(String... names) {
