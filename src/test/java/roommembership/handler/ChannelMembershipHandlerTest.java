@@ -80,7 +80,8 @@ class ChannelMembershipHandlerTest {
         assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).allSatisfy(call ->
                 assertThat(call.memberArns()).hasSizeLessThanOrEqualTo(100).doesNotHaveDuplicates());
         // One CreateChannelModerator for the one administrator requested, after its membership.
-        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR))
+                .extracting(ChannelCall::channelArn, ChannelCall::memberArns)
                 .containsExactly(tuple(ANNOUNCEMENTS, List.of(user("lead-001"))));
         assertThat(function.channels().moderators(ANNOUNCEMENTS)).containsExactly(user("lead-002"), user("lead-001"));
         // The later record decides the type: eng-002 was asked HIDDEN, then DEFAULT.
@@ -220,7 +221,8 @@ class ChannelMembershipHandlerTest {
 
     @Test
     void aBearerTheServiceRefusesIsForbiddenForEveryMember() {
-        function.redeployWith(Map.of("CHIME_BEARER_ARN", "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/x"));
+        function.redeployWith(Map.of("CHIME_BEARER_ARN",
+                "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/x"));
 
         SQSBatchResponse response = function.handle(SqsEvents.batch()
                 .record(channelMembers(GENERAL, arns(List.of("eng-030", "eng-031")))).build());
@@ -250,7 +252,8 @@ class ChannelMembershipHandlerTest {
         // lead-001 answered Conflict and named a role: one listing shows it a moderator already. eng-040 is new.
         assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1,
                 LIST_CHANNEL_MODERATORS, 1, CREATE_CHANNEL_MODERATOR, 1));
-        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::memberArns, ChannelCall::status)
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR))
+                .extracting(ChannelCall::memberArns, ChannelCall::status)
                 .containsExactly(tuple(List.of(user("eng-040")), 201));
         assertThat(summary(function.context())).containsAllEntriesOf(
                 Map.of("added", 1, "alreadyMembers", 1, "rolesChanged", 0, "calls", 2));
@@ -265,7 +268,8 @@ class ChannelMembershipHandlerTest {
                 .record(channelMembers(GENERAL, arns(List.of("eng-041", "eng-042", "eng-043")))).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).extracting(ChannelCall::memberArns).containsExactly(
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).extracting(ChannelCall::memberArns)
+                .containsExactly(
                 arns(List.of("eng-041", "eng-042", "eng-043")), List.of(user("eng-042")), List.of(user("eng-042")));
         assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-041"), "DEFAULT",
                 user("eng-042"), "DEFAULT", user("eng-043"), "DEFAULT"));
@@ -365,7 +369,8 @@ class ChannelMembershipHandlerTest {
             assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
                     {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "ErrorCode": "ServiceUnavailable",
                      "ErrorMessage": "%s", "SourceMessageId": "%s"}
-                    """.formatted(GENERAL, user("eng-051"), injected("ServiceUnavailable", user("eng-051")), batch.idOf(0))));
+                    """.formatted(GENERAL, user("eng-051"), injected("ServiceUnavailable", user("eng-051")),
+                    batch.idOf(0))));
             assertThat(letter.errorCodeAttribute()).isEqualTo("ServiceUnavailable");
         });
         // Three attempts at the member, then one read of each type before the letter.
@@ -531,7 +536,8 @@ class ChannelMembershipHandlerTest {
     @Test
     void aChannelOfAnotherRegionIsCalledThroughThatRegionsEndpoint() {
         String frankfurt = "arn:aws:chime:eu-central-1:111122223333:app-instance/acme-eu";
-        function.channels().user(frankfurt + "/user/hr-sync").user(frankfurt + "/user/eng-001").channel(frankfurt + "/channel/eu");
+        function.channels().user(frankfurt + "/user/hr-sync").user(frankfurt + "/user/eng-001")
+                .channel(frankfurt + "/channel/eu");
         function.redeployWith(Map.of("CHIME_BEARER_ARN", frankfurt + "/user/hr-sync"));
 
         SQSBatchResponse response = function.handle(SqsEvents.batch()

@@ -183,7 +183,8 @@ class DesiredStateHandlerTest {
 
         assertThat(failedIds(response)).containsExactly(first.idOf(0));
         assertThat(function.deadLetters().drain()).isEmpty();
-        assertThat(function.chime().members(ACCOUNT, ROOM)).containsOnly(Map.entry("alice", MEMBER), Map.entry("bob", MEMBER));
+        assertThat(function.chime().members(ACCOUNT, ROOM))
+                .containsOnly(Map.entry("alice", MEMBER), Map.entry("bob", MEMBER));
 
         // Before the last receive, someone else makes bob an administrator.
         function.chime().failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, 0);

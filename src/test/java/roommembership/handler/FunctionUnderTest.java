@@ -31,7 +31,8 @@ import static roommembership.testing.Directory.BEARER;
  * The function deployed as in production (real SDK clients over HTTP) against the Chime emulator and ElasticMQ, as a
  * test class registers it:
  * <pre>{@code @RegisterExtension
- * static final FunctionUnderTest function = FunctionUnderTest.forRoomsAndChannels().with("MAX_RECEIVE_COUNT", "3");}</pre>
+ * static final FunctionUnderTest function =
+ *         FunctionUnderTest.forRoomsAndChannels().with("MAX_RECEIVE_COUNT", "3");}</pre>
  * The services start once per class. Each test starts from the sample organisation, a new failed-member queue, a
  * handler deployed with the class's settings, a context with a minute left and no metrics yet.
  */
@@ -62,7 +63,7 @@ final class FunctionUnderTest implements BeforeAllCallback, AfterAllCallback, Be
         return new FunctionUnderTest(Map.of(), FAST_RETRY);
     }
 
-    /** Channel calls made as the sample organisation's bearer, its messaging client that of the AppInstance's region. */
+    /** Channel calls made as the sample organisation's bearer, from its AppInstance's region. */
     static FunctionUnderTest forRoomsAndChannels() {
         return new FunctionUnderTest(Map.of(Configuration.CHIME_BEARER_ARN, BEARER, "AWS_REGION", "us-east-1"),
                 FAST_RETRY);

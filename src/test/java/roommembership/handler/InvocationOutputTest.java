@@ -73,7 +73,8 @@ class InvocationOutputTest {
         function.handle(EventLoader.loadSQSEvent("events/hr-batch.json"));
 
         assertThat(function.metrics()).containsExactly(
-                MAIN_DOCUMENT_HEAD + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,\"MembersRemoved\":0,"
+                MAIN_DOCUMENT_HEAD + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,"
+                        + "\"MembersRemoved\":0,"
                         + "\"AlreadyAbsent\":0,\"RolesChanged\":0,\"DeadLettered\":2,"
                         + "\"ChimeCalls\":5,\"ChimeThrottles\":0,\"RecordsRetried\":0,\"InvalidMessages\":0}",
                 "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","

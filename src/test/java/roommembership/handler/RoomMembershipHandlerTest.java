@@ -147,7 +147,8 @@ class RoomMembershipHandlerTest {
         SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.chime().calls()).hasSize(12).allSatisfy(call -> assertThat(call.items()).hasSizeLessThanOrEqualTo(50));
+        assertThat(function.chime().calls()).hasSize(12)
+                .allSatisfy(call -> assertThat(call.items()).hasSizeLessThanOrEqualTo(50));
         assertThat(function.chime().maxConcurrentCalls()).isEqualTo(3);
         for (int room = 1; room <= 6; room++) {
             assertThat(function.chime().members(ACME, "room-" + room)).hasSize(60);
@@ -214,7 +215,8 @@ class RoomMembershipHandlerTest {
         SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(function.deadLetters().drain()).extracting(Letter::memberId, Letter::errorCode, Letter::sourceMessageId)
+        assertThat(function.deadLetters().drain())
+                .extracting(Letter::memberId, Letter::errorCode, Letter::sourceMessageId)
                 .containsExactly(tuple("eng-005", "ServiceUnavailable", batch.idOf(0)));
     }
 
@@ -351,7 +353,8 @@ class RoomMembershipHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.chime().calls()).hasSize(1);
-        assertThat(function.deadLetters().drain()).extracting(Letter::memberId, Letter::errorCode, Letter::errorCodeAttribute)
+        assertThat(function.deadLetters().drain())
+                .extracting(Letter::memberId, Letter::errorCode, Letter::errorCodeAttribute)
                 .containsExactly(tuple("eng-005", code, code));
         assertThat(function.chime().members(ACME, ENGINEERING))
                 .isEqualTo(roomOf(List.of("eng-001", "eng-004", "eng-006"), "eng-001"));
@@ -370,7 +373,8 @@ class RoomMembershipHandlerTest {
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(function.chime().calls()).hasSize(1);
-        assertThat(function.deadLetters().drain()).extracting(Letter::memberId, Letter::errorCode, Letter::sourceMessageId)
+        assertThat(function.deadLetters().drain())
+                .extracting(Letter::memberId, Letter::errorCode, Letter::sourceMessageId)
                 .containsExactlyInAnyOrder(tuple("eng-002", code, batch.idOf(0)), tuple("eng-003", code, batch.idOf(0)),
                         tuple("eng-004", code, batch.idOf(1)));
         assertThat(function.chime().members(ACME, ENGINEERING)).isEqualTo(Map.of("eng-001", "Administrator"));
