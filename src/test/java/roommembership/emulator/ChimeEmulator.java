@@ -677,6 +677,21 @@ public final class ChimeEmulator implements AutoCloseable {
         return Collections.unmodifiableList(out);
     }
 
+    /**
+     * How many requests of each operation, of either API, were received since start or {@link #reset()}, faulted and
+     * rejected ones included, in the order each operation was first called; requests matching no operation are not
+     * counted. What a test compares whole to say which calls a run made.
+     */
+    public Map<String, Integer> callCounts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (LoggedCall entry : log()) {
+            if (entry.call.operation() != null) {
+                counts.merge(entry.call.operation(), 1, Integer::sum);
+            }
+        }
+        return Collections.unmodifiableMap(counts);
+    }
+
     /** Snapshot of the log in arrival order, for an API's own view of its calls. */
     List<LoggedCall> log() {
         synchronized (lock) {

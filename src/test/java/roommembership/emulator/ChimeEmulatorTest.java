@@ -659,6 +659,27 @@ class ChimeEmulatorTest {
     }
 
     @Test
+    void callCountsCountEveryOperationsRequestsFaultedOnesTooInTheOrderFirstCalledAndNotTheUnmatched()
+            throws Exception {
+        // given
+        emulator.room(ACCOUNT, ROOM).user(ACCOUNT, "zoe");
+        emulator.failNextCalls(1, Fault.THROTTLED);
+
+        // when
+        assertThatThrownBy(() -> list(ACCOUNT, ROOM)).isInstanceOf(ThrottledClientException.class);
+        add(ACCOUNT, ROOM, item("zoe", null));
+        list(ACCOUNT, ROOM);
+        rawPost("/accounts/" + ACCOUNT + "/rooms/" + ROOM + "/bogus", "{}", true);
+
+        // then
+        assertThat(emulator.callCounts()).containsExactly(
+                Map.entry(ChimeEmulator.LIST_ROOM_MEMBERSHIPS, 2),
+                Map.entry(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 1));
+        emulator.reset();
+        assertThat(emulator.callCounts()).isEmpty();
+    }
+
+    @Test
     void anUnparseableOrIncompleteBodyIsABadRequest() throws Exception {
         // given
         emulator.room(ACCOUNT, ROOM).user(ACCOUNT, "vic");

@@ -2,23 +2,21 @@ package roommembership.handler;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChannelsApi.ChannelCall;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.Fault;
-import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
 import roommembership.testing.TestContext;
+import roommembership.testing.TestContext.LogLine;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +28,12 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
+import static roommembership.handler.FunctionUnderTest.failedIds;
 import static roommembership.emulator.ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP;
 import static roommembership.emulator.ChannelsApi.CREATE_CHANNEL_MODERATOR;
 import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MEMBERSHIPS;
 import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MODERATORS;
+import static roommembership.testing.DeadLetterQueue.letterBody;
 import static roommembership.testing.Directory.ACME;
 import static roommembership.testing.Directory.ANNOUNCEMENTS;
 import static roommembership.testing.Directory.APP_INSTANCE;
@@ -49,43 +49,16 @@ import static roommembership.testing.Directory.user;
 
 /**
  * The function's contract for Chime SDK messaging channels, rule by rule, through the real SDK clients against the
- * emulator and ElasticMQ: the same guarantees as for rooms, and legacy requests routed to channels.
+ * emulator and ElasticMQ: the same guarantees as for rooms, and legacy requests routed to function.channels().
  */
 class ChannelMembershipHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static HandlerFixture fixture;
-    private static ChimeEmulator chime;
-    private static ChannelsApi channels;
+    /** The general channel's members as the sample organisation has them; lead-001 moderates it. */
+    private static final Map<String, String> GENERAL_MEMBERS = Map.of(user("eng-001"), "DEFAULT",
+            user("sales-001"), "DEFAULT", user("lead-001"), "DEFAULT", BOT, "HIDDEN");
 
-    private DeadLetterQueue deadLetters;
-    private RoomMembershipHandler handler;
-    private TestContext context;
-
-    @BeforeAll
-    static void startServers() {
-        fixture = new HandlerFixture();
-        chime = fixture.chime;
-        channels = chime.channels();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        fixture.close();
-    }
-
-    @BeforeEach
-    void freshState() {
-        fixture.resetChime();
-        deadLetters = fixture.newDeadLetterQueue();
-        handler = withSettings(Map.of());
-        context = TestContext.withMinutesLeft(1);
-    }
-
-    private RoomMembershipHandler withSettings(Map<String, String> settings) {
-        Map<String, String> env = new HashMap<>(Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1"));
-        env.putAll(settings);
-        return fixture.handler(deadLetters.url(), env);
-    }
+    @RegisterExtension
+    static final FunctionUnderTest function = FunctionUnderTest.forRoomsAndChannels();
 
     // ------------------------------------------------------------------ rule 1: grouping, chunks of 100, moderators
 
@@ -93,7 +66,7 @@ class ChannelMembershipHandlerTest {
     void channelBatchAddsEveryMemberPerChannelInChunksOfAHundredAndMakesTheAdministratorAModerator() {
         SQSEvent event = EventLoader.loadSQSEvent("events/channel-batch.json");
 
-        SQSBatchResponse response = handler.handleRequest(event, context);
+        SQSBatchResponse response = function.handle(event);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         // new-joiners: 152 distinct members over three records, ⌈152/100⌉ = 2 calls. announcements: 7 default members
@@ -104,23 +77,36 @@ class ChannelMembershipHandlerTest {
                 Map.entry(ANNOUNCEMENTS + " HIDDEN", List.of(1)),
                 Map.entry(GENERAL + " DEFAULT", List.of(3)),
                 Map.entry(channel(ENGINEERING) + " DEFAULT", List.of(6)));
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).allSatisfy(call ->
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).allSatisfy(call ->
                 assertThat(call.memberArns()).hasSizeLessThanOrEqualTo(100).doesNotHaveDuplicates());
         // One CreateChannelModerator for the one administrator requested, after its membership.
-        assertThat(channels.calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR))
+                .extracting(ChannelCall::channelArn, ChannelCall::memberArns)
                 .containsExactly(tuple(ANNOUNCEMENTS, List.of(user("lead-001"))));
-        assertThat(channels.moderators(ANNOUNCEMENTS)).contains(user("lead-001"));
+        assertThat(function.channels().moderators(ANNOUNCEMENTS)).containsExactly(user("lead-002"), user("lead-001"));
         // The later record decides the type: eng-002 was asked HIDDEN, then DEFAULT.
-        assertThat(channels.members(ANNOUNCEMENTS)).containsEntry(user("eng-002"), "DEFAULT")
-                .containsEntry(BOT, "HIDDEN").containsEntry(user("lead-001"), "DEFAULT");
-        assertThat(channels.members(NEW_JOINERS)).hasSize(151);
+        assertThat(function.channels().members(ANNOUNCEMENTS)).isEqualTo(Map.of(user("lead-002"), "DEFAULT",
+                user("eng-002"), "DEFAULT", user("eng-003"), "DEFAULT", user("eng-004"), "DEFAULT",
+                user("eng-005"), "DEFAULT", user("sales-002"), "DEFAULT", user("sales-003"), "DEFAULT",
+                BOT, "HIDDEN", user("lead-001"), "DEFAULT"));
+        Map<String, String> newJoiners = new LinkedHashMap<>(Map.of(BOT, "DEFAULT"));
+        arns(SqsEvents.ids("new", 1, 150)).forEach(arn -> newJoiners.put(arn, "DEFAULT"));
+        assertThat(function.channels().members(NEW_JOINERS)).isEqualTo(newJoiners);
+        assertThat(function.channels().members(GENERAL))
+                .isEqualTo(generalWith(user("sales-004"), "DEFAULT", user("sales-005"), "DEFAULT"));
+        // eng-001 was there already: Conflict.
+        assertThat(function.channels().members(channel(ENGINEERING))).isEqualTo(Map.of(user("eng-001"), "DEFAULT",
+                user("eng-121"), "DEFAULT", user("eng-122"), "DEFAULT", user("eng-123"), "DEFAULT",
+                user("eng-124"), "DEFAULT", user("eng-125"), "DEFAULT"));
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 6, CREATE_CHANNEL_MODERATOR, 1));
         // Every call is made as the configured bearer, and nothing else.
-        assertThat(channels.calls()).extracting(ChannelCall::bearer).containsOnly(BEARER);
-        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+        assertThat(function.channels().calls()).extracting(ChannelCall::bearer).containsOnly(BEARER);
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactlyInAnyOrder(
                         tuple(user("new-151"), "NotFound"), tuple(user("new-152"), "NotFound"),
                         tuple(user("contractor-903"), "NotFound"));
-        assertThat(summary(context)).containsAllEntriesOf(Map.of("channels", 4, "rooms", 0, "calls", 7,
+        assertThat(summary(function.context())).containsAllEntriesOf(Map.of("channels", 4, "rooms", 0, "calls", 7,
                 "added", 165, "alreadyMembers", 1, "deadLettered", 3));
     }
 
@@ -128,62 +114,70 @@ class ChannelMembershipHandlerTest {
     void aChannelDeadLetterIsFormFourWithTypeAndRoleAndIsItselfAValidRequest() {
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("nobody-1"), "HIDDEN", "Administrator"));
 
-        handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        Letter letter = deadLetters.drain().get(0);
-        assertThat(fieldNames(letter.body())).containsExactly("ChannelArn", "MemberArn", "Type", "Role", "ErrorCode",
-                "ErrorMessage", "SourceMessageId", "FailedAt");
-        assertThat(letter.body().path("ChannelArn").asText()).isEqualTo(GENERAL);
-        assertThat(letter.body().path("MemberArn").asText()).isEqualTo(user("nobody-1"));
-        assertThat(letter.body().path("Type").asText()).isEqualTo("HIDDEN");
-        assertThat(letter.body().path("Role").asText()).isEqualTo("Administrator");
-        assertThat(letter.errorCodeAttribute()).isEqualTo("NotFound");
-        assertThat(letter.sourceMessageId()).isEqualTo(batch.idOf(0));
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        List<Letter> letters = function.deadLetters().drain();
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(fieldNames(letter.body())).containsExactly("ChannelArn", "MemberArn", "Type", "Role",
+                    "ErrorCode", "ErrorMessage", "SourceMessageId", "FailedAt");
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"ChannelArn": "%s", "MemberArn": "%s", "Type": "HIDDEN", "Role": "Administrator",
+                     "ErrorCode": "NotFound", "ErrorMessage": "%s", "SourceMessageId": "%s"}
+                    """.formatted(GENERAL, user("nobody-1"), notAUser(user("nobody-1")), batch.idOf(0))));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("NotFound");
+        });
+        // No moderator call for a member the add could not make one.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
 
         // Once the user exists, the letter sent back as it is adds the member, hidden, and makes it a moderator.
-        channels.user(user("nobody-1"));
-        handler.handleRequest(SqsEvents.batch().record(letter.rawBody()).build(), context);
+        function.channels().user(user("nobody-1"));
+        SQSBatchResponse redriven = function.handle(SqsEvents.batch().record(letters.get(0).rawBody()).build());
 
-        assertThat(channels.members(GENERAL)).containsEntry(user("nobody-1"), "HIDDEN");
-        assertThat(channels.moderators(GENERAL)).contains(user("nobody-1"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(redriven.getBatchItemFailures()).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 2, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("nobody-1"), "HIDDEN"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("nobody-1"));
     }
 
     @Test
     void roomAndChannelCallsShareOneConcurrencyLimit() {
-        handler = withSettings(Map.of("CHIME_MAX_CONCURRENCY", "3"));
-        chime.latency(Duration.ofMillis(300));
+        function.redeployWith(Map.of("CHIME_MAX_CONCURRENCY", "3"));
+        function.chime().latency(Duration.ofMillis(300));
         SqsEvents batch = SqsEvents.batch();
         for (int n = 1; n <= 3; n++) {
-            chime.room(ACME, "room-" + n);
+            function.chime().room(ACME, "room-" + n);
             batch.record(SqsEvents.members(ACME, "room-" + n, SqsEvents.ids("eng", 1, 10)));
-            channels.channel(channel("team-" + n));
+            function.channels().channel(channel("team-" + n));
             batch.record(channelMembers(channel("team-" + n), arns(SqsEvents.ids("eng", 1, 10))));
         }
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.calls()).hasSize(3);
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
-        assertThat(chime.maxConcurrentCalls()).isEqualTo(3);
+        assertThat(function.chime().calls()).hasSize(3);
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
+        assertThat(function.chime().maxConcurrentCalls()).isEqualTo(3);
     }
 
     @Test
     void roomAndChannelCallsShareOneCallRate() {
-        handler = withSettings(Map.of("CHIME_MAX_TPS", "2"));
+        function.redeployWith(Map.of("CHIME_MAX_TPS", "2"));
         SqsEvents batch = SqsEvents.batch()
                 .record(SqsEvents.member(ACME, SALES, "sales-010", "Member"))
                 .record(channelMember(GENERAL, user("eng-010"), null, null))
                 .record(channelMember(ANNOUNCEMENTS, user("eng-011"), null, null));
 
         long started = System.nanoTime();
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
         long tookMillis = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.calls()).hasSize(1);
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(2);
+        assertThat(function.chime().calls()).hasSize(1);
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(2);
         // Two a second with a burst of two: whichever call is third cannot start before half a second has passed.
         assertThat(tookMillis).isGreaterThanOrEqualTo(490);
     }
@@ -192,248 +186,349 @@ class ChannelMembershipHandlerTest {
 
     @Test
     void withoutABearerChannelRequestsAreForbiddenWithoutACallAndCanBeRedrivenOnceItIsSet() {
-        handler = fixture.handler(deadLetters.url(), Map.of());
+        function.redeployWithout("CHIME_BEARER_ARN");
         SqsEvents batch = SqsEvents.batch()
                 .record(channelMembers(GENERAL, arns(List.of("eng-020", "eng-021"))))
                 .record(SqsEvents.member(ACME, SALES, "sales-020", "Member"));
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls()).isEmpty();
-        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
-        List<Letter> letters = deadLetters.drain();
+        assertThat(function.channels().calls()).isEmpty();
+        assertThat(function.chime().members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator",
+                "sales-020", "Member"));
+        List<Letter> letters = function.deadLetters().drain();
         assertThat(letters).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactlyInAnyOrder(tuple(user("eng-020"), "Forbidden"), tuple(user("eng-021"), "Forbidden"));
         assertThat(letters).allSatisfy(letter -> assertThat(letter.errorMessage()).contains("CHIME_BEARER_ARN"));
 
-        handler = withSettings(Map.of());
+        function.redeployWith(Map.of("CHIME_BEARER_ARN", BEARER));
         SqsEvents redrive = SqsEvents.batch();
         letters.forEach(letter -> redrive.record(letter.rawBody()));
-        handler.handleRequest(redrive.build(), context);
+        SQSBatchResponse redriven = function.handle(redrive.build());
 
-        assertThat(channels.members(GENERAL)).containsKeys(user("eng-020"), user("eng-021"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(redriven.getBatchItemFailures()).isEmpty();
+        assertThat(function.channels().members(GENERAL))
+                .isEqualTo(generalWith(user("eng-020"), "DEFAULT", user("eng-021"), "DEFAULT"));
+        assertThat(function.deadLetters().drain()).isEmpty();
     }
 
     @Test
     void aBearerThatIsNotAUserOrBotArnFailsAtStart() {
-        assertThatThrownBy(() -> withSettings(Map.of("CHIME_BEARER_ARN", APP_INSTANCE + "/channel/general")))
+        assertThatThrownBy(() -> function.handlerWith(Map.of("CHIME_BEARER_ARN", APP_INSTANCE + "/channel/general")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("CHIME_BEARER_ARN");
     }
 
     @Test
     void aBearerTheServiceRefusesIsForbiddenForEveryMember() {
-        handler = withSettings(Map.of("CHIME_BEARER_ARN", "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/x"));
+        function.redeployWith(Map.of("CHIME_BEARER_ARN",
+                "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/x"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMembers(GENERAL, arns(List.of("eng-030", "eng-031")))).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-030", "eng-031")))).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).extracting(Letter::errorCode).containsExactly("Forbidden", "Forbidden");
-        assertThat(channels.members(GENERAL)).doesNotContainKeys(user("eng-030"), user("eng-031"));
+        String refused = "AppInstance " + APP_INSTANCE + " is not the AppInstance of CHIME_BEARER_ARN "
+                + "(arn:aws:chime:us-east-1:111122223333:app-instance/other): the function can act only in that one";
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
+                        Letter::errorMessage)
+                .containsExactlyInAnyOrder(tuple(user("eng-030"), "Forbidden", refused),
+                        tuple(user("eng-031"), "Forbidden", refused));
+        // Refused before any call, as the service would refuse it after one.
+        assertThat(function.chime().callCounts()).isEmpty();
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
     }
 
     // ------------------------------------------------------------------ rule 3: answers, retries, the last receive
 
     @Test
     void conflictMeansAlreadyAMemberAndAModeratorTheListingShowsNeedsNoModeratorCall() {
-        handler.handleRequest(SqsEvents.batch()
-                .record(channelMembers(GENERAL, arns(List.of("lead-001", "eng-040")), null, "Administrator")).build(),
-                context);
+        function.handle(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("lead-001", "eng-040")), null, "Administrator")).build());
 
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.moderators(GENERAL)).contains(user("lead-001"), user("eng-040"));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("eng-040"));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-040"), "DEFAULT"));
         // lead-001 answered Conflict and named a role: one listing shows it a moderator already. eng-040 is new.
-        assertThat(channels.calls(LIST_CHANNEL_MODERATORS)).hasSize(1);
-        assertThat(channels.calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::memberArns, ChannelCall::status)
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1,
+                LIST_CHANNEL_MODERATORS, 1, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR))
+                .extracting(ChannelCall::memberArns, ChannelCall::status)
                 .containsExactly(tuple(List.of(user("eng-040")), 201));
-        assertThat(summary(context)).containsAllEntriesOf(
+        assertThat(summary(function.context())).containsAllEntriesOf(
                 Map.of("added", 1, "alreadyMembers", 1, "rolesChanged", 0, "calls", 2));
     }
 
     @ParameterizedTest
     @CsvSource({"Throttled", "Throttling", "ServiceUnavailable", "ServiceFailure"})
     void transientMemberCodeIsRetriedForJustThatMember(String code) {
-        chime.failMember(user("eng-042"), code, 2);
+        function.chime().failMember(user("eng-042"), code, 2);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMembers(GENERAL, arns(List.of("eng-041", "eng-042", "eng-043")))).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-041", "eng-042", "eng-043")))).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).extracting(ChannelCall::memberArns).containsExactly(
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).extracting(ChannelCall::memberArns)
+                .containsExactly(
                 arns(List.of("eng-041", "eng-042", "eng-043")), List.of(user("eng-042")), List.of(user("eng-042")));
-        assertThat(channels.members(GENERAL)).containsKeys(arns(List.of("eng-041", "eng-042", "eng-043"))
-                .toArray(String[]::new));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-041"), "DEFAULT",
+                user("eng-042"), "DEFAULT", user("eng-043"), "DEFAULT"));
     }
 
     @ParameterizedTest
-    @CsvSource({"NOT_FOUND, NotFound", "BAD_REQUEST, BadRequest", "FORBIDDEN, Forbidden",
-            "UNAUTHORIZED, Unauthorized", "RESOURCE_LIMIT_EXCEEDED, ResourceLimitExceeded"})
-    void aPermanentWholeCallFailureDeadLettersTheChunkWithItsErrorCode(Fault fault, String errorCode) {
-        chime.failNextCalls(1, fault);
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "NOT_FOUND | NotFound | One or more of the resources in the request does not exist in the system.",
+            "BAD_REQUEST | BadRequest | The input parameters don't match the service's restrictions.",
+            "FORBIDDEN | Forbidden | The client is permanently forbidden from making the request.",
+            // The messaging model declares no UnauthorizedClientException: the SDK's own message, with its request id.
+            "UNAUTHORIZED | Unauthorized | Service returned error code UnauthorizedClientException (Service: "
+                    + "ChimeSdkMessaging, Status Code: 401, Request ID: *) (SDK Attempt Count: 1)",
+            "RESOURCE_LIMIT_EXCEEDED | ResourceLimitExceeded | The request exceeds the resource limit."})
+    void aPermanentWholeCallFailureDeadLettersTheChunkWithItsErrorCode(Fault fault, String errorCode,
+                                                                        String errorMessage) throws Exception {
+        function.chime().failNextCalls(1, fault);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMembers(GENERAL, arns(List.of("eng-044", "eng-045")))).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMembers(GENERAL, arns(List.of("eng-044", "eng-045")))).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
                 .containsExactlyInAnyOrder(tuple(user("eng-044"), errorCode), tuple(user("eng-045"), errorCode));
-        assertThat(context.logLinesWithLevels()).first().satisfies(line ->
-                assertThat(JSON.readTree(line.text()).path("channelArn").asText()).isEqualTo(GENERAL));
+        // Not retried by the function: the SDK does not retry these answers either.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
+        // One WARN line for the failed call, naming its channel and size but no member, then the summary.
+        List<LogLine> lines = function.context().logLinesWithLevels();
+        assertThat(lines).extracting(LogLine::level).containsExactly(LogLevel.WARN, LogLevel.INFO);
+        assertThat(JSON.readTree(lines.get(0).text().replaceAll("Request ID: [0-9a-f-]+", "Request ID: *")))
+                .isEqualTo(JSON.readTree("""
+                {"timestamp": "2026-11-26T10:52:12.114Z", "level": "WARN", "message": "Chime call failed",
+                 "AWSRequestId": "00000000-0000-4000-8000-000000000001", "channelArn": "%s",
+                 "errorCode": "%s", "errorMessage": "%s", "members": 2, "transient": false}
+                """.formatted(GENERAL, errorCode, errorMessage)));
     }
 
     @Test
     void aChannelThatDoesNotExistIsNotFound() {
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMember(channel("no-such-channel"), user("eng-046"), null, null)).build(), context);
+        SqsEvents batch = SqsEvents.batch()
+                .record(channelMember(channel("no-such-channel"), user("eng-046"), null, null));
+
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).extracting(Letter::errorCode).containsExactly("NotFound");
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "ErrorCode": "NotFound",
+                         "ErrorMessage": "%s", "SourceMessageId": "%s"}
+                        """.formatted(channel("no-such-channel"), user("eng-046"),
+                        "The channel " + channel("no-such-channel") + " is not found.", batch.idOf(0))), "NotFound"));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
     }
 
     @Test
     void aTransientFailureBeforeTheLastReceiveHandsTheRecordBackToSqs() {
-        chime.failMember(user("eng-047"), "Throttled", Integer.MAX_VALUE);
+        function.chime().failMember(user("eng-047"), "Throttled", Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMembers(GENERAL, arns(List.of("eng-047", "eng-048"))), 4);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isEmpty();
+        assertThat(failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        // Three attempts at eng-047 and no read before the last receive; eng-048 is in.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-048"), "DEFAULT"));
     }
 
     @Test
     void onTheLastReceiveAHiddenMemberAddedByACallWhoseAnswerWasLostIsFoundByReadingBothTypes() {
-        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        function.chime().failNextCalls(3, Fault.RESET_MID_RESPONSE);
         SqsEvents batch = SqsEvents.batch()
                 .record(channelMembers(GENERAL, arns(List.of("eng-049", "eng-050")), "HIDDEN", null), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.members(GENERAL)).containsEntry(user("eng-049"), "HIDDEN");
-        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
-                .contains("DEFAULT", "HIDDEN");
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().members(GENERAL))
+                .isEqualTo(generalWith(user("eng-049"), "HIDDEN", user("eng-050"), "HIDDEN"));
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, LIST_CHANNEL_MEMBERSHIPS, 2));
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
+                .containsExactlyInAnyOrder("DEFAULT", "HIDDEN");
     }
 
     @Test
     void onTheLastReceiveAMemberNotFoundInTheChannelAfterTransientFailuresIsDeadLetteredWithTheLastCode() {
-        chime.failMember(user("eng-051"), "ServiceUnavailable", Integer.MAX_VALUE);
+        function.chime().failMember(user("eng-051"), "ServiceUnavailable", Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-051"), null, null), 5);
 
-        handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode)
-                .containsExactly(tuple(user("eng-051"), "ServiceUnavailable"));
-        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "ErrorCode": "ServiceUnavailable",
+                     "ErrorMessage": "%s", "SourceMessageId": "%s"}
+                    """.formatted(GENERAL, user("eng-051"), injected("ServiceUnavailable", user("eng-051")),
+                    batch.idOf(0))));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("ServiceUnavailable");
+        });
+        // Three attempts at the member, then one read of each type before the letter.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, LIST_CHANNEL_MEMBERSHIPS, 2));
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
+                .containsExactlyInAnyOrder("DEFAULT", "HIDDEN");
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
     }
 
     @Test
     void onTheLastReceiveAChannelThatCannotBeReadSendsTheRecordBackInsteadOfGuessing() {
-        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
-        chime.failNextCalls(3, Fault.SERVICE_UNAVAILABLE);
+        function.chime().failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        function.chime().failNextCalls(3, Fault.SERVICE_UNAVAILABLE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-052"), null, null), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        // The add took effect though none of the SDK's three attempts was answered; the read failed on all three.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, LIST_CHANNEL_MEMBERSHIPS, 3));
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::status)
+                .containsExactly(503, 503, 503);
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-052"), "DEFAULT"));
     }
 
     @Test
     void aModeratorGrantThatFailsForGoodIsDeadLetteredAsARequestWithRoleAdministrator() {
-        channels.failModerator(user("eng-053"), Fault.RESOURCE_LIMIT_EXCEEDED, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-053"), Fault.RESOURCE_LIMIT_EXCEEDED, Integer.MAX_VALUE);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-053"), null, "Administrator"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMember(GENERAL, user("eng-053"), null, "Administrator")).build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-053"));
-        Letter letter = deadLetters.drain().get(0);
-        assertThat(letter.errorCode()).isEqualTo("ResourceLimitExceeded");
-        assertThat(letter.body().path("Role").asText()).isEqualTo("Administrator");
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Role": "Administrator",
+                     "ErrorCode": "ResourceLimitExceeded", "ErrorMessage": "The request exceeds the resource limit.",
+                     "SourceMessageId": "%s"}
+                    """.formatted(GENERAL, user("eng-053"), batch.idOf(0))));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("ResourceLimitExceeded");
+        });
+        // A permanent answer: the grant is not tried again.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-053"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"));
     }
 
     @Test
     void aModeratorCallWhoseAnswersAreLostEndsWithTheMemberAModeratorAndNoDeadLetter() {
         // Each answer is cut after its headers: the first call makes the moderator, the SDK's retry is told Conflict.
-        channels.failModerator(user("eng-054"), Fault.RESET_MID_RESPONSE, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-054"), Fault.RESET_MID_RESPONSE, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-054"), null, "Administrator"), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.moderators(GENERAL)).contains(user("eng-054"));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        // The retry's Conflict is read from its headers, so two grant calls settle it without a read.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1, CREATE_CHANNEL_MODERATOR, 2));
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::status)
+                .containsExactly(201, 409);
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-054"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("eng-054"));
     }
 
     @Test
     void onTheLastReceiveAGrantThatKeptFailingTransientlyIsCheckedAmongTheModeratorsBeforeItIsDeadLettered() {
         // eng-054 is a moderator already (another request made it one), but every grant call is throttled.
-        channels.member(GENERAL, user("eng-054"), "DEFAULT").moderator(GENERAL, user("eng-054"));
-        channels.failModerator(user("eng-054"), Fault.THROTTLED, Integer.MAX_VALUE);
-        channels.failModerator(user("eng-055"), Fault.THROTTLED, Integer.MAX_VALUE);
+        function.channels().member(GENERAL, user("eng-054"), "DEFAULT").moderator(GENERAL, user("eng-054"));
+        function.channels().failModerator(user("eng-054"), Fault.THROTTLED, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-055"), Fault.THROTTLED, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(
                 channelMembers(GENERAL, List.of(user("eng-054"), user("eng-055")), null, "Administrator"), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls(LIST_CHANNEL_MODERATORS)).isNotEmpty();
         // Found among the moderators: settled. Not found: dead-lettered with the last code, as an Administrator request.
-        assertThat(deadLetters.drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
-                letter -> letter.body().path("Role").asText())
-                .containsExactly(tuple(user("eng-055"), "Throttled", "Administrator"));
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-055"));
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Role": "Administrator",
+                     "ErrorCode": "Throttled", "ErrorMessage": "The client exceeded its request rate limit.",
+                     "SourceMessageId": "%s"}
+                    """.formatted(GENERAL, user("eng-055"), batch.idOf(0))));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("Throttled");
+        });
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1,
+                LIST_CHANNEL_MODERATORS, 2, CREATE_CHANNEL_MODERATOR, 3));
+        assertThat(function.channels().calls(CREATE_CHANNEL_MODERATOR)).extracting(ChannelCall::memberArns)
+                .containsOnly(List.of(user("eng-055")));
+        assertThat(function.channels().members(GENERAL))
+                .isEqualTo(generalWith(user("eng-054"), "DEFAULT", user("eng-055"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("eng-054"));
     }
 
     @Test
     void onTheLastReceiveAnAdministratorFoundInTheChannelAfterAnUnansweredAddIsStillMadeAModerator() {
         // The add takes effect but every answer to it is cut short: only the read shows the membership holds.
-        chime.failNextCalls(3, Fault.RESET_MID_RESPONSE);
+        function.chime().failNextCalls(3, Fault.RESET_MID_RESPONSE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-061"), null, "Administrator"), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).isNotEmpty();
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-061"));
-        assertThat(channels.moderators(GENERAL)).contains(user("eng-061"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        // Three unanswered adds, one read of each type; whether it moderated already is read too, then it is granted.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3,
+                LIST_CHANNEL_MEMBERSHIPS, 2, LIST_CHANNEL_MODERATORS, 1, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().calls(LIST_CHANNEL_MEMBERSHIPS)).extracting(ChannelCall::type)
+                .containsExactlyInAnyOrder("DEFAULT", "HIDDEN");
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-061"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"), user("eng-061"));
     }
 
     @Test
     void aGrantThatFailsForAnAdministratorDoesNotFailAnotherRecordThatAskedOnlyForTheMembership() {
         // The later record asks for an Administrator, so the member is sent once and granted; every grant is throttled.
-        channels.failModerator(user("eng-062"), Fault.THROTTLED, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-062"), Fault.THROTTLED, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch()
                 .record(channelMember(GENERAL, user("eng-062"), null, "Member"), 5)
                 .record(channelMember(GENERAL, user("eng-062"), null, "Administrator"), 5);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-062"));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-062"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"));
         // Only the request for an Administrator failed; the membership the first record asked for holds.
-        assertThat(deadLetters.drain()).extracting(Letter::sourceMessageId, Letter::errorCode,
-                letter -> letter.body().path("Role").asText())
-                .containsExactly(tuple(batch.idOf(1), "Throttled", "Administrator"));
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Role": "Administrator",
+                         "ErrorCode": "Throttled", "ErrorMessage": "The client exceeded its request rate limit.",
+                         "SourceMessageId": "%s"}
+                        """.formatted(GENERAL, user("eng-062"), batch.idOf(1))), "Throttled"));
+        // One add; the SDK's three attempts at the grant; one read of the moderators before the letter.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1,
+                CREATE_CHANNEL_MODERATOR, 3, LIST_CHANNEL_MODERATORS, 1));
     }
 
     @Test
     void aModeratorGrantThatKeepsFailingTransientlyHandsTheRecordBackBeforeTheLastReceive() {
-        channels.failModerator(user("eng-055"), Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        function.channels().failModerator(user("eng-055"), Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("eng-055"), null, "Administrator"), 1);
 
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-055"));
-        assertThat(channels.moderators(GENERAL)).doesNotContain(user("eng-055"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-055"), "DEFAULT"));
+        assertThat(function.channels().moderators(GENERAL)).containsExactly(user("lead-001"));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        // No read before the last receive.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1, CREATE_CHANNEL_MODERATOR, 3));
     }
 
     // ------------------------------------------------------------------ rule 4: the region decides the endpoint
@@ -441,18 +536,19 @@ class ChannelMembershipHandlerTest {
     @Test
     void aChannelOfAnotherRegionIsCalledThroughThatRegionsEndpoint() {
         String frankfurt = "arn:aws:chime:eu-central-1:111122223333:app-instance/acme-eu";
-        channels.user(frankfurt + "/user/hr-sync").user(frankfurt + "/user/eng-001").channel(frankfurt + "/channel/eu");
-        handler = withSettings(Map.of("CHIME_BEARER_ARN", frankfurt + "/user/hr-sync"));
+        function.channels().user(frankfurt + "/user/hr-sync").user(frankfurt + "/user/eng-001")
+                .channel(frankfurt + "/channel/eu");
+        function.redeployWith(Map.of("CHIME_BEARER_ARN", frankfurt + "/user/hr-sync"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMember(frankfurt + "/channel/eu", frankfurt + "/user/eng-001", null, null)).build(),
-                context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMember(frankfurt + "/channel/eu", frankfurt + "/user/eng-001", null, null)).build());
 
         // The emulator refuses a call signed for any region but the channel's.
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.members(frankfurt + "/channel/eu")).containsKey(frankfurt + "/user/eng-001");
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().members(frankfurt + "/channel/eu"))
+                .isEqualTo(Map.of(frankfurt + "/user/eng-001", "DEFAULT"));
+        assertThat(function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
                 .satisfies(call -> assertThat(call.authorization()).contains("/eu-central-1/chime/aws4_request"));
     }
 
@@ -460,29 +556,32 @@ class ChannelMembershipHandlerTest {
 
     @Test
     void aChannelOfAnAppInstanceNotAllowedIsForbiddenWithoutACall() {
-        handler = withSettings(Map.of("ALLOWED_APP_INSTANCE_ARNS",
+        function.redeployWith(Map.of("ALLOWED_APP_INSTANCE_ARNS",
                 "arn:aws:chime:us-east-1:111122223333:app-instance/someone-else"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelMember(GENERAL, user("eng-056"), null, null)).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMember(GENERAL, user("eng-056"), null, null)).build());
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls()).isEmpty();
-        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+        assertThat(function.chime().callCounts()).isEmpty();
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.errorCode()).isEqualTo("Forbidden");
-            assertThat(letter.errorMessage()).contains("ALLOWED_APP_INSTANCE_ARNS").contains(APP_INSTANCE);
+            assertThat(letter.errorMessage()).isEqualTo("AppInstance " + APP_INSTANCE
+                    + " is not in ALLOWED_APP_INSTANCE_ARNS: this deployment does not manage it");
         });
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
     }
 
     @Test
     void aChannelOfAnAllowedAppInstanceGoesThrough() {
-        handler = withSettings(Map.of("ALLOWED_APP_INSTANCE_ARNS", APP_INSTANCE));
+        function.redeployWith(Map.of("ALLOWED_APP_INSTANCE_ARNS", APP_INSTANCE));
 
-        handler.handleRequest(SqsEvents.batch().record(channelMember(GENERAL, user("eng-057"), null, null)).build(),
-                context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelMember(GENERAL, user("eng-057"), null, null)).build());
 
-        assertThat(channels.members(GENERAL)).containsKey(user("eng-057"));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-057"), "DEFAULT"));
+        assertThat(function.deadLetters().drain()).isEmpty();
     }
 
     // ------------------------------------------------------------------ input: bad ARNs never reach a call
@@ -493,92 +592,116 @@ class ChannelMembershipHandlerTest {
                 "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/eng-059",
                 APP_INSTANCE + "/user/..%2Fchannel%2Fgeneral")));
 
-        handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).singleElement()
-                .extracting(ChannelCall::memberArns).isEqualTo(List.of(user("eng-058")));
-        assertThat(deadLetters.drain()).extracting(Letter::errorCode, letter -> letter.errorMessage().contains("MemberArn"))
-                .containsExactly(tuple("BadRequest", true), tuple("BadRequest", true));
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(function.channels().calls()).singleElement()
+                .extracting(ChannelCall::operation, ChannelCall::memberArns)
+                .containsExactly(BATCH_CREATE_CHANNEL_MEMBERSHIP, List.of(user("eng-058")));
+        assertThat(function.deadLetters().drain()).extracting(ChannelMembershipHandlerTest::memberArn, Letter::errorCode,
+                        letter -> letter.errorMessage().contains("MemberArn"))
+                .containsExactly(
+                        tuple("arn:aws:chime:us-east-1:111122223333:app-instance/other/user/eng-059", "BadRequest", true),
+                        tuple(APP_INSTANCE + "/user/..%2Fchannel%2Fgeneral", "BadRequest", true));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-058"), "DEFAULT"));
     }
 
     @Test
     void aBodyThatChoosesTheCallersIdentityIsABadRequestWithoutACall() {
-        handler.handleRequest(SqsEvents.batch().record("{\"ChannelArn\":\"" + GENERAL + "\",\"MemberArn\":\""
-                + user("eng-060") + "\",\"ChimeBearer\":\"" + user("eng-060") + "\"}").build(), context);
+        function.handle(SqsEvents.batch().record("{\"ChannelArn\":\"" + GENERAL + "\",\"MemberArn\":\""
+                + user("eng-060") + "\",\"ChimeBearer\":\"" + user("eng-060") + "\"}").build());
 
-        assertThat(channels.calls()).isEmpty();
-        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+        assertThat(function.chime().callCounts()).isEmpty();
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.errorCode()).isEqualTo("BadRequest");
-            assertThat(letter.errorMessage()).contains("ChimeBearer");
+            assertThat(letter.errorMessage()).isEqualTo("ChimeBearer is not a request field: the function calls "
+                    + "Chime only as the AppInstanceUser or AppInstanceBot its CHIME_BEARER_ARN names");
         });
+        assertThat(function.channels().members(GENERAL)).isEqualTo(GENERAL_MEMBERS);
     }
 
     // ------------------------------------------------------------------ legacy requests routed to channels
 
     @Test
     void legacyRequestsAreSentToTheirChannelsWhenTheTemplatesAreSet() {
-        handler = withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
+        function.redeployWith(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
                 "MEMBER_ARN_TEMPLATE", APP_INSTANCE + "/user/{MemberId}"));
         SQSEvent event = EventLoader.loadSQSEvent("events/legacy-routed-batch.json");
 
-        SQSBatchResponse response = handler.handleRequest(event, context);
+        SQSBatchResponse response = function.handle(event);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.calls()).isEmpty();
-        assertThat(channels.members(channel(ENGINEERING))).containsKeys(
-                arns(SqsEvents.ids("eng", 126, 130)).toArray(String[]::new));
-        assertThat(channels.members(channel(SALES))).containsKeys(user("sales-010"), user("sales-011"),
-                user("sales-012"));
-        assertThat(channels.members(channel(LEADERSHIP))).containsKey(user("lead-002"));
-        // The role carries over: an Administrator becomes a moderator.
-        assertThat(channels.moderators(channel(SALES))).contains(user("sales-010"));
+        // One add per channel, and the grant for the one Administrator: the role carries over as a moderator.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().members(channel(ENGINEERING))).isEqualTo(Map.of(user("eng-001"), "DEFAULT",
+                user("eng-126"), "DEFAULT", user("eng-127"), "DEFAULT", user("eng-128"), "DEFAULT",
+                user("eng-129"), "DEFAULT", user("eng-130"), "DEFAULT"));
+        assertThat(function.channels().members(channel(SALES))).isEqualTo(Map.of(user("sales-001"), "DEFAULT",
+                user("sales-010"), "DEFAULT", user("sales-011"), "DEFAULT", user("sales-012"), "DEFAULT"));
+        assertThat(function.channels().members(channel(LEADERSHIP))).isEqualTo(Map.of(user("lead-002"), "DEFAULT"));
+        assertThat(function.channels().moderators(channel(SALES))).containsExactly(user("sales-001"), user("sales-010"));
         // The failed member's letter keeps the producer's legacy form, and names the channel and member it went to.
-        Letter letter = deadLetters.drain().get(0);
-        assertThat(letter.memberId()).isEqualTo("contractor-904");
-        assertThat(letter.errorCode()).isEqualTo("NotFound");
-        assertThat(fieldNames(letter.body())).containsExactly("AccountId", "RoomId", "MembershipItemList",
-                "ChannelArn", "MemberArn", "ErrorCode", "ErrorMessage", "SourceMessageId", "FailedAt");
-        assertThat(letter.body().path("AccountId").asText()).isEqualTo(ACME);
-        assertThat(letter.body().path("RoomId").asText()).isEqualTo(SALES);
-        assertThat(letter.body().path("ChannelArn").asText()).isEqualTo(channel(SALES));
-        assertThat(letter.body().path("MemberArn").asText()).isEqualTo(user("contractor-904"));
+        List<Letter> letters = function.deadLetters().drain();
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(fieldNames(letter.body())).containsExactly("AccountId", "RoomId", "MembershipItemList",
+                    "ChannelArn", "MemberArn", "ErrorCode", "ErrorMessage", "SourceMessageId", "FailedAt");
+            assertThat(letter.bodyBesidesFailedAt()).isEqualTo(letterBody("""
+                    {"AccountId": "%s", "RoomId": "%s", "MembershipItemList": [{"MemberId": "contractor-904",
+                     "Role": "Member"}], "ChannelArn": "%s", "MemberArn": "%s", "ErrorCode": "NotFound",
+                     "ErrorMessage": "%s", "SourceMessageId": "%s"}
+                    """.formatted(ACME, SALES, channel(SALES), user("contractor-904"),
+                    notAUser(user("contractor-904")), event.getRecords().get(2).getMessageId())));
+            assertThat(letter.errorCodeAttribute()).isEqualTo("NotFound");
+        });
 
         // The runbook's redrive works unchanged: once the user exists, the letter as it is adds the member.
-        channels.user(user("contractor-904"));
-        handler.handleRequest(SqsEvents.batch().record(letter.rawBody()).build(), context);
+        function.channels().user(user("contractor-904"));
+        SQSBatchResponse redriven = function.handle(SqsEvents.batch().record(letters.get(0).rawBody()).build());
 
-        assertThat(channels.members(channel(SALES))).containsKey(user("contractor-904"));
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.calls()).isEmpty();
+        assertThat(redriven.getBatchItemFailures()).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 4, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.channels().members(channel(SALES))).isEqualTo(Map.of(user("sales-001"), "DEFAULT",
+                user("sales-010"), "DEFAULT", user("sales-011"), "DEFAULT", user("sales-012"), "DEFAULT",
+                user("contractor-904"), "DEFAULT"));
     }
 
     @Test
     void withoutTheTemplatesTheSameLegacyBatchGoesToTheRooms() {
-        SQSBatchResponse response = handler.handleRequest(
-                EventLoader.loadSQSEvent("events/legacy-routed-batch.json"), context);
+        SQSBatchResponse response = function.handle(
+                EventLoader.loadSQSEvent("events/legacy-routed-batch.json"));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.calls()).isEmpty();
-        assertThat(chime.members(ACME, SALES)).containsEntry("sales-010", "Administrator");
-        assertThat(deadLetters.drain()).extracting(Letter::memberId).containsExactly("contractor-904");
+        assertThat(function.channels().calls()).isEmpty();
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 3));
+        assertThat(function.chime().members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator",
+                "sales-010", "Administrator", "sales-011", "Member", "sales-012", "Member"));
+        assertThat(function.chime().members(ACME, LEADERSHIP)).isEqualTo(Map.of("lead-002", "Member"));
+        assertThat(function.deadLetters().drain()).extracting(Letter::memberId, Letter::errorCode)
+                .containsExactly(tuple("contractor-904", "NotFound"));
     }
 
     @Test
     void settingOnlyOneTemplateFailsAtStartNamingTheOther() {
-        assertThatThrownBy(() -> withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}")))
+        assertThatThrownBy(() -> function.handlerWith(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("MEMBER_ARN_TEMPLATE");
     }
 
     @Test
     void aRoutedMemberWhoseArnIsInvalidIsABadRequestInTheLegacyForm() {
-        handler = withSettings(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
+        function.redeployWith(Map.of("CHANNEL_ARN_TEMPLATE", APP_INSTANCE + "/channel/{RoomId}",
                 "MEMBER_ARN_TEMPLATE", APP_INSTANCE + "/user/{MemberId}"));
 
-        handler.handleRequest(SqsEvents.batch()
-                .record(SqsEvents.members(ACME, SALES, List.of("sales-013", "has space"))).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(SqsEvents.members(ACME, SALES, List.of("sales-013", "has space"))).build());
 
-        assertThat(channels.members(channel(SALES))).containsKey(user("sales-013"));
-        assertThat(deadLetters.drain()).singleElement().satisfies(letter -> {
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(function.channels().members(channel(SALES)))
+                .isEqualTo(Map.of(user("sales-001"), "DEFAULT", user("sales-013"), "DEFAULT"));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(BATCH_CREATE_CHANNEL_MEMBERSHIP, 1));
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
             assertThat(letter.memberId()).isEqualTo("has space");
             assertThat(letter.errorCode()).isEqualTo("BadRequest");
             assertThat(letter.errorMessage()).contains("MEMBER_ARN_TEMPLATE");
@@ -591,24 +714,48 @@ class ChannelMembershipHandlerTest {
     void aMixedBatchAddsRoomMembersAndChannelMembersEachThroughItsOwnApi() {
         SQSEvent event = EventLoader.loadSQSEvent("events/mixed-batch.json");
 
-        SQSBatchResponse response = handler.handleRequest(event, context);
+        SQSBatchResponse response = function.handle(event);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.members(ACME, ENGINEERING)).containsKeys("eng-050", "eng-051", "eng-052");
-        assertThat(chime.members(ACME, SALES)).containsEntry("sales-020", "Administrator");
-        assertThat(chime.members(ACME, LEADERSHIP)).containsKey("lead-003");
-        assertThat(channels.members(GENERAL)).containsKeys(arns(List.of("eng-010", "eng-011", "sales-006"))
-                .toArray(String[]::new));
-        assertThat(channels.members(channel(ENGINEERING))).containsKey(user("eng-050"));
-        assertThat(channels.moderators(ANNOUNCEMENTS)).contains(user("eng-012"));
-        assertThat(chime.calls()).hasSize(3);
-        assertThat(channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)).hasSize(3);
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(summary(context)).containsAllEntriesOf(Map.of("rooms", 3, "channels", 3, "added", 10,
+        assertThat(function.chime().members(ACME, ENGINEERING)).isEqualTo(Map.of("eng-001", "Administrator",
+                "eng-050", "Member", "eng-051", "Member", "eng-052", "Member"));
+        assertThat(function.chime().members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator",
+                "sales-020", "Administrator"));
+        assertThat(function.chime().members(ACME, LEADERSHIP)).isEqualTo(Map.of("lead-003", "Member"));
+        assertThat(function.channels().members(GENERAL)).isEqualTo(generalWith(user("eng-010"), "DEFAULT",
+                user("eng-011"), "DEFAULT", user("sales-006"), "DEFAULT"));
+        assertThat(function.channels().members(channel(ENGINEERING)))
+                .isEqualTo(Map.of(user("eng-001"), "DEFAULT", user("eng-050"), "DEFAULT"));
+        assertThat(function.channels().members(ANNOUNCEMENTS))
+                .isEqualTo(Map.of(user("lead-002"), "DEFAULT", user("eng-012"), "DEFAULT"));
+        assertThat(function.channels().moderators(ANNOUNCEMENTS)).containsExactly(user("lead-002"), user("eng-012"));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 3,
+                BATCH_CREATE_CHANNEL_MEMBERSHIP, 3, CREATE_CHANNEL_MODERATOR, 1));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(summary(function.context())).containsAllEntriesOf(Map.of("rooms", 3, "channels", 3, "added", 10,
                 "calls", 7));
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The general channel as the sample organisation has it, and these members (ARN, type, ...) besides. */
+    private static Map<String, String> generalWith(String... arnsAndTypes) {
+        Map<String, String> members = new LinkedHashMap<>(GENERAL_MEMBERS);
+        for (int i = 0; i < arnsAndTypes.length; i += 2) {
+            members.put(arnsAndTypes[i], arnsAndTypes[i + 1]);
+        }
+        return members;
+    }
+
+    /** What the emulator answers for a member ARN that names no user or bot of the sample AppInstance. */
+    private static String notAUser(String memberArn) {
+        return "The member " + memberArn + " is not a user or bot of " + APP_INSTANCE + ".";
+    }
+
+    /** The message of a per-member error the emulator was told to answer. */
+    private static String injected(String errorCode, String memberArn) {
+        return "Injected " + errorCode + " error for member " + memberArn + ".";
+    }
 
     /** Form 3, with Type and Role left out when null. */
     static String channelMembers(String channelArn, List<String> memberArns, String type, String role) {
@@ -647,7 +794,7 @@ class ChannelMembershipHandlerTest {
     /** Batch-create call sizes per channel and type, largest first (calls run concurrently, in no set order). */
     private static Map<String, List<Integer>> callSizes() {
         Map<String, List<Integer>> sizes = new LinkedHashMap<>();
-        for (ChannelCall call : channels.calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)) {
+        for (ChannelCall call : function.channels().calls(BATCH_CREATE_CHANNEL_MEMBERSHIP)) {
             String type = call.type() == null ? "DEFAULT" : call.type();
             sizes.computeIfAbsent(call.channelArn() + " " + type, key -> new ArrayList<>()).add(call.memberArns().size());
         }

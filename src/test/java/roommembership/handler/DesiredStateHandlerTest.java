@@ -4,10 +4,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import roommembership.model.Action;
 import roommembership.pipeline.read.MessageParser;
 import roommembership.pipeline.read.ParsedMessage;
@@ -15,7 +14,6 @@ import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.Fault;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.Directory;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
@@ -30,8 +28,8 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static roommembership.handler.HandlerFixture.failedIds;
-import static roommembership.testing.Directory.BEARER;
+import static roommembership.handler.FunctionUnderTest.failedIds;
+import static roommembership.testing.DeadLetterQueue.letterBody;
 import static roommembership.testing.Directory.channel;
 import static roommembership.testing.Directory.user;
 
@@ -48,87 +46,68 @@ class DesiredStateHandlerTest {
     private static final String ADMINISTRATOR = "Administrator";
     private static final String MEMBER = "Member";
 
-    private static HandlerFixture fixture;
-    private static ChimeEmulator chime;
-    private static ChannelsApi channels;
-
-    private DeadLetterQueue deadLetters;
-    private RoomMembershipHandler handler;
-    private TestContext context;
-
-    @BeforeAll
-    static void startServers() {
-        fixture = new HandlerFixture();
-        chime = fixture.chime;
-        channels = chime.channels();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest function = FunctionUnderTest.forRoomsAndChannels().with("MAX_RECEIVE_COUNT", "3");
 
     @BeforeEach
-    void freshState() {
-        fixture.resetChime();
-        chime.account(ACCOUNT).room(ACCOUNT, ROOM);
+    void aRoomAndAChannelOfTheirOwnAndTheirUsers() {
+        function.chime().account(ACCOUNT).room(ACCOUNT, ROOM);
         for (String id : List.of("alice", "bob", "carol", "dave", "erin")) {
-            chime.user(ACCOUNT, id);
-            channels.user(user(id));
+            function.chime().user(ACCOUNT, id);
+            function.channels().user(user(id));
         }
-        channels.channel(CHANNEL);
-        deadLetters = fixture.newDeadLetterQueue();
-        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1",
-                "MAX_RECEIVE_COUNT", "3"));
-        context = TestContext.withMinutesLeft(1);
+        function.channels().channel(CHANNEL);
     }
 
     // ------------------------------------------------------------------ roles of members already there
 
     @Test
     void aNamedRoleIsAppliedToARoomMemberWhoHasTheOtherOneAndARequestWithoutRoleChangesNothing() {
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", ADMINISTRATOR)
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", ADMINISTRATOR)
                 .member(ACCOUNT, ROOM, "carol", ADMINISTRATOR).member(ACCOUNT, ROOM, "dave", ADMINISTRATOR);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
                 .record(room(null, item("alice", ADMINISTRATOR), item("bob", MEMBER), item("carol", null),
                         item("dave", ADMINISTRATOR), item("erin", ADMINISTRATOR)))
-                .build(), context);
+                .build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnly(Map.entry("alice", ADMINISTRATOR),
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().members(ACCOUNT, ROOM)).containsOnly(Map.entry("alice", ADMINISTRATOR),
                 Map.entry("bob", MEMBER), Map.entry("carol", ADMINISTRATOR), Map.entry("dave", ADMINISTRATOR),
                 Map.entry("erin", ADMINISTRATOR));
         // One add call; one listing for the four already there, of whom three named a role; an update only for the
         // two whose role differs. carol named none, so her role was not even looked at.
-        assertThat(chime.calls("BatchCreateRoomMembership")).hasSize(1);
-        assertThat(chime.calls("ListRoomMemberships")).hasSize(1);
-        assertThat(chime.calls("UpdateRoomMembership")).extracting(ChimeEmulator.RecordedCall::memberIds)
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateRoomMembership", 1,
+                "ListRoomMemberships", 1, "UpdateRoomMembership", 2));
+        assertThat(function.chime().calls("UpdateRoomMembership")).extracting(ChimeEmulator.RecordedCall::memberIds)
                 .containsExactlyInAnyOrder(List.of("alice"), List.of("bob"));
         assertThat(figures("added", "alreadyMembers", "rolesChanged", "calls")).containsExactly(1, 4, 2, 3);
     }
 
     @Test
     void aNamedRoleIsAppliedToAChannelMemberByMakingOrUnmakingItAModerator() {
-        channels.member(CHANNEL, user("alice"), "DEFAULT").member(CHANNEL, user("bob"), "DEFAULT")
+        function.channels().member(CHANNEL, user("alice"), "DEFAULT").member(CHANNEL, user("bob"), "DEFAULT")
                 .moderator(CHANNEL, user("bob")).member(CHANNEL, user("carol"), "DEFAULT")
                 .moderator(CHANNEL, user("carol"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
                 .record(channelRequest(null, ADMINISTRATOR, "alice"))
                 .record(channelRequest(null, MEMBER, "bob"))
                 .record(channelRequest(null, null, "carol", "dave"))
-                .build(), context);
+                .build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.members(CHANNEL)).containsOnlyKeys(user("alice"), user("bob"), user("carol"), user("dave"));
-        assertThat(channels.moderators(CHANNEL)).containsExactlyInAnyOrder(user("alice"), user("carol"));
-        assertThat(channels.calls("ListChannelModerators")).hasSize(1);
-        assertThat(channels.calls("CreateChannelModerator")).extracting(ChannelsApi.ChannelCall::memberArns)
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().members(CHANNEL)).isEqualTo(Map.of(user("alice"), "DEFAULT",
+                user("bob"), "DEFAULT", user("carol"), "DEFAULT", user("dave"), "DEFAULT"));
+        assertThat(function.channels().moderators(CHANNEL)).containsExactlyInAnyOrder(user("alice"), user("carol"));
+        // One add of all four; one read of the moderators for the three already there who named a role.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateChannelMembership", 1,
+                "ListChannelModerators", 1, "CreateChannelModerator", 1, "DeleteChannelModerator", 1));
+        assertThat(function.channels().calls("CreateChannelModerator")).extracting(ChannelsApi.ChannelCall::memberArns)
                 .containsExactly(List.of(user("alice")));
-        assertThat(channels.calls("DeleteChannelModerator")).extracting(ChannelsApi.ChannelCall::memberArns)
+        assertThat(function.channels().calls("DeleteChannelModerator")).extracting(ChannelsApi.ChannelCall::memberArns)
                 .containsExactly(List.of(user("bob")));
         assertThat(summary().path("rolesChanged").asInt()).isEqualTo(2);
     }
@@ -136,175 +115,209 @@ class DesiredStateHandlerTest {
     @Test
     void withNoRemovalsAndNoNamedRolesOnMembersAlreadyThereTheCallsAreExactlyTheAddCalls() {
         for (int i = 0; i < 30; i++) {
-            chime.user(ACCOUNT, "staff-" + i);
+            function.chime().user(ACCOUNT, "staff-" + i);
         }
-        chime.member(ACCOUNT, ROOM, "alice", ADMINISTRATOR).member(ACCOUNT, ROOM, "bob", MEMBER);
-        channels.member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"));
+        function.chime().member(ACCOUNT, ROOM, "alice", ADMINISTRATOR).member(ACCOUNT, ROOM, "bob", MEMBER);
+        function.channels().member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"));
         List<String> items = new ArrayList<>(List.of(item("alice", null), item("bob", null)));
         for (int i = 0; i < 30; i++) {
             items.add(item("staff-" + i, i % 3 == 0 ? ADMINISTRATOR : i % 3 == 1 ? MEMBER : null));
         }
 
-        handler.handleRequest(SqsEvents.batch()
+        function.handle(SqsEvents.batch()
                 .record(room(null, items.subList(0, 20).toArray(String[]::new)))
                 .record(room(null, items.subList(20, items.size()).toArray(String[]::new)))
                 .record(channelRequest(null, null, "alice", "bob"))
                 .record(channelRequest(null, ADMINISTRATOR, "carol"))
-                .build(), context);
+                .build());
 
         // ⌈32/50⌉ = 1 room call; the two channel requests merged into ⌈3/100⌉ = 1 call, and one moderator call for
         // the new Administrator: nothing read, nothing updated.
-        assertThat(chime.calls("BatchCreateRoomMembership")).hasSize(1);
-        assertThat(chime.calls("ListRoomMemberships")).isEmpty();
-        assertThat(chime.calls("UpdateRoomMembership")).isEmpty();
-        assertThat(channels.calls()).extracting(ChannelsApi.ChannelCall::operation)
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateRoomMembership", 1,
+                "BatchCreateChannelMembership", 1, "CreateChannelModerator", 1));
+        assertThat(function.channels().calls()).extracting(ChannelsApi.ChannelCall::operation)
                 .containsExactly("BatchCreateChannelMembership", "CreateChannelModerator");
-        assertThat(chime.members(ACCOUNT, ROOM)).containsEntry("alice", ADMINISTRATOR).containsEntry("bob", MEMBER)
-                .containsEntry("staff-0", ADMINISTRATOR).containsEntry("staff-1", MEMBER).containsEntry("staff-2", MEMBER);
-        assertThat(channels.moderators(CHANNEL)).containsExactlyInAnyOrder(user("alice"), user("carol"));
+        Map<String, String> room = new HashMap<>(Map.of("alice", ADMINISTRATOR, "bob", MEMBER));
+        for (int i = 0; i < 30; i++) {
+            room.put("staff-" + i, i % 3 == 0 ? ADMINISTRATOR : MEMBER);
+        }
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEqualTo(room);
+        assertThat(function.channels().members(CHANNEL)).isEqualTo(Map.of(user("alice"), "DEFAULT",
+                user("bob"), "DEFAULT", user("carol"), "DEFAULT"));
+        assertThat(function.channels().moderators(CHANNEL)).containsExactly(user("alice"), user("carol"));
         assertThat(summary().path("calls").asInt()).isEqualTo(3);
     }
 
     @Test
     void aRoleThatCannotBeSetIsDeadLetteredAsARequestWithThatRole() {
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER);
-        chime.failNextCalls(1, Fault.FORBIDDEN, "UpdateRoomMembership");
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER);
+        function.chime().failNextCalls(1, Fault.FORBIDDEN, "UpdateRoomMembership");
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(room(null, item("alice", ADMINISTRATOR))).build(), context);
+        SqsEvents batch = SqsEvents.batch().record(room(null, item("alice", ADMINISTRATOR)));
+
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).containsEntry("alice", MEMBER);
-        List<Letter> letters = deadLetters.drain();
-        assertThat(letters).extracting(Letter::memberId, Letter::errorCode).containsExactly(tuple("alice", "Forbidden"));
-        assertThat(letters.get(0).body().path("MembershipItemList").path(0).path("Role").asText())
-                .isEqualTo(ADMINISTRATOR);
-        assertThat(letters.get(0).body().has("Action")).isFalse();
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEqualTo(Map.of("alice", MEMBER));
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"AccountId": "%s", "RoomId": "%s",
+                         "MembershipItemList": [{"MemberId": "alice", "Role": "Administrator"}],
+                         "ErrorCode": "Forbidden",
+                         "ErrorMessage": "The client is permanently forbidden from making the request.",
+                         "SourceMessageId": "%s"}
+                        """.formatted(ACCOUNT, ROOM, batch.idOf(0))), "Forbidden"));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateRoomMembership", 1,
+                "ListRoomMemberships", 1, "UpdateRoomMembership", 1));
     }
 
     @Test
     void aRoleChangeThatFailsTransientlyGoesBackToSqsAndOnItsLastReceiveIsDeadLetteredOnlyIfTheRoleStillDiffers() {
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", MEMBER);
-        chime.failMemberCall("UpdateRoomMembership", "alice", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
-        chime.failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", MEMBER);
+        function.chime().failMemberCall("UpdateRoomMembership", "alice", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        function.chime().failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
 
         SqsEvents first = SqsEvents.batch()
                 .record(room(null, item("alice", ADMINISTRATOR), item("bob", ADMINISTRATOR)), 1);
-        SQSBatchResponse response = handler.handleRequest(first.build(), context);
+        SQSBatchResponse response = function.handle(first.build());
 
         assertThat(failedIds(response)).containsExactly(first.idOf(0));
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnly(Map.entry("alice", MEMBER), Map.entry("bob", MEMBER));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().members(ACCOUNT, ROOM))
+                .containsOnly(Map.entry("alice", MEMBER), Map.entry("bob", MEMBER));
 
         // Before the last receive, someone else makes bob an administrator.
-        chime.failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, 0);
-        fixture.chimeClient.updateRoomMembership(r -> r.accountId(ACCOUNT).roomId(ROOM).memberId("bob")
+        function.chime().failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, 0);
+        function.chimeClient().updateRoomMembership(r -> r.accountId(ACCOUNT).roomId(ROOM).memberId("bob")
                 .role(ADMINISTRATOR));
-        chime.failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
-        response = handler.handleRequest(SqsEvents.batch()
-                .record(room(null, item("alice", ADMINISTRATOR), item("bob", ADMINISTRATOR)), 3).build(),
-                TestContext.withMinutesLeft(1));
+        function.chime().failMemberCall("UpdateRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        SqsEvents last = SqsEvents.batch()
+                .record(room(null, item("alice", ADMINISTRATOR), item("bob", ADMINISTRATOR)), 3);
+        response = function.handle(last.build(), TestContext.withMinutesLeft(1));
 
         assertThat(failedIds(response)).isEmpty();
-        List<Letter> letters = deadLetters.drain();
-        assertThat(letters).extracting(Letter::memberId, Letter::errorCode)
-                .containsExactly(tuple("alice", "ServiceUnavailable"));
-        assertThat(letters.get(0).body().path("MembershipItemList").path(0).path("Role").asText())
-                .isEqualTo(ADMINISTRATOR);
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnly(Map.entry("alice", MEMBER),
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"AccountId": "%s", "RoomId": "%s",
+                         "MembershipItemList": [{"MemberId": "alice", "Role": "Administrator"}],
+                         "ErrorCode": "ServiceUnavailable", "ErrorMessage": "The service is currently unavailable.",
+                         "SourceMessageId": "%s"}
+                        """.formatted(ACCOUNT, ROOM, last.idOf(0))), "ServiceUnavailable"));
+        assertThat(function.chime().members(ACCOUNT, ROOM)).containsOnly(Map.entry("alice", MEMBER),
                 Map.entry("bob", ADMINISTRATOR));
     }
 
     @Test
     void aChannelRoleThatCannotBeSetIsDeadLetteredAsAForm4RequestWithThatRole() {
-        channels.member(CHANNEL, user("alice"), "HIDDEN").moderator(CHANNEL, user("alice"));
-        chime.failMemberCall("DeleteChannelModerator", user("alice"), Fault.FORBIDDEN, Integer.MAX_VALUE);
+        function.channels().member(CHANNEL, user("alice"), "HIDDEN").moderator(CHANNEL, user("alice"));
+        function.chime().failMemberCall("DeleteChannelModerator", user("alice"), Fault.FORBIDDEN, Integer.MAX_VALUE);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelRequest(null, MEMBER, "alice")).build(), context);
+        SqsEvents batch = SqsEvents.batch().record(channelRequest(null, MEMBER, "alice"));
+
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(channels.moderators(CHANNEL)).containsExactly(user("alice"));
-        List<Letter> letters = deadLetters.drain();
-        assertThat(letters).extracting(Letter::errorCode).containsExactly("Forbidden");
-        assertThat(letters.get(0).body().path("MemberArn").asText()).isEqualTo(user("alice"));
-        assertThat(letters.get(0).body().path("Role").asText()).isEqualTo(MEMBER);
+        assertThat(function.channels().members(CHANNEL)).isEqualTo(Map.of(user("alice"), "HIDDEN"));
+        assertThat(function.channels().moderators(CHANNEL)).containsExactly(user("alice"));
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Role": "Member",
+                         "ErrorCode": "Forbidden",
+                         "ErrorMessage": "The client is permanently forbidden from making the request.",
+                         "SourceMessageId": "%s"}
+                        """.formatted(CHANNEL, user("alice"), batch.idOf(0))), "Forbidden"));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateChannelMembership", 1,
+                "ListChannelModerators", 1, "DeleteChannelModerator", 1));
     }
 
     // ------------------------------------------------------------------ removals
 
     @Test
     void aRemovalRemovesRoomAndChannelMembersAndOneNotThereIsAlreadyAbsent() {
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", ADMINISTRATOR);
-        channels.member(CHANNEL, user("alice"), "DEFAULT").member(CHANNEL, user("bob"), "HIDDEN");
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", ADMINISTRATOR);
+        function.channels().member(CHANNEL, user("alice"), "DEFAULT").member(CHANNEL, user("bob"), "HIDDEN");
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
                 .record(room("Remove", item("alice", null), item("bob", MEMBER), item("carol", null)))
                 .record(channelRequest("Remove", null, "alice", "bob", "carol"))
-                .build(), context);
+                .build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).isEmpty();
-        assertThat(channels.members(CHANNEL)).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEmpty();
+        assertThat(function.channels().members(CHANNEL)).isEmpty();
         // One call per member. The room answers NotFound for carol, and one listing of the room shows she is not
         // there; the channel's delete succeeds for a member not there, so it needs no listing and counts as removed.
-        assertThat(chime.calls("DeleteRoomMembership")).hasSize(3);
-        assertThat(channels.calls("DeleteChannelMembership")).hasSize(3);
-        assertThat(chime.calls("ListRoomMemberships")).hasSize(1);
-        assertThat(channels.calls("ListChannelMemberships")).isEmpty();
         // The channel's moderators are read once, for its leavers: none moderates, so nothing more.
-        assertThat(channels.calls("ListChannelModerators")).hasSize(1);
-        assertThat(channels.calls("DeleteChannelModerator")).isEmpty();
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("DeleteRoomMembership", 3,
+                "DeleteChannelMembership", 3, "ListRoomMemberships", 1, "ListChannelModerators", 1));
         assertThat(figures("removed", "alreadyAbsent", "calls")).containsExactly(5, 1, 6);
     }
 
     @Test
     void aChannelLeaverWhoModeratesStopsModeratingTooWhileOnlyARoomMembershipCarriesItsRole() {
-        channels.member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"))
+        function.channels().member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"))
                 .member(CHANNEL, user("bob"), "DEFAULT").moderator(CHANNEL, user("carol"));
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelRequest("Remove", null, "alice", "carol")).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelRequest("Remove", null, "alice", "carol")).build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(channels.members(CHANNEL)).containsOnlyKeys(user("bob"));
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().members(CHANNEL)).isEqualTo(Map.of(user("bob"), "DEFAULT"));
         // carol moderated without being a member: the removal ends that too.
-        assertThat(channels.moderators(CHANNEL)).isEmpty();
-        assertThat(channels.calls("DeleteChannelModerator")).extracting(ChannelsApi.ChannelCall::memberArns)
+        assertThat(function.channels().moderators(CHANNEL)).isEmpty();
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("DeleteChannelMembership", 2,
+                "ListChannelModerators", 1, "DeleteChannelModerator", 2));
+        assertThat(function.channels().calls("DeleteChannelModerator")).extracting(ChannelsApi.ChannelCall::memberArns)
                 .containsExactlyInAnyOrder(List.of(user("alice")), List.of(user("carol")));
         assertThat(figures("removed", "rolesChanged", "calls")).containsExactly(2, 0, 4);
     }
 
     @Test
     void aLeaversModerationThatCannotBeEndedIsDeadLetteredAsTheRemoval() {
-        channels.member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"));
-        chime.failMemberCall("DeleteChannelModerator", user("alice"), Fault.FORBIDDEN, Integer.MAX_VALUE);
+        function.channels().member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"));
+        function.chime().failMemberCall("DeleteChannelModerator", user("alice"), Fault.FORBIDDEN, Integer.MAX_VALUE);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(channelRequest("Remove", null, "alice")).build(), context);
+        SqsEvents batch = SqsEvents.batch().record(channelRequest("Remove", null, "alice"));
+
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(channels.members(CHANNEL)).isEmpty();
-        assertThat(channels.moderators(CHANNEL)).containsExactly(user("alice"));
-        List<Letter> letters = deadLetters.drain();
-        assertThat(letters).extracting(Letter::errorCode).containsExactly("Forbidden");
-        assertThat(letters.get(0).body().path("Action").asText()).isEqualTo("Remove");
-        assertThat(letters.get(0).body().path("MemberArn").asText()).isEqualTo(user("alice"));
+        assertThat(function.channels().members(CHANNEL)).isEmpty();
+        assertThat(function.channels().moderators(CHANNEL)).containsExactly(user("alice"));
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Action": "Remove",
+                         "ErrorCode": "Forbidden",
+                         "ErrorMessage": "The client is permanently forbidden from making the request.",
+                         "SourceMessageId": "%s"}
+                        """.formatted(CHANNEL, user("alice"), batch.idOf(0))), "Forbidden"));
     }
 
     @Test
     void aRemovalFromARoomOrChannelThatDoesNotExistIsDeadLetteredNotFoundAsARemovalThatReadsBackAsOne() {
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+        SqsEvents batch = SqsEvents.batch()
                 .record("{\"Action\":\"Remove\",\"AccountId\":\"" + ACCOUNT + "\",\"RoomId\":\"no-such-room\","
                         + "\"MemberId\":\"alice\"}")
-                .record(channelRequest("Remove", null, "alice").replace(CHANNEL, channel("no-such-channel")))
-                .build(), context);
+                .record(channelRequest("Remove", null, "alice").replace(CHANNEL, channel("no-such-channel")));
+
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(failedIds(response)).isEmpty();
-        List<Letter> letters = deadLetters.drain();
-        assertThat(letters).extracting(Letter::errorCode).containsExactly("NotFound", "NotFound");
+        List<Letter> letters = function.deadLetters().drain();
+        assertThat(letters).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute).containsExactly(
+                tuple(letterBody("""
+                        {"AccountId": "%s", "RoomId": "no-such-room", "MembershipItemList": [{"MemberId": "alice"}],
+                         "Action": "Remove", "ErrorCode": "NotFound",
+                         "ErrorMessage": "The room no-such-room is not found in account %s.", "SourceMessageId": "%s"}
+                        """.formatted(ACCOUNT, ACCOUNT, batch.idOf(0))), "NotFound"),
+                tuple(letterBody("""
+                        {"ChannelArn": "%s", "MemberArn": "%s", "Type": "DEFAULT", "Action": "Remove",
+                         "ErrorCode": "NotFound", "ErrorMessage": "The channel %s is not found.",
+                         "SourceMessageId": "%s"}
+                        """.formatted(channel("no-such-channel"), user("alice"), channel("no-such-channel"),
+                        batch.idOf(1))), "NotFound"));
         for (Letter letter : letters) {
             assertThat(letter.body().path("Action").asText()).isEqualTo("Remove");
             ParsedMessage again = MessageParser.parse(letter.rawBody());
@@ -316,112 +329,126 @@ class DesiredStateHandlerTest {
 
     @Test
     void anUnknownActionMakesTheMessageABadRequestAndTheRestGoOn() {
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
                 .record("{\"Action\":\"remove\",\"AccountId\":\"" + ACCOUNT + "\",\"RoomId\":\"" + ROOM
                         + "\",\"MemberId\":\"alice\"}")
                 .record(room(null, item("bob", null)))
-                .build(), context);
+                .build());
 
         assertThat(failedIds(response)).isEmpty();
-        List<Letter> letters = deadLetters.drain();
+        List<Letter> letters = function.deadLetters().drain();
         assertThat(letters).extracting(Letter::errorCode, Letter::errorMessage)
                 .containsExactly(tuple("BadRequest", "Action must be Add or Remove, not 'remove'"));
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnlyKeys("bob");
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEqualTo(Map.of("bob", MEMBER));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateRoomMembership", 1));
     }
 
     @Test
     void aRemovalForAnAccountOutsideTheAllowlistIsForbiddenWithoutACall() {
-        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1",
-                "ALLOWED_ACCOUNT_IDS", "someone-else"));
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER);
+        function.redeployWith(Map.of("ALLOWED_ACCOUNT_IDS", "someone-else"));
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER);
 
-        handler.handleRequest(SqsEvents.batch().record(room("Remove", item("alice", null))).build(), context);
+        SqsEvents batch = SqsEvents.batch().record(room("Remove", item("alice", null)));
 
-        assertThat(chime.calls("DeleteRoomMembership")).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnlyKeys("alice");
-        List<Letter> letters = deadLetters.drain();
-        assertThat(letters).extracting(Letter::memberId, Letter::errorCode).containsExactly(tuple("alice", "Forbidden"));
-        assertThat(letters.get(0).body().path("Action").asText()).isEqualTo("Remove");
+        SQSBatchResponse response = function.handle(batch.build());
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(function.chime().callCounts()).isEmpty();
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEqualTo(Map.of("alice", MEMBER));
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"AccountId": "%s", "RoomId": "%s", "MembershipItemList": [{"MemberId": "alice"}],
+                         "Action": "Remove", "ErrorCode": "Forbidden",
+                         "ErrorMessage": "account %s is not in ALLOWED_ACCOUNT_IDS: this deployment does not manage it",
+                         "SourceMessageId": "%s"}
+                        """.formatted(ACCOUNT, ROOM, ACCOUNT, batch.idOf(0))), "Forbidden"));
     }
 
     @Test
     void aChannelRemovalOutsideTheAllowedAppInstancesOrWithABadMemberArnIsRefusedWithoutACallAndTheRestGoOn() {
-        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1",
-                "ALLOWED_APP_INSTANCE_ARNS", "arn:aws:chime:us-east-1:111122223333:app-instance/someone-else"));
-        channels.member(CHANNEL, user("alice"), "DEFAULT");
-        RoomMembershipHandler allowed = fixture.handler(deadLetters.url(), Map.of("CHIME_BEARER_ARN", BEARER,
-                "AWS_REGION", "us-east-1"));
+        function.redeployWith(Map.of("ALLOWED_APP_INSTANCE_ARNS",
+                "arn:aws:chime:us-east-1:111122223333:app-instance/someone-else"));
+        function.channels().member(CHANNEL, user("alice"), "DEFAULT");
+        RoomMembershipHandler allowed = function.handlerWith(Map.of());
 
-        handler.handleRequest(SqsEvents.batch().record(channelRequest("Remove", null, "alice")).build(), context);
+        function.handle(SqsEvents.batch().record(channelRequest("Remove", null, "alice")).build());
         SQSBatchResponse response = allowed.handleRequest(SqsEvents.batch()
                 .record("{\"Action\":\"Remove\",\"ChannelArn\":\"" + CHANNEL + "\",\"MemberArns\":[\""
                         + "arn:aws:chime:us-east-1:111122223333:app-instance/other/user/alice\",\"" + user("alice")
                         + "\"]}").build(), TestContext.withMinutesLeft(1));
 
         assertThat(failedIds(response)).isEmpty();
-        List<Letter> letters = deadLetters.drain();
+        List<Letter> letters = function.deadLetters().drain();
         assertThat(letters).extracting(Letter::errorCode).containsExactly("Forbidden", "BadRequest");
         assertThat(letters).allSatisfy(letter ->
                 assertThat(letter.body().path("Action").asText()).isEqualTo("Remove"));
-        // The first made no call; the second removed the valid member only.
-        assertThat(channels.calls("DeleteChannelMembership")).extracting(ChannelsApi.ChannelCall::memberArns)
+        // The first made no call; the second removed the valid member only, and read the moderators for it.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of("DeleteChannelMembership", 1, "ListChannelModerators", 1));
+        assertThat(function.channels().calls("DeleteChannelMembership")).extracting(ChannelsApi.ChannelCall::memberArns)
                 .containsExactly(List.of(user("alice")));
-        assertThat(channels.members(CHANNEL)).isEmpty();
+        assertThat(function.channels().members(CHANNEL)).isEmpty();
     }
 
     @Test
     void aRemovalThereIsNoTimeLeftForGoesBackToSqsWithoutACall() {
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER);
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER);
 
         SqsEvents batch = SqsEvents.batch().record(room("Remove", item("alice", null)));
-        SQSBatchResponse response = handler.handleRequest(batch.build(), TestContext.withDeadlineIn(500));
+        SQSBatchResponse response = function.handle(batch.build(), TestContext.withDeadlineIn(500));
 
         assertThat(failedIds(response)).containsExactly(batch.idOf(0));
-        assertThat(chime.calls("DeleteRoomMembership")).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnlyKeys("alice");
+        assertThat(function.chime().callCounts()).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEqualTo(Map.of("alice", MEMBER));
     }
 
     @Test
     void aRemovalThatFailsTransientlyGoesBackToSqsAndOnItsLastReceiveIsDeadLetteredOnlyIfTheMemberIsStillThere() {
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", MEMBER);
-        chime.failMemberCall("DeleteRoomMembership", "alice", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
-        chime.failMemberCall("DeleteRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER).member(ACCOUNT, ROOM, "bob", MEMBER);
+        function.chime().failMemberCall("DeleteRoomMembership", "alice", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        function.chime().failMemberCall("DeleteRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
 
         SqsEvents first = SqsEvents.batch().record(room("Remove", item("alice", null), item("bob", null)), 1);
-        SQSBatchResponse response = handler.handleRequest(first.build(), context);
+        SQSBatchResponse response = function.handle(first.build());
 
         assertThat(failedIds(response)).containsExactly(first.idOf(0));
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnlyKeys("alice", "bob");
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEqualTo(Map.of("alice", MEMBER, "bob", MEMBER));
 
         // Before the last receive, someone else removes bob.
-        chime.failMemberCall("DeleteRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, 0);
-        fixture.chimeClient.deleteRoomMembership(r -> r.accountId(ACCOUNT).roomId(ROOM).memberId("bob"));
-        chime.failMemberCall("DeleteRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
+        function.chime().failMemberCall("DeleteRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, 0);
+        function.chimeClient().deleteRoomMembership(r -> r.accountId(ACCOUNT).roomId(ROOM).memberId("bob"));
+        function.chime().failMemberCall("DeleteRoomMembership", "bob", Fault.SERVICE_UNAVAILABLE, Integer.MAX_VALUE);
         SqsEvents last = SqsEvents.batch().record(room("Remove", item("alice", null), item("bob", null)), 3);
-        response = handler.handleRequest(last.build(), TestContext.withMinutesLeft(1));
+        response = function.handle(last.build(), TestContext.withMinutesLeft(1));
 
         // The room is read before dead-lettering: bob is gone, so only alice's removal is a letter, as a removal.
         assertThat(failedIds(response)).isEmpty();
-        List<Letter> letters = deadLetters.drain();
-        assertThat(letters).extracting(Letter::memberId, Letter::errorCode)
-                .containsExactly(tuple("alice", "ServiceUnavailable"));
-        assertThat(letters.get(0).body().path("Action").asText()).isEqualTo("Remove");
+        assertThat(function.deadLetters().drain()).extracting(Letter::bodyBesidesFailedAt, Letter::errorCodeAttribute)
+                .containsExactly(tuple(letterBody("""
+                        {"AccountId": "%s", "RoomId": "%s", "MembershipItemList": [{"MemberId": "alice"}],
+                         "Action": "Remove", "ErrorCode": "ServiceUnavailable",
+                         "ErrorMessage": "The service is currently unavailable.", "SourceMessageId": "%s"}
+                        """.formatted(ACCOUNT, ROOM, last.idOf(0))), "ServiceUnavailable"));
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEqualTo(Map.of("alice", MEMBER));
     }
 
     @Test
     void aRemovalWhoseAnswerIsLostIsSettledOnceTheRetryFindsTheMemberGone() {
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER);
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER);
         // The removal takes effect, but its answer is lost; the client's retry is answered NotFound.
-        chime.failMemberCall("DeleteRoomMembership", "alice", Fault.RESET_MID_RESPONSE, 1);
+        function.chime().failMemberCall("DeleteRoomMembership", "alice", Fault.RESET_MID_RESPONSE, 1);
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
-                .record(room("Remove", item("alice", null)), 1).build(), context);
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(room("Remove", item("alice", null)), 1).build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEmpty();
+        // The retry's NotFound is told apart by one read of the room.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of("DeleteRoomMembership", 2, "ListRoomMemberships", 1));
         assertThat(figures("removed", "alreadyAbsent")).containsExactly(0, 1);
     }
 
@@ -429,55 +456,62 @@ class DesiredStateHandlerTest {
 
     @Test
     void anAddThenARemovalOfTheSameMemberInOneBatchOnlyRemovesAndTheOtherWayRoundOnlyAdds() {
-        chime.member(ACCOUNT, ROOM, "alice", MEMBER);
-        channels.member(CHANNEL, user("alice"), "DEFAULT");
+        function.chime().member(ACCOUNT, ROOM, "alice", MEMBER);
+        function.channels().member(CHANNEL, user("alice"), "DEFAULT");
 
-        SQSBatchResponse response = handler.handleRequest(SqsEvents.batch()
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
                 .record(room(null, item("alice", ADMINISTRATOR), item("bob", null)))
                 .record(room("Remove", item("alice", null), item("bob", null)))
                 .record(room(null, item("bob", null)))
                 .record(channelRequest(null, null, "alice"))
                 .record(channelRequest("Remove", null, "alice"))
-                .build(), context);
+                .build());
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnly(Map.entry("bob", MEMBER));
-        assertThat(channels.members(CHANNEL)).isEmpty();
-        assertThat(chime.calls("DeleteRoomMembership")).hasSize(1);
-        assertThat(chime.calls("BatchCreateRoomMembership")).hasSize(1);
-        assertThat(chime.calls("UpdateRoomMembership")).isEmpty();
-        assertThat(channels.calls("BatchCreateChannelMembership")).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().members(ACCOUNT, ROOM)).containsOnly(Map.entry("bob", MEMBER));
+        assertThat(function.channels().members(CHANNEL)).isEmpty();
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("DeleteRoomMembership", 1,
+                "BatchCreateRoomMembership", 1, "DeleteChannelMembership", 1, "ListChannelModerators", 1));
+        assertThat(function.chime().calls("DeleteRoomMembership")).extracting(ChimeEmulator.RecordedCall::memberIds)
+                .containsExactly(List.of("alice"));
+        assertThat(function.chime().calls("BatchCreateRoomMembership"))
+                .extracting(ChimeEmulator.RecordedCall::memberIds).containsExactly(List.of("bob"));
     }
 
     @Test
     void aRequestOverriddenByALaterRecordIsSettledWithItAndWritesNoLetterOfItsOwn() {
-        chime.failMember("bob", "NotFound", Integer.MAX_VALUE);
+        function.chime().failMember("bob", "NotFound", Integer.MAX_VALUE);
 
         SqsEvents batch = SqsEvents.batch()
                 .record(room("Remove", item("bob", null)))
                 .record(room(null, item("bob", ADMINISTRATOR)));
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         assertThat(failedIds(response)).isEmpty();
         // Only the add was made, and only its record carries its failure.
-        assertThat(chime.calls("DeleteRoomMembership")).isEmpty();
-        assertThat(deadLetters.drain()).extracting(Letter::sourceMessageId, Letter::errorCode)
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateRoomMembership", 1));
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEmpty();
+        assertThat(function.deadLetters().drain()).extracting(Letter::sourceMessageId, Letter::errorCode)
                 .containsExactly(tuple(batch.idOf(1), "NotFound"));
     }
 
     @Test
     void aRecordOnItsLastReceiveWritesNoLetterForWhatAnotherRecordGoingBackToSqsAsksToo() {
-        chime.failMember("alice", "ServiceUnavailable", Integer.MAX_VALUE);
+        function.chime().failMember("alice", "ServiceUnavailable", Integer.MAX_VALUE);
 
         SqsEvents batch = SqsEvents.batch()
                 .record(room(null, item("alice", null)), 3)
                 .record(room(null, item("alice", null)), 1);
-        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+        SQSBatchResponse response = function.handle(batch.build());
 
         // The second goes back to SQS and carries alice forward; the first is settled without a letter for her.
         assertThat(failedIds(response)).containsExactly(batch.idOf(1));
-        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        // The last receive reads the room first, as it would before any letter: alice is not there.
+        assertThat(function.chime().callCounts())
+                .isEqualTo(Map.of("BatchCreateRoomMembership", 3, "ListRoomMemberships", 1));
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEmpty();
     }
 
     @Test
@@ -491,58 +525,83 @@ class DesiredStateHandlerTest {
         records.add(records.get(1));
         event.setRecords(records);
 
-        SQSBatchResponse response = handler.handleRequest(event, context);
+        SQSBatchResponse response = function.handle(event);
 
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).extracting(Letter::sourceMessageId, Letter::errorCode)
+        assertThat(function.deadLetters().drain()).extracting(Letter::sourceMessageId, Letter::errorCode)
                 .containsExactlyInAnyOrder(tuple(batch.idOf(0), "NotFound"), tuple(batch.idOf(1), "BadRequest"));
-        assertThat(chime.members(ACCOUNT, ROOM)).containsOnlyKeys("alice");
+        assertThat(function.chime().members(ACCOUNT, ROOM)).isEqualTo(Map.of("alice", MEMBER));
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateRoomMembership", 1));
     }
 
     // ------------------------------------------------------------------ the sample events
 
     @Test
     void theLeaversAndRoleChangeSamplesAfterTheAddSamplesRemoveAndChangeExactlyWhatTheySay() {
-        handler.handleRequest(EventLoader.loadSQSEvent("events/hr-batch.json"), context);
-        handler.handleRequest(EventLoader.loadSQSEvent("events/channel-batch.json"), TestContext.withMinutesLeft(1));
-        deadLetters.drain();
+        function.handle(EventLoader.loadSQSEvent("events/hr-batch.json"));
+        function.handle(EventLoader.loadSQSEvent("events/channel-batch.json"), TestContext.withMinutesLeft(1));
+        function.deadLetters().drain();
         String general = channel("general");
         String newJoiners = channel("new-joiners");
-        assertThat(chime.members(Directory.ACME, Directory.ENGINEERING))
-                .containsKeys("eng-118", "eng-119", "eng-120").containsEntry("eng-010", ADMINISTRATOR);
-        assertThat(channels.members(general)).containsKey(user("sales-005"));
+        Map<String, String> engineering = function.chime().members(Directory.ACME, Directory.ENGINEERING);
+        Map<String, String> sales = function.chime().members(Directory.ACME, Directory.SALES);
+        Map<String, String> generalMembers = function.channels().members(general);
+        Map<String, String> newJoinersMembers = function.channels().members(newJoiners);
+        assertThat(engineering).containsKeys("eng-118", "eng-119", "eng-120").containsEntry("eng-010", ADMINISTRATOR)
+                .doesNotContainKey("sales-010");
+        assertThat(sales).containsEntry("sales-004", MEMBER).containsKey("sales-008");
+        assertThat(generalMembers).containsKey(user("sales-005"));
+        assertThat(function.channels().moderators(general)).containsExactly(user("lead-001"));
 
         TestContext leaving = TestContext.withMinutesLeft(1);
-        SQSBatchResponse response = handler.handleRequest(EventLoader.loadSQSEvent("events/leavers.json"), leaving);
+        SQSBatchResponse response = function.handle(EventLoader.loadSQSEvent("events/leavers.json"), leaving);
 
+        // Exactly the leavers are gone; sales-010 was never in engineering, so it is already absent.
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(Directory.ACME, Directory.ENGINEERING))
-                .doesNotContainKeys("eng-118", "eng-119", "eng-120", "sales-010");
-        assertThat(chime.members(Directory.ACME, Directory.SALES)).doesNotContainKey("sales-008");
-        assertThat(channels.members(general)).doesNotContainKey(user("sales-005"));
-        assertThat(channels.members(newJoiners)).doesNotContainKeys(user("new-149"), user("new-150"));
-        context = leaving;
-        assertThat(figures("removed", "alreadyAbsent", "added", "rolesChanged")).containsExactly(7, 1, 0, 0);
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.chime().members(Directory.ACME, Directory.ENGINEERING))
+                .isEqualTo(without(engineering, "eng-118", "eng-119", "eng-120"));
+        assertThat(function.chime().members(Directory.ACME, Directory.SALES)).isEqualTo(without(sales, "sales-008"));
+        assertThat(function.channels().members(general)).isEqualTo(without(generalMembers, user("sales-005")));
+        assertThat(function.channels().members(newJoiners))
+                .isEqualTo(without(newJoinersMembers, user("new-149"), user("new-150")));
+        assertThat(function.channels().moderators(general)).containsExactly(user("lead-001"));
+        assertThat(figures(leaving, "removed", "alreadyAbsent", "added", "rolesChanged")).containsExactly(7, 1, 0, 0);
 
         TestContext changing = TestContext.withMinutesLeft(1);
-        response = handler.handleRequest(EventLoader.loadSQSEvent("events/role-changes.json"), changing);
+        response = function.handle(EventLoader.loadSQSEvent("events/role-changes.json"), changing);
 
+        // Exactly the roles named change; no one joins or leaves.
         assertThat(failedIds(response)).isEmpty();
-        assertThat(deadLetters.drain()).isEmpty();
-        assertThat(chime.members(Directory.ACME, Directory.SALES)).containsEntry("sales-004", ADMINISTRATOR);
-        assertThat(chime.members(Directory.ACME, Directory.ENGINEERING)).containsEntry("eng-010", MEMBER);
-        assertThat(channels.moderators(general)).contains(user("sales-001")).doesNotContain(user("lead-001"));
-        assertThat(channels.members(general)).containsKeys(user("sales-001"), user("lead-001"));
-        context = changing;
-        assertThat(figures("rolesChanged", "added", "removed")).containsExactly(4, 0, 0);
+        assertThat(function.deadLetters().drain()).isEmpty();
+        Map<String, String> salesNow = without(sales, "sales-008");
+        salesNow.put("sales-004", ADMINISTRATOR);
+        assertThat(function.chime().members(Directory.ACME, Directory.SALES)).isEqualTo(salesNow);
+        Map<String, String> engineeringNow = without(engineering, "eng-118", "eng-119", "eng-120");
+        engineeringNow.put("eng-010", MEMBER);
+        assertThat(function.chime().members(Directory.ACME, Directory.ENGINEERING)).isEqualTo(engineeringNow);
+        assertThat(function.channels().moderators(general)).containsExactly(user("sales-001"));
+        assertThat(function.channels().members(general)).isEqualTo(without(generalMembers, user("sales-005")));
+        assertThat(figures(changing, "rolesChanged", "added", "removed")).containsExactly(4, 0, 0);
     }
 
     // ------------------------------------------------------------------ helpers
 
+    /** The members as they were, but for these. */
+    private static Map<String, String> without(Map<String, String> members, String... gone) {
+        Map<String, String> left = new HashMap<>(members);
+        List.of(gone).forEach(left::remove);
+        return left;
+    }
+
     /** The summary line's figures of these names, in this order. */
-    private List<Integer> figures(String... names) {
-        JsonNode summary = summary();
+    private static List<Integer> figures(String... names) {
+        return figures(function.context(), names);
+    }
+
+    /** The figures of the invocation that logged to this context. */
+    private static List<Integer> figures(TestContext invocation, String... names) {
+        JsonNode summary = summary(invocation);
         List<Integer> figures = new ArrayList<>();
         for (String name : names) {
             figures.add(summary.path(name).asInt());
@@ -550,8 +609,12 @@ class DesiredStateHandlerTest {
         return figures;
     }
 
-    private JsonNode summary() {
-        return context.logLines().stream().map(DesiredStateHandlerTest::read)
+    private static JsonNode summary() {
+        return summary(function.context());
+    }
+
+    private static JsonNode summary(TestContext invocation) {
+        return invocation.logLines().stream().map(DesiredStateHandlerTest::read)
                 .filter(line -> "invocation summary".equals(line.path("message").asText()))
                 .findFirst().orElseThrow();
     }

@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The handler wired as in production around clients a test points at local servers; its metrics are dropped. */
@@ -21,19 +22,28 @@ public final class Handlers {
 
     public static RoomMembershipHandler wired(Configuration config, ChimeClient chime, SqsClient sqs,
                                               RetryPolicy memberRetry) {
-        return handler(config, FunctionWiring.service(config, chime, sqs, memberRetry));
+        return around(FunctionWiring.service(config, chime, sqs, memberRetry), config, Clock.systemUTC(), line -> {
+        });
     }
 
     /** @param messaging the messaging client of a region, as the function asks for one per region */
     public static RoomMembershipHandler wired(Configuration config, ChimeClient chime,
                                               Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
                                               RetryPolicy memberRetry) {
-        return handler(config, FunctionWiring.service(config, chime, messaging, sqs, memberRetry));
+        return around(FunctionWiring.service(config, chime, messaging, sqs, memberRetry), config, Clock.systemUTC(),
+                line -> {
+                });
     }
 
-    private static RoomMembershipHandler handler(Configuration config, MembershipService service) {
-        return new RoomMembershipHandler(service, new InvocationLog(Clock.systemUTC()),
-                new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), line -> {
-                }));
+    /**
+     * The handler around a service, as the function builds it.
+     *
+     * @param clock  the time its log lines and metrics carry
+     * @param stdout receives the metrics documents the function writes to stdout
+     */
+    static RoomMembershipHandler around(MembershipService service, Configuration config, Clock clock,
+                                        Consumer<String> stdout) {
+        return new RoomMembershipHandler(service, new InvocationLog(clock),
+                new InvocationMetrics(config.metricsNamespace(), clock, stdout));
     }
 }

@@ -4,20 +4,16 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import roommembership.target.ChannelKey;
 import roommembership.target.ChimeArns;
-import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChannelsApi.ChannelCall;
-import roommembership.emulator.ChimeEmulator;
-import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SchemaAgreement;
 import roommembership.testing.SqsEvents;
@@ -25,7 +21,6 @@ import roommembership.testing.TestContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,37 +61,12 @@ class HostileChannelInputTest {
     private static final String SUB_CHANNEL_REFUSED = "SubChannelId is not a request field: the function manages "
             + "whole channels, not the sub-channels of elastic channels";
 
-    private static HandlerFixture fixture;
-    private static ChimeEmulator chime;
-    private static ChannelsApi channels;
-
-    private DeadLetterQueue deadLetters;
-    private RoomMembershipHandler handler;
-
-    @BeforeAll
-    static void startServers() {
-        fixture = new HandlerFixture();
-        chime = fixture.chime;
-        channels = chime.channels();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest function = FunctionUnderTest.forRoomsAndChannels();
 
     @BeforeEach
-    void freshState() {
-        fixture.resetChime();
-        channels.user(OTHER_USER).channel(OTHER_CHANNEL);
-        deadLetters = fixture.newDeadLetterQueue();
-        handler = withSettings(Map.of());
-    }
-
-    private RoomMembershipHandler withSettings(Map<String, String> settings) {
-        Map<String, String> env = new HashMap<>(Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1"));
-        env.putAll(settings);
-        return fixture.handler(deadLetters.url(), env);
+    void anotherAppInstanceWithAUserAndAChannelOfTheSameNames() {
+        function.channels().user(OTHER_USER).channel(OTHER_CHANNEL);
     }
 
     // ------------------------------------------------------------------ the body
@@ -479,7 +449,7 @@ class HostileChannelInputTest {
                                 + APP_INSTANCE + "."),
                         tuple(botAsUser, "NotFound", "The member " + botAsUser + " is not a user or bot of "
                                 + APP_INSTANCE + "."));
-        assertThat(channels.members(GENERAL)).doesNotContainKeys(userAsBot, botAsUser).containsKey(BOT);
+        assertThat(function.channels().members(GENERAL)).doesNotContainKeys(userAsBot, botAsUser).containsKey(BOT);
     }
 
     // ------------------------------------------------------------------ channel ARNs
@@ -531,7 +501,7 @@ class HostileChannelInputTest {
 
     @Test
     void channelsOfAnotherAppInstanceAccountOrRegionAreForbiddenByTheAllowlistAndNeverReachThem() {
-        handler = withSettings(Map.of("ALLOWED_APP_INSTANCE_ARNS", " " + APP_INSTANCE + " "));
+        function.redeployWith(Map.of("ALLOWED_APP_INSTANCE_ARNS", " " + APP_INSTANCE + " "));
         String otherAccount = "arn:aws:chime:us-east-1:999988887777:app-instance/acme-hr-0001";
         String otherRegion = "arn:aws:chime:eu-central-1:111122223333:app-instance/acme-hr-0001";
         SqsEvents batch = SqsEvents.batch()
@@ -570,7 +540,7 @@ class HostileChannelInputTest {
     @MethodSource("memberIdsThatWouldBeAnotherPath")
     void aRoutedMemberIdThatGivesNoUserArnIsABadRequestInTheLegacyFormAndTheOthersGoOn(
             String label, String memberId, Reason reason) {
-        handler = withSettings(routedToChannels());
+        function.redeployWith(routedToChannels());
         SqsEvents batch = SqsEvents.batch().record(members(ACME, SALES, List.of(memberId, "sales-021")));
         String arn = APP_INSTANCE + "/user/" + memberId;
 
@@ -580,7 +550,7 @@ class HostileChannelInputTest {
                         Letter::errorMessage, letter -> letter.body().path("RoomId").asText())
                 .containsExactly(tuple(memberId, "BadRequest", batch.idOf(0), "the MemberId gives the MemberArn "
                         + quoted(arn) + " through MEMBER_ARN_TEMPLATE, which is not valid: " + reason.says(arn), SALES));
-        assertThat(channels.calls()).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
+        assertThat(function.channels().calls()).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
                 .containsExactlyInAnyOrder(tuple(channel(SALES), List.of(user("sales-021"))),
                         tuple(GENERAL, List.of(VALID_MEMBER)));
         assertNoCallCarried(arn);
@@ -588,7 +558,7 @@ class HostileChannelInputTest {
 
     @Test
     void aChannelArnInALegacyBodyCannotRedirectItsRoutedRequest() {
-        handler = withSettings(routedToChannels());
+        function.redeployWith(routedToChannels());
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("AccountId", ACME);
         request.put("RoomId", SALES);
@@ -599,7 +569,7 @@ class HostileChannelInputTest {
         List<Letter> letters = handledBesideAValidMember(SqsEvents.batch().record(json(request)));
 
         assertThat(letters).isEmpty();
-        assertThat(channels.calls()).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
+        assertThat(function.channels().calls()).extracting(ChannelCall::channelArn, ChannelCall::memberArns)
                 .containsExactlyInAnyOrder(tuple(channel(SALES), List.of(user("sales-021"))),
                         tuple(GENERAL, List.of(VALID_MEMBER)));
         assertNoCallCarried(OTHER_CHANNEL);
@@ -618,19 +588,19 @@ class HostileChannelInputTest {
         SQSEvent event = batch.record(VALID).build();
         // The published request schema is held to the parser's answer on every body of this corpus.
         event.getRecords().forEach(record -> SchemaAgreement.assertAgrees(record.getBody()));
-        SQSBatchResponse response = handler.handleRequest(event, TestContext.withMinutesLeft(1));
+        SQSBatchResponse response = function.handle(event, TestContext.withMinutesLeft(1));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(channels.members(GENERAL)).containsKey(VALID_MEMBER);
-        assertThat(chime.calls()).isEmpty();
-        assertThat(channels.calls()).allSatisfy(call -> {
+        assertThat(function.channels().members(GENERAL)).containsKey(VALID_MEMBER);
+        assertThat(function.chime().calls()).isEmpty();
+        assertThat(function.channels().calls()).allSatisfy(call -> {
             assertThat(call.bearer()).isEqualTo(BEARER);
             assertThat(call.channelArn()).startsWith(APP_INSTANCE + "/channel/");
             assertThat(call.memberArns()).allSatisfy(arn -> assertThat(arn).startsWith(APP_INSTANCE + "/"));
         });
-        assertThat(channels.members(OTHER_CHANNEL)).isEmpty();
-        assertThat(channels.moderators(OTHER_CHANNEL)).isEmpty();
-        List<Letter> letters = deadLetters.drain();
+        assertThat(function.channels().members(OTHER_CHANNEL)).isEmpty();
+        assertThat(function.channels().moderators(OTHER_CHANNEL)).isEmpty();
+        List<Letter> letters = function.deadLetters().drain();
         assertThat(letters).allSatisfy(letter -> {
             assertThat(letter.sqsBytes()).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
             assertThat(letter.errorCodeAttribute()).isEqualTo(letter.errorCode());
@@ -640,15 +610,15 @@ class HostileChannelInputTest {
 
     /** The members of each BatchCreateChannelMembership call to the general channel, in call order. */
     private static List<List<String>> memberListsOfTheCalls() {
-        assertThat(channels.calls()).extracting(ChannelCall::operation, ChannelCall::channelArn)
+        assertThat(function.channels().calls()).extracting(ChannelCall::operation, ChannelCall::channelArn)
                 .containsOnly(tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, GENERAL));
-        return channels.calls().stream().map(ChannelCall::memberArns).toList();
+        return function.channels().calls().stream().map(ChannelCall::memberArns).toList();
     }
 
     /** No call's channel, member, bearer or type is the value, however it was decoded from the request. */
     private static void assertNoCallCarried(String value) {
         List<String> carried = new ArrayList<>();
-        for (ChannelCall call : channels.calls()) {
+        for (ChannelCall call : function.channels().calls()) {
             carried.add(call.channelArn());
             carried.addAll(call.memberArns());
             carried.add(call.bearer());
@@ -659,7 +629,7 @@ class HostileChannelInputTest {
 
     /** No call added the value as a member or moderator, nor was made as it. */
     private static void assertNoCallNamedAsMember(String value) {
-        assertThat(channels.calls()).allSatisfy(call -> {
+        assertThat(function.channels().calls()).allSatisfy(call -> {
             assertThat(call.memberArns()).doesNotContain(value);
             assertThat(call.bearer()).isNotEqualTo(value);
         });

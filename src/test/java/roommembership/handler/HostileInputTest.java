@@ -4,17 +4,13 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.RecordedCall;
-import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SchemaAgreement;
 import roommembership.testing.SqsEvents;
@@ -47,29 +43,8 @@ class HostileInputTest {
     private static final String VALID = member(ACME, SALES, "sales-020", "Member");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static HandlerFixture fixture;
-    private static ChimeEmulator chime;
-
-    private DeadLetterQueue deadLetters;
-    private RoomMembershipHandler handler;
-
-    @BeforeAll
-    static void startServers() {
-        fixture = new HandlerFixture();
-        chime = fixture.chime;
-    }
-
-    @AfterAll
-    static void stopServers() {
-        fixture.close();
-    }
-
-    @BeforeEach
-    void freshState() {
-        fixture.resetChime();
-        deadLetters = fixture.newDeadLetterQueue();
-        handler = fixture.handler(deadLetters.url(), Map.of());
-    }
+    @RegisterExtension
+    static final FunctionUnderTest function = FunctionUnderTest.forRooms();
 
     @Test
     void aValidRequestPaddedToTheSqsLimitIsAdded() {
@@ -81,7 +56,7 @@ class HostileInputTest {
         List<Letter> letters = handledBesideAValidRequest(SqsEvents.batch().record(body));
 
         assertThat(letters).isEmpty();
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds)
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds)
                 .containsExactly(List.of("sales-021", "sales-020"));
     }
 
@@ -112,7 +87,7 @@ class HostileInputTest {
         assertThat(letters).extracting(Letter::errorCode, Letter::sourceMessageId, Letter::errorMessage)
                 .containsExactly(tuple("BadRequest", batch.idOf(0), "body is not valid JSON: Document nesting depth "
                         + "(65) exceeds the maximum allowed (64, from `StreamReadConstraints.getMaxNestingDepth()`)"));
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
     }
 
     @Test
@@ -129,7 +104,7 @@ class HostileInputTest {
 
         List<Letter> letters = handledBesideAValidRequest(batch);
 
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds)
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds)
                 .containsExactly(List.of(memberId, "sales-020"));
         assertThat(letters).extracting(Letter::memberId, Letter::errorCode, Letter::sourceMessageId,
                         Letter::errorMessage)
@@ -151,7 +126,7 @@ class HostileInputTest {
                 .containsExactly(tuple("sales-\ud800", "BadRequest", batch.idOf(0),
                         "MemberId contains the unpaired surrogate U+D800, which has no UTF-8 encoding"));
         assertThat(letters.get(0).rawBody()).contains("\"MemberId\":\"sales-\\uD800\"");
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds)
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds)
                 .containsExactly(List.of("sales-021", "sales-020"));
     }
 
@@ -185,7 +160,7 @@ class HostileInputTest {
                         tuple(batch.idOf(1), "BadRequest", null, null, "MemberId must be a string"),
                         tuple(batch.idOf(1), "BadRequest", "sales-022", "1",
                                 "Role must be Administrator or Member, not '1'"));
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds)
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds)
                 .containsExactly(List.of("sales-023", "sales-020"));
     }
 
@@ -203,8 +178,8 @@ class HostileInputTest {
                 .containsExactlyInAnyOrder(
                         tuple(batch.idOf(0), "BadRequest", "body is not valid JSON: Duplicate field 'RoomId'"),
                         tuple(batch.idOf(1), "BadRequest", "body is not valid JSON: Duplicate field 'MemberId'"));
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
-        assertThat(chime.members(ACME, LEADERSHIP)).isEmpty();
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
+        assertThat(function.chime().members(ACME, LEADERSHIP)).isEmpty();
     }
 
     @Test
@@ -219,7 +194,7 @@ class HostileInputTest {
                 .containsExactly(tuple(memberId, "BadRequest", batch.idOf(0),
                         "MemberId has 10240 characters, more than 256: '" + "m".repeat(100)
                                 + "...' (10240 characters)"));
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds)
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds)
                 .containsExactly(List.of("sales-021", "sales-020"));
     }
 
@@ -250,7 +225,7 @@ class HostileInputTest {
                         letter -> letter.body().path("Body").asText())
                 .containsExactly(tuple("BadRequest", batch.idOf(0), field + " must be 1 to 64 ASCII letters, "
                         + "digits, '-' or '_', starting with a letter or digit, not " + quoted, body));
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
     }
 
     @Test
@@ -262,7 +237,7 @@ class HostileInputTest {
         assertThat(letters).extracting(Letter::errorCode, Letter::sourceMessageId, Letter::errorMessage)
                 .containsExactly(tuple("BadRequest", batch.idOf(0),
                         "too many members: 1001 items, at most 1000 per message"));
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
     }
 
     @Test
@@ -278,7 +253,7 @@ class HostileInputTest {
                 .containsExactly(tuple("BadRequest", batch.idOf(0), "SNS Message is not valid JSON: Unrecognized "
                         + "token 'add': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or "
                         + "'false')", body));
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
     }
 
     @Test
@@ -297,13 +272,13 @@ class HostileInputTest {
             assertThat(letter.body().path("MembershipItemList").path(0).path("Role").asText())
                     .startsWith("\u00e9\u00e9").endsWith("...[truncated: the original Role had 102400 characters]");
         });
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
     }
 
     @Test
     void aHugeErrorCodeAndErrorMessageFromTheServiceAreCutSoTheLetterFits() {
         String code = "E".repeat(300 * 1024);
-        chime.failMember("sales-021", code, Integer.MAX_VALUE);
+        function.chime().failMember("sales-021", code, Integer.MAX_VALUE);
         SqsEvents batch = SqsEvents.batch().record(member(ACME, SALES, "sales-021", "Member"));
 
         List<Letter> letters = handledBesideAValidRequest(batch);
@@ -322,8 +297,8 @@ class HostileInputTest {
     void requestsForAnAccountOutsideTheAllowlistAreForbiddenAndNeverReachChime() {
         String other = "0c0c0c0c-1111-4a0b-9c8d-000000000002";
         String otherRoom = "9f3c2a10-4444-4c1e-8a6b-000000000002";
-        chime.account(other).room(other, otherRoom).user(other, "intruder-1").user(other, "intruder-2");
-        handler = fixture.handler(deadLetters.url(), Map.of("ALLOWED_ACCOUNT_IDS", " " + ACME + " "));
+        function.chime().account(other).room(other, otherRoom).user(other, "intruder-1").user(other, "intruder-2");
+        function.redeployWith(Map.of("ALLOWED_ACCOUNT_IDS", " " + ACME + " "));
         SqsEvents batch = SqsEvents.batch()
                 .record(members(other, otherRoom, List.of("intruder-1", "intruder-2")))
                 .record(member(other, otherRoom, "intruder-1", "Administrator"));
@@ -339,8 +314,8 @@ class HostileInputTest {
                         tuple(batch.idOf(0), "intruder-1", "Forbidden", "Forbidden", reason, other, otherRoom),
                         tuple(batch.idOf(0), "intruder-2", "Forbidden", "Forbidden", reason, other, otherRoom),
                         tuple(batch.idOf(1), "intruder-1", "Forbidden", "Forbidden", reason, other, otherRoom));
-        assertThat(chime.calls()).extracting(RecordedCall::accountId).containsOnly(ACME);
-        assertThat(chime.members(other, otherRoom)).isEmpty();
+        assertThat(function.chime().calls()).extracting(RecordedCall::accountId).containsOnly(ACME);
+        assertThat(function.chime().members(other, otherRoom)).isEmpty();
     }
 
     static Stream<Arguments> channelBodiesRefusedWhole() {
@@ -389,7 +364,7 @@ class HostileInputTest {
         assertThat(letters).extracting(Letter::errorCode, Letter::sourceMessageId, Letter::errorMessage,
                         letter -> letter.body().path("Body").asText())
                 .containsExactly(tuple("BadRequest", batch.idOf(0), reason, body));
-        assertThat(chime.calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
+        assertThat(function.chime().calls()).extracting(RecordedCall::memberIds).containsExactly(List.of("sales-020"));
     }
 
     /**
@@ -401,13 +376,13 @@ class HostileInputTest {
         SQSEvent event = batch.record(VALID).build();
         // The published request schema is held to the parser's answer on every body of this corpus.
         event.getRecords().forEach(record -> SchemaAgreement.assertAgrees(record.getBody()));
-        SQSBatchResponse response = handler.handleRequest(event, TestContext.withMinutesLeft(1));
+        SQSBatchResponse response = function.handle(event, TestContext.withMinutesLeft(1));
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
-        assertThat(chime.calls()).extracting(RecordedCall::accountId, RecordedCall::roomId)
+        assertThat(function.chime().members(ACME, SALES)).containsKey("sales-020");
+        assertThat(function.chime().calls()).extracting(RecordedCall::accountId, RecordedCall::roomId)
                 .containsOnly(tuple(ACME, SALES));
-        List<Letter> letters = deadLetters.drain();
+        List<Letter> letters = function.deadLetters().drain();
         assertThat(letters).allSatisfy(letter -> {
             assertThat(letter.sqsBytes()).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
             assertThat(letter.errorCodeAttribute()).isEqualTo(letter.errorCode());

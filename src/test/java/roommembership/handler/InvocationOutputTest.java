@@ -6,23 +6,17 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import roommembership.emulator.ChimeEmulator;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import roommembership.emulator.ChimeEmulator.Fault;
-import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
-import roommembership.testing.TestContext;
 import roommembership.testing.TestContext.LogLine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,39 +33,26 @@ import static roommembership.testing.SqsEvents.members;
 class InvocationOutputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REQUEST_ID = "00000000-0000-4000-8000-000000000001";
-    private static final long NOW_MILLIS = HandlerFixture.NOW.toEpochMilli();
-    private static HandlerFixture fixture;
-    private static ChimeEmulator chime;
+    private static final long NOW_MILLIS = FunctionUnderTest.NOW.toEpochMilli();
+    /** What every invocation's main metrics document declares, up to its figures. */
+    private static final String MAIN_DOCUMENT_HEAD = "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":"
+            + "[{\"Namespace\":\"RoomMembership\",\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":["
+            + "{\"Name\":\"MembershipRequests\",\"Unit\":\"Count\"},{\"Name\":\"MembersAdded\",\"Unit\":\"Count\"},"
+            + "{\"Name\":\"AlreadyMembers\",\"Unit\":\"Count\"},{\"Name\":\"MembersRemoved\",\"Unit\":\"Count\"},"
+            + "{\"Name\":\"AlreadyAbsent\",\"Unit\":\"Count\"},{\"Name\":\"RolesChanged\",\"Unit\":\"Count\"},"
+            + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"},"
+            + "{\"Name\":\"ChimeCalls\",\"Unit\":\"Count\"},{\"Name\":\"ChimeThrottles\",\"Unit\":\"Count\"},"
+            + "{\"Name\":\"RecordsRetried\",\"Unit\":\"Count\"},{\"Name\":\"InvalidMessages\",\"Unit\":\"Count\"}]}]},"
+            + "\"FunctionName\":\"room-membership\",\"AWSRequestId\":\"" + REQUEST_ID + "\",";
 
-    private final List<String> stdout = new CopyOnWriteArrayList<>();
-    private DeadLetterQueue deadLetters;
-    private RoomMembershipHandler handler;
-    private TestContext context;
-
-    @BeforeAll
-    static void startServers() {
-        fixture = new HandlerFixture();
-        chime = fixture.chime;
-    }
-
-    @AfterAll
-    static void stopServers() {
-        fixture.close();
-    }
-
-    @BeforeEach
-    void freshState() {
-        fixture.resetChime();
-        deadLetters = fixture.newDeadLetterQueue();
-        handler = fixture.handler(deadLetters.url(), Map.of(), stdout::add);
-        context = TestContext.withMinutesLeft(1);
-    }
+    @RegisterExtension
+    static final FunctionUnderTest function = FunctionUnderTest.forRooms();
 
     @Test
     void hrBatchLogsOneSummaryLineWithEveryFigureTheRequestIdAndOnlyTheDeadLetteredMembersIds() {
-        handler.handleRequest(EventLoader.loadSQSEvent("events/hr-batch.json"), context);
+        function.handle(EventLoader.loadSQSEvent("events/hr-batch.json"));
 
-        assertThat(context.logLinesWithLevels()).singleElement().satisfies(line -> {
+        assertThat(function.context().logLinesWithLevels()).singleElement().satisfies(line -> {
             assertThat(line.level()).isEqualTo(LogLevel.INFO);
             ObjectNode summary = read(line.text());
             assertThat(summary.remove("durationMs").isIntegralNumber()).isTrue();
@@ -89,19 +70,11 @@ class InvocationOutputTest {
 
     @Test
     void hrBatchPublishesItsFiguresAsEmbeddedMetricsWithDeadLetteredAlsoPerErrorCode() {
-        handler.handleRequest(EventLoader.loadSQSEvent("events/hr-batch.json"), context);
+        function.handle(EventLoader.loadSQSEvent("events/hr-batch.json"));
 
-        assertThat(stdout).containsExactly(
-                "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","
-                        + "\"Dimensions\":[[\"FunctionName\"]],\"Metrics\":["
-                        + "{\"Name\":\"MembershipRequests\",\"Unit\":\"Count\"},{\"Name\":\"MembersAdded\",\"Unit\":\"Count\"},"
-                        + "{\"Name\":\"AlreadyMembers\",\"Unit\":\"Count\"},{\"Name\":\"MembersRemoved\",\"Unit\":\"Count\"},"
-                        + "{\"Name\":\"AlreadyAbsent\",\"Unit\":\"Count\"},{\"Name\":\"RolesChanged\",\"Unit\":\"Count\"},"
-                        + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"},"
-                        + "{\"Name\":\"ChimeCalls\",\"Unit\":\"Count\"},{\"Name\":\"ChimeThrottles\",\"Unit\":\"Count\"},"
-                        + "{\"Name\":\"RecordsRetried\",\"Unit\":\"Count\"},{\"Name\":\"InvalidMessages\",\"Unit\":\"Count\"}]}]},"
-                        + "\"FunctionName\":\"room-membership\",\"AWSRequestId\":\"" + REQUEST_ID + "\","
-                        + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,\"MembersRemoved\":0,"
+        assertThat(function.metrics()).containsExactly(
+                MAIN_DOCUMENT_HEAD + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,"
+                        + "\"MembersRemoved\":0,"
                         + "\"AlreadyAbsent\":0,\"RolesChanged\":0,\"DeadLettered\":2,"
                         + "\"ChimeCalls\":5,\"ChimeThrottles\":0,\"RecordsRetried\":0,\"InvalidMessages\":0}",
                 "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","
@@ -115,11 +88,11 @@ class InvocationOutputTest {
     void noMessageBodyAndNoIdOfAMemberThatWasAddedAppearsInTheLogOrTheMetrics() {
         SQSEvent event = EventLoader.loadSQSEvent("events/hr-batch.json");
 
-        handler.handleRequest(event, context);
+        function.handle(event);
 
-        List<String> output = Stream.concat(context.logLines().stream(), stdout.stream()).toList();
-        List<String> settled = new ArrayList<>(chime.members(ACME, ENGINEERING).keySet());
-        settled.addAll(chime.members(ACME, SALES).keySet());
+        List<String> output = Stream.concat(function.context().logLines().stream(), function.metrics().stream()).toList();
+        List<String> settled = new ArrayList<>(function.chime().members(ACME, ENGINEERING).keySet());
+        settled.addAll(function.chime().members(ACME, SALES).keySet());
         assertThat(settled).hasSize(130);
         for (String line : output) {
             assertThat(line).doesNotContain(settled).doesNotContain("MembershipItemList", "MemberId", "\"Role\"");
@@ -131,12 +104,12 @@ class InvocationOutputTest {
     @Test
     void aCallThatFailsAsAWholeIsOneWarnLineWithRoomCodeMessageAndSizeButNoMemberIds() {
         // 429 on the SDK's three attempts: a whole-call failure, left to SQS redelivery.
-        chime.failNextCalls(3, Fault.THROTTLED);
+        function.chime().failNextCalls(3, Fault.THROTTLED);
         SqsEvents batch = SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6)));
 
-        handler.handleRequest(batch.build(), context);
+        function.handle(batch.build());
 
-        List<LogLine> lines = context.logLinesWithLevels();
+        List<LogLine> lines = function.context().logLinesWithLevels();
         assertThat(lines).extracting(LogLine::level).containsExactly(LogLevel.WARN, LogLevel.INFO);
         assertThat(read(lines.get(0).text())).isEqualTo(read("""
                 {"timestamp": "2026-11-26T10:52:12.114Z", "level": "WARN", "message": "Chime call failed",
@@ -152,43 +125,45 @@ class InvocationOutputTest {
 
     @Test
     void everyThrottledAnswerIsCountedOnceWhetherForAWholeCallOrForOneMember() {
-        chime.failMember("eng-005", "Throttling", 2);
-        chime.failMember("eng-006", "Throttled", 1);
+        function.chime().failMember("eng-005", "Throttling", 2);
+        function.chime().failMember("eng-006", "Throttled", 1);
 
-        handler.handleRequest(SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6))).build(), context);
+        function.handle(SqsEvents.batch().record(members(ACME, ENGINEERING, ids("eng", 4, 6))).build());
 
         // Call 1 answers eng-005 Throttling and eng-006 Throttled; call 2 eng-005 Throttling; call 3 adds it.
         assertThat(metrics("ChimeCalls", "ChimeThrottles", "MembersAdded", "DeadLettered")).containsExactly(3, 3, 3, 0);
-        assertThat(read(context.logLines().get(0)).path("chimeThrottles").asInt()).isEqualTo(3);
+        assertThat(read(function.context().logLines().get(0)).path("chimeThrottles").asInt()).isEqualTo(3);
     }
 
     @Test
     void unreadableMessagesAreCountedAsInvalidAndTheirBodiesStayOutOfTheLog() {
         SQSEvent event = EventLoader.loadSQSEvent("events/malformed-records.json");
 
-        handler.handleRequest(event, context);
+        function.handle(event);
 
-        ObjectNode summary = read(context.logLines().get(0));
+        ObjectNode summary = read(function.context().logLines().get(0));
         assertThat(summary.path("invalidMessages").asInt()).isEqualTo(4);
         assertThat(metrics("InvalidMessages")).containsExactly(4);
-        assertThat(context.logLines().get(0)).doesNotContain("name=eng-200&room=engineering");
-        assertThat(summary.path("deadLetteredByErrorCode").path("BadRequest").asInt())
-                .isEqualTo(deadLetters.drain().size());
+        assertThat(function.context().logLines().get(0)).doesNotContain("name=eng-200&room=engineering");
+        // Four unreadable messages, and two items rejected on their own in a fifth.
+        assertThat(summary.path("deadLetteredByErrorCode")).isEqualTo(read("{\"BadRequest\": 6}"));
+        assertThat(function.deadLetters().drain()).extracting(Letter::errorCode)
+                .containsExactly("BadRequest", "BadRequest", "BadRequest", "BadRequest", "BadRequest", "BadRequest");
     }
 
     @Test
     void anEmptyBatchStillPublishesEveryMetricAsZero() {
-        handler.handleRequest(SqsEvents.batch().build(), context);
+        function.handle(SqsEvents.batch().build());
 
-        assertThat(stdout).singleElement();
-        assertThat(metrics("MembershipRequests", "MembersAdded", "AlreadyMembers", "MembersRemoved", "AlreadyAbsent",
-                "RolesChanged", "DeadLettered", "ChimeCalls", "ChimeThrottles", "RecordsRetried", "InvalidMessages"))
-                .containsOnly(0);
+        assertThat(function.metrics()).containsExactly(MAIN_DOCUMENT_HEAD + "\"MembershipRequests\":0,"
+                + "\"MembersAdded\":0,\"AlreadyMembers\":0,\"MembersRemoved\":0,\"AlreadyAbsent\":0,"
+                + "\"RolesChanged\":0,\"DeadLettered\":0,\"ChimeCalls\":0,\"ChimeThrottles\":0,"
+                + "\"RecordsRetried\":0,\"InvalidMessages\":0}");
     }
 
     /** The values of these metrics in the invocation's main document. */
     private List<Integer> metrics(String... names) {
-        JsonNode document = read(stdout.get(0));
+        JsonNode document = read(function.metrics().get(0));
         assertThat(document.path("_aws").path("CloudWatchMetrics").path(0).path("Dimensions").toString())
                 .isEqualTo("[[\"FunctionName\"]]");
         return Stream.of(names).map(name -> document.path(name).asInt(-1)).toList();

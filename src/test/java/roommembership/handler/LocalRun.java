@@ -5,8 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import roommembership.wiring.Configuration;
-import roommembership.pipeline.report.InvocationLog;
-import roommembership.pipeline.report.InvocationMetrics;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.target.ChannelKey;
 import roommembership.target.Target;
@@ -56,22 +54,21 @@ public final class LocalRun {
                 System.exit(2);
             }
         }
-        try (HandlerFixture fixture = new HandlerFixture()) {
-            fixture.resetChime();
-            Map<String, String> names = Directory.seed(fixture.chime);
+        try (EmulatedServices services = new EmulatedServices()) {
+            Map<String, String> names = services.resetToSampleOrganisation();
             for (String eventFile : eventFiles) {
-                run(eventFile.trim(), routed, fixture, names);
+                run(eventFile.trim(), routed, services, names);
             }
         }
         // ElasticMQ's actor system keeps non-daemon threads alive.
         System.exit(0);
     }
 
-    private static void run(String eventFile, boolean routed, HandlerFixture fixture, Map<String, String> names)
+    private static void run(String eventFile, boolean routed, EmulatedServices services, Map<String, String> names)
             throws Exception {
         SQSEvent event = EventLoader.loadSQSEvent(eventFile);
-        RunCalls calls = new RunCalls(fixture);
-        DeadLetterQueue deadLetters = fixture.newDeadLetterQueue();
+        RunCalls calls = new RunCalls(services);
+        DeadLetterQueue deadLetters = services.newDeadLetterQueue();
         Map<String, String> env = new HashMap<>(routed ? Directory.routedToChannels()
                 : Map.of(Configuration.CHIME_BEARER_ARN, Directory.BEARER));
         env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url());
@@ -81,27 +78,25 @@ public final class LocalRun {
                 .map(record -> MessageParser.parse(record.getBody() == null ? "" : record.getBody()))
                 .map(message -> config.routing().map(routing -> routing.route(message)).orElse(message))
                 .toList());
-        State before = State.of(plan, fixture);
+        State before = State.of(plan, services);
 
         List<String> metrics = new ArrayList<>();
-        RoomMembershipHandler handler = new RoomMembershipHandler(
-                fixture.service(config, RetryPolicy.standard()),
-                new InvocationLog(Clock.systemUTC()),
-                new InvocationMetrics(config.metricsNamespace(), Clock.systemUTC(), metrics::add));
+        RoomMembershipHandler handler = Handlers.around(services.service(config, RetryPolicy.standard()), config,
+                Clock.systemUTC(), metrics::add);
         TestContext context = TestContext.withMinutesLeft(1);
         SQSBatchResponse response = handler.handleRequest(event, context);
         List<Letter> letters = deadLetters.drain();
-        State after = State.of(plan, fixture);
+        State after = State.of(plan, services);
 
-        ChannelsApi channels = fixture.chime.channels();
+        ChannelsApi channels = services.chime.channels();
         int roomCalls = RunCalls.ROOM_CHANGES.stream().mapToInt(operation -> calls.room(operation).size()).sum();
         int channelCalls = RunCalls.CHANNEL_CHANGES.stream().mapToInt(operation -> calls.channel(operation).size()).sum();
         StringBuilder out = new StringBuilder();
         out.append("Room membership: local run of ").append(eventFile)
                 .append(routed ? ", legacy requests routed to channels" : "").append('\n')
-                .append("  Chime: emulators at ").append(fixture.chime.endpoint())
+                .append("  Chime: emulators at ").append(services.chime.endpoint())
                 .append(" (chat rooms, which reached end of support on 2026-02-20, and Chime SDK messaging)\n")
-                .append("  SQS:   embedded ElasticMQ at ").append(fixture.sqs.endpoint()).append('\n')
+                .append("  SQS:   embedded ElasticMQ at ").append(services.sqs.endpoint()).append('\n')
                 .append('\n')
                 .append(String.format("%d records, %d rooms, %d channels, %d room calls, %d channel calls"
                                 + " (calls that change memberships; reads not counted)%n%n",
@@ -131,21 +126,21 @@ public final class LocalRun {
      * moderators), and each channel member's type.
      */
     private record State(Map<Target, Map<String, String>> roles, Map<Target, Map<String, String>> types) {
-        static State of(BatchPlan plan, HandlerFixture fixture) {
+        static State of(BatchPlan plan, EmulatedServices services) {
             Map<Target, Map<String, String>> roles = new LinkedHashMap<>();
             Map<Target, Map<String, String>> types = new LinkedHashMap<>();
             List<Change> all = new ArrayList<>(plan.adds());
             all.addAll(plan.removals());
             for (Change chunk : all) {
                 if (chunk.target() instanceof RoomKey room) {
-                    roles.computeIfAbsent(room, r -> fixture.chime.members(room.accountId(), room.roomId()));
+                    roles.computeIfAbsent(room, r -> services.chime.members(room.accountId(), room.roomId()));
                 } else {
                     ChannelKey channel = (ChannelKey) chunk.target();
-                    types.computeIfAbsent(channel, c -> fixture.chime.channels().members(channel.arn()));
+                    types.computeIfAbsent(channel, c -> services.chime.channels().members(channel.arn()));
                     roles.computeIfAbsent(channel, c -> {
-                        Set<String> moderators = fixture.chime.channels().moderators(channel.arn());
+                        Set<String> moderators = services.chime.channels().moderators(channel.arn());
                         Map<String, String> members = new LinkedHashMap<>();
-                        fixture.chime.channels().members(channel.arn()).keySet().forEach(member -> members.put(member,
+                        services.chime.channels().members(channel.arn()).keySet().forEach(member -> members.put(member,
                                 moderators.contains(member) ? Role.ADMINISTRATOR.wireName() : Role.MEMBER.wireName()));
                         return members;
                     });
@@ -277,22 +272,22 @@ public final class LocalRun {
         static final List<String> CHANNEL_CHANGES = List.of(ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP,
                 ChannelsApi.CREATE_CHANNEL_MODERATOR, ChannelsApi.DELETE_CHANNEL_MODERATOR,
                 ChannelsApi.DELETE_CHANNEL_MEMBERSHIP);
-        private final HandlerFixture fixture;
+        private final EmulatedServices services;
         private final Map<String, Integer> start = new HashMap<>();
 
-        RunCalls(HandlerFixture fixture) {
-            this.fixture = fixture;
-            ROOM_CHANGES.forEach(operation -> start.put(operation, fixture.chime.calls(operation).size()));
-            CHANNEL_CHANGES.forEach(operation -> start.put(operation, fixture.chime.channels().calls(operation).size()));
+        RunCalls(EmulatedServices services) {
+            this.services = services;
+            ROOM_CHANGES.forEach(operation -> start.put(operation, services.chime.calls(operation).size()));
+            CHANNEL_CHANGES.forEach(operation -> start.put(operation, services.chime.channels().calls(operation).size()));
         }
 
         List<RecordedCall> room(String operation) {
-            List<RecordedCall> all = fixture.chime.calls(operation);
+            List<RecordedCall> all = services.chime.calls(operation);
             return all.subList(start.get(operation), all.size());
         }
 
         List<ChannelsApi.ChannelCall> channel(String operation) {
-            List<ChannelsApi.ChannelCall> all = fixture.chime.channels().calls(operation);
+            List<ChannelsApi.ChannelCall> all = services.chime.channels().calls(operation);
             return all.subList(start.get(operation), all.size());
         }
     }

@@ -204,7 +204,8 @@ class LocalStackTest {
         // the bearer is an AppInstanceUser of the seeded organisation: the emulator answers a call made as it
         String bearer = env.get("CHIME_BEARER_ARN");
         assertThat(messaging.listChannelMemberships(r -> r.channelArn(GENERAL).chimeBearer(bearer))
-                .channelMemberships()).isNotEmpty();
+                .channelMemberships()).extracting(membership -> membership.member().name())
+                .containsExactlyInAnyOrder("eng-001", "sales-001", "lead-001");
         // and each name is one the template declares, since sam local invoke sets no other
         String template = Files.readString(Path.of("template.yaml"));
         env.keySet().forEach(name -> assertThat(template).contains("          " + name + ": "));

@@ -1,12 +1,10 @@
 package roommembership.handler;
 
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
-import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.SqsEvents;
 import roommembership.testing.TestContext;
 
@@ -14,14 +12,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static roommembership.testing.Directory.BEARER;
 import static roommembership.testing.Directory.channel;
 import static roommembership.testing.Directory.user;
 
@@ -41,35 +37,22 @@ class PolicyMatchesCallsTest {
             ChannelsApi.DELETE_CHANNEL_MODERATOR);
     private static final Pattern CHIME_ACTION = Pattern.compile("- chime:([A-Za-z]+)");
 
-    private static HandlerFixture fixture;
-
-    @BeforeAll
-    static void startServers() {
-        fixture = new HandlerFixture();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        fixture.close();
-    }
+    @RegisterExtension
+    static final FunctionUnderTest function = FunctionUnderTest.forRoomsAndChannels().with("MAX_RECEIVE_COUNT", "2");
 
     @Test
     void theTemplatesChimeActionsAreExactlyTheOperationsTheFunctionCalls() throws IOException {
-        fixture.resetChime();
-        DeadLetterQueue deadLetters = fixture.newDeadLetterQueue();
-        RoomMembershipHandler handler = fixture.handler(deadLetters.url(),
-                Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1", "MAX_RECEIVE_COUNT", "2"));
         for (String event : List.of("hr-batch", "channel-batch", "mixed-batch", "leavers", "role-changes")) {
-            handler.handleRequest(EventLoader.loadSQSEvent("events/" + event + ".json"), TestContext.withMinutesLeft(1));
+            function.handle(EventLoader.loadSQSEvent("events/" + event + ".json"), TestContext.withMinutesLeft(1));
         }
         // A channel read only follows a refused removal, or an unanswered add on its last receive.
-        handler.handleRequest(SqsEvents.batch().record("{\"Action\":\"Remove\",\"ChannelArn\":\""
+        function.handle(SqsEvents.batch().record("{\"Action\":\"Remove\",\"ChannelArn\":\""
                 + channel("no-such-channel") + "\",\"MemberArn\":\"" + user("eng-001") + "\"}").build(),
                 TestContext.withMinutesLeft(1));
 
         Set<String> called = new TreeSet<>();
-        ROOM_OPERATIONS.stream().filter(operation -> !fixture.chime.calls(operation).isEmpty()).forEach(called::add);
-        CHANNEL_OPERATIONS.stream().filter(operation -> !fixture.chime.channels().calls(operation).isEmpty())
+        ROOM_OPERATIONS.stream().filter(operation -> !function.chime().calls(operation).isEmpty()).forEach(called::add);
+        CHANNEL_OPERATIONS.stream().filter(operation -> !function.channels().calls(operation).isEmpty())
                 .forEach(called::add);
 
         assertThat(policyActions()).isEqualTo(called);

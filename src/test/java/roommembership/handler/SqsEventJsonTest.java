@@ -2,7 +2,7 @@ package roommembership.handler;
 
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 import roommembership.model.SourceRecord;
 
@@ -23,9 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SqsEventJsonTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"events/hr-batch.json", "events/malformed-records.json", "events/sns-wrapped.json",
-            "events/fifo-batch.json"})
-    void everySampleEventGivesTheSameRecordsAsTheRuntimesEventObject(String file) throws IOException {
+    @CsvSource({"events/hr-batch.json, 8", "events/malformed-records.json, 6", "events/sns-wrapped.json, 2",
+            "events/fifo-batch.json, 5"})
+    void everySampleEventGivesTheSameRecordsAsTheRuntimesEventObject(String file, int records) throws IOException {
         List<SourceRecord> fromObject = RoomMembershipHandler.sourceRecords(EventLoader.loadSQSEvent(file));
 
         List<SourceRecord> fromJson;
@@ -33,7 +33,7 @@ class SqsEventJsonTest {
             fromJson = SqsEventJson.read(json);
         }
 
-        assertThat(fromJson).isNotEmpty().isEqualTo(fromObject);
+        assertThat(fromJson).hasSize(records).isEqualTo(fromObject);
     }
 
     @Test

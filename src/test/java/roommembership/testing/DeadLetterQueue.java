@@ -2,6 +2,7 @@ package roommembership.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.io.UncheckedIOException;
@@ -46,6 +47,22 @@ public final class DeadLetterQueue {
 
         public String errorMessage() {
             return body.path("ErrorMessage").asText(null);
+        }
+
+        /** The whole body but its FailedAt, which the function stamps with the wall clock: what a test compares. */
+        public JsonNode bodyBesidesFailedAt() {
+            ObjectNode copy = body.deepCopy();
+            copy.remove("FailedAt");
+            return copy;
+        }
+    }
+
+    /** A letter's body as a test writes it, to compare with {@link Letter#bodyBesidesFailedAt()}. */
+    public static JsonNode letterBody(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + json, e);
         }
     }
 

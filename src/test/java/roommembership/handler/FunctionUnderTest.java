@@ -1,0 +1,191 @@
+package roommembership.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import roommembership.emulator.ChannelsApi;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.pipeline.apply.RetryPolicy;
+import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.TestContext;
+import roommembership.wiring.Configuration;
+import software.amazon.awssdk.services.chime.ChimeClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static roommembership.testing.Directory.BEARER;
+
+/**
+ * The function deployed as in production (real SDK clients over HTTP) against the Chime emulator and ElasticMQ, as a
+ * test class registers it:
+ * <pre>{@code @RegisterExtension
+ * static final FunctionUnderTest function =
+ *         FunctionUnderTest.forRoomsAndChannels().with("MAX_RECEIVE_COUNT", "3");}</pre>
+ * The services start once per class. Each test starts from the sample organisation, a new failed-member queue, a
+ * handler deployed with the class's settings, a context with a minute left and no metrics yet.
+ */
+final class FunctionUnderTest implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+    /** Production attempt count, short delays. */
+    static final RetryPolicy FAST_RETRY = new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20));
+    /** The time the log lines and metrics carry, so that a test can compare them whole. */
+    static final Instant NOW = Instant.parse("2026-11-26T10:52:12.114Z");
+    /** A one-second margin keeps the tests that run out of time short. */
+    private static final Map<String, String> TEST_DEFAULTS = Map.of(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");
+
+    private final Map<String, String> settings;
+    private final RetryPolicy retry;
+
+    private EmulatedServices services;
+    private DeadLetterQueue deadLetters;
+    private RoomMembershipHandler handler;
+    private TestContext context;
+    private final List<String> metrics = new CopyOnWriteArrayList<>();
+
+    private FunctionUnderTest(Map<String, String> settings, RetryPolicy retry) {
+        this.settings = Map.copyOf(settings);
+        this.retry = retry;
+    }
+
+    /** No bearer: channel requests are refused without a call. */
+    static FunctionUnderTest forRooms() {
+        return new FunctionUnderTest(Map.of(), FAST_RETRY);
+    }
+
+    /** Channel calls made as the sample organisation's bearer, from its AppInstance's region. */
+    static FunctionUnderTest forRoomsAndChannels() {
+        return new FunctionUnderTest(Map.of(Configuration.CHIME_BEARER_ARN, BEARER, "AWS_REGION", "us-east-1"),
+                FAST_RETRY);
+    }
+
+    /** The same deployment with one more environment variable, or another value for one. */
+    FunctionUnderTest with(String setting, String value) {
+        return with(Map.of(setting, value));
+    }
+
+    FunctionUnderTest with(Map<String, String> more) {
+        Map<String, String> merged = new HashMap<>(settings);
+        merged.putAll(more);
+        return new FunctionUnderTest(merged, retry);
+    }
+
+    /** The same deployment retrying failed members by this policy. */
+    FunctionUnderTest retrying(RetryPolicy policy) {
+        return new FunctionUnderTest(settings, policy);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext extension) {
+        services = new EmulatedServices();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext extension) {
+        services.close();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext extension) {
+        services.resetToSampleOrganisation();
+        deadLetters = services.newDeadLetterQueue();
+        metrics.clear();
+        handler = handlerWith(Map.of());
+        context = TestContext.withMinutesLeft(1);
+    }
+
+    // ------------------------------------------------------------------ when
+
+    /** The batch, handled by this test's deployment with a minute left. */
+    SQSBatchResponse handle(SQSEvent event) {
+        return handler.handleRequest(event, context);
+    }
+
+    SQSBatchResponse handle(SQSEvent event, Context invocation) {
+        return handler.handleRequest(event, invocation);
+    }
+
+    // ------------------------------------------------------------------ given
+
+    /** From now on in this test, the function is deployed with these settings on top of the class's. */
+    void redeployWith(Map<String, String> more) {
+        handler = handlerWith(more);
+    }
+
+    /** From now on in this test, the function is deployed without these settings of the class's. */
+    void redeployWithout(String... names) {
+        Map<String, String> env = environment(Map.of());
+        Set.of(names).forEach(env::remove);
+        handler = handler(env);
+    }
+
+    /**
+     * A second deployment with these settings on top of the class's, writing to the same failed-member queue; its
+     * construction fails as the function's start does.
+     */
+    RoomMembershipHandler handlerWith(Map<String, String> more) {
+        return handler(environment(more));
+    }
+
+    private Map<String, String> environment(Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(TEST_DEFAULTS);
+        env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url());
+        env.putAll(settings);
+        env.putAll(more);
+        return env;
+    }
+
+    private RoomMembershipHandler handler(Map<String, String> env) {
+        Configuration config = Configuration.fromEnvironment(env);
+        return Handlers.around(services.service(config, retry), config, Clock.fixed(NOW, ZoneOffset.UTC), metrics::add);
+    }
+
+    // ------------------------------------------------------------------ then
+
+    ChimeEmulator chime() {
+        return services.chime;
+    }
+
+    ChannelsApi channels() {
+        return services.chime.channels();
+    }
+
+    /** A client of the rooms API, for what someone else does to a room between two invocations. */
+    ChimeClient chimeClient() {
+        return services.chimeClient;
+    }
+
+    DeadLetterQueue deadLetters() {
+        return deadLetters;
+    }
+
+    RoomMembershipHandler handler() {
+        return handler;
+    }
+
+    /** The context {@link #handle(SQSEvent)} passes: its log lines are this test's. */
+    TestContext context() {
+        return context;
+    }
+
+    /** The metrics documents the function wrote to stdout in this test, in order. */
+    List<String> metrics() {
+        return List.copyOf(metrics);
+    }
+
+    static List<String> failedIds(SQSBatchResponse response) {
+        return response.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .toList();
+    }
+}
