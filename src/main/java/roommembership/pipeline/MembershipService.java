@@ -16,8 +16,8 @@ import roommembership.pipeline.read.MessageParser;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Summary;
-import roommembership.pipeline.settle.DeadLetter;
 import roommembership.pipeline.settle.DeadLetters;
+import roommembership.pipeline.settle.Letter;
 import roommembership.pipeline.settle.Settlement;
 import roommembership.pipeline.verify.Presence;
 import roommembership.pipeline.verify.Roles;
@@ -128,7 +128,7 @@ public final class MembershipService {
 
         Settlement settlement = Settlement.of(records, messages, plan, memberships, outcomes,
                 settings.maxReceiveCount(), clock);
-        List<DeadLetter> unsent = settlement.deadLetters().isEmpty()
+        List<Letter> unsent = settlement.deadLetters().isEmpty()
                 ? List.of()
                 : deadLetters.send(settlement.deadLetters());
 
@@ -143,9 +143,9 @@ public final class MembershipService {
         retry = Settlement.withLaterRecordsOfFailedGroups(records, retry);
 
         // By identity: two letters can be equal (the same blank item twice) and still be two requests.
-        Set<DeadLetter> unsentLetters = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Letter> unsentLetters = Collections.newSetFromMap(new IdentityHashMap<>());
         unsentLetters.addAll(unsent);
-        List<DeadLetter> sent = settlement.deadLetters().stream().filter(l -> !unsentLetters.contains(l)).toList();
+        List<Letter> sent = settlement.deadLetters().stream().filter(l -> !unsentLetters.contains(l)).toList();
         Map<String, Integer> deadLettered = new TreeMap<>();
         sent.forEach(letter -> deadLettered.merge(letter.errorCode(), 1, Integer::sum));
         // A message delivered twice in one batch is reported once.

@@ -1,7 +1,7 @@
 package roommembership.sqs;
 
-import roommembership.pipeline.settle.DeadLetter;
 import roommembership.pipeline.settle.DeadLetters;
+import roommembership.pipeline.settle.Letter;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -19,8 +19,9 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The failed-member queue, written with SendMessageBatch. A FIFO queue (its URL ends in {@code .fifo}) gets each
- * letter with its member as message group and its body's hash as deduplication id ({@link FifoLetterIds}).
+ * The failed-member queue, written with SendMessageBatch: each letter's body in the published form ({@link LetterJson})
+ * and its ErrorCode as a message attribute. A FIFO queue (its URL ends in {@code .fifo}) gets each letter with its
+ * member as message group and its body's hash as deduplication id ({@link FifoLetterIds}).
  */
 public final class SqsDeadLetters implements DeadLetters {
     static final int MAX_ENTRIES = 10;
@@ -46,24 +47,37 @@ public final class SqsDeadLetters implements DeadLetters {
     }
 
     @Override
-    public List<DeadLetter> send(List<DeadLetter> letters) {
-        List<DeadLetter> unsent = new ArrayList<>();
-        for (List<DeadLetter> batch : batches(letters)) {
+    public List<Letter> send(List<Letter> letters) {
+        List<Letter> unsent = new ArrayList<>();
+        for (List<Written> batch : batches(letters.stream().map(Written::of).toList())) {
             unsent.addAll(sendBatch(batch));
         }
         return unsent;
     }
 
-    private List<DeadLetter> sendBatch(List<DeadLetter> batch) {
-        List<DeadLetter> pending = batch;
-        List<DeadLetter> rejected = new ArrayList<>();
+    /** A letter with its body, written once: its size decides its batch, and a retry sends the same bytes. */
+    record Written(Letter letter, String body) {
+        static Written of(Letter letter) {
+            return new Written(letter, LetterJson.body(letter));
+        }
+
+        int bytes() {
+            return body.getBytes(StandardCharsets.UTF_8).length
+                    + ERROR_CODE_ATTRIBUTE.length() + "String".length()
+                    + letter.errorCode().getBytes(StandardCharsets.UTF_8).length;
+        }
+    }
+
+    private List<Letter> sendBatch(List<Written> batch) {
+        List<Written> pending = batch;
+        List<Letter> rejected = new ArrayList<>();
         for (int attempt = 1; attempt <= maxAttempts && !pending.isEmpty(); attempt++) {
             if (attempt > 1) {
                 pause(retryDelay.multipliedBy(attempt - 1));
             }
-            Map<String, DeadLetter> byId = new HashMap<>();
+            Map<String, Written> byId = new HashMap<>();
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>(pending.size());
-            for (DeadLetter letter : pending) {
+            for (Written letter : pending) {
                 String id = "m" + byId.size();
                 byId.put(id, letter);
                 entries.add(entry(id, letter));
@@ -79,11 +93,11 @@ public final class SqsDeadLetters implements DeadLetters {
             Set<String> senderFaults = new HashSet<>();
             response.failed().stream().filter(failed -> Boolean.TRUE.equals(failed.senderFault()))
                     .forEach(failed -> senderFaults.add(failed.id()));
-            List<DeadLetter> retry = new ArrayList<>();
+            List<Written> retry = new ArrayList<>();
             for (SendMessageBatchRequestEntry entry : entries) {
                 if (senderFaults.contains(entry.id())) {
                     // A sender fault will not pass on a retry; its source record goes back to SQS instead.
-                    rejected.add(byId.get(entry.id()));
+                    rejected.add(byId.get(entry.id()).letter());
                 } else if (!sent.contains(entry.id())) {
                     // Failed on SQS's side, or not mentioned in the answer at all: send it again.
                     retry.add(byId.get(entry.id()));
@@ -91,32 +105,32 @@ public final class SqsDeadLetters implements DeadLetters {
             }
             pending = retry;
         }
-        rejected.addAll(pending);
+        pending.forEach(letter -> rejected.add(letter.letter()));
         return rejected;
     }
 
-    private SendMessageBatchRequestEntry entry(String id, DeadLetter letter) {
+    private SendMessageBatchRequestEntry entry(String id, Written letter) {
         SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                 .id(id)
                 .messageBody(letter.body())
                 .messageAttributes(Map.of(ERROR_CODE_ATTRIBUTE, MessageAttributeValue.builder()
                         .dataType("String")
-                        .stringValue(letter.errorCode())
+                        .stringValue(letter.letter().errorCode())
                         .build()));
         if (fifo) {
-            entry.messageGroupId(FifoLetterIds.groupId(letter))
-                    .messageDeduplicationId(FifoLetterIds.deduplicationId(letter));
+            entry.messageGroupId(FifoLetterIds.groupId(letter.letter()))
+                    .messageDeduplicationId(FifoLetterIds.deduplicationId(letter.body()));
         }
         return entry.build();
     }
 
     /** Splits into SendMessageBatch calls: at most 10 entries and 256 KiB of payload each. */
-    static List<List<DeadLetter>> batches(List<DeadLetter> letters) {
-        List<List<DeadLetter>> batches = new ArrayList<>();
-        List<DeadLetter> current = new ArrayList<>();
+    static List<List<Written>> batches(List<Written> letters) {
+        List<List<Written>> batches = new ArrayList<>();
+        List<Written> current = new ArrayList<>();
         int bytes = 0;
-        for (DeadLetter letter : letters) {
-            int size = sizeOf(letter);
+        for (Written letter : letters) {
+            int size = letter.bytes();
             if (!current.isEmpty() && (current.size() == MAX_ENTRIES || bytes + size > MAX_BATCH_BYTES)) {
                 batches.add(current);
                 current = new ArrayList<>();
@@ -129,12 +143,6 @@ public final class SqsDeadLetters implements DeadLetters {
             batches.add(current);
         }
         return batches;
-    }
-
-    private static int sizeOf(DeadLetter letter) {
-        return letter.body().getBytes(StandardCharsets.UTF_8).length
-                + ERROR_CODE_ATTRIBUTE.length() + "String".length()
-                + letter.errorCode().getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static void pause(Duration delay) {

@@ -3,8 +3,10 @@ package roommembership.sqs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import roommembership.pipeline.settle.DeadLetter;
-import roommembership.pipeline.settle.DeadLetterFormat;
+import roommembership.model.Action;
+import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.settle.Letter;
+import roommembership.target.ChannelKey;
 import roommembership.target.RoomKey;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.EmbeddedSqs;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SqsDeadLettersTest {
     private static final String CHANNEL = "arn:aws:chime:us-east-1:111122223333:app-instance/acme-hr-0001/channel/general";
+    private static final RoomKey ROOM =
+            new RoomKey("a1b2c3d4-5e6f-4a0b-9c8d-7e6f5a4b3c2d", "9f3c2a10-1111-4c1e-8a6b-000000000e01");
     private static EmbeddedSqs sqs;
 
     @BeforeAll
@@ -44,31 +49,33 @@ class SqsDeadLettersTest {
 
     @Test
     void batchesHoldAtMostTenEntriesAndAtMost256KiB() {
-        List<DeadLetter> letters = new ArrayList<>();
+        List<Letter> letters = new ArrayList<>();
         for (int i = 0; i < 23; i++) {
             letters.add(letter("m" + i, "x"));
         }
         letters.add(letter("big-1", "y".repeat(200_000)));
         letters.add(letter("big-2", "z".repeat(200_000)));
 
-        List<List<DeadLetter>> batches = SqsDeadLetters.batches(letters);
+        List<List<SqsDeadLetters.Written>> batches =
+                SqsDeadLetters.batches(letters.stream().map(SqsDeadLetters.Written::of).toList());
 
         assertThat(batches).extracting(List::size).containsExactly(10, 10, 4, 1);
-        assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(letters);
+        assertThat(batches.stream().flatMap(List::stream).map(SqsDeadLetters.Written::letter).toList())
+                .isEqualTo(letters);
     }
 
     @Test
     void everyLetterArrivesWithItsErrorCodeAttribute() {
         DeadLetterQueue queue = new DeadLetterQueue(sqs, sqs.createQueue("failed-members"));
         SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), queue.url(), 3, Duration.ofMillis(5));
-        List<DeadLetter> letters = new ArrayList<>();
+        List<Letter> letters = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             // Records as the function writes them: the queue reader holds every letter to the published schema.
-            letters.add(DeadLetterFormat.forMember(new RoomKey("acme", "eng"), "eng-" + i, null,
-                    i % 2 == 0 ? "NotFound" : "Forbidden", "failed", "m" + i, Instant.EPOCH));
+            letters.add(Letter.ForMember.of(new ParsedMessage.Request(new RoomKey("acme", "eng"), List.of(), List.of()),
+                    "eng-" + i, null, null, i % 2 == 0 ? "NotFound" : "Forbidden", "failed", "m" + i, Instant.EPOCH));
         }
 
-        List<DeadLetter> unsent = deadLetters.send(letters);
+        List<Letter> unsent = deadLetters.send(letters);
 
         assertThat(unsent).isEmpty();
         assertThat(queue.drain()).extracting(DeadLetterQueue.Letter::sourceMessageId, DeadLetterQueue.Letter::errorCodeAttribute)
@@ -80,7 +87,7 @@ class SqsDeadLettersTest {
     void lettersForAMissingQueueComeBackUnsent() {
         SqsDeadLetters deadLetters = new SqsDeadLetters(
                 sqs.client(), sqs.endpoint() + "/000000000000/no-such-queue", 2, Duration.ofMillis(5));
-        List<DeadLetter> letters = List.of(letter("m1", "a"), letter("m2", "b"));
+        List<Letter> letters = List.of(letter("m1", "a"), letter("m2", "b"));
 
         assertThat(deadLetters.send(letters)).isEqualTo(letters);
     }
@@ -89,28 +96,28 @@ class SqsDeadLettersTest {
     void aFifoQueueGetsOneMembersLettersInOneGroupInTheOrderSentAndOtherMembersInOthers() {
         String url = fifoQueue();
         SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), url, 3, Duration.ofMillis(5));
-        DeadLetter added = roomLetter("m1", "eng-001", "");
-        DeadLetter removed = roomLetter("m2", "eng-001", "\"Action\": \"Remove\", ");
-        DeadLetter otherMember = roomLetter("m3", "eng-002", "");
-        DeadLetter channelMember = new DeadLetter("m4", "NotFound", "{\"ChannelArn\": \"" + CHANNEL
-                + "\", \"MemberArn\": \"" + CHANNEL.replace("/channel/general", "/user/eng-001")
-                + "\", \"Type\": \"DEFAULT\", \"Role\": \"Member\", \"ErrorCode\": \"NotFound\", \"SourceMessageId\": \"m4\"}");
-        DeadLetter unreadable = new DeadLetter("m5", "BadRequest",
-                "{\"ErrorCode\": \"BadRequest\", \"SourceMessageId\": \"m5\", \"Body\": \"not json\"}");
+        Letter added = roomLetter("m1", "eng-001", Action.ADD);
+        Letter removed = roomLetter("m2", "eng-001", Action.REMOVE);
+        Letter otherMember = roomLetter("m3", "eng-002", Action.ADD);
+        Letter channelMember = Letter.ForMember.of(
+                new ParsedMessage.Request(ChannelKey.of(CHANNEL).orElseThrow(), List.of(), List.of()),
+                CHANNEL.replace("/channel/general", "/user/eng-001"), "Member", "DEFAULT", "NotFound", null, "m4",
+                Instant.EPOCH);
+        Letter unreadable = new Letter.ForUnreadableMessage("body is not valid JSON", "m5", "not json", Instant.EPOCH);
 
-        List<DeadLetter> unsent = deadLetters.send(List.of(added, otherMember, removed, channelMember, unreadable));
+        List<Letter> unsent = deadLetters.send(List.of(added, otherMember, removed, channelMember, unreadable));
 
         assertThat(unsent).isEmpty();
         List<Message> received = sqs.drain(url);
         assertThat(received).extracting(Message::body)
-                .containsExactlyInAnyOrder(added.body(), removed.body(), otherMember.body(), channelMember.body(),
-                        unreadable.body());
+                .containsExactlyInAnyOrder(body(added), body(removed), body(otherMember), body(channelMember),
+                        body(unreadable));
         Map<String, String> groups = new HashMap<>();
         received.forEach(message -> groups.put(message.body(), group(message)));
-        assertThat(groups.get(removed.body())).isEqualTo(groups.get(added.body())).matches("[0-9a-f]{64}");
+        assertThat(groups.get(body(removed))).isEqualTo(groups.get(body(added))).matches("[0-9a-f]{64}");
         assertThat(Set.copyOf(groups.values())).hasSize(4);
-        assertThat(received.stream().filter(message -> group(message).equals(groups.get(added.body())))
-                .map(Message::body).toList()).containsExactly(added.body(), removed.body());
+        assertThat(received.stream().filter(message -> group(message).equals(groups.get(body(added))))
+                .map(Message::body).toList()).containsExactly(body(added), body(removed));
         assertThat(received).allSatisfy(message -> assertThat(message.attributes()
                 .get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)).isEqualTo(sha256(message.body())));
     }
@@ -119,25 +126,32 @@ class SqsDeadLettersTest {
     void aLetterSentTwiceToAFifoQueueArrivesOnce() {
         String url = fifoQueue();
         SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), url, 3, Duration.ofMillis(5));
-        DeadLetter letter = roomLetter("m1", "eng-001", "");
+        Letter letter = roomLetter("m1", "eng-001", Action.ADD);
 
         deadLetters.send(List.of(letter));
         deadLetters.send(List.of(letter));
 
-        assertThat(sqs.drain(url)).extracting(Message::body).containsExactly(letter.body());
+        assertThat(sqs.drain(url)).extracting(Message::body).containsExactly(body(letter));
     }
 
     @Test
     void aMembersKeyIsItsRoomOrChannelAndItsIdAndALegacyLetterRoutedToAChannelKeepsItsRoom() {
-        DeadLetter routed = new DeadLetter("m1", "NotFound", "{\"AccountId\": \"acme\", \"RoomId\": \"eng\", "
-                + "\"MembershipItemList\": [{\"Role\": \"Member\", \"MemberId\": \"contractor-904\"}], \"ChannelArn\": \""
-                + CHANNEL + "\", \"MemberArn\": \"" + CHANNEL + "/user/contractor-904\", \"ErrorCode\": \"NotFound\"}");
-        DeadLetter sameMemberAnotherTime = new DeadLetter("m2", "Forbidden", "{\"AccountId\": \"acme\", "
-                + "\"RoomId\": \"eng\", \"MembershipItemList\": [{\"MemberId\": \"contractor-904\"}], \"Action\": \"Remove\"}");
+        RoomKey room = new RoomKey("acme", "eng");
+        String memberArn = CHANNEL.replace("/channel/general", "/user/contractor-904");
+        Letter routed = new Letter.ForMember(ChannelKey.of(CHANNEL).orElseThrow(), Optional.of(room), memberArn,
+                "contractor-904", "Member", null, Action.ADD, "NotFound", null, "m1", Instant.EPOCH);
+        Letter sameMemberAnotherTime = Letter.ForMember.of(
+                new ParsedMessage.Request(room, List.of(), List.of(), Action.REMOVE), "contractor-904", null, null,
+                "Forbidden", null, "m2", Instant.EPOCH);
+        Letter channelMember = Letter.ForMember.of(
+                new ParsedMessage.Request(ChannelKey.of(CHANNEL).orElseThrow(), List.of(), List.of()), memberArn,
+                null, "DEFAULT", "NotFound", null, "m3", Instant.EPOCH);
 
         assertThat(FifoLetterIds.memberKey(routed)).isEqualTo("room\nacme\neng\ncontractor-904");
         assertThat(FifoLetterIds.groupId(sameMemberAnotherTime)).isEqualTo(FifoLetterIds.groupId(routed));
-        assertThat(FifoLetterIds.memberKey(new DeadLetter("m3", "BadRequest", "[not an object"))).isEqualTo("message\nm3");
+        assertThat(FifoLetterIds.memberKey(channelMember)).isEqualTo("channel\n" + CHANNEL + "\n" + memberArn);
+        assertThat(FifoLetterIds.memberKey(new Letter.ForUnreadableMessage("not an object", "m4", "[not an object",
+                Instant.EPOCH))).isEqualTo("message\nm4");
     }
 
     /** A FIFO queue without content-based deduplication: a send without a deduplication id is refused. */
@@ -147,11 +161,13 @@ class SqsDeadLettersTest {
                 .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
     }
 
-    private static DeadLetter roomLetter(String source, String memberId, String action) {
-        return new DeadLetter(source, "NotFound", "{\"AccountId\": \"a1b2c3d4-5e6f-4a0b-9c8d-7e6f5a4b3c2d\", "
-                + "\"RoomId\": \"9f3c2a10-1111-4c1e-8a6b-000000000e01\", \"MembershipItemList\": [{\"MemberId\": \""
-                + memberId + "\", \"Role\": \"Member\"}], " + action + "\"ErrorCode\": \"NotFound\", \"SourceMessageId\": \""
-                + source + "\"}");
+    private static Letter roomLetter(String source, String memberId, Action action) {
+        return Letter.ForMember.of(new ParsedMessage.Request(ROOM, List.of(), List.of(), action), memberId, "Member",
+                null, "NotFound", null, source, Instant.EPOCH);
+    }
+
+    private static String body(Letter letter) {
+        return LetterJson.body(letter);
     }
 
     private static String group(Message message) {
@@ -167,7 +183,7 @@ class SqsDeadLettersTest {
         }
     }
 
-    private static DeadLetter letter(String source, String payload) {
-        return new DeadLetter(source, "NotFound", "{\"p\":\"" + payload + "\"}");
+    private static Letter letter(String source, String payload) {
+        return new Letter.ForUnreadableMessage("body is not valid JSON", source, payload, Instant.EPOCH);
     }
 }

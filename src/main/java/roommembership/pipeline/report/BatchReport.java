@@ -1,7 +1,7 @@
 package roommembership.pipeline.report;
 
 import roommembership.pipeline.apply.CallFailure;
-import roommembership.pipeline.settle.DeadLetter;
+import roommembership.pipeline.settle.Letter;
 
 import java.util.List;
 
@@ -12,7 +12,7 @@ import java.util.List;
  * @param deadLetters the dead-letter records that were sent
  * @param callFailures the Chime calls that failed as a whole, in the order they ended
  */
-public record BatchReport(List<String> retryMessageIds, List<DeadLetter> deadLetters, List<CallFailure> callFailures,
+public record BatchReport(List<String> retryMessageIds, List<Letter> deadLetters, List<CallFailure> callFailures,
                           Summary summary) {
     public BatchReport {
         retryMessageIds = List.copyOf(retryMessageIds);

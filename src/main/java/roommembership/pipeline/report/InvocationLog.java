@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.pipeline.apply.CallFailure;
 import roommembership.target.Target;
-import roommembership.pipeline.settle.DeadLetter;
+import roommembership.pipeline.settle.Letter;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -81,7 +81,7 @@ public final class InvocationLog {
         }
     }
 
-    private static void writeSummary(JsonGenerator out, Summary summary, List<DeadLetter> deadLetters)
+    private static void writeSummary(JsonGenerator out, Summary summary, List<Letter> deadLetters)
             throws IOException {
         out.writeNumberField("records", summary.records());
         out.writeNumberField("rooms", summary.rooms());
@@ -101,9 +101,9 @@ public final class InvocationLog {
         out.writeEndObject();
         Map<String, List<String>> listed = new LinkedHashMap<>();
         int members = 0;
-        for (DeadLetter letter : deadLetters) {
-            if (letter.memberId().isPresent() && members++ < MAX_LISTED_MEMBERS) {
-                listed.computeIfAbsent(letter.errorCode(), code -> new ArrayList<>()).add(cut(letter.memberId().get()));
+        for (Letter letter : deadLetters) {
+            if (letter.member().isPresent() && members++ < MAX_LISTED_MEMBERS) {
+                listed.computeIfAbsent(letter.errorCode(), code -> new ArrayList<>()).add(cut(letter.member().get()));
             }
         }
         int unlisted = Math.max(0, members - MAX_LISTED_MEMBERS);

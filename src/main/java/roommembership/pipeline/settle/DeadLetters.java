@@ -5,5 +5,5 @@ import java.util.List;
 /** Port: the failed-member queue. */
 public interface DeadLetters {
     /** Sends every letter and returns those that could not be sent, after retries. */
-    List<DeadLetter> send(List<DeadLetter> letters);
+    List<Letter> send(List<Letter> letters);
 }

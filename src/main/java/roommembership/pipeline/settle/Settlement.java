@@ -25,7 +25,7 @@ import java.util.Set;
  *
  * @param retry the records SQS must deliver again, by position in the batch
  */
-public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
+public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
 
     /**
      * Decides, per record, whether SQS must deliver it again or it is settled now with these dead letters.
@@ -54,13 +54,13 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
                 continue;
             }
             if (messages.get(i) instanceof ParsedMessage.Invalid invalid) {
-                failures.add(new Failure(null, null, DeadLetterFormat.forUnreadableMessage(
+                failures.add(new Failure(null, null, new Letter.ForUnreadableMessage(
                         invalid.reason(), record.messageId(), record.body(), clock.instant())));
                 continue;
             }
             ParsedMessage.Request request = (ParsedMessage.Request) messages.get(i);
             for (RejectedItem item : request.rejected()) {
-                failures.add(new Failure(null, null, DeadLetterFormat.forMember(request, item.memberId(), item.role(),
+                failures.add(new Failure(null, null, Letter.ForMember.of(request, item.memberId(), item.role(),
                         item.type(), item.errorCode(), item.reason(), record.messageId(), clock.instant())));
             }
             // Not attempted, or attempted without an answer: only another delivery can settle it.
@@ -79,7 +79,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
                     unsettled = true;
                 } else if (outcome instanceof MemberOutcome.WithError failure) {
                     transientFailure |= failure instanceof MemberOutcome.TransientFailure;
-                    failures.add(new Failure(key, member, DeadLetterFormat.forMember(request, member.memberId(),
+                    failures.add(new Failure(key, member, Letter.ForMember.of(request, member.memberId(),
                             member.namedRole(), member.type().wireName(), failure.errorCode(), failure.message(), record.messageId(), clock.instant())));
                 }
             }
@@ -89,7 +89,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
         }
         retry = withLaterRecordsOfFailedGroups(records, retry);
         Map<MemberKey, List<Asked>> goingBack = askedBy(records, messages, retry);
-        List<DeadLetter> letters = new ArrayList<>();
+        List<Letter> letters = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             if (retry.contains(i)) {
                 continue;
@@ -127,7 +127,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
     }
 
     /** A dead letter a record would send; for a member's failure, the member it is for. */
-    private record Failure(MemberKey key, Membership member, DeadLetter letter) {
+    private record Failure(MemberKey key, Membership member, Letter letter) {
     }
 
     /** FIFO order: once a record of a message group fails, every later record of that group fails too. */

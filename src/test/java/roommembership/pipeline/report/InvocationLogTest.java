@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import roommembership.pipeline.apply.CallFailure;
 import roommembership.pipeline.report.InvocationLog.Line;
-import roommembership.pipeline.settle.DeadLetter;
+import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.settle.Letter;
 import roommembership.target.RoomKey;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ class InvocationLogTest {
 
     @Test
     void atMostFiftyDeadLetteredMembersAreListedAndTheRestCounted() {
-        List<DeadLetter> letters = new ArrayList<>();
+        List<Letter> letters = new ArrayList<>();
         IntStream.rangeClosed(1, 60).forEach(i -> letters.add(letter("NotFound", Optional.of("ghost-" + i))));
         letters.add(letter("BadRequest", Optional.empty()));
 
@@ -69,8 +70,9 @@ class InvocationLogTest {
                 .startsWith("\n{\"level\":\"ERROR\"}").endsWith("...[10020 characters]");
     }
 
-    private static DeadLetter letter(String code, Optional<String> memberId) {
-        return new DeadLetter("m1", code, "{}", memberId);
+    private static Letter letter(String code, Optional<String> memberId) {
+        return Letter.ForMember.of(new ParsedMessage.Request(ROOM, List.of(), List.of()), memberId.orElse(null), null,
+                null, code, "failed", "m1", AT);
     }
 
     private static Summary summary(Map<String, Integer> deadLettered, int retried) {
