@@ -130,7 +130,7 @@ public final class MembershipService {
                 settings.maxReceiveCount(), clock);
         List<Letter> unsent = settlement.deadLetters().isEmpty()
                 ? List.of()
-                : deadLetters.send(settlement.deadLetters());
+                : deadLetters.send(settlement.deadLetters(), deadline);
 
         Set<Integer> retry = new LinkedHashSet<>(settlement.retry());
         Set<String> unsentSources = new HashSet<>();

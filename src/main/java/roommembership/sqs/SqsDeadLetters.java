@@ -1,5 +1,6 @@
 package roommembership.sqs;
 
+import roommembership.model.Deadline;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -27,30 +28,38 @@ public final class SqsDeadLetters implements DeadLetters {
     static final int MAX_ENTRIES = 10;
     static final int MAX_BATCH_BYTES = 256 * 1024;
     static final String ERROR_CODE_ATTRIBUTE = "ErrorCode";
+    /** The longest one call may take, the client's retries included; the client is built with the same. */
+    public static final Duration MAX_CALL_TIME = Duration.ofSeconds(20);
+    /** Less than a round trip to SQS: a call given less could only time out, so none is started. */
+    static final Duration MIN_CALL_TIME = Duration.ofMillis(20);
 
     private final SqsClient sqs;
     private final String queueUrl;
     private final boolean fifo;
     private final int maxAttempts;
     private final Duration retryDelay;
+    private final Duration answerReserve;
 
     /**
      * @param maxAttempts attempts per entry that SQS rejected on its side (the client retries whole calls itself)
+     * @param answerReserve the invocation time a send leaves unused, for the invocation to log and answer in
      */
-    public SqsDeadLetters(SqsClient sqs, String queueUrl, int maxAttempts, Duration retryDelay) {
+    public SqsDeadLetters(SqsClient sqs, String queueUrl, int maxAttempts, Duration retryDelay,
+                          Duration answerReserve) {
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
         // A FIFO queue's name, and so its URL, ends in .fifo; SQS refuses a send to it without a group id.
         this.fifo = queueUrl.endsWith(".fifo");
         this.maxAttempts = maxAttempts;
         this.retryDelay = Objects.requireNonNull(retryDelay, "retryDelay");
+        this.answerReserve = Objects.requireNonNull(answerReserve, "answerReserve");
     }
 
     @Override
-    public List<Letter> send(List<Letter> letters) {
+    public List<Letter> send(List<Letter> letters, Deadline deadline) {
         List<Letter> unsent = new ArrayList<>();
         for (List<Written> batch : batches(letters.stream().map(Written::of).toList())) {
-            unsent.addAll(sendBatch(batch));
+            unsent.addAll(sendBatch(batch, deadline));
         }
         return unsent;
     }
@@ -68,12 +77,20 @@ public final class SqsDeadLetters implements DeadLetters {
         }
     }
 
-    private List<Letter> sendBatch(List<Written> batch) {
+    /**
+     * Sends one batch, then again its entries SQS failed or did not mention, while attempts and time remain; each
+     * call may take only the time left. What was not confirmed sent comes back.
+     */
+    private List<Letter> sendBatch(List<Written> batch, Deadline deadline) {
         List<Written> pending = batch;
         List<Letter> rejected = new ArrayList<>();
         for (int attempt = 1; attempt <= maxAttempts && !pending.isEmpty(); attempt++) {
-            if (attempt > 1) {
-                pause(retryDelay.multipliedBy(attempt - 1));
+            if (attempt > 1 && !pauseWithin(deadline, retryDelay.multipliedBy(attempt - 1))) {
+                break;
+            }
+            Duration timeLimit = timeLeft(deadline);
+            if (timeLimit.compareTo(MIN_CALL_TIME) < 0) {
+                break;
             }
             Map<String, Written> byId = new HashMap<>();
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>(pending.size());
@@ -84,7 +101,8 @@ public final class SqsDeadLetters implements DeadLetters {
             }
             SendMessageBatchResponse response;
             try {
-                response = sqs.sendMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
+                response = sqs.sendMessageBatch(request -> request.queueUrl(queueUrl).entries(entries)
+                        .overrideConfiguration(call -> call.apiCallTimeout(timeLimit)));
             } catch (SdkException e) {
                 continue;
             }
@@ -145,11 +163,23 @@ public final class SqsDeadLetters implements DeadLetters {
         return batches;
     }
 
-    private static void pause(Duration delay) {
+    /** The time a call may take: what the invocation has left but its reserve, at most a call's own limit. */
+    private Duration timeLeft(Deadline deadline) {
+        long left = deadline.remainingMillis() - answerReserve.toMillis();
+        return Duration.ofMillis(Math.max(0, Math.min(left, MAX_CALL_TIME.toMillis())));
+    }
+
+    /** Pauses before a retry, unless the pause would leave the retry too little time; false then. */
+    private boolean pauseWithin(Deadline deadline, Duration delay) {
+        if (timeLeft(deadline).minus(delay).compareTo(MIN_CALL_TIME) < 0) {
+            return false;
+        }
         try {
             Thread.sleep(delay.toMillis());
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

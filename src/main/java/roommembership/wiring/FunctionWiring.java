@@ -79,7 +79,9 @@ public final class FunctionWiring {
         return new MembershipService(
                 new Targets(new ChimeRoomMemberships(chime), ChannelApi.forBearer(config.channelAccess().bearer(),
                         messaging, Region.of(config.messagingRegion()))),
-                new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay()),
+                // The Chime calls leave half the margin; the dead letters leave a quarter of it for the answer.
+                new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay(),
+                        config.safetyMargin().dividedBy(4)),
                 callExecutor(config.chimeMaxConcurrency()),
                 Clock.systemUTC(),
                 new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin(),

@@ -15,6 +15,7 @@ import roommembership.testing.TestClients;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -64,12 +65,24 @@ final class HandlerFixture implements AutoCloseable {
 
     /** @param stdout receives the metrics documents the function writes to stdout */
     RoomMembershipHandler handler(String deadLetterQueueUrl, Map<String, String> settings, Consumer<String> stdout) {
+        return handler(deadLetterQueueUrl, settings, stdout, sqs.client());
+    }
+
+    /** @param deadLetterClient sends the dead letters: one pointed at a proxy in front of this fixture's SQS */
+    RoomMembershipHandler handler(String deadLetterQueueUrl, Map<String, String> settings, SqsClient deadLetterClient) {
+        return handler(deadLetterQueueUrl, settings, line -> {
+        }, deadLetterClient);
+    }
+
+    private RoomMembershipHandler handler(String deadLetterQueueUrl, Map<String, String> settings,
+                                          Consumer<String> stdout, SqsClient deadLetterClient) {
         Map<String, String> env = new HashMap<>(settings);
         env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetterQueueUrl);
         env.putIfAbsent(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");
         Configuration config = Configuration.fromEnvironment(env);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new RoomMembershipHandler(service(config, FAST_RETRY),
+        return new RoomMembershipHandler(
+                FunctionWiring.service(config, chimeClient, this::messagingClient, deadLetterClient, FAST_RETRY),
                 new InvocationLog(clock), new InvocationMetrics(config.metricsNamespace(), clock, stdout));
     }
 

@@ -19,7 +19,10 @@ import roommembership.emulator.ChimeEmulator.RecordedCall;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
+import roommembership.testing.SqsFaultProxy;
+import roommembership.testing.TestClients;
 import roommembership.testing.TestContext;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -426,6 +429,26 @@ class RoomMembershipHandlerTest {
 
         assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0), batch.idOf(1));
         assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
+    }
+
+    @Test
+    void aSlowFailedMemberQueueIsGivenUpBeforeTheDeadlineAndTheRecordGoesBack() {
+        try (SqsFaultProxy proxy = SqsFaultProxy.start(fixture.sqs.endpoint());
+             SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {
+            proxy.delaySends(Duration.ofSeconds(60));
+            handler = fixture.handler(deadLetters.url(), Map.of("DEADLINE_SAFETY_MARGIN_MS", "2000"), throughProxy);
+            SqsEvents batch = SqsEvents.batch()
+                    .record(member(ACME, SALES, "ghost-1", "Member"))
+                    .record(member(ACME, SALES, "sales-020", "Member"));
+            TestContext shortInvocation = TestContext.withDeadlineIn(4_000);
+
+            SQSBatchResponse response = handler.handleRequest(batch.build(), shortInvocation);
+
+            // The send may use the time left but a quarter of the 2 s margin: it is cut short, not waited for.
+            assertThat(shortInvocation.getRemainingTimeInMillis()).isPositive();
+            assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+            assertThat(chime.members(ACME, SALES)).containsKey("sales-020");
+        }
     }
 
     @Test

@@ -591,7 +591,7 @@ class ChannelSettlementTest {
         final List<Letter> sent = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public List<Letter> send(List<Letter> letters) {
+        public List<Letter> send(List<Letter> letters, Deadline deadline) {
             sent.addAll(letters);
             return List.of();
         }

@@ -309,7 +309,7 @@ class MembershipServiceTest {
         }
 
         @Override
-        public List<Letter> send(List<Letter> letters) {
+        public List<Letter> send(List<Letter> letters, Deadline deadline) {
             List<Letter> unsent = letters.stream().filter(l -> refused.contains(l.sourceMessageId())).toList();
             letters.stream().filter(l -> !refused.contains(l.sourceMessageId())).forEach(sent::add);
             return unsent;

@@ -4,23 +4,35 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import roommembership.model.Action;
+import roommembership.model.Deadline;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.Letter;
 import roommembership.target.ChannelKey;
 import roommembership.target.RoomKey;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.EmbeddedSqs;
+import roommembership.testing.SqsFaultProxy;
+import roommembership.testing.TestClients;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,6 +48,7 @@ class SqsDeadLettersTest {
     private static final String CHANNEL = "arn:aws:chime:us-east-1:111122223333:app-instance/acme-hr-0001/channel/general";
     private static final RoomKey ROOM =
             new RoomKey("a1b2c3d4-5e6f-4a0b-9c8d-7e6f5a4b3c2d", "9f3c2a10-1111-4c1e-8a6b-000000000e01");
+    private static final String QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/failed-members";
     private static EmbeddedSqs sqs;
 
     @BeforeAll
@@ -67,7 +81,7 @@ class SqsDeadLettersTest {
     @Test
     void everyLetterArrivesWithItsErrorCodeAttribute() {
         DeadLetterQueue queue = new DeadLetterQueue(sqs, sqs.createQueue("failed-members"));
-        SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), queue.url(), 3, Duration.ofMillis(5));
+        SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), queue.url(), 3, Duration.ofMillis(5), Duration.ZERO);
         List<Letter> letters = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             // Records as the function writes them: the queue reader holds every letter to the published schema.
@@ -75,7 +89,7 @@ class SqsDeadLettersTest {
                     "eng-" + i, null, null, i % 2 == 0 ? "NotFound" : "Forbidden", "failed", "m" + i, Instant.EPOCH));
         }
 
-        List<Letter> unsent = deadLetters.send(letters);
+        List<Letter> unsent = deadLetters.send(letters, Deadline.none());
 
         assertThat(unsent).isEmpty();
         assertThat(queue.drain()).extracting(DeadLetterQueue.Letter::sourceMessageId, DeadLetterQueue.Letter::errorCodeAttribute)
@@ -86,16 +100,92 @@ class SqsDeadLettersTest {
     @Test
     void lettersForAMissingQueueComeBackUnsent() {
         SqsDeadLetters deadLetters = new SqsDeadLetters(
-                sqs.client(), sqs.endpoint() + "/000000000000/no-such-queue", 2, Duration.ofMillis(5));
+                sqs.client(), sqs.endpoint() + "/000000000000/no-such-queue", 2, Duration.ofMillis(5), Duration.ZERO);
         List<Letter> letters = List.of(letter("m1", "a"), letter("m2", "b"));
 
-        assertThat(deadLetters.send(letters)).isEqualTo(letters);
+        assertThat(deadLetters.send(letters, Deadline.none())).isEqualTo(letters);
+    }
+
+    @Test
+    void aSlowQueueIsGivenUpBeforeTheDeadlineAndItsLettersComeBackUnsent() {
+        try (SqsFaultProxy proxy = SqsFaultProxy.start(sqs.endpoint());
+             SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {
+            proxy.delaySends(Duration.ofSeconds(60));
+            SqsDeadLetters deadLetters = new SqsDeadLetters(throughProxy, sqs.createQueue("failed-members"), 3,
+                    Duration.ofMillis(5), Duration.ofMillis(250));
+            List<Letter> letters = List.of(letter("m1", "a"), letter("m2", "b"));
+            Deadline deadline = deadlineIn(1_500);
+
+            List<Letter> unsent = deadLetters.send(letters, deadline);
+
+            assertThat(unsent).isEqualTo(letters);
+            assertThat(deadline.remainingMillis()).isPositive();
+        }
+    }
+
+    @Test
+    void noRetryStartsWhoseDelayWouldLeaveItNoTimeBeforeTheDeadline() {
+        try (SqsFaultProxy proxy = SqsFaultProxy.start(sqs.endpoint());
+             SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {
+            proxy.refuseSends(100);
+            SqsDeadLetters deadLetters = new SqsDeadLetters(throughProxy, sqs.createQueue("failed-members"), 3,
+                    Duration.ofSeconds(2), Duration.ZERO);
+            List<Letter> letters = List.of(letter("m1", "a"));
+            Deadline deadline = deadlineIn(1_500);
+
+            List<Letter> unsent = deadLetters.send(letters, deadline);
+
+            // One call, made three times by the client; the 2 s pause before another would outlast the invocation.
+            assertThat(unsent).isEqualTo(letters);
+            assertThat(proxy.refused()).isEqualTo(3);
+            assertThat(deadline.remainingMillis()).isPositive();
+        }
+    }
+
+    @Test
+    void eachCallMayTakeTheTimeLeftButTheReserveAndNoneStartsWithTooLittle() {
+        ScriptedSqs scripted = new ScriptedSqs();
+        SqsDeadLetters deadLetters =
+                new SqsDeadLetters(scripted, QUEUE_URL, 3, Duration.ZERO, Duration.ofMillis(1_000));
+        Letter letter = letter("m1", "a");
+
+        List<List<Letter>> unsent = List.of(deadLetters.send(List.of(letter), () -> 10_000),
+                deadLetters.send(List.of(letter), Deadline.none()), deadLetters.send(List.of(letter), () -> 1_019));
+
+        assertThat(unsent).containsExactly(List.of(), List.of(), List.of(letter));
+        assertThat(scripted.requests).extracting(request -> request.overrideConfiguration()
+                        .flatMap(AwsRequestOverrideConfiguration::apiCallTimeout))
+                .containsExactly(Optional.of(Duration.ofMillis(9_000)), Optional.of(SqsDeadLetters.MAX_CALL_TIME));
+    }
+
+    @Test
+    void aRetrySendsAgainOnlyTheEntriesSqsFailedOnItsSideOrDidNotMention() {
+        Letter sent = letter("m1", "a");
+        Letter failed = letter("m2", "b");
+        Letter unmentioned = letter("m3", "c");
+        Letter refused = letter("m4", "d");
+        ScriptedSqs scripted = new ScriptedSqs(entries -> SendMessageBatchResponse.builder()
+                .successful(sentEntry(entries.get(0)))
+                .failed(BatchResultErrorEntry.builder().id(entries.get(1).id()).code("InternalError")
+                                .message("try again").senderFault(false).build(),
+                        BatchResultErrorEntry.builder().id(entries.get(3).id()).code("InvalidParameterValue")
+                                .message("not this one").senderFault(true).build())
+                .build());
+        SqsDeadLetters deadLetters = new SqsDeadLetters(scripted, QUEUE_URL, 3, Duration.ZERO, Duration.ZERO);
+
+        List<Letter> unsent = deadLetters.send(List.of(sent, failed, unmentioned, refused), Deadline.none());
+
+        assertThat(unsent).containsExactly(refused);
+        assertThat(scripted.requests).extracting(request -> request.entries().stream()
+                        .map(SendMessageBatchRequestEntry::messageBody).toList())
+                .containsExactly(List.of(body(sent), body(failed), body(unmentioned), body(refused)),
+                        List.of(body(failed), body(unmentioned)));
     }
 
     @Test
     void aFifoQueueGetsOneMembersLettersInOneGroupInTheOrderSentAndOtherMembersInOthers() {
         String url = fifoQueue();
-        SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), url, 3, Duration.ofMillis(5));
+        SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), url, 3, Duration.ofMillis(5), Duration.ZERO);
         Letter added = roomLetter("m1", "eng-001", Action.ADD);
         Letter removed = roomLetter("m2", "eng-001", Action.REMOVE);
         Letter otherMember = roomLetter("m3", "eng-002", Action.ADD);
@@ -105,7 +195,8 @@ class SqsDeadLettersTest {
                 Instant.EPOCH);
         Letter unreadable = new Letter.ForUnreadableMessage("body is not valid JSON", "m5", "not json", Instant.EPOCH);
 
-        List<Letter> unsent = deadLetters.send(List.of(added, otherMember, removed, channelMember, unreadable));
+        List<Letter> unsent =
+                deadLetters.send(List.of(added, otherMember, removed, channelMember, unreadable), Deadline.none());
 
         assertThat(unsent).isEmpty();
         List<Message> received = sqs.drain(url);
@@ -125,11 +216,11 @@ class SqsDeadLettersTest {
     @Test
     void aLetterSentTwiceToAFifoQueueArrivesOnce() {
         String url = fifoQueue();
-        SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), url, 3, Duration.ofMillis(5));
+        SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), url, 3, Duration.ofMillis(5), Duration.ZERO);
         Letter letter = roomLetter("m1", "eng-001", Action.ADD);
 
-        deadLetters.send(List.of(letter));
-        deadLetters.send(List.of(letter));
+        deadLetters.send(List.of(letter), Deadline.none());
+        deadLetters.send(List.of(letter), Deadline.none());
 
         assertThat(sqs.drain(url)).extracting(Message::body).containsExactly(body(letter));
     }
@@ -180,6 +271,46 @@ class SqsDeadLettersTest {
                     .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A deadline that really passes: this many milliseconds from now. */
+    private static Deadline deadlineIn(long millis) {
+        long end = System.currentTimeMillis() + millis;
+        return () -> end - System.currentTimeMillis();
+    }
+
+    private static SendMessageBatchResultEntry sentEntry(SendMessageBatchRequestEntry entry) {
+        return SendMessageBatchResultEntry.builder().id(entry.id()).messageId("sent-" + entry.id()).build();
+    }
+
+    /** Answers each SendMessageBatch with its next scripted answer, then with every entry sent; keeps every request. */
+    private static final class ScriptedSqs implements SqsClient {
+        final List<SendMessageBatchRequest> requests = new ArrayList<>();
+        private final Deque<Function<List<SendMessageBatchRequestEntry>, SendMessageBatchResponse>> answers;
+
+        @SafeVarargs
+        ScriptedSqs(Function<List<SendMessageBatchRequestEntry>, SendMessageBatchResponse>... answers) {
+            this.answers = new ArrayDeque<>(List.of(answers));
+        }
+
+        @Override
+        public SendMessageBatchResponse sendMessageBatch(SendMessageBatchRequest request) {
+            requests.add(request);
+            if (!answers.isEmpty()) {
+                return answers.poll().apply(request.entries());
+            }
+            return SendMessageBatchResponse.builder()
+                    .successful(request.entries().stream().map(SqsDeadLettersTest::sentEntry).toList()).build();
+        }
+
+        @Override
+        public String serviceName() {
+            return SERVICE_NAME;
+        }
+
+        @Override
+        public void close() {
         }
     }
 

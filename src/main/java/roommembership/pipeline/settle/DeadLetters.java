@@ -1,9 +1,14 @@
 package roommembership.pipeline.settle;
 
+import roommembership.model.Deadline;
+
 import java.util.List;
 
 /** Port: the failed-member queue. */
 public interface DeadLetters {
-    /** Sends every letter and returns those that could not be sent, after retries. */
-    List<Letter> send(List<Letter> letters);
+    /**
+     * Sends every letter once, within the invocation's time, and returns those not confirmed sent: after retries,
+     * or for want of time.
+     */
+    List<Letter> send(List<Letter> letters, Deadline deadline);
 }
