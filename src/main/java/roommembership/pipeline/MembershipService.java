@@ -128,9 +128,10 @@ public final class MembershipService {
 
         Settlement settlement = Settlement.of(records, messages, plan, memberships, outcomes,
                 settings.maxReceiveCount(), clock);
-        List<Letter> unsent = settlement.deadLetters().isEmpty()
-                ? List.of()
+        DeadLetters.Outcome sending = settlement.deadLetters().isEmpty()
+                ? DeadLetters.Outcome.allSent()
                 : deadLetters.send(settlement.deadLetters(), deadline);
+        List<Letter> unsent = sending.unsent();
 
         Set<Integer> retry = new LinkedHashSet<>(settlement.retry());
         Set<String> unsentSources = new HashSet<>();
@@ -160,7 +161,7 @@ public final class MembershipService {
                 count(roleOutcomes, MemberOutcome.RoleChanged.class), deadLettered, retryIds.size(),
                 invalidMessages(messages), changed.throttles() + roleChanges.throttles(),
                 (System.nanoTime() - started) / 1_000_000);
-        return new BatchReport(retryIds, sent, callFailures, summary);
+        return new BatchReport(retryIds, sent, callFailures, sending.failures(), summary);
     }
 
     /** A body as a request this deployment may carry out: parsed, routed to channels if configured, and admitted. */

@@ -3,8 +3,11 @@ package roommembership.sqs;
 import roommembership.model.Deadline;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.SendFailure;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
@@ -14,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +36,13 @@ public final class SqsDeadLetters implements DeadLetters {
     public static final Duration MAX_CALL_TIME = Duration.ofSeconds(20);
     /** Less than a round trip to SQS: a call given less could only time out, so none is started. */
     static final Duration MIN_CALL_TIME = Duration.ofMillis(20);
+    /** The cause given for letters no call had time left for. */
+    static final String NO_TIME_LEFT = "NoTimeLeft";
+    /** The cause given for letters whose retry was interrupted while it waited. */
+    static final String INTERRUPTED = "Interrupted";
+    /** The cause given for entries an answer neither sent nor failed. */
+    private static final Cause UNANSWERED =
+            new Cause("Unanswered", "SendMessageBatch's answer did not mention the entry");
 
     private final SqsClient sqs;
     private final String queueUrl;
@@ -56,12 +67,13 @@ public final class SqsDeadLetters implements DeadLetters {
     }
 
     @Override
-    public List<Letter> send(List<Letter> letters, Deadline deadline) {
+    public Outcome send(List<Letter> letters, Deadline deadline) {
         List<Letter> unsent = new ArrayList<>();
+        List<SendFailure> failures = new ArrayList<>();
         for (List<Written> batch : batches(letters.stream().map(Written::of).toList())) {
-            unsent.addAll(sendBatch(batch, deadline));
+            unsent.addAll(sendBatch(batch, deadline, failures));
         }
-        return unsent;
+        return new Outcome(unsent, failures);
     }
 
     /** A letter with its body, written once: its size decides its batch, and a retry sends the same bytes. */
@@ -79,17 +91,28 @@ public final class SqsDeadLetters implements DeadLetters {
 
     /**
      * Sends one batch, then again its entries SQS failed or did not mention, while attempts and time remain; each
-     * call may take only the time left. What was not confirmed sent comes back.
+     * call may take only the time left. What was not confirmed sent comes back; every failure met is added to
+     * {@code failures}.
      */
-    private List<Letter> sendBatch(List<Written> batch, Deadline deadline) {
+    private List<Letter> sendBatch(List<Written> batch, Deadline deadline, List<SendFailure> failures) {
         List<Written> pending = batch;
         List<Letter> rejected = new ArrayList<>();
         for (int attempt = 1; attempt <= maxAttempts && !pending.isEmpty(); attempt++) {
-            if (attempt > 1 && !pauseWithin(deadline, retryDelay.multipliedBy(attempt - 1))) {
-                break;
+            if (attempt > 1) {
+                Duration delay = retryDelay.multipliedBy(attempt - 1);
+                if (timeLeft(deadline).minus(delay).compareTo(MIN_CALL_TIME) < 0) {
+                    failures.add(noTimeLeft(pending.size(), attempt));
+                    break;
+                }
+                if (!pause(delay)) {
+                    failures.add(new SendFailure(pending.size(), attempt, INTERRUPTED,
+                            "the pause before a retry was interrupted"));
+                    break;
+                }
             }
             Duration timeLimit = timeLeft(deadline);
             if (timeLimit.compareTo(MIN_CALL_TIME) < 0) {
+                failures.add(noTimeLeft(pending.size(), attempt));
                 break;
             }
             Map<String, Written> byId = new HashMap<>();
@@ -104,27 +127,56 @@ public final class SqsDeadLetters implements DeadLetters {
                 response = sqs.sendMessageBatch(request -> request.queueUrl(queueUrl).entries(entries)
                         .overrideConfiguration(call -> call.apiCallTimeout(timeLimit)));
             } catch (SdkException e) {
+                failures.add(failure(e, entries.size(), attempt));
                 continue;
             }
             Set<String> sent = new HashSet<>();
             response.successful().forEach(entry -> sent.add(entry.id()));
-            Set<String> senderFaults = new HashSet<>();
-            response.failed().stream().filter(failed -> Boolean.TRUE.equals(failed.senderFault()))
-                    .forEach(failed -> senderFaults.add(failed.id()));
+            Map<String, BatchResultErrorEntry> failed = new HashMap<>();
+            response.failed().forEach(entry -> failed.put(entry.id(), entry));
+            Map<Cause, Integer> causes = new LinkedHashMap<>();
             List<Written> retry = new ArrayList<>();
             for (SendMessageBatchRequestEntry entry : entries) {
-                if (senderFaults.contains(entry.id())) {
+                if (sent.contains(entry.id())) {
+                    continue;
+                }
+                BatchResultErrorEntry error = failed.get(entry.id());
+                causes.merge(error == null ? UNANSWERED : new Cause(
+                        Objects.requireNonNullElse(error.code(), "Failed"), error.message()), 1, Integer::sum);
+                if (error != null && Boolean.TRUE.equals(error.senderFault())) {
                     // A sender fault will not pass on a retry; its source record goes back to SQS instead.
                     rejected.add(byId.get(entry.id()).letter());
-                } else if (!sent.contains(entry.id())) {
+                } else {
                     // Failed on SQS's side, or not mentioned in the answer at all: send it again.
                     retry.add(byId.get(entry.id()));
                 }
             }
+            int thisAttempt = attempt;
+            causes.forEach((cause, count) -> failures.add(
+                    new SendFailure(count, thisAttempt, cause.code(), cause.message())));
             pending = retry;
         }
         pending.forEach(letter -> rejected.add(letter.letter()));
         return rejected;
+    }
+
+    /** Why entries of one answer were not sent: SQS's code and message for them. */
+    private record Cause(String code, String message) {
+    }
+
+    /** A call that failed as a whole: the queue's error code when it answered with one, else the client's exception. */
+    private static SendFailure failure(SdkException e, int letters, int attempt) {
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null) {
+            return new SendFailure(letters, attempt, service.awsErrorDetails().errorCode(),
+                    service.awsErrorDetails().errorMessage());
+        }
+        return new SendFailure(letters, attempt, e.getClass().getSimpleName(), e.getMessage());
+    }
+
+    private static SendFailure noTimeLeft(int letters, int attempt) {
+        return new SendFailure(letters, attempt, NO_TIME_LEFT,
+                "less than " + MIN_CALL_TIME.toMillis() + " ms of the invocation's time left for a call");
     }
 
     private SendMessageBatchRequestEntry entry(String id, Written letter) {
@@ -169,11 +221,8 @@ public final class SqsDeadLetters implements DeadLetters {
         return Duration.ofMillis(Math.max(0, Math.min(left, MAX_CALL_TIME.toMillis())));
     }
 
-    /** Pauses before a retry, unless the pause would leave the retry too little time; false then. */
-    private boolean pauseWithin(Deadline deadline, Duration delay) {
-        if (timeLeft(deadline).minus(delay).compareTo(MIN_CALL_TIME) < 0) {
-            return false;
-        }
+    /** Sleeps before a retry; false when interrupted. */
+    private static boolean pause(Duration delay) {
         try {
             Thread.sleep(delay.toMillis());
             return true;

@@ -74,8 +74,8 @@ final class HandlerFixture implements AutoCloseable {
         }, deadLetterClient);
     }
 
-    private RoomMembershipHandler handler(String deadLetterQueueUrl, Map<String, String> settings,
-                                          Consumer<String> stdout, SqsClient deadLetterClient) {
+    RoomMembershipHandler handler(String deadLetterQueueUrl, Map<String, String> settings, Consumer<String> stdout,
+                                  SqsClient deadLetterClient) {
         Map<String, String> env = new HashMap<>(settings);
         env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetterQueueUrl);
         env.putIfAbsent(Configuration.DEADLINE_SAFETY_MARGIN_MS, "1000");

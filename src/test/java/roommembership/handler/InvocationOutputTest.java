@@ -14,8 +14,11 @@ import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.Fault;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.SqsEvents;
+import roommembership.testing.SqsFaultProxy;
+import roommembership.testing.TestClients;
 import roommembership.testing.TestContext;
 import roommembership.testing.TestContext.LogLine;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,10 +29,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static roommembership.testing.Directory.ACME;
 import static roommembership.testing.Directory.ENGINEERING;
 import static roommembership.testing.Directory.SALES;
 import static roommembership.testing.SqsEvents.ids;
+import static roommembership.testing.SqsEvents.member;
 import static roommembership.testing.SqsEvents.members;
 
 /**
@@ -151,6 +156,46 @@ class InvocationOutputTest {
     }
 
     @Test
+    void aRefusedDeadLetterSendIsAWarnLineWithItsCauseAndTheRetryDeliversTheLetter() {
+        try (SqsFaultProxy proxy = SqsFaultProxy.start(fixture.sqs.endpoint());
+             SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {
+            handler = fixture.handler(deadLetters.url(), Map.of(), stdout::add, throughProxy);
+            // 500 on the client's three attempts of the first SendMessageBatch; the second goes through.
+            proxy.refuseSends(3);
+            SqsEvents batch = SqsEvents.batch().record(member(ACME, SALES, "ghost-1", "Member"));
+
+            handler.handleRequest(batch.build(), context);
+
+            List<LogLine> lines = context.logLinesWithLevels();
+            assertThat(lines).extracting(LogLine::level).containsExactly(LogLevel.WARN, LogLevel.INFO);
+            assertThat(lines.get(0).text()).isEqualTo(sendFailedLine(1, "InternalError", "refused by the test"));
+            assertThat(read(lines.get(1).text()).path("recordsRetried").asInt()).isZero();
+            assertThat(deadLetters.drain()).extracting(DeadLetterQueue.Letter::memberId).containsExactly("ghost-1");
+        }
+    }
+
+    @Test
+    void deadLettersThatCannotBeSentAreAWarnLineForEveryAttemptAndTheirRecordGoesBack() {
+        try (SqsFaultProxy proxy = SqsFaultProxy.start(fixture.sqs.endpoint());
+             SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {
+            handler = fixture.handler(deadLetters.url(), Map.of(), stdout::add, throughProxy);
+            proxy.refuseSends(Integer.MAX_VALUE);
+            SqsEvents batch = SqsEvents.batch().record(member(ACME, SALES, "ghost-1", "Member"));
+
+            handler.handleRequest(batch.build(), context);
+
+            List<LogLine> lines = context.logLinesWithLevels();
+            assertThat(lines.subList(0, lines.size() - 1)).extracting(LogLine::level, LogLine::text).containsExactly(
+                    tuple(LogLevel.WARN, sendFailedLine(1, "InternalError", "refused by the test")),
+                    tuple(LogLevel.WARN, sendFailedLine(2, "InternalError", "refused by the test")),
+                    tuple(LogLevel.WARN, sendFailedLine(3, "InternalError", "refused by the test")));
+            ObjectNode summary = read(lines.get(lines.size() - 1).text());
+            assertThat(List.of(summary.path("recordsRetried").asInt(), summary.path("deadLettered").asInt()))
+                    .containsExactly(1, 0);
+        }
+    }
+
+    @Test
     void everyThrottledAnswerIsCountedOnceWhetherForAWholeCallOrForOneMember() {
         chime.failMember("eng-005", "Throttling", 2);
         chime.failMember("eng-006", "Throttled", 1);
@@ -192,6 +237,13 @@ class InvocationOutputTest {
         assertThat(document.path("_aws").path("CloudWatchMetrics").path(0).path("Dimensions").toString())
                 .isEqualTo("[[\"FunctionName\"]]");
         return Stream.of(names).map(name -> document.path(name).asInt(-1)).toList();
+    }
+
+    /** The line for one failed attempt to send the invocation's one dead letter. */
+    private static String sendFailedLine(int attempt, String errorCode, String errorMessage) {
+        return "{\"timestamp\":\"2026-11-26T10:52:12.114Z\",\"level\":\"WARN\",\"message\":\"dead-letter send failed\","
+                + "\"AWSRequestId\":\"" + REQUEST_ID + "\",\"errorCode\":\"" + errorCode + "\",\"errorMessage\":\""
+                + errorMessage + "\",\"letters\":1,\"attempt\":" + attempt + "}";
     }
 
     private static ObjectNode read(String json) {

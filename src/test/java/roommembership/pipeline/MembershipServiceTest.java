@@ -11,6 +11,7 @@ import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Summary;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.SendFailure;
 import roommembership.target.CallResult;
 import roommembership.target.Target;
 import roommembership.target.MemberError;
@@ -81,6 +82,8 @@ class MembershipServiceTest {
         assertThat(report.retryMessageIds()).containsExactly("m2");
         assertThat(report.deadLetters()).extracting(Letter::sourceMessageId).containsExactlyInAnyOrder("m1", "m3");
         assertThat(report.summary().deadLettered()).isEqualTo(2);
+        // What the send met goes to the report, for the log to name.
+        assertThat(report.sendFailures()).containsExactly(new SendFailure(1, 1, "InternalError", "refused by the test"));
     }
 
     @Test
@@ -309,10 +312,11 @@ class MembershipServiceTest {
         }
 
         @Override
-        public List<Letter> send(List<Letter> letters, Deadline deadline) {
+        public Outcome send(List<Letter> letters, Deadline deadline) {
             List<Letter> unsent = letters.stream().filter(l -> refused.contains(l.sourceMessageId())).toList();
             letters.stream().filter(l -> !refused.contains(l.sourceMessageId())).forEach(sent::add);
-            return unsent;
+            return new Outcome(unsent, unsent.isEmpty() ? List.of()
+                    : List.of(new SendFailure(unsent.size(), 1, "InternalError", "refused by the test")));
         }
     }
 }

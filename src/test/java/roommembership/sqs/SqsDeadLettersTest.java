@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Test;
 import roommembership.model.Action;
 import roommembership.model.Deadline;
 import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.SendFailure;
 import roommembership.target.ChannelKey;
 import roommembership.target.RoomKey;
 import roommembership.testing.DeadLetterQueue;
@@ -43,6 +45,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class SqsDeadLettersTest {
     private static final String CHANNEL = "arn:aws:chime:us-east-1:111122223333:app-instance/acme-hr-0001/channel/general";
@@ -89,9 +92,9 @@ class SqsDeadLettersTest {
                     "eng-" + i, null, null, i % 2 == 0 ? "NotFound" : "Forbidden", "failed", "m" + i, Instant.EPOCH));
         }
 
-        List<Letter> unsent = deadLetters.send(letters, Deadline.none());
+        DeadLetters.Outcome outcome = deadLetters.send(letters, Deadline.none());
 
-        assertThat(unsent).isEmpty();
+        assertThat(outcome).isEqualTo(DeadLetters.Outcome.allSent());
         assertThat(queue.drain()).extracting(DeadLetterQueue.Letter::sourceMessageId, DeadLetterQueue.Letter::errorCodeAttribute)
                 .containsExactlyInAnyOrderElementsOf(letters.stream()
                         .map(l -> org.assertj.core.groups.Tuple.tuple(l.sourceMessageId(), l.errorCode())).toList());
@@ -103,7 +106,11 @@ class SqsDeadLettersTest {
                 sqs.client(), sqs.endpoint() + "/000000000000/no-such-queue", 2, Duration.ofMillis(5), Duration.ZERO);
         List<Letter> letters = List.of(letter("m1", "a"), letter("m2", "b"));
 
-        assertThat(deadLetters.send(letters, Deadline.none())).isEqualTo(letters);
+        DeadLetters.Outcome outcome = deadLetters.send(letters, Deadline.none());
+
+        assertThat(outcome).isEqualTo(new DeadLetters.Outcome(letters, List.of(
+                new SendFailure(2, 1, "QueueDoesNotExist", "The specified queue does not exist."),
+                new SendFailure(2, 2, "QueueDoesNotExist", "The specified queue does not exist."))));
     }
 
     @Test
@@ -116,10 +123,17 @@ class SqsDeadLettersTest {
             List<Letter> letters = List.of(letter("m1", "a"), letter("m2", "b"));
             Deadline deadline = deadlineIn(1_500);
 
-            List<Letter> unsent = deadLetters.send(letters, deadline);
+            DeadLetters.Outcome outcome = deadLetters.send(letters, deadline);
 
-            assertThat(unsent).isEqualTo(letters);
+            // The call is cut short at the time left but the reserve; no time is left for a retry.
             assertThat(deadline.remainingMillis()).isPositive();
+            assertThat(outcome.unsent()).isEqualTo(letters);
+            assertThat(outcome.failures()).extracting(SendFailure::letters, SendFailure::attempt, SendFailure::errorCode)
+                    .containsExactly(tuple(2, 1, "ApiCallTimeoutException"), tuple(2, 2, "NoTimeLeft"));
+            assertThat(outcome.failures().get(0).message())
+                    .startsWith("Client execution did not complete before the specified timeout configuration");
+            assertThat(outcome.failures().get(1).message())
+                    .isEqualTo("less than 20 ms of the invocation's time left for a call");
         }
     }
 
@@ -133,10 +147,12 @@ class SqsDeadLettersTest {
             List<Letter> letters = List.of(letter("m1", "a"));
             Deadline deadline = deadlineIn(1_500);
 
-            List<Letter> unsent = deadLetters.send(letters, deadline);
+            DeadLetters.Outcome outcome = deadLetters.send(letters, deadline);
 
             // One call, made three times by the client; the 2 s pause before another would outlast the invocation.
-            assertThat(unsent).isEqualTo(letters);
+            assertThat(outcome).isEqualTo(new DeadLetters.Outcome(letters, List.of(
+                    new SendFailure(1, 1, "InternalError", "refused by the test"),
+                    new SendFailure(1, 2, "NoTimeLeft", "less than 20 ms of the invocation's time left for a call"))));
             assertThat(proxy.refused()).isEqualTo(3);
             assertThat(deadline.remainingMillis()).isPositive();
         }
@@ -149,10 +165,12 @@ class SqsDeadLettersTest {
                 new SqsDeadLetters(scripted, QUEUE_URL, 3, Duration.ZERO, Duration.ofMillis(1_000));
         Letter letter = letter("m1", "a");
 
-        List<List<Letter>> unsent = List.of(deadLetters.send(List.of(letter), () -> 10_000),
+        List<DeadLetters.Outcome> outcomes = List.of(deadLetters.send(List.of(letter), () -> 10_000),
                 deadLetters.send(List.of(letter), Deadline.none()), deadLetters.send(List.of(letter), () -> 1_019));
 
-        assertThat(unsent).containsExactly(List.of(), List.of(), List.of(letter));
+        assertThat(outcomes).containsExactly(DeadLetters.Outcome.allSent(), DeadLetters.Outcome.allSent(),
+                new DeadLetters.Outcome(List.of(letter), List.of(new SendFailure(1, 1, "NoTimeLeft",
+                        "less than 20 ms of the invocation's time left for a call"))));
         assertThat(scripted.requests).extracting(request -> request.overrideConfiguration()
                         .flatMap(AwsRequestOverrideConfiguration::apiCallTimeout))
                 .containsExactly(Optional.of(Duration.ofMillis(9_000)), Optional.of(SqsDeadLetters.MAX_CALL_TIME));
@@ -173,9 +191,12 @@ class SqsDeadLettersTest {
                 .build());
         SqsDeadLetters deadLetters = new SqsDeadLetters(scripted, QUEUE_URL, 3, Duration.ZERO, Duration.ZERO);
 
-        List<Letter> unsent = deadLetters.send(List.of(sent, failed, unmentioned, refused), Deadline.none());
+        DeadLetters.Outcome outcome = deadLetters.send(List.of(sent, failed, unmentioned, refused), Deadline.none());
 
-        assertThat(unsent).containsExactly(refused);
+        assertThat(outcome).isEqualTo(new DeadLetters.Outcome(List.of(refused), List.of(
+                new SendFailure(1, 1, "InternalError", "try again"),
+                new SendFailure(1, 1, "Unanswered", "SendMessageBatch's answer did not mention the entry"),
+                new SendFailure(1, 1, "InvalidParameterValue", "not this one"))));
         assertThat(scripted.requests).extracting(request -> request.entries().stream()
                         .map(SendMessageBatchRequestEntry::messageBody).toList())
                 .containsExactly(List.of(body(sent), body(failed), body(unmentioned), body(refused)),
@@ -195,10 +216,10 @@ class SqsDeadLettersTest {
                 Instant.EPOCH);
         Letter unreadable = new Letter.ForUnreadableMessage("body is not valid JSON", "m5", "not json", Instant.EPOCH);
 
-        List<Letter> unsent =
+        DeadLetters.Outcome outcome =
                 deadLetters.send(List.of(added, otherMember, removed, channelMember, unreadable), Deadline.none());
 
-        assertThat(unsent).isEmpty();
+        assertThat(outcome).isEqualTo(DeadLetters.Outcome.allSent());
         List<Message> received = sqs.drain(url);
         assertThat(received).extracting(Message::body)
                 .containsExactlyInAnyOrder(body(added), body(removed), body(otherMember), body(channelMember),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.pipeline.apply.CallFailure;
 import roommembership.target.Target;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.SendFailure;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -25,9 +26,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The invocation's log: one summary line, and one line per Chime call that failed as a whole. Each line is a JSON
- * object handed to the runtime as bytes, which it passes on unformatted, so with Lambda's JSON log format every
- * field stays a field that Logs Insights can query (a String would be wrapped as the {@code message} string).
+ * The invocation's log: one summary line, one line per Chime call that failed as a whole, and one per failure the
+ * dead letters' send met. Each line is a JSON object handed to the runtime as bytes, which it passes on unformatted,
+ * so with Lambda's JSON log format every field stays a field that Logs Insights can query (a String would be wrapped
+ * as the {@code message} string).
  * No message body is logged; the only member ids are those of dead-lettered members.
  */
 public final class InvocationLog {
@@ -67,6 +69,14 @@ public final class InvocationLog {
                 out.writeStringField("errorMessage", cut(failure.message()));
                 out.writeNumberField("members", failure.members());
                 out.writeBooleanField("transient", failure.isTransient());
+            })));
+        }
+        for (SendFailure failure : report.sendFailures()) {
+            lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "dead-letter send failed", requestId, out -> {
+                out.writeStringField("errorCode", cut(failure.errorCode()));
+                out.writeStringField("errorMessage", cut(failure.message()));
+                out.writeNumberField("letters", failure.letters());
+                out.writeNumberField("attempt", failure.attempt());
             })));
         }
         lines.add(new Line(LogLevel.INFO, json(at, LogLevel.INFO, "invocation summary", requestId,

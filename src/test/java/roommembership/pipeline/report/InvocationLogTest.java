@@ -8,6 +8,7 @@ import roommembership.pipeline.apply.CallFailure;
 import roommembership.pipeline.report.InvocationLog.Line;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.SendFailure;
 import roommembership.target.RoomKey;
 
 import java.io.IOException;
@@ -41,6 +42,29 @@ class InvocationLogTest {
                 + "\"roomId\":\"room\",\"errorCode\":\"NotFound\",\"errorMessage\":null,\"members\":7,"
                 + "\"transient\":false}");
         assertThat(read(lines.get(0).json()).path("transient").asBoolean()).isTrue();
+    }
+
+    @Test
+    void everyFailureTheDeadLetterSendMetIsAWarnLineWithItsCauseAfterTheCallFailures() {
+        BatchReport report = new BatchReport(List.of("m1"), List.of(),
+                List.of(new CallFailure(ROOM, "NotFound", null, 7)),
+                List.of(new SendFailure(10, 1, "ApiCallTimeoutException",
+                                "Client execution did not complete before the specified timeout configuration: 900 millis"),
+                        new SendFailure(10, 2, "NoTimeLeft", "less than 20 ms of the invocation's time left for a call")),
+                summary(Map.of(), 1));
+
+        List<Line> lines = InvocationLog.lines(report, "req-1", AT);
+
+        assertThat(lines).extracting(Line::level)
+                .containsExactly(LogLevel.WARN, LogLevel.WARN, LogLevel.WARN, LogLevel.INFO);
+        assertThat(lines.subList(1, 3)).extracting(Line::json).containsExactly(
+                "{\"timestamp\":\"2026-11-26T10:52:12.004Z\",\"level\":\"WARN\",\"message\":\"dead-letter send failed\","
+                        + "\"AWSRequestId\":\"req-1\",\"errorCode\":\"ApiCallTimeoutException\",\"errorMessage\":"
+                        + "\"Client execution did not complete before the specified timeout configuration: 900 millis\","
+                        + "\"letters\":10,\"attempt\":1}",
+                "{\"timestamp\":\"2026-11-26T10:52:12.004Z\",\"level\":\"WARN\",\"message\":\"dead-letter send failed\","
+                        + "\"AWSRequestId\":\"req-1\",\"errorCode\":\"NoTimeLeft\",\"errorMessage\":"
+                        + "\"less than 20 ms of the invocation's time left for a call\",\"letters\":10,\"attempt\":2}");
     }
 
     @Test
