@@ -3,7 +3,9 @@ package roommembership.handler;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,5 +47,25 @@ class PrimingTest {
         assertThat(primed.response()).isEqualTo(RESPONSE);
         assertThat(primed.metrics().get(0)).contains("\"ChimeCalls\":11,", "\"MembersRemoved\":2,",
                 "\"AlreadyAbsent\":2,", "\"RolesChanged\":2,");
+    }
+
+    @Test
+    void primingLeavesNoThreadOfItsOwnBehindNeitherItsCallPoolsNorItsClientsTimers() throws InterruptedException {
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("CHIME_BEARER_ARN", "arn:aws:chime:eu-west-1:123456789012:app-instance/hr/user/hr-sync");
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+
+        Priming.install(env).run();
+
+        List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread))
+                .filter(thread -> thread.getName().contains("chime-call")
+                        || thread.getName().startsWith("sdk-ScheduledExecutor"))
+                .toList();
+        for (Thread thread : started) {
+            // A pool that was shut down may still be letting its last thread end.
+            thread.join(1_000);
+        }
+        assertThat(started.stream().filter(Thread::isAlive).map(Thread::getName)).isEmpty();
     }
 }
