@@ -466,21 +466,21 @@ public final class QueueRig implements AutoCloseable {
                 calls.merge(ask.toChannel() ? ChannelsApi.DELETE_CHANNEL_MEMBERSHIP
                         : ChimeEmulator.DELETE_ROOM_MEMBERSHIP, 1, Integer::sum);
                 if (ask.toChannel() ? !scenario.conversationExists(ask) : !was.present()) {
-                    readMembers.putIfAbsent(ask.target(), ask);
+                    readMembers.putIfAbsent(ask.conversation(), ask);
                 }
                 if (ask.toChannel() && scenario.conversationExists(ask)) {
                     // Moderators outlive memberships: the channel's are read once, and a leaver among them unmade.
-                    learnRoles.putIfAbsent(ask.target(), ask);
+                    learnRoles.putIfAbsent(ask.conversation(), ask);
                     if (was.administrator()) {
                         calls.merge(ChannelsApi.DELETE_CHANNEL_MODERATOR, 1, Integer::sum);
                     }
                 }
                 continue;
             }
-            members.merge(ask.toChannel() ? ask.target() + " " + ask.type() : ask.target(), 1,
+            members.merge(ask.toChannel() ? ask.conversation() + " " + ask.type() : ask.conversation(), 1,
                     Integer::sum);
             if (ask.role() != null && was.present()) {
-                learnRoles.putIfAbsent(ask.target(), ask);
+                learnRoles.putIfAbsent(ask.conversation(), ask);
                 if (was.administrator() != ask.administrator()) {
                     calls.merge(!ask.toChannel() ? ChimeEmulator.UPDATE_ROOM_MEMBERSHIP
                             : ask.administrator() ? ChannelsApi.CREATE_CHANNEL_MODERATOR
