@@ -9,6 +9,7 @@ import org.crac.Resource;
 import roommembership.priming.PrimingEvent;
 import roommembership.wiring.Configuration;
 import roommembership.wiring.FunctionWiring;
+import roommembership.wiring.PrimingService;
 import roommembership.pipeline.report.InvocationLog;
 import roommembership.pipeline.report.InvocationMetrics;
 
@@ -72,11 +73,12 @@ final class Priming implements Resource {
     Primed run() {
         // Logs and metrics are made as in production, then dropped.
         List<String> metrics = new ArrayList<>();
-        RoomMembershipHandler primer = new RoomMembershipHandler(FunctionWiring.primingService(env),
-                new InvocationLog(Clock.systemUTC()),
-                new InvocationMetrics(InvocationMetrics.DEFAULT_NAMESPACE, Clock.systemUTC(), metrics::add));
         ByteArrayOutputStream response = new ByteArrayOutputStream();
-        try {
+        // The priming service's pool and clients end with its batch; only the production ones live on.
+        try (PrimingService priming = FunctionWiring.primingService(env)) {
+            RoomMembershipHandler primer = new RoomMembershipHandler(priming.service(),
+                    new InvocationLog(Clock.systemUTC()),
+                    new InvocationMetrics(InvocationMetrics.DEFAULT_NAMESPACE, Clock.systemUTC(), metrics::add));
             // The channel is in the messaging region, whose client was built at start.
             String event = PrimingEvent.inRegion(Configuration.fromEnvironment(env).messagingRegion());
             primer.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), response,

@@ -107,10 +107,12 @@ public final class MembershipService {
 
         Settlement settlement = Settlement.of(records, messages, plan, memberships,
                 Verification.withRoles(memberships, roleOutcomes), maxReceiveCount, clock);
-        Settled settled = settlement.afterSending(records, settlement.deadLetters().isEmpty()
-                ? List.of() : deadLetters.send(settlement.deadLetters()));
+        DeadLetters.Outcome sending = settlement.deadLetters().isEmpty()
+                ? DeadLetters.Outcome.allSent()
+                : deadLetters.send(settlement.deadLetters(), deadline);
+        Settled settled = settlement.afterSending(records, sending.unsent());
 
         return Reporting.of(records, messages, plan, changed.and(roleChanges), memberships, roleOutcomes, settled,
-                (System.nanoTime() - started) / 1_000_000);
+                sending.failures(), (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -1,5 +1,6 @@
 package roommembership.wiring;
 
+import roommembership.sqs.SqsDeadLetters;
 import roommembership.target.sdk.CallTime;
 
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -42,7 +43,8 @@ public final class AwsClients {
     }
 
     public static SqsClientBuilder sqs(Duration retryBaseDelay, SdkLookups lookups) {
-        return configure(SqsClient.builder(), lookups, retryBaseDelay, Duration.ofSeconds(5), Duration.ofSeconds(20));
+        return configure(SqsClient.builder(), lookups, retryBaseDelay, Duration.ofSeconds(5),
+                SqsDeadLetters.MAX_CALL_TIME);
     }
 
     /** The settings every client of the function shares, and the time limits of its kind. */

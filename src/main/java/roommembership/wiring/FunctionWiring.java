@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,20 +46,22 @@ public final class FunctionWiring {
 
     /**
      * The production service's twin for priming: the same settings and code, but clients whose answers are canned
-     * ({@link CannedHttpClient}) and whose credentials are fixed, so priming reaches no network and no secret.
+     * ({@link CannedHttpClient}) and whose credentials are fixed, so priming reaches no network and no secret. Its
+     * call pool and clients are its own, and end when it is closed.
      */
-    public static MembershipService primingService(Map<String, String> env) {
+    public static PrimingService primingService(Map<String, String> env) {
         Configuration config = Configuration.fromEnvironment(env).forPriming();
         StaticCredentialsProvider credentials =
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("priming", "priming"));
         SdkLookups lookups = SdkLookups.fromEnvironment(env);
-        return service(config,
-                AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
-                        .credentialsProvider(credentials).build(),
-                MessagingClients.forPriming(SDK_RETRY_BASE_DELAY, lookups, credentials),
-                AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
-                        .credentialsProvider(credentials).region(Region.of(config.sqsRegion())).build(),
-                RetryPolicy.standard());
+        ChimeClient chime = AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
+                .credentialsProvider(credentials).build();
+        MessagingClients messaging = MessagingClients.forPriming(SDK_RETRY_BASE_DELAY, lookups, credentials);
+        SqsClient sqs = AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
+                .credentialsProvider(credentials).region(Region.of(config.sqsRegion())).build();
+        ExecutorService calls = callExecutor(config.chimeMaxConcurrency(), "priming-chime-call-");
+        return new PrimingService(service(config, chime, messaging, sqs, RetryPolicy.standard(), calls), calls,
+                List.of(chime, messaging, sqs));
     }
 
     /** A service for rooms only: channel requests find no bearer and are refused before any call. */
@@ -76,21 +79,30 @@ public final class FunctionWiring {
     public static MembershipService service(Configuration config, ChimeClient chime,
                                             Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
                                             RetryPolicy memberRetry) {
+        return service(config, chime, messaging, sqs, memberRetry,
+                callExecutor(config.chimeMaxConcurrency(), "chime-call-"));
+    }
+
+    private static MembershipService service(Configuration config, ChimeClient chime,
+                                             Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
+                                             RetryPolicy memberRetry, ExecutorService calls) {
         return new MembershipService(
                 new Targets(new ChimeRoomMemberships(chime), ChannelApi.forBearer(config.channelAccess().bearer(),
                         messaging, Region.of(config.messagingRegion()))),
-                new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay()),
-                callExecutor(config.chimeMaxConcurrency()),
+                // The Chime calls leave half the margin; the dead letters leave a quarter of it for the answer.
+                new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay(),
+                        config.safetyMargin().dividedBy(4)),
+                calls,
                 Clock.systemUTC(),
                 new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin(),
                         config.allowedAccounts(), config.chimeMaxTps(), config.channelAccess(), config.routing()));
     }
 
-    /** Daemon threads, so an idle pool never keeps a JVM alive. */
-    private static ExecutorService callExecutor(int threads) {
+    /** Daemon threads, so an idle pool never keeps a JVM alive; named so a thread dump tells whose they are. */
+    private static ExecutorService callExecutor(int threads, String namePrefix) {
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = runnable -> {
-            Thread thread = new Thread(runnable, "chime-call-" + count.incrementAndGet());
+            Thread thread = new Thread(runnable, namePrefix + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };

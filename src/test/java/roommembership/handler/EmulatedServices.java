@@ -12,6 +12,7 @@ import roommembership.wiring.FunctionWiring;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +45,12 @@ final class EmulatedServices implements AutoCloseable {
 
     /** The production service's wiring, on these clients. */
     MembershipService service(Configuration config, RetryPolicy retry) {
-        return FunctionWiring.service(config, chimeClient, this::messagingClient, sqs.client(), retry);
+        return service(config, retry, sqs.client());
+    }
+
+    /** @param deadLetterClient sends the dead letters: one pointed at a proxy in front of this SQS */
+    MembershipService service(Configuration config, RetryPolicy retry, SqsClient deadLetterClient) {
+        return FunctionWiring.service(config, chimeClient, this::messagingClient, deadLetterClient, retry);
     }
 
     /** One client per region, as the function keeps them, all pointed at the emulator; closed with the services. */

@@ -15,6 +15,9 @@ import roommembership.testing.TestContext;
 import roommembership.wiring.Configuration;
 import software.amazon.awssdk.services.chime.ChimeClient;
 
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,6 +123,18 @@ final class FunctionUnderTest implements BeforeAllCallback, AfterAllCallback, Be
     /** From now on in this test, the function is deployed with these settings on top of the class's. */
     void redeployWith(Map<String, String> more) {
         handler = handlerWith(more);
+    }
+
+    /** From now on in this test, the function is deployed with these settings and sends its letters through this client. */
+    void redeployWith(Map<String, String> more, SqsClient deadLetterClient) {
+        Configuration config = Configuration.fromEnvironment(environment(more));
+        handler = Handlers.around(services.service(config, retry, deadLetterClient), config,
+                Clock.fixed(NOW, ZoneOffset.UTC), metrics::add);
+    }
+
+    /** The SQS the failed-member queue is on, for a proxy in front of it. */
+    URI sqsEndpoint() {
+        return services.sqs.endpoint();
     }
 
     /** From now on in this test, the function is deployed without these settings of the class's. */

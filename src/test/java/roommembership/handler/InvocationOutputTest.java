@@ -11,19 +11,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import roommembership.emulator.ChimeEmulator.Fault;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
+import roommembership.testing.SqsFaultProxy;
+import roommembership.testing.TestClients;
+import roommembership.testing.TestContext;
 import roommembership.testing.TestContext.LogLine;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static roommembership.testing.Directory.ACME;
 import static roommembership.testing.Directory.ENGINEERING;
 import static roommembership.testing.Directory.SALES;
 import static roommembership.testing.SqsEvents.ids;
+import static roommembership.testing.SqsEvents.member;
 import static roommembership.testing.SqsEvents.members;
 
 /**
@@ -124,6 +131,46 @@ class InvocationOutputTest {
     }
 
     @Test
+    void aRefusedDeadLetterSendIsAWarnLineWithItsCauseAndTheRetryDeliversTheLetter() {
+        try (SqsFaultProxy proxy = SqsFaultProxy.start(function.sqsEndpoint());
+             SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {
+            function.redeployWith(Map.of(), throughProxy);
+            // 500 on the client's three attempts of the first SendMessageBatch; the second goes through.
+            proxy.refuseSends(3);
+            SqsEvents batch = SqsEvents.batch().record(member(ACME, SALES, "ghost-1", "Member"));
+
+            function.handle(batch.build());
+
+            List<LogLine> lines = function.context().logLinesWithLevels();
+            assertThat(lines).extracting(LogLine::level).containsExactly(LogLevel.WARN, LogLevel.INFO);
+            assertThat(lines.get(0).text()).isEqualTo(sendFailedLine(1, "InternalError", "refused by the test"));
+            assertThat(read(lines.get(1).text()).path("recordsRetried").asInt()).isZero();
+            assertThat(function.deadLetters().drain()).extracting(Letter::memberId).containsExactly("ghost-1");
+        }
+    }
+
+    @Test
+    void deadLettersThatCannotBeSentAreAWarnLineForEveryAttemptAndTheirRecordGoesBack() {
+        try (SqsFaultProxy proxy = SqsFaultProxy.start(function.sqsEndpoint());
+             SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {
+            function.redeployWith(Map.of(), throughProxy);
+            proxy.refuseSends(Integer.MAX_VALUE);
+            SqsEvents batch = SqsEvents.batch().record(member(ACME, SALES, "ghost-1", "Member"));
+
+            function.handle(batch.build());
+
+            List<LogLine> lines = function.context().logLinesWithLevels();
+            assertThat(lines.subList(0, lines.size() - 1)).extracting(LogLine::level, LogLine::text).containsExactly(
+                    tuple(LogLevel.WARN, sendFailedLine(1, "InternalError", "refused by the test")),
+                    tuple(LogLevel.WARN, sendFailedLine(2, "InternalError", "refused by the test")),
+                    tuple(LogLevel.WARN, sendFailedLine(3, "InternalError", "refused by the test")));
+            ObjectNode summary = read(lines.get(lines.size() - 1).text());
+            assertThat(List.of(summary.path("recordsRetried").asInt(), summary.path("deadLettered").asInt()))
+                    .containsExactly(1, 0);
+        }
+    }
+
+    @Test
     void everyThrottledAnswerIsCountedOnceWhetherForAWholeCallOrForOneMember() {
         function.chime().failMember("eng-005", "Throttling", 2);
         function.chime().failMember("eng-006", "Throttled", 1);
@@ -167,6 +214,13 @@ class InvocationOutputTest {
         assertThat(document.path("_aws").path("CloudWatchMetrics").path(0).path("Dimensions").toString())
                 .isEqualTo("[[\"FunctionName\"]]");
         return Stream.of(names).map(name -> document.path(name).asInt(-1)).toList();
+    }
+
+    /** The line for one failed attempt to send the invocation's one dead letter. */
+    private static String sendFailedLine(int attempt, String errorCode, String errorMessage) {
+        return "{\"timestamp\":\"2026-11-26T10:52:12.114Z\",\"level\":\"WARN\",\"message\":\"dead-letter send failed\","
+                + "\"AWSRequestId\":\"" + REQUEST_ID + "\",\"errorCode\":\"" + errorCode + "\",\"errorMessage\":\""
+                + errorMessage + "\",\"letters\":1,\"attempt\":" + attempt + "}";
     }
 
     private static ObjectNode read(String json) {

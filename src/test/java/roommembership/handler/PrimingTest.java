@@ -3,9 +3,11 @@ package roommembership.handler;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,5 +84,25 @@ class PrimingTest {
 
     private static String withTimestampSetAside(String document) {
         return TIMESTAMP.matcher(document).replaceFirst("\"Timestamp\":0");
+    }
+
+    @Test
+    void primingLeavesNoThreadOfItsOwnBehindNeitherItsCallPoolsNorItsClientsTimers() throws InterruptedException {
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("CHIME_BEARER_ARN", "arn:aws:chime:eu-west-1:123456789012:app-instance/hr/user/hr-sync");
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+
+        Priming.install(env).run();
+
+        List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> !before.contains(thread))
+                .filter(thread -> thread.getName().contains("chime-call")
+                        || thread.getName().startsWith("sdk-ScheduledExecutor"))
+                .toList();
+        for (Thread thread : started) {
+            // A pool that was shut down may still be letting its last thread end.
+            thread.join(1_000);
+        }
+        assertThat(started.stream().filter(Thread::isAlive).map(Thread::getName)).isEmpty();
     }
 }

@@ -16,7 +16,10 @@ import roommembership.emulator.ChimeEmulator.Fault;
 import roommembership.emulator.ChimeEmulator.RecordedCall;
 import roommembership.testing.DeadLetterQueue.Letter;
 import roommembership.testing.SqsEvents;
+import roommembership.testing.SqsFaultProxy;
+import roommembership.testing.TestClients;
 import roommembership.testing.TestContext;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -442,6 +445,26 @@ class RoomMembershipHandlerTest {
         assertThat(failedIds(response)).containsExactly(batch.idOf(0), batch.idOf(1));
         assertThat(function.chime().members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator",
                 "sales-020", "Member"));
+    }
+
+    @Test
+    void aSlowFailedMemberQueueIsGivenUpBeforeTheDeadlineAndTheRecordGoesBack() {
+        try (SqsFaultProxy proxy = SqsFaultProxy.start(function.sqsEndpoint());
+             SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {
+            proxy.delaySends(Duration.ofSeconds(60));
+            function.redeployWith(Map.of("DEADLINE_SAFETY_MARGIN_MS", "2000"), throughProxy);
+            SqsEvents batch = SqsEvents.batch()
+                    .record(member(ACME, SALES, "ghost-1", "Member"))
+                    .record(member(ACME, SALES, "sales-020", "Member"));
+            TestContext shortInvocation = TestContext.withDeadlineIn(4_000);
+
+            SQSBatchResponse response = function.handle(batch.build(), shortInvocation);
+
+            // The send may use the time left but a quarter of the 2 s margin: it is cut short, not waited for.
+            assertThat(shortInvocation.getRemainingTimeInMillis()).isPositive();
+            assertThat(failedIds(response)).containsExactly(batch.idOf(0));
+            assertThat(function.chime().members(ACME, SALES)).containsKey("sales-020");
+        }
     }
 
     @Test

@@ -15,8 +15,9 @@ import roommembership.pipeline.read.MessageParser;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Summary;
-import roommembership.pipeline.settle.DeadLetter;
 import roommembership.pipeline.settle.DeadLetters;
+import roommembership.pipeline.settle.Letter;
+import roommembership.sqs.LetterJson;
 import roommembership.target.CallResult;
 import roommembership.target.ChannelKey;
 import roommembership.target.ChimeArns;
@@ -25,6 +26,7 @@ import roommembership.target.MemberError;
 import roommembership.target.Memberships;
 import roommembership.target.RoomKey;
 import roommembership.target.Roster;
+import roommembership.testing.WrittenLetter;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +110,7 @@ class ChannelSettlementTest {
                 SourceRecord.standard("m1", form4(ALICE, "HIDDEN", "Administrator"), 1)), Deadline.none());
 
         assertThat(chime.grants).isEmpty();
-        assertThat(report.deadLetters()).containsExactly(
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(
                 letter("m1", ALICE, "HIDDEN", "Administrator", "NotFound", "scripted NotFound"));
         assertThat(report.retryMessageIds()).isEmpty();
     }
@@ -175,7 +177,7 @@ class ChannelSettlementTest {
                 SourceRecord.standard("m1", form4(ALICE, "HIDDEN", "Administrator"), MAX_RECEIVES)), Deadline.none());
 
         assertThat(report.retryMessageIds()).isEmpty();
-        assertThat(report.deadLetters()).containsExactly(
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(
                 letter("m1", ALICE, "HIDDEN", "Administrator", "Throttled", "scripted Throttled"));
     }
 
@@ -206,7 +208,7 @@ class ChannelSettlementTest {
 
         assertThat(early.retryMessageIds()).containsExactly("m1");
         assertThat(last.retryMessageIds()).isEmpty();
-        assertThat(deadLetters.sent).containsExactly(letter("m1", ALICE, "DEFAULT", "Administrator",
+        assertThat(deadLetters.sent).map(WrittenLetter::of).containsExactly(letter("m1", ALICE, "DEFAULT", "Administrator",
                 "ServiceUnavailable", "scripted call failure"));
         assertThat(chime.reads).containsExactly(new Read("administrators", SALES));
     }
@@ -221,7 +223,7 @@ class ChannelSettlementTest {
         BatchReport report = service().process(List.of(SourceRecord.standard("m1", admins, 1)), Deadline.none());
 
         assertThat(chime.grants).containsExactlyInAnyOrder(new Grant(SALES, ALICE), new Grant(SALES, BOB));
-        assertThat(report.deadLetters()).containsExactly(
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(
                 letter("m1", BOB, "HIDDEN", "Administrator", code, "scripted " + code));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(chime.reads).isEmpty();
@@ -236,7 +238,7 @@ class ChannelSettlementTest {
         BatchReport report = service().process(List.of(
                 SourceRecord.standard("m1", form4(ALICE, "DEFAULT", "Administrator"), 1)), Deadline.none());
 
-        assertThat(report.deadLetters()).containsExactly(
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(
                 letter("m1", ALICE, "DEFAULT", "Administrator", "Forbidden", "scripted call failure"));
         assertThat(report.callFailures()).containsExactly(new CallFailure(SALES, "Forbidden", "scripted call failure", 1));
     }
@@ -311,7 +313,7 @@ class ChannelSettlementTest {
                 SourceRecord.standard("m2", form4(ALICE, "DEFAULT", "Administrator"), 1)), Deadline.none());
 
         assertThat(chime.grants).containsExactly(new Grant(SALES, ALICE));
-        assertThat(report.deadLetters()).containsExactly(letter("m2", ALICE, "DEFAULT", "Administrator",
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(letter("m2", ALICE, "DEFAULT", "Administrator",
                 "ResourceLimitExceeded", "scripted ResourceLimitExceeded"));
         assertThat(report.retryMessageIds()).isEmpty();
     }
@@ -353,7 +355,7 @@ class ChannelSettlementTest {
                 .containsExactlyInAnyOrder(tuple(ROOM, 50), tuple(ROOM, 50), tuple(ROOM, 20),
                         tuple(SALES, 100), tuple(SALES, 21));
         assertThat(report.retryMessageIds()).containsExactly("m1");
-        assertThat(report.deadLetters()).containsExactly(
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(
                 letter("m2", CAROL, "DEFAULT", null, "NotFound", "scripted NotFound"));
         assertThat(report.summary()).extracting(Summary::rooms, Summary::channels, Summary::added)
                 .containsExactly(1, 1, 120);
@@ -373,7 +375,7 @@ class ChannelSettlementTest {
 
         assertThat(chime.reads).containsExactly(new Read("members", SALES));
         assertThat(report.retryMessageIds()).isEmpty();
-        assertThat(report.deadLetters()).containsExactly(
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(
                 letter("m2", BOB, "DEFAULT", null, "ServiceFailure", "scripted call failure"));
         assertThat(report.summary()).extracting(Summary::added, Summary::alreadyMembers).containsExactly(1, 1);
     }
@@ -392,18 +394,18 @@ class ChannelSettlementTest {
                 new Membership(ALICE, Role.ADMINISTRATOR), new Membership(BOB, Role.ADMINISTRATOR))));
         assertThat(chime.grants).containsExactly(new Grant(SALES, ALICE));
         String end = ",\"SourceMessageId\":\"m1\",\"FailedAt\":\"1970-01-01T00:00:00Z\"}";
-        assertThat(report.deadLetters()).containsExactlyInAnyOrder(
-                new DeadLetter("m1", "NotFound", "{\"AccountId\":\"acct\",\"RoomId\":\"sales\",\"MembershipItemList\":"
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactlyInAnyOrder(
+                new WrittenLetter("m1", "NotFound", "{\"AccountId\":\"acct\",\"RoomId\":\"sales\",\"MembershipItemList\":"
                         + "[{\"MemberId\":\"bob\",\"Role\":\"Administrator\"}],\"ChannelArn\":\"" + SALES_ARN + "\","
                         + "\"MemberArn\":\"" + BOB + "\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":"
                         + "\"scripted NotFound\"" + end, Optional.of("bob")),
-                new DeadLetter("m1", "BadRequest", "{\"AccountId\":\"acct\",\"RoomId\":\"sales\","
+                new WrittenLetter("m1", "BadRequest", "{\"AccountId\":\"acct\",\"RoomId\":\"sales\","
                         + "\"MembershipItemList\":[{\"MemberId\":\"a/b\"}],\"ChannelArn\":\""
                         + SALES_ARN + "\",\"ErrorCode\":\"BadRequest\",\"ErrorMessage\":\"the MemberId gives the "
                         + "MemberArn '" + APP + "/user/a/b' through MEMBER_ARN_TEMPLATE, which is not valid: "
                         + "MemberArn must be an AppInstanceUser or AppInstanceBot ARN, " + ChimeArns.MEMBER_RULE
                         + ", not '" + APP + "/user/a/b'\"" + end, Optional.of("a/b")));
-        assertThat(report.deadLetters()).extracting(letter -> MessageParser.parse(letter.body()))
+        assertThat(report.deadLetters()).extracting(letter -> MessageParser.parse(LetterJson.body(letter)))
                 .allSatisfy(parsed -> assertThat(parsed).isInstanceOfSatisfying(ParsedMessage.Request.class,
                         request -> assertThat(request.target()).isEqualTo(new RoomKey("acct", "sales"))));
     }
@@ -417,7 +419,7 @@ class ChannelSettlementTest {
                         + "\"Role\":\"Administrator\"}", 1)), Deadline.none());
 
         assertThat(chime.adds).isEmpty();
-        assertThat(report.deadLetters()).containsExactly(new DeadLetter("m1", "Forbidden", "{\"AccountId\":\"acct\","
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(new WrittenLetter("m1", "Forbidden", "{\"AccountId\":\"acct\","
                 + "\"RoomId\":\"sales\",\"MembershipItemList\":[{\"MemberId\":\"alice\",\"Role\":\"Administrator\"}],"
                 + "\"ChannelArn\":\"" + SALES_ARN + "\",\"MemberArn\":\"" + ALICE + "\",\"ErrorCode\":\"Forbidden\","
                 + "\"ErrorMessage\":\"AppInstance " + APP + " is not in ALLOWED_APP_INSTANCE_ARNS: this deployment "
@@ -439,7 +441,7 @@ class ChannelSettlementTest {
         assertThat(chime.adds).containsExactly(new AddCall(ROOM, List.of(Membership.withoutRole("u1"))));
         assertThat(chime.grants).isEmpty();
         assertThat(chime.reads).isEmpty();
-        assertThat(report.deadLetters()).containsExactly(
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactly(
                 letter("m1", ALICE, "HIDDEN", "Administrator", "Forbidden", reason));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(report.summary()).extracting(Summary::rooms, Summary::channels, Summary::deadLetteredByErrorCode)
@@ -455,9 +457,9 @@ class ChannelSettlementTest {
 
         assertThat(chime.adds).isEmpty();
         assertThat(report.deadLetters()).singleElement().satisfies(letter -> {
-            assertThat(letter).extracting(DeadLetter::errorCode, DeadLetter::memberId)
+            assertThat(letter).extracting(Letter::errorCode, Letter::member)
                     .containsExactly("BadRequest", Optional.empty());
-            assertThat(letter.body()).startsWith("{\"ErrorCode\":\"BadRequest\",\"ErrorMessage\":\"ChannelArn must be ");
+            assertThat(LetterJson.body(letter)).startsWith("{\"ErrorCode\":\"BadRequest\",\"ErrorMessage\":\"ChannelArn must be ");
         });
         assertThat(report.summary().invalidMessages()).isEqualTo(1);
     }
@@ -486,9 +488,9 @@ class ChannelSettlementTest {
      *
      * @param role the Role the request named, or null for one that named none: its letter names none either
      */
-    private static DeadLetter letter(String sourceMessageId, String memberArn, String type, String role, String code,
+    private static WrittenLetter letter(String sourceMessageId, String memberArn, String type, String role, String code,
                                      String message) {
-        return new DeadLetter(sourceMessageId, code, "{\"ChannelArn\":\"" + SALES_ARN + "\",\"MemberArn\":\""
+        return new WrittenLetter(sourceMessageId, code, "{\"ChannelArn\":\"" + SALES_ARN + "\",\"MemberArn\":\""
                 + memberArn + "\",\"Type\":\"" + type + "\"" + (role == null ? "" : ",\"Role\":\"" + role + "\"")
                 + ",\"ErrorCode\":\"" + code
                 + "\",\"ErrorMessage\":\"" + message + "\",\"SourceMessageId\":\"" + sourceMessageId
@@ -586,12 +588,12 @@ class ChannelSettlementTest {
 
     /** Keeps every letter it is sent. */
     private static final class CollectedDeadLetters implements DeadLetters {
-        final List<DeadLetter> sent = Collections.synchronizedList(new ArrayList<>());
+        final List<Letter> sent = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public List<DeadLetter> send(List<DeadLetter> letters) {
+        public Outcome send(List<Letter> letters, Deadline deadline) {
             sent.addAll(letters);
-            return List.of();
+            return Outcome.allSent();
         }
     }
 }

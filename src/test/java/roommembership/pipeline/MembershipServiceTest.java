@@ -9,14 +9,16 @@ import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.pipeline.read.AccountAllowlist;
 import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Summary;
-import roommembership.pipeline.settle.DeadLetter;
 import roommembership.pipeline.settle.DeadLetters;
+import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.SendFailure;
 import roommembership.target.CallResult;
 import roommembership.target.Target;
 import roommembership.target.MemberError;
 import roommembership.target.Memberships;
 import roommembership.target.RoomKey;
 import roommembership.target.Roster;
+import roommembership.testing.WrittenLetter;
 
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +64,7 @@ class MembershipServiceTest {
         BatchReport last = service.process(List.of(SourceRecord.standard("m1", body, 5)), Deadline.none());
 
         assertThat(last.retryMessageIds()).isEmpty();
-        assertThat(deadLetters.sent).extracting(DeadLetter::errorCode).containsExactlyInAnyOrder("NotFound", "Throttled");
+        assertThat(deadLetters.sent).extracting(Letter::errorCode).containsExactlyInAnyOrder("NotFound", "Throttled");
         assertThat(last.summary().deadLetteredByErrorCode()).isEqualTo(Map.of("NotFound", 1, "Throttled", 1));
     }
 
@@ -78,8 +80,10 @@ class MembershipServiceTest {
                 SourceRecord.standard("m3", "{}", 1)), Deadline.none());
 
         assertThat(report.retryMessageIds()).containsExactly("m2");
-        assertThat(report.deadLetters()).extracting(DeadLetter::sourceMessageId).containsExactlyInAnyOrder("m1", "m3");
+        assertThat(report.deadLetters()).extracting(Letter::sourceMessageId).containsExactlyInAnyOrder("m1", "m3");
         assertThat(report.summary().deadLettered()).isEqualTo(2);
+        // What the send met goes to the report, for the log to name.
+        assertThat(report.sendFailures()).containsExactly(new SendFailure(1, 1, "InternalError", "refused by the test"));
     }
 
     @Test
@@ -136,7 +140,7 @@ class MembershipServiceTest {
         BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 5)), Deadline.none());
 
         assertThat(report.retryMessageIds()).isEmpty();
-        assertThat(deadLetters.sent).extracting(DeadLetter::errorCode).containsExactly("ServiceFailure");
+        assertThat(deadLetters.sent).extracting(Letter::errorCode).containsExactly("ServiceFailure");
     }
 
     @Test
@@ -171,7 +175,7 @@ class MembershipServiceTest {
 
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(rooms.listings).isZero();
-        assertThat(deadLetters.sent).extracting(DeadLetter::errorCode).containsExactly("NotFound");
+        assertThat(deadLetters.sent).extracting(Letter::errorCode).containsExactly("NotFound");
     }
 
     @Test
@@ -191,10 +195,10 @@ class MembershipServiceTest {
         String prefix = "{\"AccountId\":\"other\",\"RoomId\":\"room\",\"MembershipItemList\":";
         String suffix = ",\"ErrorCode\":\"Forbidden\",\"ErrorMessage\":\"" + reason
                 + "\",\"SourceMessageId\":\"m1\",\"FailedAt\":\"1970-01-01T00:00:00Z\"}";
-        assertThat(report.deadLetters()).containsExactlyInAnyOrder(
-                new DeadLetter("m1", "Forbidden",
+        assertThat(report.deadLetters()).map(WrittenLetter::of).containsExactlyInAnyOrder(
+                new WrittenLetter("m1", "Forbidden",
                         prefix + "[{\"MemberId\":\"u1\",\"Role\":\"Administrator\"}]" + suffix, Optional.of("u1")),
-                new DeadLetter("m1", "Forbidden", prefix + "[{\"MemberId\":\" \"}]" + suffix,
+                new WrittenLetter("m1", "Forbidden", prefix + "[{\"MemberId\":\" \"}]" + suffix,
                         Optional.of(" ")));
         assertThat(report.retryMessageIds()).isEmpty();
         assertThat(report.summary()).extracting(Summary::rooms, Summary::added, Summary::deadLetteredByErrorCode)
@@ -300,7 +304,7 @@ class MembershipServiceTest {
 
     /** Keeps what it is sent; refuses letters from chosen source messages. */
     private static final class CollectedDeadLetters implements DeadLetters {
-        final List<DeadLetter> sent = Collections.synchronizedList(new ArrayList<>());
+        final List<Letter> sent = Collections.synchronizedList(new ArrayList<>());
         private Set<String> refused = Set.of();
 
         void refuseFrom(String... sourceMessageIds) {
@@ -308,10 +312,11 @@ class MembershipServiceTest {
         }
 
         @Override
-        public List<DeadLetter> send(List<DeadLetter> letters) {
-            List<DeadLetter> unsent = letters.stream().filter(l -> refused.contains(l.sourceMessageId())).toList();
+        public Outcome send(List<Letter> letters, Deadline deadline) {
+            List<Letter> unsent = letters.stream().filter(l -> refused.contains(l.sourceMessageId())).toList();
             letters.stream().filter(l -> !refused.contains(l.sourceMessageId())).forEach(sent::add);
-            return unsent;
+            return new Outcome(unsent, unsent.isEmpty() ? List.of()
+                    : List.of(new SendFailure(unsent.size(), 1, "InternalError", "refused by the test")));
         }
     }
 }

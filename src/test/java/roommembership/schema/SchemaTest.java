@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import roommembership.target.ChannelKey;
-import roommembership.pipeline.settle.DeadLetterFormat;
+import roommembership.pipeline.settle.Letter;
+import roommembership.sqs.LetterJson;
 import roommembership.pipeline.read.MessageParser;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.target.RoomKey;
@@ -171,10 +172,11 @@ class SchemaTest {
     @Test
     void aRecordWhoseMemberWasSentIsAValidRequestAndOneRefusedKeepsTheValuesAsGiven() {
         RoomKey room = new RoomKey(ACCOUNT, ROOM);
-        String refused = DeadLetterFormat.forMember(room, "   ", "Owner", "BadRequest", "bad", "m1", Instant.EPOCH)
-                .body();
-        String notFound = DeadLetterFormat.forMember(room, "eng-001", "Member", "NotFound", "gone", "m2",
-                Instant.parse("2026-11-26T10:52:12.114Z")).body();
+        ParsedMessage.Request request = new ParsedMessage.Request(room, List.of(), List.of());
+        String refused = LetterJson.body(Letter.ForMember.of(request, "   ", "Owner", null, "BadRequest", "bad", "m1",
+                Instant.EPOCH));
+        String notFound = LetterJson.body(Letter.ForMember.of(request, "eng-001", "Member", null, "NotFound", "gone",
+                "m2", Instant.parse("2026-11-26T10:52:12.114Z")));
 
         assertThat(ContractSchemas.deadLetterProblems(refused)).isEmpty();
         assertThat(ContractSchemas.deadLetterProblems(notFound)).isEmpty();
@@ -190,10 +192,10 @@ class SchemaTest {
     void aChannelRecordAndAnUnreadableMessagesRecordMatchTheirShapes() {
         ChannelKey channel = ChannelKey.of(CHANNEL).orElseThrow();
         ParsedMessage.Request request = new ParsedMessage.Request(channel, List.of(), List.of());
-        String member = DeadLetterFormat.forMember(request, APP_INSTANCE + "/user/eng-001", null, "HIDDEN",
-                "Throttled", "slow", "m1", Instant.EPOCH).body();
-        String unreadable = DeadLetterFormat.forUnreadableMessage("body is not a JSON object", "m2", "[]",
-                Instant.EPOCH).body();
+        String member = LetterJson.body(Letter.ForMember.of(request, APP_INSTANCE + "/user/eng-001", null, "HIDDEN",
+                "Throttled", "slow", "m1", Instant.EPOCH));
+        String unreadable = LetterJson.body(new Letter.ForUnreadableMessage("body is not a JSON object", "m2", "[]",
+                Instant.EPOCH));
 
         assertThat(ContractSchemas.deadLetterProblems(member)).isEmpty();
         assertThat(ContractSchemas.deadLetterProblems(unreadable)).isEmpty();

@@ -12,11 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An HTTP proxy on 127.0.0.1 in front of a real SQS server that can refuse sends for a while: the next N
- * SendMessage or SendMessageBatch requests are answered 500 InternalError, everything else passes through.
+ * An HTTP proxy on 127.0.0.1 in front of a real SQS server that can refuse sends for a while (the next N SendMessage
+ * or SendMessageBatch requests are answered 500 InternalError) or hold them before it answers; everything else
+ * passes through.
  */
 public final class SqsFaultProxy implements AutoCloseable {
     /** Headers the JDK client sets itself. */
@@ -29,6 +32,7 @@ public final class SqsFaultProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final AtomicInteger sendsToRefuse = new AtomicInteger();
     private final AtomicInteger refused = new AtomicInteger();
+    private final AtomicLong sendDelayMillis = new AtomicLong();
 
     private SqsFaultProxy(HttpServer server, ExecutorService executor, URI target) {
         this.server = server;
@@ -59,6 +63,11 @@ public final class SqsFaultProxy implements AutoCloseable {
         sendsToRefuse.set(count);
     }
 
+    /** Every send request is held this long before it is refused or passed on; zero ends the delay. */
+    public void delaySends(Duration delay) {
+        sendDelayMillis.set(delay.toMillis());
+    }
+
     /** Send requests refused since the last {@link #resetCounts()}. */
     public int refused() {
         return refused.get();
@@ -73,7 +82,12 @@ public final class SqsFaultProxy implements AutoCloseable {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String operation = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
-            if (operation.startsWith("AmazonSQS.SendMessage") && sendsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            boolean send = operation.startsWith("AmazonSQS.SendMessage");
+            if (send && sendDelayMillis.get() > 0) {
+                // A slow queue: the caller waits, or gives up, before anything reaches the server.
+                Thread.sleep(sendDelayMillis.get());
+            }
+            if (send && sendsToRefuse.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 refused.incrementAndGet();
                 byte[] error = "{\"__type\":\"com.amazonaws.sqs#InternalError\",\"message\":\"refused by the test\"}"
                         .getBytes(StandardCharsets.UTF_8);

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.pipeline.apply.CallFailure;
 import roommembership.target.Target;
-import roommembership.pipeline.settle.DeadLetter;
+import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.SendFailure;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -27,9 +28,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The invocation's log: one summary line, and one line per Chime call that failed as a whole. Each line is a JSON
- * object handed to the runtime as bytes, which it passes on unformatted, so with Lambda's JSON log format every
- * field stays a field that Logs Insights can query (a String would be wrapped as the {@code message} string).
+ * The invocation's log: one summary line, one line per Chime call that failed as a whole, and one per failure the
+ * dead letters' send met. Each line is a JSON object handed to the runtime as bytes, which it passes on unformatted,
+ * so with Lambda's JSON log format every field stays a field that Logs Insights can query (a String would be wrapped
+ * as the {@code message} string).
  * No message body is logged; the only member ids are those of dead-lettered members.
  */
 public final class InvocationLog {
@@ -71,6 +73,14 @@ public final class InvocationLog {
                 out.writeBooleanField("transient", failure.isTransient());
             })));
         }
+        for (SendFailure failure : report.sendFailures()) {
+            lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "dead-letter send failed", requestId, out -> {
+                out.writeStringField("errorCode", cut(failure.errorCode()));
+                out.writeStringField("errorMessage", cut(failure.message()));
+                out.writeNumberField("letters", failure.letters());
+                out.writeNumberField("attempt", failure.attempt());
+            })));
+        }
         lines.add(new Line(LogLevel.INFO, json(at, LogLevel.INFO, "invocation summary", requestId,
                 out -> writeSummary(out, report.summary(), report.deadLetters()))));
         return lines;
@@ -83,7 +93,7 @@ public final class InvocationLog {
         }
     }
 
-    private static void writeSummary(JsonGenerator out, Summary summary, List<DeadLetter> deadLetters)
+    private static void writeSummary(JsonGenerator out, Summary summary, List<Letter> deadLetters)
             throws IOException {
         out.writeNumberField("records", summary.records());
         out.writeNumberField("rooms", summary.rooms());
@@ -103,9 +113,9 @@ public final class InvocationLog {
         out.writeEndObject();
         Map<String, List<String>> listed = new LinkedHashMap<>();
         int members = 0;
-        for (DeadLetter letter : deadLetters) {
-            if (letter.memberId().isPresent() && members++ < MAX_LISTED_MEMBERS) {
-                listed.computeIfAbsent(letter.errorCode(), code -> new ArrayList<>()).add(cut(letter.memberId().get()));
+        for (Letter letter : deadLetters) {
+            if (letter.member().isPresent() && members++ < MAX_LISTED_MEMBERS) {
+                listed.computeIfAbsent(letter.errorCode(), code -> new ArrayList<>()).add(cut(letter.member().get()));
             }
         }
         int unlisted = Math.max(0, members - MAX_LISTED_MEMBERS);

@@ -5,6 +5,7 @@ import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.Applied;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.settle.SendFailure;
 import roommembership.pipeline.settle.Settled;
 import roommembership.target.MemberKey;
 
@@ -20,10 +21,12 @@ public final class Reporting {
      * @param calls every call the batch made: its changes and its role changes
      * @param memberships each member's outcome from its add or removal
      * @param roles the outcome of each member whose role was learnt or set
+     * @param sendFailures the dead-letter sends that failed, for the log
      */
     public static BatchReport of(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan,
                                  Applied calls, Map<MemberKey, MemberOutcome> memberships,
-                                 Map<MemberKey, MemberOutcome> roles, Settled settled, long durationMillis) {
+                                 Map<MemberKey, MemberOutcome> roles, Settled settled, List<SendFailure> sendFailures,
+                                 long durationMillis) {
         Summary summary = Summary.builder()
                 .records(records.size())
                 .rooms(plan.rooms())
@@ -41,7 +44,7 @@ public final class Reporting {
                 .chimeThrottles(calls.throttles())
                 .durationMillis(durationMillis)
                 .build();
-        return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), summary);
+        return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), sendFailures, summary);
     }
 
     private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {

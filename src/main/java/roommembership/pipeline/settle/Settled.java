@@ -10,7 +10,7 @@ import java.util.Map;
  * @param sent the dead letters that reached the failed-member queue
  * @param deadLetteredByErrorCode the letters sent, per ErrorCode
  */
-public record Settled(List<String> retryMessageIds, List<DeadLetter> sent, Map<String, Integer> deadLetteredByErrorCode) {
+public record Settled(List<String> retryMessageIds, List<Letter> sent, Map<String, Integer> deadLetteredByErrorCode) {
     public Settled {
         retryMessageIds = List.copyOf(retryMessageIds);
         sent = List.copyOf(sent);

@@ -28,7 +28,7 @@ import java.util.Set;
  *
  * @param retry the records SQS must deliver again, by position in the batch
  */
-public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
+public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
 
     /**
      * Decides, per record, whether SQS must deliver it again or it is settled now with these dead letters.
@@ -57,13 +57,13 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
                 continue;
             }
             if (messages.get(i) instanceof ParsedMessage.Invalid invalid) {
-                failures.add(new Failure(null, null, DeadLetterFormat.forUnreadableMessage(
+                failures.add(new Failure(null, null, new Letter.ForUnreadableMessage(
                         invalid.reason(), record.messageId(), record.body(), clock.instant())));
                 continue;
             }
             ParsedMessage.Request request = (ParsedMessage.Request) messages.get(i);
             for (RejectedItem item : request.rejected()) {
-                failures.add(new Failure(null, null, DeadLetterFormat.forMember(request, item.memberId(), item.role(),
+                failures.add(new Failure(null, null, Letter.ForMember.of(request, item.memberId(), item.role(),
                         item.type(), item.errorCode(), item.reason(), record.messageId(), clock.instant())));
             }
             // Not attempted, or attempted without an answer: only another delivery can settle it.
@@ -82,7 +82,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
                     unsettled = true;
                 } else if (outcome instanceof MemberOutcome.WithError failure) {
                     transientFailure |= failure instanceof MemberOutcome.TransientFailure;
-                    failures.add(new Failure(key, member, DeadLetterFormat.forMember(request, member.memberId(),
+                    failures.add(new Failure(key, member, Letter.ForMember.of(request, member.memberId(),
                             member.namedRole(), member.type().wireName(), failure.errorCode(), failure.message(), record.messageId(), clock.instant())));
                 }
             }
@@ -92,7 +92,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
         }
         retry = withLaterRecordsOfFailedGroups(records, retry);
         Map<MemberKey, List<Asked>> goingBack = askedBy(records, messages, retry);
-        List<DeadLetter> letters = new ArrayList<>();
+        List<Letter> letters = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             if (retry.contains(i)) {
                 continue;
@@ -115,7 +115,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
      * The batch's end once its letters were sent: a record whose letter could not be sent goes back to SQS too (and,
      * on a FIFO queue, every later record of its group), and only the letters sent count as dead-lettered.
      */
-    public Settled afterSending(List<SourceRecord> records, List<DeadLetter> unsent) {
+    public Settled afterSending(List<SourceRecord> records, List<Letter> unsent) {
         Set<String> unsentSources = new HashSet<>();
         unsent.forEach(letter -> unsentSources.add(letter.sourceMessageId()));
         Set<Integer> failed = new LinkedHashSet<>(retry);
@@ -126,9 +126,9 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
         }
         failed = withLaterRecordsOfFailedGroups(records, failed);
         // By identity: two letters can be equal (the same blank item twice) and still be two requests.
-        Set<DeadLetter> unsentLetters = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Letter> unsentLetters = Collections.newSetFromMap(new IdentityHashMap<>());
         unsentLetters.addAll(unsent);
-        List<DeadLetter> sent = deadLetters.stream().filter(letter -> !unsentLetters.contains(letter)).toList();
+        List<Letter> sent = deadLetters.stream().filter(letter -> !unsentLetters.contains(letter)).toList();
         Map<String, Integer> byErrorCode = new TreeMap<>();
         sent.forEach(letter -> byErrorCode.merge(letter.errorCode(), 1, Integer::sum));
         // A message delivered twice in one batch is reported once.
@@ -155,7 +155,7 @@ public record Settlement(Set<Integer> retry, List<DeadLetter> deadLetters) {
     }
 
     /** A dead letter a record would send; for a member's failure, the member it is for. */
-    private record Failure(MemberKey key, Membership member, DeadLetter letter) {
+    private record Failure(MemberKey key, Membership member, Letter letter) {
     }
 
     /** FIFO order: once a record of a message group fails, every later record of that group fails too. */

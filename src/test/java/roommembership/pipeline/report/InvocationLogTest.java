@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import roommembership.pipeline.apply.CallFailure;
 import roommembership.pipeline.report.InvocationLog.Line;
-import roommembership.pipeline.settle.DeadLetter;
+import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.SendFailure;
 import roommembership.target.RoomKey;
 
 import java.io.IOException;
@@ -43,8 +45,31 @@ class InvocationLogTest {
     }
 
     @Test
+    void everyFailureTheDeadLetterSendMetIsAWarnLineWithItsCauseAfterTheCallFailures() {
+        BatchReport report = new BatchReport(List.of("m1"), List.of(),
+                List.of(new CallFailure(ROOM, "NotFound", null, 7)),
+                List.of(new SendFailure(10, 1, "ApiCallTimeoutException",
+                                "Client execution did not complete before the specified timeout configuration: 900 millis"),
+                        new SendFailure(10, 2, "NoTimeLeft", "less than 20 ms of the invocation's time left for a call")),
+                summary(Map.of(), 1));
+
+        List<Line> lines = InvocationLog.lines(report, "req-1", AT);
+
+        assertThat(lines).extracting(Line::level)
+                .containsExactly(LogLevel.WARN, LogLevel.WARN, LogLevel.WARN, LogLevel.INFO);
+        assertThat(lines.subList(1, 3)).extracting(Line::json).containsExactly(
+                "{\"timestamp\":\"2026-11-26T10:52:12.004Z\",\"level\":\"WARN\",\"message\":\"dead-letter send failed\","
+                        + "\"AWSRequestId\":\"req-1\",\"errorCode\":\"ApiCallTimeoutException\",\"errorMessage\":"
+                        + "\"Client execution did not complete before the specified timeout configuration: 900 millis\","
+                        + "\"letters\":10,\"attempt\":1}",
+                "{\"timestamp\":\"2026-11-26T10:52:12.004Z\",\"level\":\"WARN\",\"message\":\"dead-letter send failed\","
+                        + "\"AWSRequestId\":\"req-1\",\"errorCode\":\"NoTimeLeft\",\"errorMessage\":"
+                        + "\"less than 20 ms of the invocation's time left for a call\",\"letters\":10,\"attempt\":2}");
+    }
+
+    @Test
     void atMostFiftyDeadLetteredMembersAreListedAndTheRestCounted() {
-        List<DeadLetter> letters = new ArrayList<>();
+        List<Letter> letters = new ArrayList<>();
         IntStream.rangeClosed(1, 60).forEach(i -> letters.add(letter("NotFound", Optional.of("ghost-" + i))));
         letters.add(letter("BadRequest", Optional.empty()));
 
@@ -69,8 +94,9 @@ class InvocationLogTest {
                 .startsWith("\n{\"level\":\"ERROR\"}").endsWith("...[10020 characters]");
     }
 
-    private static DeadLetter letter(String code, Optional<String> memberId) {
-        return new DeadLetter("m1", code, "{}", memberId);
+    private static Letter letter(String code, Optional<String> memberId) {
+        return Letter.ForMember.of(new ParsedMessage.Request(ROOM, List.of(), List.of()), memberId.orElse(null), null,
+                null, code, "failed", "m1", AT);
     }
 
     private static Summary summary(Map<String, Integer> deadLettered, int retried) {

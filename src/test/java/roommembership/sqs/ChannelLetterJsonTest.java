@@ -1,4 +1,4 @@
-package roommembership.pipeline.settle;
+package roommembership.sqs;
 
 import roommembership.model.Action;
 import roommembership.model.ErrorCodes;
@@ -9,8 +9,10 @@ import roommembership.pipeline.read.LegacyRouting;
 import roommembership.pipeline.read.MessageParser;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.read.RejectedItem;
+import roommembership.pipeline.settle.Letter;
 import roommembership.target.ChannelKey;
 import roommembership.target.RoomKey;
+import roommembership.testing.WrittenLetter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,7 +29,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A channel member's dead letter, and a routed legacy member's: each is a request an operator can redrive. */
-class ChannelDeadLetterFormatTest {
+class ChannelLetterJsonTest {
     private static final Instant AT = Instant.parse("2026-11-26T10:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** SQS's limit for one message, body and attributes together. */
@@ -46,10 +48,10 @@ class ChannelDeadLetterFormatTest {
                 "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\"" + ALICE + "\",\"Type\":\"HIDDEN\","
                         + "\"Role\":\"Administrator\"}");
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, ALICE, "Administrator", "HIDDEN", "NotFound",
+        WrittenLetter letter = written(request, ALICE, "Administrator", "HIDDEN", "NotFound",
                 "no such user", "msg-1", AT);
 
-        assertThat(letter).isEqualTo(new DeadLetter("msg-1", "NotFound", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\","
+        assertThat(letter).isEqualTo(new WrittenLetter("msg-1", "NotFound", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\","
                 + "\"MemberArn\":\"" + ALICE + "\",\"Type\":\"HIDDEN\",\"Role\":\"Administrator\","
                 + "\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"no such user\",\"SourceMessageId\":\"msg-1\","
                 + "\"FailedAt\":\"2026-11-26T10:00:00Z\"}", Optional.of(ALICE)));
@@ -63,7 +65,7 @@ class ChannelDeadLetterFormatTest {
                 + ALICE + "\",\"" + bot + "\"],\"Role\":\"Administrator\"}");
 
         List<ParsedMessage> readBack = request.members().stream()
-                .map(member -> DeadLetterFormat.forMember(request, member.memberId(), member.role().wireName(),
+                .map(member -> written(request, member.memberId(), member.role().wireName(),
                         member.type().wireName(), "ServiceUnavailable", "try later", "msg-2", AT))
                 .map(letter -> MessageParser.parse(letter.body()))
                 .toList();
@@ -79,10 +81,10 @@ class ChannelDeadLetterFormatTest {
                 + ALICE + "\",\"Action\":\"Remove\"}");
         Membership member = request.members().get(0);
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(),
+        WrittenLetter letter = written(request, member.memberId(), member.namedRole(),
                 member.type().wireName(), "Forbidden", "not allowed", "msg-1", AT);
 
-        assertThat(letter).isEqualTo(new DeadLetter("msg-1", "Forbidden", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\","
+        assertThat(letter).isEqualTo(new WrittenLetter("msg-1", "Forbidden", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\","
                 + "\"MemberArn\":\"" + ALICE + "\",\"Type\":\"DEFAULT\",\"Action\":\"Remove\","
                 + "\"ErrorCode\":\"Forbidden\",\"ErrorMessage\":\"not allowed\",\"SourceMessageId\":\"msg-1\","
                 + "\"FailedAt\":\"2026-11-26T10:00:00Z\"}", Optional.of(ALICE)));
@@ -97,7 +99,7 @@ class ChannelDeadLetterFormatTest {
                 + ALICE + "\",\"" + bot + "\"],\"Action\":\"Remove\"}");
 
         List<ParsedMessage> readBack = request.members().stream()
-                .map(member -> DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(),
+                .map(member -> written(request, member.memberId(), member.namedRole(),
                         member.type().wireName(), "ServiceUnavailable", "try later", "msg-2", AT))
                 .map(letter -> MessageParser.parse(letter.body()))
                 .toList();
@@ -113,10 +115,10 @@ class ChannelDeadLetterFormatTest {
                 + ALICE + "\",\"Type\":\"HIDDEN\"}");
         Membership member = request.members().get(0);
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(),
+        WrittenLetter letter = written(request, member.memberId(), member.namedRole(),
                 member.type().wireName(), "NotFound", "no such user", "msg-3", AT);
 
-        assertThat(letter).isEqualTo(new DeadLetter("msg-3", "NotFound", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\","
+        assertThat(letter).isEqualTo(new WrittenLetter("msg-3", "NotFound", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\","
                 + "\"MemberArn\":\"" + ALICE + "\",\"Type\":\"HIDDEN\",\"ErrorCode\":\"NotFound\","
                 + "\"ErrorMessage\":\"no such user\",\"SourceMessageId\":\"msg-3\","
                 + "\"FailedAt\":\"2026-11-26T10:00:00Z\"}", Optional.of(ALICE)));
@@ -130,10 +132,10 @@ class ChannelDeadLetterFormatTest {
                 "{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"MemberId\":\"alice\",\"Action\":\"Remove\"}"));
         Membership member = routed.members().get(0);
 
-        DeadLetter letter = DeadLetterFormat.forMember(routed, member.memberId(), member.namedRole(),
+        WrittenLetter letter = written(routed, member.memberId(), member.namedRole(),
                 member.type().wireName(), "Forbidden", "not allowed", "msg-4", AT);
 
-        assertThat(letter).isEqualTo(new DeadLetter("msg-4", "Forbidden", "{\"AccountId\":\"acct-1\",\"RoomId\":"
+        assertThat(letter).isEqualTo(new WrittenLetter("msg-4", "Forbidden", "{\"AccountId\":\"acct-1\",\"RoomId\":"
                 + "\"sales\",\"MembershipItemList\":[{\"MemberId\":\"alice\"}],"
                 + "\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\"" + ALICE + "\",\"Action\":\"Remove\","
                 + "\"ErrorCode\":\"Forbidden\",\"ErrorMessage\":\"not allowed\",\"SourceMessageId\":\"msg-4\","
@@ -148,17 +150,17 @@ class ChannelDeadLetterFormatTest {
         ParsedMessage.Request request = channelRequest("{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArns\":[\""
                 + ALICE + "\",7],\"Type\":\"hidden\"}");
 
-        List<DeadLetter> letters = request.rejected().stream()
-                .map(item -> DeadLetterFormat.forMember(request, item.memberId(), item.role(), item.type(),
+        List<WrittenLetter> letters = request.rejected().stream()
+                .map(item -> written(request, item.memberId(), item.role(), item.type(),
                         item.errorCode(), item.reason(), "msg-3", AT))
                 .toList();
 
         String end = ",\"SourceMessageId\":\"msg-3\",\"FailedAt\":\"2026-11-26T10:00:00Z\"}";
         assertThat(letters).containsExactly(
-                new DeadLetter("msg-3", "BadRequest", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\""
+                new WrittenLetter("msg-3", "BadRequest", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\""
                         + ALICE + "\",\"Type\":\"hidden\",\"ErrorCode\":\"BadRequest\","
                         + "\"ErrorMessage\":\"Type must be DEFAULT or HIDDEN, not 'hidden'\"" + end, Optional.of(ALICE)),
-                new DeadLetter("msg-3", "BadRequest", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":null,"
+                new WrittenLetter("msg-3", "BadRequest", "{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":null,"
                         + "\"Type\":\"hidden\",\"ErrorCode\":\"BadRequest\","
                         + "\"ErrorMessage\":\"MemberArns item 2 is not a string\"" + end, Optional.empty()));
         assertThat(letters).extracting(letter -> MessageParser.parse(letter.body())).containsExactly(
@@ -174,10 +176,10 @@ class ChannelDeadLetterFormatTest {
                 + "\"MembershipItemList\":[{\"MemberId\":\"alice\",\"Role\":\"Administrator\"},{\"MemberId\":\"bob\"}]}");
         ParsedMessage.Request routed = (ParsedMessage.Request) ROUTING.route(legacy);
 
-        DeadLetter letter = DeadLetterFormat.forMember(routed, ALICE, "Administrator", "DEFAULT", "NotFound",
+        WrittenLetter letter = written(routed, ALICE, "Administrator", "DEFAULT", "NotFound",
                 "no such user", "msg-4", AT);
 
-        assertThat(letter).isEqualTo(new DeadLetter("msg-4", "NotFound", "{\"AccountId\":\"acct-1\",\"RoomId\":"
+        assertThat(letter).isEqualTo(new WrittenLetter("msg-4", "NotFound", "{\"AccountId\":\"acct-1\",\"RoomId\":"
                 + "\"sales\",\"MembershipItemList\":[{\"MemberId\":\"alice\",\"Role\":\"Administrator\"}],"
                 + "\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\"" + ALICE + "\",\"ErrorCode\":\"NotFound\","
                 + "\"ErrorMessage\":\"no such user\",\"SourceMessageId\":\"msg-4\",\"FailedAt\":\"2026-11-26T10:00:00Z\"}",
@@ -195,10 +197,10 @@ class ChannelDeadLetterFormatTest {
                 "{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"MemberId\":\"a/b\",\"Role\":\"Administrator\"}"));
         RejectedItem item = routed.rejected().get(0);
 
-        DeadLetter letter = DeadLetterFormat.forMember(routed, item.memberId(), item.role(), item.type(),
+        WrittenLetter letter = written(routed, item.memberId(), item.role(), item.type(),
                 item.errorCode(), "bad MemberArn", "msg-5", AT);
 
-        assertThat(letter).isEqualTo(new DeadLetter("msg-5", "BadRequest", "{\"AccountId\":\"acct-1\",\"RoomId\":"
+        assertThat(letter).isEqualTo(new WrittenLetter("msg-5", "BadRequest", "{\"AccountId\":\"acct-1\",\"RoomId\":"
                 + "\"sales\",\"MembershipItemList\":[{\"MemberId\":\"a/b\",\"Role\":\"Administrator\"}],"
                 + "\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"ErrorCode\":\"BadRequest\",\"ErrorMessage\":"
                 + "\"bad MemberArn\",\"SourceMessageId\":\"msg-5\",\"FailedAt\":\"2026-11-26T10:00:00Z\"}",
@@ -213,7 +215,7 @@ class ChannelDeadLetterFormatTest {
         ParsedMessage.Request request = channelRequest("{\"ChannelArn\":\"" + CHANNEL_ARN + "\",\"MemberArn\":\""
                 + ALICE + "\",\"Type\":\"" + type + "\",\"Role\":\"" + role + "\"}");
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, ALICE, role, type, "Forbidden", "no", "msg-6", AT);
+        WrittenLetter letter = written(request, ALICE, role, type, "Forbidden", "no", "msg-6", AT);
 
         assertThat(MessageParser.parse(letter.body())).isEqualTo(request);
     }
@@ -226,7 +228,7 @@ class ChannelDeadLetterFormatTest {
                 + memberArn + "\"}");
         RejectedItem item = request.rejected().get(0);
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, item.memberId(), item.role(), item.type(),
+        WrittenLetter letter = written(request, item.memberId(), item.role(), item.type(),
                 item.errorCode(), item.reason(), "msg-7", AT);
 
         assertThat(recordBytes(letter)).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
@@ -243,7 +245,7 @@ class ChannelDeadLetterFormatTest {
                 "{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"MemberId\":\"alice\"}"));
         String large = "v".repeat(90_000);
 
-        DeadLetter letter = DeadLetterFormat.forMember(routed, ALICE, large, null, "NotFound", large, large, AT);
+        WrittenLetter letter = written(routed, ALICE, large, null, "NotFound", large, large, AT);
 
         assertThat(recordBytes(letter)).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
         JsonNode body = JSON.readTree(letter.body());
@@ -261,7 +263,7 @@ class ChannelDeadLetterFormatTest {
                 + ALICE + "\",\"Type\":\"HIDDEN\"}");
         String message = "\u0001".repeat(256 * 1024);
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, ALICE, null, "HIDDEN", "ServiceFailure", message,
+        WrittenLetter letter = written(request, ALICE, null, "HIDDEN", "ServiceFailure", message,
                 "msg-8", AT);
 
         assertThat(recordBytes(letter)).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
@@ -274,8 +276,15 @@ class ChannelDeadLetterFormatTest {
         return (ParsedMessage.Request) MessageParser.parse(body);
     }
 
+    /** A member's letter as the queue gets it. */
+    private static WrittenLetter written(ParsedMessage.Request request, String memberId, String role, String type,
+                                         String errorCode, String message, String sourceMessageId, Instant failedAt) {
+        return WrittenLetter.of(Letter.ForMember.of(request, memberId, role, type, errorCode, message, sourceMessageId,
+                failedAt));
+    }
+
     /** What SQS counts against its limit: the body, and the attribute's name, type and value. */
-    private static int recordBytes(DeadLetter letter) {
+    private static int recordBytes(WrittenLetter letter) {
         return letter.body().getBytes(StandardCharsets.UTF_8).length + "ErrorCode".length() + "String".length()
                 + letter.errorCode().getBytes(StandardCharsets.UTF_8).length;
     }

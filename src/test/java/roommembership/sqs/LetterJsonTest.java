@@ -1,11 +1,14 @@
-package roommembership.pipeline.settle;
+package roommembership.sqs;
 
 import roommembership.model.Action;
 import roommembership.model.Membership;
 import roommembership.model.Role;
 import roommembership.pipeline.read.MessageParser;
 import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.settle.Letter;
 import roommembership.target.RoomKey;
+import roommembership.target.Target;
+import roommembership.testing.WrittenLetter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,7 +22,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DeadLetterFormatTest {
+class LetterJsonTest {
     private static final Instant AT = Instant.parse("2026-11-26T10:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final RoomKey ROOM = new RoomKey("acct", "room");
@@ -28,7 +31,7 @@ class DeadLetterFormatTest {
 
     @Test
     void memberRecordIsARequestPlusTheError() {
-        DeadLetter letter = DeadLetterFormat.forMember(new RoomKey("acct", "room"), "u1", "Administrator",
+        WrittenLetter letter = written(new RoomKey("acct", "room"), "u1", "Administrator",
                 "NotFound", "no such user", "msg-1", AT);
 
         assertThat(letter.body()).isEqualTo("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":"
@@ -45,7 +48,7 @@ class DeadLetterFormatTest {
                 "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MemberId\":\"u1\",\"Action\":\"Remove\"}");
         Membership member = request.members().get(0);
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(), null,
+        WrittenLetter letter = written(request, member.memberId(), member.namedRole(), null,
                 "Forbidden", "not allowed", "msg-1", AT);
 
         assertThat(letter.body()).isEqualTo("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":"
@@ -62,7 +65,7 @@ class DeadLetterFormatTest {
                 "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":[{\"MemberId\":\"u1\"}]}");
         Membership member = request.members().get(0);
 
-        DeadLetter letter = DeadLetterFormat.forMember(request, member.memberId(), member.namedRole(), null,
+        WrittenLetter letter = written(request, member.memberId(), member.namedRole(), null,
                 "NotFound", "no such user", "msg-1", AT);
 
         assertThat(letter.body()).isEqualTo("{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":"
@@ -74,7 +77,7 @@ class DeadLetterFormatTest {
 
     @Test
     void unreadableMessageKeepsTheRawBody() throws Exception {
-        DeadLetter letter = DeadLetterFormat.forUnreadableMessage("body is not a JSON object", "msg-2", "[1]", AT);
+        WrittenLetter letter = unreadable("body is not a JSON object", "msg-2", "[1]", AT);
 
         JsonNode body = new ObjectMapper().readTree(letter.body());
         assertThat(body.path("ErrorCode").asText()).isEqualTo("BadRequest");
@@ -87,7 +90,7 @@ class DeadLetterFormatTest {
         // Control characters escape to six bytes each: 256 KiB of them would be 1.5 MiB of JSON.
         String raw = "\u0001".repeat(256 * 1024);
 
-        DeadLetter letter = DeadLetterFormat.forUnreadableMessage("body is not valid JSON", "msg-3", raw, AT);
+        WrittenLetter letter = unreadable("body is not valid JSON", "msg-3", raw, AT);
 
         assertThat(letter.body().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(250_000);
         String kept = new ObjectMapper().readTree(letter.body()).path("Body").asText();
@@ -100,7 +103,7 @@ class DeadLetterFormatTest {
         // 200 KiB in UTF-8, and six times that once escaped.
         String role = "\u00e9".repeat(100 * 1024);
 
-        DeadLetter letter = DeadLetterFormat.forMember(ROOM, "u1", role, "BadRequest",
+        WrittenLetter letter = written(ROOM, "u1", role, "BadRequest",
                 "Role must be Administrator or Member", "msg-4", AT);
 
         assertThat(recordBytes(letter)).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
@@ -116,7 +119,7 @@ class DeadLetterFormatTest {
         String code = "C".repeat(300 * 1024);
         String message = "\u00e9".repeat(300 * 1024);
 
-        DeadLetter letter = DeadLetterFormat.forMember(ROOM, "u1", "Member", code, message, "msg-5", AT);
+        WrittenLetter letter = written(ROOM, "u1", "Member", code, message, "msg-5", AT);
 
         assertThat(recordBytes(letter)).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
         assertThat(letter.errorCode())
@@ -133,7 +136,7 @@ class DeadLetterFormatTest {
     void charactersSqsRefusesAreEscapedSoTheRecordIsAcceptedAndReadsBackTheSame() throws Exception {
         String memberId = "u\ud800-\udfff-\ufffe-\uffff-\u0000-J\u00fcrgen-\ud83d\ude00";
 
-        DeadLetter letter = DeadLetterFormat.forMember(ROOM, memberId, "Member", "BadRequest",
+        WrittenLetter letter = written(ROOM, memberId, "Member", "BadRequest",
                 "MemberId contains the unpaired surrogate U+D800", "msg-6", AT);
 
         assertThat(letter.body()).matches("[\\x20-\\x7e]*")
@@ -146,7 +149,7 @@ class DeadLetterFormatTest {
     void anUnreadableBodyWithCharactersSqsRefusesIsEscapedToo() throws Exception {
         String raw = "{\"AccountId\":\"\ud800\",\u0000\ufffe";
 
-        DeadLetter letter = DeadLetterFormat.forUnreadableMessage("body is not valid JSON", "msg-7", raw, AT);
+        WrittenLetter letter = unreadable("body is not valid JSON", "msg-7", raw, AT);
 
         assertThat(letter.body()).matches("[\\x20-\\x7e]*");
         assertThat(JSON.readTree(letter.body()).path("Body").asText()).isEqualTo(raw);
@@ -154,7 +157,7 @@ class DeadLetterFormatTest {
 
     @Test
     void anErrorCodeAttributeHoldsOnlyCharactersSqsAccepts() {
-        DeadLetter letter = DeadLetterFormat.forMember(ROOM, "u1", "Member", "Bad\ud800Code\u0001", "m", "msg-8", AT);
+        WrittenLetter letter = written(ROOM, "u1", "Member", "Bad\ud800Code\u0001", "m", "msg-8", AT);
 
         assertThat(letter.errorCode()).isEqualTo("Bad\ufffdCode\ufffd");
     }
@@ -162,7 +165,7 @@ class DeadLetterFormatTest {
     @ParameterizedTest
     @ValueSource(strings = {"", " "})
     void aBlankErrorCodeFromTheServiceIsAServiceFailureSinceSqsRefusesAnEmptyAttribute(String code) {
-        DeadLetter letter = DeadLetterFormat.forMember(ROOM, "u1", "Member", code, null, "msg-9", AT);
+        WrittenLetter letter = written(ROOM, "u1", "Member", code, null, "msg-9", AT);
 
         assertThat(letter.errorCode()).isEqualTo("ServiceFailure");
         assertThat(letter.body()).contains("\"ErrorCode\":\"ServiceFailure\",\"ErrorMessage\":null");
@@ -172,7 +175,7 @@ class DeadLetterFormatTest {
     void everyValueIsCutWhenNoSingleOneMakesTheRecordTooLarge() throws Exception {
         String large = "v".repeat(90_000);
 
-        DeadLetter letter = DeadLetterFormat.forMember(ROOM, large, large, "NotFound", large, large, AT);
+        WrittenLetter letter = written(ROOM, large, large, "NotFound", large, large, AT);
 
         assertThat(recordBytes(letter)).isLessThanOrEqualTo(SQS_MESSAGE_LIMIT);
         JsonNode body = JSON.readTree(letter.body());
@@ -183,8 +186,26 @@ class DeadLetterFormatTest {
         assertThat(letter.sourceMessageId()).isEqualTo(large);
     }
 
+    /** A member's letter as the queue gets it. */
+    private static WrittenLetter written(ParsedMessage.Request request, String memberId, String role, String type,
+                                         String errorCode, String message, String sourceMessageId, Instant failedAt) {
+        return WrittenLetter.of(Letter.ForMember.of(request, memberId, role, type, errorCode, message, sourceMessageId,
+                failedAt));
+    }
+
+    /** A room member's letter: form 1 with one item. */
+    private static WrittenLetter written(Target target, String memberId, String role, String errorCode,
+                                         String message, String sourceMessageId, Instant failedAt) {
+        return written(new ParsedMessage.Request(target, List.of(), List.of()), memberId, role, null, errorCode,
+                message, sourceMessageId, failedAt);
+    }
+
+    private static WrittenLetter unreadable(String reason, String sourceMessageId, String rawBody, Instant failedAt) {
+        return WrittenLetter.of(new Letter.ForUnreadableMessage(reason, sourceMessageId, rawBody, failedAt));
+    }
+
     /** What SQS counts against its limit: the body, and the attribute's name, type and value. */
-    private static int recordBytes(DeadLetter letter) {
+    private static int recordBytes(WrittenLetter letter) {
         return letter.body().getBytes(StandardCharsets.UTF_8).length + "ErrorCode".length() + "String".length()
                 + letter.errorCode().getBytes(StandardCharsets.UTF_8).length;
     }

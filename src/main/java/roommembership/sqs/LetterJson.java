@@ -1,0 +1,149 @@
+package roommembership.sqs;
+
+import roommembership.model.Action;
+import roommembership.pipeline.settle.Letter;
+import roommembership.target.Target;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A dead letter's body on the failed-member queue. A member's record is itself a valid request (form 1 or 4), so an
+ * operator can move it back to the source queue once the cause is fixed. Every record fits in one SQS message: a
+ * value too long to fit is cut, and says so.
+ */
+public final class LetterJson {
+    /** SQS's message size limit, 256 KiB, counts the body and the message attributes together. */
+    static final int MAX_RECORD_BYTES = 256 * 1024;
+    /** The body's share of a record; the rest is more than the ErrorCode attribute can take. */
+    static final int MAX_BODY_BYTES = 250_000;
+
+    // Everything above ASCII is written as a \\u escape: SQS refuses unpaired surrogates and U+FFFE/U+FFFF in a body.
+    private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+
+    private LetterJson() {
+    }
+
+    /** The letter's body: a member's in its request's own form, an unreadable message's with the body it came with. */
+    public static String body(Letter letter) {
+        if (letter instanceof Letter.ForMember member) {
+            return fitted(cut -> write(json -> writeMember(json, cut, member)));
+        }
+        Letter.ForUnreadableMessage unreadable = (Letter.ForUnreadableMessage) letter;
+        return fitted(cut -> write(json -> {
+            writeError(json, cut, unreadable.errorCode(), unreadable.reason(), unreadable.sourceMessageId(),
+                    unreadable.failedAt());
+            json.writeStringField("Body", cut.apply(unreadable.body(), "body"));
+        }));
+    }
+
+    /**
+     * Form 1 with one item for a room, form 4 for a channel, and for a legacy request routed to a channel form 1 as
+     * the producer wrote it plus the ChannelArn and MemberArn used; with the request's Action when it is a removal.
+     */
+    private static void writeMember(JsonGenerator json, Cut cut, Letter.ForMember letter) throws IOException {
+        // The producer's own form: a routed request's legacy one, then the channel it was sent to.
+        Target form = letter.form();
+        String producersId = letter.producersMemberId();
+        writeIds(json, cut, form);
+        if (form.membersAsItems()) {
+            json.writeArrayFieldStart("MembershipItemList");
+            json.writeStartObject();
+            json.writeStringField(form.memberField(), cut.apply(producersId, form.memberField()));
+            writeRole(json, cut, letter.role());
+            json.writeEndObject();
+            json.writeEndArray();
+        } else {
+            json.writeStringField(form.memberField(), cut.apply(producersId, form.memberField()));
+            json.writeStringField("Type", cut.apply(letter.type(), "Type"));
+            writeRole(json, cut, letter.role());
+        }
+        if (form != letter.target()) {
+            writeIds(json, cut, letter.target());
+            if (!Objects.equals(producersId, letter.memberId())) {
+                String field = letter.target().memberField();
+                json.writeStringField(field, cut.apply(letter.memberId(), field));
+            }
+        }
+        // An add is the default, so only a removal says what it asks; either way the record is a valid request.
+        if (letter.action() == Action.REMOVE) {
+            json.writeStringField("Action", Action.REMOVE.wireName());
+        }
+        writeError(json, cut, letter.errorCode(), letter.message(), letter.sourceMessageId(), letter.failedAt());
+    }
+
+    private static void writeIds(JsonGenerator json, Cut cut, Target target) throws IOException {
+        for (Map.Entry<String, String> id : target.idFields()) {
+            json.writeStringField(id.getKey(), cut.apply(id.getValue(), id.getKey()));
+        }
+    }
+
+    /** A request that named no role gets none back: redriven, it must not change a member's role. */
+    private static void writeRole(JsonGenerator json, Cut cut, String role) throws IOException {
+        if (role != null) {
+            json.writeStringField("Role", cut.apply(role, "Role"));
+        }
+    }
+
+    private static void writeError(JsonGenerator json, Cut cut, String errorCode, String message,
+                                   String sourceMessageId, Instant failedAt) throws IOException {
+        json.writeStringField("ErrorCode", errorCode);
+        json.writeStringField("ErrorMessage", cut.apply(message, "ErrorMessage"));
+        json.writeStringField("SourceMessageId", cut.apply(sourceMessageId, "SourceMessageId"));
+        json.writeStringField("FailedAt", failedAt.toString());
+    }
+
+    /**
+     * The record with every value whole if it fits; else every value longer than a limit is cut to it, halving the
+     * limit until the record fits. Escaping can make a body grow up to six-fold, so only the result can be measured.
+     */
+    private static String fitted(Body body) {
+        String json = body.with((value, field) -> value);
+        int keep = MAX_BODY_BYTES;
+        while (utf8Length(json) > MAX_BODY_BYTES && keep > 0) {
+            keep = keep / 2;
+            int limit = keep;
+            json = body.with((value, field) -> Letter.cut(value, field, limit));
+        }
+        return json;
+    }
+
+    private static int utf8Length(String text) {
+        return text.length() * 3 <= MAX_BODY_BYTES ? text.length() : text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Applied to every value a record holds, so that any of them can be cut. */
+    private interface Cut {
+        String apply(String value, String field);
+    }
+
+    /** A record's JSON, with its values passed through a cut. */
+    private interface Body {
+        String with(Cut cut);
+    }
+
+    private interface Fields {
+        void write(JsonGenerator json) throws IOException;
+    }
+
+    private static String write(Fields fields) {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            fields.write(json);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+}
