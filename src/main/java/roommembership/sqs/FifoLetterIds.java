@@ -9,8 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,10 +40,10 @@ final class FifoLetterIds {
     static String memberKey(Letter letter) {
         if (letter instanceof Letter.ForMember member) {
             Target form = member.form();
+            // The request form's own field names keep a room's and a channel's keys apart.
             List<String> parts = new ArrayList<>();
-            parts.add(form.kind().name().toLowerCase(Locale.ROOT));
-            form.idFields().stream().map(Map.Entry::getValue).forEach(parts::add);
-            parts.add(Objects.requireNonNullElse(member.producersMemberId(), ""));
+            form.idFields().forEach(id -> parts.add(id.getKey() + "=" + id.getValue()));
+            parts.add(form.memberField() + "=" + Objects.requireNonNullElse(member.producersMemberId(), ""));
             return String.join("\n", parts);
         }
         return String.join("\n", "message", letter.sourceMessageId());

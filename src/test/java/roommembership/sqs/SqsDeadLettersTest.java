@@ -259,9 +259,9 @@ class SqsDeadLettersTest {
                 new ParsedMessage.Request(ChannelKey.of(CHANNEL).orElseThrow(), List.of(), List.of()), memberArn,
                 null, "DEFAULT", "NotFound", null, "m3", Instant.EPOCH);
 
-        assertThat(FifoLetterIds.memberKey(routed)).isEqualTo("room\nacme\neng\ncontractor-904");
+        assertThat(FifoLetterIds.memberKey(routed)).isEqualTo("AccountId=acme\nRoomId=eng\nMemberId=contractor-904");
         assertThat(FifoLetterIds.groupId(sameMemberAnotherTime)).isEqualTo(FifoLetterIds.groupId(routed));
-        assertThat(FifoLetterIds.memberKey(channelMember)).isEqualTo("channel\n" + CHANNEL + "\n" + memberArn);
+        assertThat(FifoLetterIds.memberKey(channelMember)).isEqualTo("ChannelArn=" + CHANNEL + "\nMemberArn=" + memberArn);
         assertThat(FifoLetterIds.memberKey(new Letter.ForUnreadableMessage("not an object", "m4", "[not an object",
                 Instant.EPOCH))).isEqualTo("message\nm4");
     }
