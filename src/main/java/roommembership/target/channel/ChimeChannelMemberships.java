@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -70,13 +71,17 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     public CallResult addMembers(ChannelKey channel, List<Membership> members, Duration timeLimit) {
         ChannelMembershipType type = ChannelMembershipType.fromValue(members.get(0).type().wireName());
         List<String> arns = members.stream().map(Membership::memberId).toList();
+        Optional<Duration> limit = CallTime.bounded(timeLimit);
+        if (limit.isEmpty()) {
+            return CallTime.NO_CALL;
+        }
         try {
             BatchCreateChannelMembershipResponse response = client(channel).batchCreateChannelMembership(request -> request
                     .channelArn(channel.arn())
                     .memberArns(arns)
                     .type(type)
                     .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+                    .overrideConfiguration(config -> config.apiCallTimeout(limit.get())));
             return new CallResult.Answered(response.errors().stream()
                     .map(error -> new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
@@ -94,7 +99,10 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
             for (ChannelMembershipType type : List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)) {
                 String nextToken = null;
                 do {
-                    Duration left = CallTime.left(deadline);
+                    Optional<Duration> left = CallTime.left(deadline);
+                    if (left.isEmpty()) {
+                        return CallTime.NO_READ;
+                    }
                     String token = nextToken;
                     ListChannelMembershipsResponse page = client(channel).listChannelMemberships(request -> request
                             .channelArn(channel.arn())
@@ -102,7 +110,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                             .maxResults(MAX_PAGE_SIZE)
                             .nextToken(token)
                             .chimeBearer(bearer)
-                            .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                            .overrideConfiguration(config -> config.apiCallTimeout(left.get())));
                     page.channelMemberships().forEach(membership -> members.add(membership.member().arn()));
                     nextToken = page.nextToken();
                 } while (nextToken != null && !nextToken.isEmpty());
@@ -119,11 +127,11 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
      */
     @Override
     public CallResult removeMember(ChannelKey channel, String memberArn, Duration timeLimit) {
-        return ERRORS.single(() -> client(channel).deleteChannelMembership(request -> request
+        return ERRORS.single(timeLimit, limit -> client(channel).deleteChannelMembership(request -> request
                 .channelArn(channel.arn())
                 .memberArn(memberArn)
                 .chimeBearer(bearer)
-                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
     }
 
     /**
@@ -133,17 +141,17 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     @Override
     public CallResult setRole(ChannelKey channel, String memberArn, Role role, Duration timeLimit) {
         if (role == Role.MEMBER) {
-            return ERRORS.single(() -> client(channel).deleteChannelModerator(request -> request
+            return ERRORS.single(timeLimit, limit -> client(channel).deleteChannelModerator(request -> request
                     .channelArn(channel.arn())
                     .channelModeratorArn(memberArn)
                     .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                    .overrideConfiguration(config -> config.apiCallTimeout(limit))));
         }
-        CallResult made = ERRORS.single(() -> client(channel).createChannelModerator(request -> request
+        CallResult made = ERRORS.single(timeLimit, limit -> client(channel).createChannelModerator(request -> request
                 .channelArn(channel.arn())
                 .channelModeratorArn(memberArn)
                 .chimeBearer(bearer)
-                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
         return made instanceof CallResult.Failed failed && ErrorCodes.CONFLICT.equals(failed.errorCode())
                 ? new CallResult.Answered(List.of(new MemberError(memberArn, ErrorCodes.CONFLICT, failed.message())))
                 : made;
@@ -156,14 +164,17 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
         String nextToken = null;
         try {
             do {
-                Duration left = CallTime.left(deadline);
+                Optional<Duration> left = CallTime.left(deadline);
+                if (left.isEmpty()) {
+                    return CallTime.NO_READ;
+                }
                 String token = nextToken;
                 ListChannelModeratorsResponse page = client(channel).listChannelModerators(request -> request
                         .channelArn(channel.arn())
                         .maxResults(MAX_PAGE_SIZE)
                         .nextToken(token)
                         .chimeBearer(bearer)
-                        .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                        .overrideConfiguration(config -> config.apiCallTimeout(left.get())));
                 page.channelModerators().forEach(moderator -> moderators.add(moderator.moderator().arn()));
                 nextToken = page.nextToken();
             } while (nextToken != null && !nextToken.isEmpty());

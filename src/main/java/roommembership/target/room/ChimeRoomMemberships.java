@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /** The Chime API behind the room-memberships port: BatchCreate-, Delete-, Update- and ListRoomMemberships. */
@@ -51,12 +52,16 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                         .role(member.role().wireName())
                         .build())
                 .toList();
+        Optional<Duration> limit = CallTime.bounded(timeLimit);
+        if (limit.isEmpty()) {
+            return CallTime.NO_CALL;
+        }
         try {
             BatchCreateRoomMembershipResponse response = chime.batchCreateRoomMembership(request -> request
                     .accountId(room.accountId())
                     .roomId(room.roomId())
                     .membershipItemList(items)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+                    .overrideConfiguration(config -> config.apiCallTimeout(limit.get())));
             return new CallResult.Answered(response.errors().stream()
                     .map(error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
@@ -78,21 +83,21 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
     /** DeleteRoomMembership answers NotFoundException alike for a member not in the room and a room that is not. */
     @Override
     public CallResult removeMember(RoomKey room, String memberId, Duration timeLimit) {
-        return ERRORS.single(() -> chime.deleteRoomMembership(request -> request
+        return ERRORS.single(timeLimit, limit -> chime.deleteRoomMembership(request -> request
                 .accountId(room.accountId())
                 .roomId(room.roomId())
                 .memberId(memberId)
-                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
     }
 
     @Override
     public CallResult setRole(RoomKey room, String memberId, Role role, Duration timeLimit) {
-        return ERRORS.single(() -> chime.updateRoomMembership(request -> request
+        return ERRORS.single(timeLimit, limit -> chime.updateRoomMembership(request -> request
                 .accountId(room.accountId())
                 .roomId(room.roomId())
                 .memberId(memberId)
                 .role(role.wireName())
-                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
     }
 
     /** Every page of the room's members; with {@code administrators}, only those whose role is Administrator. */
@@ -102,14 +107,17 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
         String nextToken = null;
         try {
             do {
-                Duration left = CallTime.left(deadline);
+                Optional<Duration> left = CallTime.left(deadline);
+                if (left.isEmpty()) {
+                    return CallTime.NO_READ;
+                }
                 String token = nextToken;
                 ListRoomMembershipsResponse page = chime.listRoomMemberships(request -> request
                         .accountId(room.accountId())
                         .roomId(room.roomId())
                         .maxResults(MAX_PAGE_SIZE)
                         .nextToken(token)
-                        .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                        .overrideConfiguration(config -> config.apiCallTimeout(left.get())));
                 page.roomMemberships().stream()
                         .filter(membership -> !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR)
                         .forEach(membership -> members.add(membership.member().memberId()));

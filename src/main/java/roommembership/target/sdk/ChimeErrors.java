@@ -6,9 +6,12 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How a failure of a whole Chime call, after the client's own retries, maps to the ErrorCode it stands for: each API's
@@ -43,10 +46,17 @@ public final class ChimeErrors {
         return ErrorCodes.SERVICE_UNAVAILABLE;
     }
 
-    /** A call about one member: answered without errors, or failed as a whole with the ErrorCode it stands for. */
-    public CallResult single(Runnable call) {
+    /**
+     * A call about one member, given its time limit: answered without errors, or failed as a whole with the ErrorCode it
+     * stands for; not made when no time is left.
+     */
+    public CallResult single(Duration timeLimit, Consumer<Duration> call) {
+        Optional<Duration> limit = CallTime.bounded(timeLimit);
+        if (limit.isEmpty()) {
+            return CallTime.NO_CALL;
+        }
         try {
-            call.run();
+            call.accept(limit.get());
             return new CallResult.Answered(List.of());
         } catch (SdkException e) {
             return new CallResult.Failed(errorCodeOf(e), messageOf(e));
