@@ -579,11 +579,14 @@ final class RoomsApi {
         return roomMembership;
     }
 
-    /** A membership without its Member, and one whose Member has no MemberId: every field is optional. */
+    /**
+     * A membership without its Member, and one whose Member has no MemberId: every field is optional. Both are
+     * Administrators, so that a client reading only the administrators meets them too.
+     */
     private static List<Map<String, Object>> memberlessEntries(RoomCall call) {
         Map<String, Object> withoutMember = new LinkedHashMap<>();
         withoutMember.put("RoomId", call.roomId);
-        withoutMember.put("Role", DEFAULT_ROLE);
+        withoutMember.put("Role", "Administrator");
         Map<String, Object> withoutId = new LinkedHashMap<>(withoutMember);
         withoutId.put("Member", Map.of("MemberType", "User", "AccountId", call.accountId));
         return List.of(withoutMember, withoutId);

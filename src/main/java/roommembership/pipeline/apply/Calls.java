@@ -85,9 +85,9 @@ public final class Calls {
      * Reads each target once, all at once on the executor, within the invocation's time and the call rate. A target
      * there was no time to read is unknown, as a transient failure.
      */
-    public Map<Target, Roster> read(Collection<Target> targets, Read read, Deadline deadline) {
+    public Reads read(Collection<Target> targets, Read read, Deadline deadline) {
         if (targets.isEmpty()) {
-            return Map.of();
+            return new Reads(read, Map.of());
         }
         Map<Target, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
         targets.forEach(target -> rosters.put(target, CompletableFuture.supplyAsync(
@@ -96,7 +96,7 @@ public final class Calls {
                         : read(target, read, callTimeLimit(deadline)), executor)));
         Map<Target, Roster> known = new LinkedHashMap<>();
         rosters.forEach((target, future) -> known.put(target, future.join()));
-        return known;
+        return new Reads(read, known);
     }
 
     private Roster read(Target target, Read read, Duration timeLimit) {

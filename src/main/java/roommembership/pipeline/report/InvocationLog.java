@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.pipeline.apply.CallFailure;
+import roommembership.pipeline.apply.OddEntries;
 import roommembership.target.Target;
 import roommembership.pipeline.settle.DeadLetter;
 
@@ -27,7 +28,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The invocation's log: one summary line, and one line per Chime call that failed as a whole. Each line is a JSON
+ * The invocation's log: one summary line, one line per Chime call that failed as a whole, and one per answer with
+ * entries that named no member. Each line is a JSON
  * object handed to the runtime as bytes, which it passes on unformatted, so with Lambda's JSON log format every
  * field stays a field that Logs Insights can query (a String would be wrapped as the {@code message} string).
  * No message body is logged; the only member ids are those of dead-lettered members.
@@ -70,6 +72,15 @@ public final class InvocationLog {
                 out.writeNumberField("members", failure.members());
                 out.writeBooleanField("transient", failure.isTransient());
             })));
+        }
+        for (OddEntries odd : report.oddEntries()) {
+            lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "Chime answer had entries naming no member",
+                    requestId, out -> {
+                        writeConversation(out, odd.target());
+                        out.writeStringField("answer", odd.answer());
+                        out.writeNumberField("entries", odd.entries());
+                        out.writeNumberField("membersLeftUnknown", odd.membersLeftUnknown());
+                    })));
         }
         lines.add(new Line(LogLevel.INFO, json(at, LogLevel.INFO, "invocation summary", requestId,
                 out -> writeSummary(out, report.summary(), report.deadLetters()))));

@@ -3,6 +3,8 @@ package roommembership.pipeline.report;
 import roommembership.model.MemberOutcome;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.Applied;
+import roommembership.pipeline.apply.OddEntries;
+import roommembership.pipeline.apply.Reads;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.Settled;
@@ -18,11 +20,12 @@ public final class Reporting {
 
     /**
      * @param calls every call the batch made: its changes and its role changes
+     * @param reads every read of targets the batch made
      * @param memberships each member's outcome from its add or removal
      * @param roles the outcome of each member whose role was learnt or set
      */
     public static BatchReport of(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan,
-                                 Applied calls, Map<MemberKey, MemberOutcome> memberships,
+                                 Applied calls, List<Reads> reads, Map<MemberKey, MemberOutcome> memberships,
                                  Map<MemberKey, MemberOutcome> roles, Settled settled, long durationMillis) {
         Summary summary = Summary.builder()
                 .records(records.size())
@@ -41,7 +44,8 @@ public final class Reporting {
                 .chimeThrottles(calls.throttles())
                 .durationMillis(durationMillis)
                 .build();
-        return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), summary);
+        List<OddEntries> oddEntries = reads.stream().flatMap(read -> read.oddEntries().stream()).toList();
+        return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), oddEntries, summary);
     }
 
     private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {

@@ -2,6 +2,7 @@ package roommembership.target.channel;
 
 import roommembership.target.sdk.CallTime;
 import roommembership.target.sdk.ChimeErrors;
+import roommembership.target.sdk.Listing;
 
 import roommembership.target.CallResult;
 import roommembership.target.ChannelKey;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.chimesdkmessaging.model.BatchCreateChanne
 import software.amazon.awssdk.services.chimesdkmessaging.model.ChannelMembershipType;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ConflictException;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ForbiddenException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.Identity;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelMembershipsResponse;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelModeratorsResponse;
 import software.amazon.awssdk.services.chimesdkmessaging.model.NotFoundException;
@@ -29,12 +31,10 @@ import software.amazon.awssdk.services.chimesdkmessaging.model.ThrottledClientEx
 import software.amazon.awssdk.services.chimesdkmessaging.model.UnauthorizedClientException;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -90,35 +90,25 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
         }
     }
 
-    /** Hidden members are listed only when asked for by type, so both types are read. */
+    /**
+     * Hidden members are listed only when asked for by type, so both types are read. An entry without its member or
+     * its Arn names no one: it is skipped and counted.
+     */
     @Override
     public Roster members(ChannelKey channel, Duration timeLimit) {
-        long deadline = System.nanoTime() + timeLimit.toNanos();
-        Set<String> members = new HashSet<>();
-        try {
-            for (ChannelMembershipType type : List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)) {
-                String nextToken = null;
-                do {
-                    Optional<Duration> left = CallTime.left(deadline);
-                    if (left.isEmpty()) {
-                        return CallTime.NO_READ;
-                    }
-                    String token = nextToken;
+        return Listing.read(timeLimit, ERRORS, List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)
+                .stream().<Listing.PageCall>map(type -> (nextToken, left) -> {
                     ListChannelMembershipsResponse page = client(channel).listChannelMemberships(request -> request
                             .channelArn(channel.arn())
                             .type(type)
                             .maxResults(MAX_PAGE_SIZE)
-                            .nextToken(token)
+                            .nextToken(nextToken)
                             .chimeBearer(bearer)
-                            .overrideConfiguration(config -> config.apiCallTimeout(left.get())));
-                    page.channelMemberships().forEach(membership -> members.add(membership.member().arn()));
-                    nextToken = page.nextToken();
-                } while (nextToken != null && !nextToken.isEmpty());
-            }
-            return new Roster.Known(members);
-        } catch (SdkException e) {
-            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+                            .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                    return new Listing.Page(page.channelMemberships().stream()
+                            .map(membership -> membership == null ? null : arnOf(membership.member()))
+                            .toList(), page.nextToken());
+                }).toList());
     }
 
     /**
@@ -157,31 +147,24 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                 : made;
     }
 
+    /** An entry without its moderator or the moderator's Arn names no one: it is skipped and counted. */
     @Override
     public Roster administrators(ChannelKey channel, Duration timeLimit) {
-        long deadline = System.nanoTime() + timeLimit.toNanos();
-        Set<String> moderators = new HashSet<>();
-        String nextToken = null;
-        try {
-            do {
-                Optional<Duration> left = CallTime.left(deadline);
-                if (left.isEmpty()) {
-                    return CallTime.NO_READ;
-                }
-                String token = nextToken;
-                ListChannelModeratorsResponse page = client(channel).listChannelModerators(request -> request
-                        .channelArn(channel.arn())
-                        .maxResults(MAX_PAGE_SIZE)
-                        .nextToken(token)
-                        .chimeBearer(bearer)
-                        .overrideConfiguration(config -> config.apiCallTimeout(left.get())));
-                page.channelModerators().forEach(moderator -> moderators.add(moderator.moderator().arn()));
-                nextToken = page.nextToken();
-            } while (nextToken != null && !nextToken.isEmpty());
-            return new Roster.Known(moderators);
-        } catch (SdkException e) {
-            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return Listing.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
+            ListChannelModeratorsResponse page = client(channel).listChannelModerators(request -> request
+                    .channelArn(channel.arn())
+                    .maxResults(MAX_PAGE_SIZE)
+                    .nextToken(nextToken)
+                    .chimeBearer(bearer)
+                    .overrideConfiguration(config -> config.apiCallTimeout(left)));
+            return new Listing.Page(page.channelModerators().stream()
+                    .map(moderator -> moderator == null ? null : arnOf(moderator.moderator()))
+                    .toList(), page.nextToken());
+        }));
+    }
+
+    private static String arnOf(Identity identity) {
+        return identity == null ? null : identity.arn();
     }
 
     /** The operations' declared errors, by the ErrorCode each stands for. */

@@ -2,6 +2,7 @@ package roommembership.target.room;
 
 import roommembership.target.sdk.CallTime;
 import roommembership.target.sdk.ChimeErrors;
+import roommembership.target.sdk.Listing;
 
 import roommembership.target.CallResult;
 import roommembership.model.ErrorCodes;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.chime.model.ForbiddenException;
 import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
 import software.amazon.awssdk.services.chime.model.MembershipItem;
 import software.amazon.awssdk.services.chime.model.NotFoundException;
+import software.amazon.awssdk.services.chime.model.RoomMembership;
 import software.amazon.awssdk.services.chime.model.RoomMembershipRole;
 import software.amazon.awssdk.services.chime.model.ServiceFailureException;
 import software.amazon.awssdk.services.chime.model.ServiceUnavailableException;
@@ -26,12 +28,11 @@ import software.amazon.awssdk.services.chime.model.ThrottledClientException;
 import software.amazon.awssdk.services.chime.model.UnauthorizedClientException;
 
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /** The Chime API behind the room-memberships port: BatchCreate-, Delete-, Update- and ListRoomMemberships. */
 public final class ChimeRoomMemberships implements Memberships<RoomKey> {
@@ -100,33 +101,28 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                 .overrideConfiguration(config -> config.apiCallTimeout(limit))));
     }
 
-    /** Every page of the room's members; with {@code administrators}, only those whose role is Administrator. */
+    /**
+     * Every page of the room's members; with {@code administrators}, only those whose role is Administrator. An
+     * entry without its member or its MemberId names no one, whatever its role: it is skipped and counted.
+     */
     private Roster roster(RoomKey room, Duration timeLimit, boolean administrators) {
-        long deadline = System.nanoTime() + timeLimit.toNanos();
-        Set<String> members = new HashSet<>();
-        String nextToken = null;
-        try {
-            do {
-                Optional<Duration> left = CallTime.left(deadline);
-                if (left.isEmpty()) {
-                    return CallTime.NO_READ;
+        return Listing.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
+            ListRoomMembershipsResponse page = chime.listRoomMemberships(request -> request
+                    .accountId(room.accountId())
+                    .roomId(room.roomId())
+                    .maxResults(MAX_PAGE_SIZE)
+                    .nextToken(nextToken)
+                    .overrideConfiguration(config -> config.apiCallTimeout(left)));
+            List<String> memberIds = new ArrayList<>();
+            for (RoomMembership membership : page.roomMemberships()) {
+                String memberId = membership == null || membership.member() == null
+                        ? null : membership.member().memberId();
+                if (memberId == null || !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR) {
+                    memberIds.add(memberId);
                 }
-                String token = nextToken;
-                ListRoomMembershipsResponse page = chime.listRoomMemberships(request -> request
-                        .accountId(room.accountId())
-                        .roomId(room.roomId())
-                        .maxResults(MAX_PAGE_SIZE)
-                        .nextToken(token)
-                        .overrideConfiguration(config -> config.apiCallTimeout(left.get())));
-                page.roomMemberships().stream()
-                        .filter(membership -> !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR)
-                        .forEach(membership -> members.add(membership.member().memberId()));
-                nextToken = page.nextToken();
-            } while (nextToken != null && !nextToken.isEmpty());
-            return new Roster.Known(members);
-        } catch (SdkException e) {
-            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+            }
+            return new Listing.Page(memberIds, page.nextToken());
+        }));
     }
 
     /** The operation's declared errors and I/O failures, by the ErrorCode each stands for. */

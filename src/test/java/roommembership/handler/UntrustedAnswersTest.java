@@ -1,0 +1,215 @@
+package roommembership.handler;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import roommembership.emulator.ChannelsApi;
+import roommembership.emulator.ChimeEmulator;
+import roommembership.emulator.ChimeEmulator.Fault;
+import roommembership.emulator.OddAnswers;
+import roommembership.testing.DeadLetterQueue;
+import roommembership.testing.DeadLetterQueue.Letter;
+import roommembership.testing.SqsEvents;
+import roommembership.testing.TestContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static roommembership.emulator.ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP;
+import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MEMBERSHIPS;
+import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MODERATORS;
+import static roommembership.emulator.ChimeEmulator.LIST_ROOM_MEMBERSHIPS;
+import static roommembership.testing.Directory.ACME;
+import static roommembership.testing.Directory.BEARER;
+import static roommembership.testing.Directory.GENERAL;
+import static roommembership.testing.Directory.SALES;
+import static roommembership.testing.Directory.user;
+
+/**
+ * Red team: the answers a real service, or a gateway in front of it, can give although no well-behaved call gets
+ * them, each switched on in the emulator and driven through the real handler and SDK clients. Whatever the answer,
+ * the batch ends with exact records handed back, exact dead letters and an exact room or channel, nothing counted
+ * added that was not, and a WARN line that says what was odd; nothing is thrown out of the function.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UntrustedAnswersTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REQUEST_ID = "00000000-0000-4000-8000-000000000001";
+    private static final String AT = "2026-11-26T10:52:12.114Z";
+    /** How a log line names the target, as its fields. */
+    private static final String SALES_ROOM = "\"accountId\":\"" + ACME + "\",\"roomId\":\"" + SALES + "\"";
+    private static final String GENERAL_CHANNEL = "\"channelArn\":\"" + GENERAL + "\"";
+
+    private static HandlerFixture fixture;
+    private static ChimeEmulator chime;
+    private static ChannelsApi channels;
+
+    private DeadLetterQueue deadLetters;
+    private RoomMembershipHandler handler;
+    private TestContext context;
+
+    @BeforeAll
+    static void startServers() {
+        fixture = new HandlerFixture();
+        chime = fixture.chime;
+        channels = chime.channels();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        fixture.close();
+    }
+
+    @BeforeEach
+    void freshState() {
+        fixture.resetChime();
+        deadLetters = fixture.newDeadLetterQueue();
+        handler = fixture.handler(deadLetters.url(), Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1"));
+        context = TestContext.withMinutesLeft(1);
+    }
+
+    // ------------------------------------------------------------------ listing entries that name no one
+
+    @Test
+    void aRoomListingEntryWithoutAMemberIsSkippedAndCountedAndTheRemovalItCheckedStillSettles() {
+        chime.oddAnswers().memberlessEntries(LIST_ROOM_MEMBERSHIPS, 1);
+        SqsEvents batch = SqsEvents.batch().record(roomRemoval("sales-002"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "removed", 0, "alreadyAbsent", 1,
+                "deadLettered", 0, "recordsRetried", 0));
+        // The removal's NotFound sent the function to the listing, which shows the member absent.
+        assertThat(warnings()).containsExactly(
+                callFailed(SALES_ROOM, "NotFound", "The member sales-002 is not a member of room " + SALES
+                        + " in account " + ACME + ".", 1, false),
+                oddEntries(SALES_ROOM, "members", 2, 0));
+    }
+
+    @Test
+    void aRoomListingOfAdministratorsWithEntriesWithoutAMemberStillShowsTheRoleToChange() {
+        chime.oddAnswers().memberlessEntries(LIST_ROOM_MEMBERSHIPS, 1);
+        SqsEvents batch = SqsEvents.batch().record(SqsEvents.member(ACME, SALES, "sales-001", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Member"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "alreadyMembers", 1, "rolesChanged", 1,
+                "deadLettered", 0, "recordsRetried", 0));
+        assertThat(warnings()).containsExactly(oddEntries(SALES_ROOM, "administrators", 2, 0));
+    }
+
+    @Test
+    void aChannelModeratorListingEntryWithoutAModeratorIsSkippedAndTheLeaverStillLosesTheModeration() {
+        chime.oddAnswers().memberlessEntries(LIST_CHANNEL_MODERATORS, 1);
+        SqsEvents batch = SqsEvents.batch().record(channelRemoval(GENERAL, user("lead-001")));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.members(GENERAL)).doesNotContainKey(user("lead-001")).hasSize(3);
+        assertThat(channels.moderators(GENERAL)).isEmpty();
+        assertThat(summary()).containsAllEntriesOf(Map.of("removed", 1, "deadLettered", 0, "recordsRetried", 0));
+        assertThat(warnings()).containsExactly(oddEntries(GENERAL_CHANNEL, "administrators", 2, 0));
+    }
+
+    @Test
+    void aChannelMemberListingEntryWithoutAMemberIsSkippedWhenTheLastReceiveChecksAnUnansweredAdd() {
+        chime.failNextCalls(3, Fault.SERVICE_UNAVAILABLE, BATCH_CREATE_CHANNEL_MEMBERSHIP);
+        chime.oddAnswers().memberlessEntries(LIST_CHANNEL_MEMBERSHIPS, 2);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("sales-002")), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(letter -> letter.body().path("MemberArn").asText(),
+                        Letter::errorCode, Letter::errorCodeAttribute, Letter::errorMessage, Letter::sourceMessageId)
+                .containsExactly(tuple(user("sales-002"), "ServiceUnavailable", "ServiceUnavailable",
+                        "The service is currently unavailable.", batch.idOf(0)));
+        assertThat(channels.members(GENERAL)).doesNotContainKey(user("sales-002")).hasSize(4);
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 1, "recordsRetried", 0));
+        assertThat(warnings()).containsExactly(
+                callFailed(GENERAL_CHANNEL, "ServiceUnavailable",
+                        "The service is currently unavailable.", 1, true),
+                oddEntries(GENERAL_CHANNEL, "members", 4, 0));
+    }
+
+    // ------------------------------------------------------------------ requests and log lines
+
+    private static String roomRemoval(String memberId) {
+        return "{\"Action\":\"Remove\",\"AccountId\":\"" + ACME + "\",\"RoomId\":\"" + SALES + "\",\"MemberId\":\""
+                + memberId + "\"}";
+    }
+
+    private static String channelMember(String channelArn, String memberArn) {
+        return "{\"ChannelArn\":\"" + channelArn + "\",\"MemberArn\":\"" + memberArn + "\"}";
+    }
+
+    private static String channelRemoval(String channelArn, String memberArn) {
+        return "{\"Action\":\"Remove\",\"ChannelArn\":\"" + channelArn + "\",\"MemberArn\":\"" + memberArn + "\"}";
+    }
+
+    private static String oddEntries(String target, String answer, int entries, int membersLeftUnknown) {
+        return "{\"timestamp\":\"" + AT + "\",\"level\":\"WARN\",\"message\":\"Chime answer had entries naming no "
+                + "member\",\"AWSRequestId\":\"" + REQUEST_ID + "\"," + target + ",\"answer\":\"" + answer
+                + "\",\"entries\":" + entries + ",\"membersLeftUnknown\":" + membersLeftUnknown + "}";
+    }
+
+    private static String callFailed(String target, String errorCode, String message, int members,
+                                     boolean isTransient) {
+        return "{\"timestamp\":\"" + AT + "\",\"level\":\"WARN\",\"message\":\"Chime call failed\",\"AWSRequestId\":\""
+                + REQUEST_ID + "\"," + target + ",\"errorCode\":\"" + errorCode + "\",\"errorMessage\":" + quoted(message)
+                + ",\"members\":" + members + ",\"transient\":" + isTransient + "}";
+    }
+
+    private static String quoted(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The WARN lines, in the order written. */
+    private List<String> warnings() {
+        return context.logLinesWithLevels().stream().filter(line -> line.level() == LogLevel.WARN)
+                .map(TestContext.LogLine::text).toList();
+    }
+
+    /** The summary line's figures. */
+    private Map<String, Object> summary() {
+        List<String> lines = context.logLines();
+        try {
+            JsonNode line = JSON.readTree(lines.get(lines.size() - 1));
+            assertThat(line.path("message").asText()).isEqualTo("invocation summary");
+            Map<String, Object> figures = new HashMap<>();
+            line.fields().forEachRemaining(field -> {
+                if (field.getValue().isInt()) {
+                    figures.put(field.getKey(), field.getValue().asInt());
+                }
+            });
+            return figures;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
