@@ -52,6 +52,9 @@ class UntrustedAnswersTest {
     /** How a log line names the target, as its fields. */
     private static final String SALES_ROOM = "\"accountId\":\"" + ACME + "\",\"roomId\":\"" + SALES + "\"";
     private static final String GENERAL_CHANNEL = "\"channelArn\":\"" + GENERAL + "\"";
+    /** The ErrorMessage of a member an answer did not account for, and a read found absent. */
+    private static final String UNACCOUNTED = "Chime's answer did not account for this member: 1 of its Errors "
+            + "entries named no member of the call";
 
     private static HandlerFixture fixture;
     private static ChimeEmulator chime;
@@ -79,6 +82,73 @@ class UntrustedAnswersTest {
         deadLetters = fixture.newDeadLetterQueue();
         handler = fixture.handler(deadLetters.url(), Map.of("CHIME_BEARER_ARN", BEARER, "AWS_REGION", "us-east-1"));
         context = TestContext.withMinutesLeft(1);
+    }
+
+    // ------------------------------------------------------------------ Errors entries that name no member of the call
+
+    @Test
+    void anErrorsEntryNamingTheMemberInAnotherCaseLeavesTheCallsMembersUnknownUntilTheLastReceiveReadsTheRoom() {
+        chime.oddAnswers().nameErrorsOf("nobody-1", OddAnswers.Naming.OTHER_CASE);
+        String body = SqsEvents.members(ACME, SALES, List.of("sales-021", "nobody-1"));
+        SqsEvents first = SqsEvents.batch().record(body);
+
+        SQSBatchResponse early = handler.handleRequest(first.build(), context);
+
+        // NOBODY-1's NotFound names no member of the call: neither member is counted added, the record goes back.
+        assertThat(HandlerFixture.failedIds(early)).containsExactly(first.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator", "sales-021", "Member"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "alreadyMembers", 0, "deadLettered", 0,
+                "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(oddEntries(SALES_ROOM, "add", 1, 2));
+
+        context = TestContext.withMinutesLeft(1);
+        SqsEvents last = SqsEvents.batch().record(body, 5);
+
+        SQSBatchResponse settled = handler.handleRequest(last.build(), context);
+
+        // sales-021's Conflict names it as sent; nobody-1 is read for, and is not in the room.
+        assertThat(settled.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode, Letter::errorCodeAttribute,
+                        Letter::errorMessage, Letter::sourceMessageId)
+                .containsExactly(tuple("nobody-1", "ServiceFailure", "ServiceFailure", UNACCOUNTED, last.idOf(0)));
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator", "sales-021", "Member"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "alreadyMembers", 1, "deadLettered", 1,
+                "recordsRetried", 0));
+        assertThat(warnings()).containsExactly(oddEntries(SALES_ROOM, "add", 1, 1));
+    }
+
+    @Test
+    void anErrorsEntryWithoutAMemberIdSettlesNoMemberAndNoneIsCountedAdded() {
+        chime.oddAnswers().nameErrorsOf("nobody-1", OddAnswers.Naming.NONE);
+        SqsEvents batch = SqsEvents.batch()
+                .record(SqsEvents.member(ACME, SALES, "nobody-1", "Member"))
+                .record(SqsEvents.member(ACME, SALES, "sales-022", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0), batch.idOf(1));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator", "sales-022", "Member"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 0, "recordsRetried", 2));
+        assertThat(warnings()).containsExactly(oddEntries(SALES_ROOM, "add", 1, 2));
+    }
+
+    @Test
+    void aChannelErrorsEntryNamingTheMemberArnInAnotherCaseSettlesNoMember() {
+        String nobody = user("nobody-1");
+        chime.oddAnswers().nameErrorsOf(nobody, OddAnswers.Naming.OTHER_CASE);
+        SqsEvents batch = SqsEvents.batch().record("{\"ChannelArn\":\"" + GENERAL + "\",\"MemberArns\":[\""
+                + user("sales-002") + "\",\"" + nobody + "\"]}");
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.members(GENERAL)).containsEntry(user("sales-002"), "DEFAULT").doesNotContainKey(nobody)
+                .hasSize(5);
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 0, "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(oddEntries(GENERAL_CHANNEL, "add", 1, 2));
     }
 
     // ------------------------------------------------------------------ listing entries that name no one
@@ -177,8 +247,8 @@ class UntrustedAnswersTest {
     private static String callFailed(String target, String errorCode, String message, int members,
                                      boolean isTransient) {
         return "{\"timestamp\":\"" + AT + "\",\"level\":\"WARN\",\"message\":\"Chime call failed\",\"AWSRequestId\":\""
-                + REQUEST_ID + "\"," + target + ",\"errorCode\":\"" + errorCode + "\",\"errorMessage\":" + quoted(message)
-                + ",\"members\":" + members + ",\"transient\":" + isTransient + "}";
+                + REQUEST_ID + "\"," + target + ",\"errorCode\":\"" + errorCode + "\",\"errorMessage\":"
+                + quoted(message) + ",\"members\":" + members + ",\"transient\":" + isTransient + "}";
     }
 
     private static String quoted(String text) {

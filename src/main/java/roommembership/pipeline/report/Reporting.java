@@ -10,6 +10,7 @@ import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.Settled;
 import roommembership.target.MemberKey;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -44,7 +45,8 @@ public final class Reporting {
                 .chimeThrottles(calls.throttles())
                 .durationMillis(durationMillis)
                 .build();
-        List<OddEntries> oddEntries = reads.stream().flatMap(read -> read.oddEntries().stream()).toList();
+        List<OddEntries> oddEntries = new ArrayList<>(calls.oddEntries());
+        reads.forEach(read -> oddEntries.addAll(read.oddEntries()));
         return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), oddEntries, summary);
     }
 
