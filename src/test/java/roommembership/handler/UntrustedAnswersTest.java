@@ -9,6 +9,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.ChimeEmulator.Fault;
@@ -223,6 +226,140 @@ class UntrustedAnswersTest {
                 oddEntries(GENERAL_CHANNEL, "members", 4, 0));
     }
 
+    // ------------------------------------------------------------------ answers that are not the operation's
+
+    @Test
+    void aBatchCreateAnsweredWithANullErrorsEntryLeavesItsMemberUnknownAndThrowsNothing() {
+        chime.oddAnswers().answerNextCalls(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 1,
+                OddAnswers.RawAnswer.json(201, "{\"Errors\":[null]}"));
+        SqsEvents batch = SqsEvents.batch().record(SqsEvents.member(ACME, SALES, "sales-021", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 0, "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(oddEntries(SALES_ROOM, "add", 1, 1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not JSON", "", "[]", "null", "{\"Errors\":\"none\"}", "{\"Errors\":{\"MemberId\":\"x\"}}",
+            "{\"Errors\":[42]}", "{\"Errors\":[{\"MemberId\":[\"sales-021\"]}]}"})
+    void aBatchCreateAnsweredWithABodyOfTheWrongShapeIsATransientFailureOfTheCallAndNothingIsCountedAdded(String body) {
+        chime.oddAnswers().answerNextCalls(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 3,
+                OddAnswers.RawAnswer.json(201, body));
+        SqsEvents batch = SqsEvents.batch().record(SqsEvents.member(ACME, SALES, "sales-021", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 0, "recordsRetried", 1));
+        // The SDK's reason follows the function's words; what a parser says of each body is the SDK's own.
+        assertThat(warnings()).hasSize(1).extracting(UntrustedAnswersTest::json)
+                .extracting(line -> line.path("message").asText(), line -> line.path("errorCode").asText(),
+                        line -> line.path("transient").asBoolean(), line -> line.path("members").asInt(),
+                        line -> line.path("errorMessage").asText().startsWith("Chime's answer was not the "
+                                + "operation's: Unable to unmarshall response" + (body.isEmpty() ? ": HTTP 201 with "
+                                + "an empty body" : " (")))
+                .containsExactly(tuple("Chime call failed", "ServiceFailure", true, 1, true));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"502, Bad Gateway", "503, Service Temporarily Unavailable", "504, Gateway Time-out"})
+    void aGatewaysHtmlErrorPageForAnAddIsATransientFailureThatSaysWhoAnswered(int status, String reason) {
+        chime.oddAnswers().answerNextCalls(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 3,
+                OddAnswers.RawAnswer.gatewayPage(status, reason));
+        SqsEvents batch = SqsEvents.batch().record(SqsEvents.member(ACME, SALES, "sales-021", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator"));
+        assertThat(chime.oddAnswers().rawAnswered()).isEqualTo(Map.of(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 3));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 0, "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(callFailed(SALES_ROOM, "ServiceFailure", gatewayPage(status), 1, true));
+    }
+
+    @Test
+    void aGatewaysHtmlForbiddenPageIsAPermanentFailureDeadLetteredWithItsStatus() {
+        chime.oddAnswers().answerNextCalls(ChimeEmulator.BATCH_CREATE_ROOM_MEMBERSHIP, 1,
+                OddAnswers.RawAnswer.gatewayPage(403, "Forbidden"));
+        SqsEvents batch = SqsEvents.batch().record(SqsEvents.member(ACME, SALES, "sales-021", "Member"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(deadLetters.drain()).extracting(Letter::memberId, Letter::errorCode, Letter::errorCodeAttribute,
+                        Letter::errorMessage, Letter::sourceMessageId)
+                .containsExactly(tuple("sales-021", "HTTP403", "HTTP403", gatewayPage(403), batch.idOf(0)));
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 1, "recordsRetried", 0));
+        assertThat(warnings()).containsExactly(callFailed(SALES_ROOM, "HTTP403", gatewayPage(403), 1, false));
+    }
+
+    @Test
+    void aRoomReadAnsweredByAGatewaysHtmlPageIsUnknownSoTheRemovalItCheckedGoesBackToSqs() {
+        chime.oddAnswers().answerNextCalls(LIST_ROOM_MEMBERSHIPS, 3, OddAnswers.RawAnswer.gatewayPage(502,
+                "Bad Gateway"));
+        SqsEvents batch = SqsEvents.batch().record(roomRemoval("sales-002"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("removed", 0, "alreadyAbsent", 0, "deadLettered", 0,
+                "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(
+                callFailed(SALES_ROOM, "NotFound", "The member sales-002 is not a member of room " + SALES
+                        + " in account " + ACME + ".", 1, false),
+                readFailed(SALES_ROOM, "members", "ServiceFailure", gatewayPage(502), true));
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aRoomListingThatNeverEndsIsGivenUpAfterItsPageBoundAsAFailedReadAndNothingHangs() {
+        chime.oddAnswers().endlessListing(LIST_ROOM_MEMBERSHIPS);
+        SqsEvents batch = SqsEvents.batch().record(roomRemoval("sales-002"));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.calls(LIST_ROOM_MEMBERSHIPS)).hasSize(100);
+        assertThat(chime.members(ACME, SALES)).isEqualTo(Map.of("sales-001", "Administrator"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("alreadyAbsent", 0, "deadLettered", 0, "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(
+                callFailed(SALES_ROOM, "NotFound", "The member sales-002 is not a member of room " + SALES
+                        + " in account " + ACME + ".", 1, false),
+                readFailed(SALES_ROOM, "members", "ServiceFailure", "ListRoomMemberships gave a NextToken on each of "
+                        + "100 pages, more than any room has: the listing was given up", true));
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aChannelListingWhoseNextTokenNamesItsOwnPageIsGivenUpAtOnceAndTheLeaverGoesBackToSqs() {
+        chime.oddAnswers().answerNextCalls(LIST_CHANNEL_MODERATORS, 1_000, OddAnswers.RawAnswer.json(200,
+                "{\"ChannelModerators\":[],\"NextToken\":\"again\"}"));
+        SqsEvents batch = SqsEvents.batch().record(channelRemoval(GENERAL, user("lead-001")));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        // The membership is gone; whether the leaver still moderates is unknown, so the record comes back.
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(chime.oddAnswers().rawAnswered()).isEqualTo(Map.of(LIST_CHANNEL_MODERATORS, 2));
+        assertThat(channels.members(GENERAL)).doesNotContainKey(user("lead-001")).hasSize(3);
+        assertThat(channels.moderators(GENERAL)).containsExactly(user("lead-001"));
+        assertThat(summary()).containsAllEntriesOf(Map.of("deadLettered", 0, "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(readFailed(GENERAL_CHANNEL, "administrators", "ServiceFailure",
+                "ListChannelModerators gave the NextToken it was asked with: the listing was given up", true));
+    }
+
     // ------------------------------------------------------------------ requests and log lines
 
     private static String roomRemoval(String memberId) {
@@ -249,6 +386,27 @@ class UntrustedAnswersTest {
         return "{\"timestamp\":\"" + AT + "\",\"level\":\"WARN\",\"message\":\"Chime call failed\",\"AWSRequestId\":\""
                 + REQUEST_ID + "\"," + target + ",\"errorCode\":\"" + errorCode + "\",\"errorMessage\":"
                 + quoted(message) + ",\"members\":" + members + ",\"transient\":" + isTransient + "}";
+    }
+
+    private static String readFailed(String target, String read, String errorCode, String message,
+                                     boolean isTransient) {
+        return "{\"timestamp\":\"" + AT + "\",\"level\":\"WARN\",\"message\":\"Chime read failed\",\"AWSRequestId\":\""
+                + REQUEST_ID + "\"," + target + ",\"read\":\"" + read + "\",\"errorCode\":\"" + errorCode
+                + "\",\"errorMessage\":" + quoted(message) + ",\"transient\":" + isTransient + "}";
+    }
+
+    /** How the function words an answer that is a gateway's HTML page rather than the service's. */
+    private static String gatewayPage(int status) {
+        return "Chime's answer was not the operation's: HTTP " + status + " with a text/html body, a gateway's page "
+                + "rather than the service's answer";
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String quoted(String text) {

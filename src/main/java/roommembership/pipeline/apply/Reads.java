@@ -24,9 +24,24 @@ public record Reads(Read read, Map<Target, Roster> rosters) {
         List<OddEntries> odd = new ArrayList<>();
         rosters.forEach((target, roster) -> {
             if (roster instanceof Roster.Known known && known.unnamedEntries() > 0) {
-                odd.add(new OddEntries(target, read.name().toLowerCase(Locale.ROOT), known.unnamedEntries(), 0));
+                odd.add(new OddEntries(target, name(), known.unnamedEntries(), 0));
             }
         });
         return odd;
+    }
+
+    /** The targets that could not be read. */
+    public List<ReadFailure> failures() {
+        List<ReadFailure> failures = new ArrayList<>();
+        rosters.forEach((target, roster) -> {
+            if (roster instanceof Roster.Unknown unknown) {
+                failures.add(new ReadFailure(target, name(), unknown.errorCode(), unknown.message()));
+            }
+        });
+        return failures;
+    }
+
+    private String name() {
+        return read.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.pipeline.apply.CallFailure;
 import roommembership.pipeline.apply.OddEntries;
+import roommembership.pipeline.apply.ReadFailure;
 import roommembership.target.Target;
 import roommembership.pipeline.settle.DeadLetter;
 
@@ -28,8 +29,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The invocation's log: one summary line, one line per Chime call that failed as a whole, and one per answer with
- * entries that named no member. Each line is a JSON
+ * The invocation's log: one summary line, one line per Chime call that failed as a whole, one per read of a target
+ * that got no roster, and one per answer with entries that named no member. Each line is a JSON
  * object handed to the runtime as bytes, which it passes on unformatted, so with Lambda's JSON log format every
  * field stays a field that Logs Insights can query (a String would be wrapped as the {@code message} string).
  * No message body is logged; the only member ids are those of dead-lettered members.
@@ -70,6 +71,15 @@ public final class InvocationLog {
                 out.writeStringField("errorCode", failure.errorCode());
                 out.writeStringField("errorMessage", cut(failure.message()));
                 out.writeNumberField("members", failure.members());
+                out.writeBooleanField("transient", failure.isTransient());
+            })));
+        }
+        for (ReadFailure failure : report.readFailures()) {
+            lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "Chime read failed", requestId, out -> {
+                writeConversation(out, failure.target());
+                out.writeStringField("read", failure.read());
+                out.writeStringField("errorCode", failure.errorCode());
+                out.writeStringField("errorMessage", cut(failure.message()));
                 out.writeBooleanField("transient", failure.isTransient());
             })));
         }

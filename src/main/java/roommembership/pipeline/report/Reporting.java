@@ -4,6 +4,7 @@ import roommembership.model.MemberOutcome;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.Applied;
 import roommembership.pipeline.apply.OddEntries;
+import roommembership.pipeline.apply.ReadFailure;
 import roommembership.pipeline.apply.Reads;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.read.ParsedMessage;
@@ -47,7 +48,9 @@ public final class Reporting {
                 .build();
         List<OddEntries> oddEntries = new ArrayList<>(calls.oddEntries());
         reads.forEach(read -> oddEntries.addAll(read.oddEntries()));
-        return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), oddEntries, summary);
+        List<ReadFailure> readFailures = reads.stream().flatMap(read -> read.failures().stream()).toList();
+        return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), readFailures, oddEntries,
+                summary);
     }
 
     private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {

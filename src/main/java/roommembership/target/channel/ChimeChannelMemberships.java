@@ -12,7 +12,6 @@ import roommembership.model.Membership;
 import roommembership.target.Memberships;
 import roommembership.model.Role;
 import roommembership.target.Roster;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 import software.amazon.awssdk.services.chimesdkmessaging.model.BadRequestException;
@@ -46,6 +45,10 @@ import java.util.function.Function;
 public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     /** ListChannelMemberships' and ListChannelModerators' largest page. */
     private static final int MAX_PAGE_SIZE = 50;
+    /** 2,000 full pages are 100,000 entries of one listing: more than this function's channels are meant to hold. */
+    private static final int MAX_PAGES = 2_000;
+    private static final Listing MEMBERSHIPS = new Listing("ListChannelMemberships", MAX_PAGES, "channel");
+    private static final Listing MODERATORS = new Listing("ListChannelModerators", MAX_PAGES, "channel");
 
     private final String bearer;
     private final Function<Region, ChimeSdkMessagingClient> clientFor;
@@ -76,16 +79,19 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
             return CallTime.NO_CALL;
         }
         try {
-            BatchCreateChannelMembershipResponse response = client(channel).batchCreateChannelMembership(request -> request
-                    .channelArn(channel.arn())
-                    .memberArns(arns)
-                    .type(type)
-                    .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(limit.get())));
+            BatchCreateChannelMembershipResponse response = ChimeErrors.withBody(client(channel)
+                    .batchCreateChannelMembership(request -> request
+                            .channelArn(channel.arn())
+                            .memberArns(arns)
+                            .type(type)
+                            .chimeBearer(bearer)
+                            .overrideConfiguration(config -> config.apiCallTimeout(limit.get()))));
+            // A null entry names no member: the matching of entries to members decides what that leaves unknown.
             return new CallResult.Answered(response.errors().stream()
-                    .map(error -> new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
+                    .map(error -> error == null ? new MemberError(null, null, null)
+                            : new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
         }
     }
@@ -96,15 +102,16 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
      */
     @Override
     public Roster members(ChannelKey channel, Duration timeLimit) {
-        return Listing.read(timeLimit, ERRORS, List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)
+        return MEMBERSHIPS.read(timeLimit, ERRORS, List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)
                 .stream().<Listing.PageCall>map(type -> (nextToken, left) -> {
-                    ListChannelMembershipsResponse page = client(channel).listChannelMemberships(request -> request
-                            .channelArn(channel.arn())
-                            .type(type)
-                            .maxResults(MAX_PAGE_SIZE)
-                            .nextToken(nextToken)
-                            .chimeBearer(bearer)
-                            .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                    ListChannelMembershipsResponse page = ChimeErrors.withBody(client(channel)
+                            .listChannelMemberships(request -> request
+                                    .channelArn(channel.arn())
+                                    .type(type)
+                                    .maxResults(MAX_PAGE_SIZE)
+                                    .nextToken(nextToken)
+                                    .chimeBearer(bearer)
+                                    .overrideConfiguration(config -> config.apiCallTimeout(left))));
                     return new Listing.Page(page.channelMemberships().stream()
                             .map(membership -> membership == null ? null : arnOf(membership.member()))
                             .toList(), page.nextToken());
@@ -150,13 +157,14 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     /** An entry without its moderator or the moderator's Arn names no one: it is skipped and counted. */
     @Override
     public Roster administrators(ChannelKey channel, Duration timeLimit) {
-        return Listing.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
-            ListChannelModeratorsResponse page = client(channel).listChannelModerators(request -> request
-                    .channelArn(channel.arn())
-                    .maxResults(MAX_PAGE_SIZE)
-                    .nextToken(nextToken)
-                    .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(left)));
+        return MODERATORS.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
+            ListChannelModeratorsResponse page = ChimeErrors.withBody(client(channel).listChannelModerators(
+                    request -> request
+                            .channelArn(channel.arn())
+                            .maxResults(MAX_PAGE_SIZE)
+                            .nextToken(nextToken)
+                            .chimeBearer(bearer)
+                            .overrideConfiguration(config -> config.apiCallTimeout(left))));
             return new Listing.Page(page.channelModerators().stream()
                     .map(moderator -> moderator == null ? null : arnOf(moderator.moderator()))
                     .toList(), page.nextToken());

@@ -12,7 +12,6 @@ import roommembership.model.Role;
 import roommembership.target.RoomKey;
 import roommembership.target.Memberships;
 import roommembership.target.Roster;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.model.BadRequestException;
 import software.amazon.awssdk.services.chime.model.BatchCreateRoomMembershipResponse;
@@ -38,6 +37,8 @@ import java.util.Optional;
 public final class ChimeRoomMemberships implements Memberships<RoomKey> {
     /** ListRoomMemberships' largest page. */
     private static final int MAX_PAGE_SIZE = 99;
+    /** A room holds at most 1,000 members by its quota: 100 full pages are ten times as many, so more never end. */
+    private static final Listing LISTING = new Listing("ListRoomMemberships", 100, "room");
 
     private final ChimeClient chime;
 
@@ -58,15 +59,18 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
             return CallTime.NO_CALL;
         }
         try {
-            BatchCreateRoomMembershipResponse response = chime.batchCreateRoomMembership(request -> request
-                    .accountId(room.accountId())
-                    .roomId(room.roomId())
-                    .membershipItemList(items)
-                    .overrideConfiguration(config -> config.apiCallTimeout(limit.get())));
+            BatchCreateRoomMembershipResponse response = ChimeErrors.withBody(chime.batchCreateRoomMembership(
+                    request -> request
+                            .accountId(room.accountId())
+                            .roomId(room.roomId())
+                            .membershipItemList(items)
+                            .overrideConfiguration(config -> config.apiCallTimeout(limit.get()))));
+            // A null entry names no member: the matching of entries to members decides what that leaves unknown.
             return new CallResult.Answered(response.errors().stream()
-                    .map(error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
+                    .map(error -> error == null ? new MemberError(null, null, null)
+                            : new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
         }
     }
@@ -106,13 +110,13 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
      * entry without its member or its MemberId names no one, whatever its role: it is skipped and counted.
      */
     private Roster roster(RoomKey room, Duration timeLimit, boolean administrators) {
-        return Listing.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
-            ListRoomMembershipsResponse page = chime.listRoomMemberships(request -> request
+        return LISTING.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
+            ListRoomMembershipsResponse page = ChimeErrors.withBody(chime.listRoomMemberships(request -> request
                     .accountId(room.accountId())
                     .roomId(room.roomId())
                     .maxResults(MAX_PAGE_SIZE)
                     .nextToken(nextToken)
-                    .overrideConfiguration(config -> config.apiCallTimeout(left)));
+                    .overrideConfiguration(config -> config.apiCallTimeout(left))));
             List<String> memberIds = new ArrayList<>();
             for (RoomMembership membership : page.roomMemberships()) {
                 String memberId = membership == null || membership.member() == null
