@@ -24,7 +24,6 @@ import roommembership.testing.TestContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -338,6 +337,41 @@ class UntrustedAnswersTest {
                         + " in account " + ACME + ".", 1, false),
                 readFailed(SALES_ROOM, "members", "ServiceFailure", "ListRoomMemberships gave a NextToken on each of "
                         + "100 pages, more than any room has: the listing was given up", true));
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aChannelListingThatNeverEndsLeavesTheLastReceiveUnsettledRatherThanGuessAndNothingHangs() {
+        chime.failNextCalls(3, Fault.SERVICE_UNAVAILABLE, BATCH_CREATE_CHANNEL_MEMBERSHIP);
+        chime.oddAnswers().endlessListing(LIST_CHANNEL_MEMBERSHIPS);
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("sales-002")), 5);
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.calls(LIST_CHANNEL_MEMBERSHIPS)).hasSize(2_000);
+        assertThat(channels.members(GENERAL)).doesNotContainKey(user("sales-002")).hasSize(4);
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 0, "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(
+                callFailed(GENERAL_CHANNEL, "ServiceUnavailable", "The service is currently unavailable.", 1, true),
+                readFailed(GENERAL_CHANNEL, "members", "ServiceFailure", "ListChannelMemberships gave a NextToken on "
+                        + "each of 2000 pages, more than any channel has: the listing was given up", true));
+    }
+
+    @Test
+    void aGatewaysHtmlPageForAChannelAddIsATransientFailureThatSaysWhoAnswered() {
+        chime.oddAnswers().answerNextCalls(BATCH_CREATE_CHANNEL_MEMBERSHIP, 3,
+                OddAnswers.RawAnswer.gatewayPage(503, "Service Temporarily Unavailable"));
+        SqsEvents batch = SqsEvents.batch().record(channelMember(GENERAL, user("sales-002")));
+
+        SQSBatchResponse response = handler.handleRequest(batch.build(), context);
+
+        assertThat(HandlerFixture.failedIds(response)).containsExactly(batch.idOf(0));
+        assertThat(deadLetters.drain()).isEmpty();
+        assertThat(channels.members(GENERAL)).doesNotContainKey(user("sales-002")).hasSize(4);
+        assertThat(summary()).containsAllEntriesOf(Map.of("added", 0, "deadLettered", 0, "recordsRetried", 1));
+        assertThat(warnings()).containsExactly(callFailed(GENERAL_CHANNEL, "ServiceFailure", gatewayPage(503), 1, true));
     }
 
     @Test

@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * How long one Chime call, with the SDK's retries, may take: the invocation's share, never more than the cap, and
- * never nothing. The SDK takes no zero or negative call timeout (it refuses one with an exception no adapter maps), so
- * a call with no time left is not made: a change then failed transiently, and a read is unknown.
+ * never nothing. The SDK takes no zero or negative call timeout (it refuses one with an IllegalArgumentException; older
+ * ones read zero as no timeout at all), so a call with no time left is not made: a change then failed transiently,
+ * and a read is unknown.
  */
 public final class CallTime {
     /** Three attempts of at most 10 s each, with backoff. */
