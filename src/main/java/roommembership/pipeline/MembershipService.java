@@ -5,6 +5,7 @@ import roommembership.model.MemberOutcome;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.Applied;
 import roommembership.pipeline.apply.Calls;
+import roommembership.pipeline.apply.Reads;
 import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.read.AccountAllowlist;
@@ -20,6 +21,7 @@ import roommembership.pipeline.settle.Settlement;
 import roommembership.pipeline.verify.LastReceive;
 import roommembership.pipeline.verify.Roles;
 import roommembership.pipeline.verify.Verification;
+import roommembership.pipeline.verify.Verified;
 import roommembership.target.MemberKey;
 import roommembership.target.Memberships;
 import roommembership.target.Target;
@@ -32,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 
 /**
  * Turns one SQS batch into Chime calls and settles every request: carried out (or already true), dead-lettered with
@@ -99,20 +102,23 @@ public final class MembershipService {
         Set<MemberKey> lastReceive = LastReceive.members(records, messages, maxReceiveCount);
 
         Applied changed = calls.apply(plan.changes(), deadline);
-        Map<MemberKey, MemberOutcome> memberships = verification.memberships(plan, changed, lastReceive, deadline);
-        Roles roles = verification.rolesNeeded(plan, memberships, deadline);
-        Applied roleChanges = calls.apply(roles.changes(), deadline);
-        Map<MemberKey, MemberOutcome> roleOutcomes =
-                verification.roles(plan, roles, roleChanges, lastReceive, deadline);
+        Verified<Map<MemberKey, MemberOutcome>> checked =
+                verification.memberships(plan, changed, lastReceive, deadline);
+        Map<MemberKey, MemberOutcome> memberships = checked.value();
+        Verified<Roles> roles = verification.rolesNeeded(plan, memberships, deadline);
+        Applied roleChanges = calls.apply(roles.value().changes(), deadline);
+        Verified<Map<MemberKey, MemberOutcome>> roleOutcomes =
+                verification.roles(plan, roles.value(), roleChanges, lastReceive, deadline);
+        List<Reads> reads = Stream.of(checked, roles, roleOutcomes).flatMap(step -> step.reads().stream()).toList();
 
         Settlement settlement = Settlement.of(records, messages, plan, memberships,
-                Verification.withRoles(memberships, roleOutcomes), maxReceiveCount, clock);
+                Verification.withRoles(memberships, roleOutcomes.value()), maxReceiveCount, clock);
         DeadLetters.Outcome sending = settlement.deadLetters().isEmpty()
                 ? DeadLetters.Outcome.allSent()
                 : deadLetters.send(settlement.deadLetters(), deadline);
         Settled settled = settlement.afterSending(records, sending.unsent());
 
-        return Reporting.of(records, messages, plan, changed.and(roleChanges), memberships, roleOutcomes, settled,
-                sending.failures(), (System.nanoTime() - started) / 1_000_000);
+        return Reporting.of(records, messages, plan, changed.and(roleChanges), reads, memberships,
+                roleOutcomes.value(), settled, sending.failures(), (System.nanoTime() - started) / 1_000_000);
     }
 }

@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,9 +75,17 @@ public final class CannedHttpClient implements SdkHttpClient {
                     ? path.endsWith("/" + ABSENT_MEMBER) ? error(404, "NotFoundException", "NotFound") : noContent()
                     : response(200, "application/json", "{\"RoomMembership\":{\"Role\":\"Administrator\"}}");
         }
-        return response(201, "application/json", "{\"Errors\":[{\"MemberId\":\"" + ABSENT_MEMBER
-                + "\",\"ErrorCode\":\"NotFound\",\"ErrorMessage\":\"priming\"},{\"MemberId\":\"" + PRESENT_MEMBER
-                + "\",\"ErrorCode\":\"Conflict\",\"ErrorMessage\":\"priming\"}]}");
+        // As the service does, an add names only members of its own call: an entry naming another leaves it unknown.
+        StringBuilder errors = new StringBuilder();
+        for (Map.Entry<String, String> member : List.of(Map.entry(ABSENT_MEMBER, "NotFound"),
+                Map.entry(PRESENT_MEMBER, "Conflict"))) {
+            if (body.contains("\"MemberId\":\"" + member.getKey() + "\"")) {
+                errors.append(errors.isEmpty() ? "" : ",").append("{\"MemberId\":\"").append(member.getKey())
+                        .append("\",\"ErrorCode\":\"").append(member.getValue())
+                        .append("\",\"ErrorMessage\":\"priming\"}");
+            }
+        }
+        return response(201, "application/json", "{\"Errors\":[" + errors + "]}");
     }
 
     /**

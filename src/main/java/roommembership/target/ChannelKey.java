@@ -78,6 +78,12 @@ public record ChannelKey(String arn, String region, String appInstanceArn) imple
         return Optional.of(appInstanceArn);
     }
 
+    /** A member ARN is checked whole when it is read ({@link #memberProblem}): no ARN that passes is a path hazard. */
+    @Override
+    public Optional<String> pathSegmentProblem(String memberArn) {
+        return Optional.empty();
+    }
+
     /** The channel the ARN names, if it is a valid channel ARN. */
     public static Optional<ChannelKey> of(String arn) {
         return problemOf(arn).isPresent() ? Optional.empty() : Optional.of(parsed(arn));

@@ -1,5 +1,7 @@
 package roommembership.target;
 
+import roommembership.model.Text;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,18 @@ public record RoomKey(String accountId, String roomId) implements Target {
     @Override
     public Optional<String> appInstance() {
         return Optional.empty();
+    }
+
+    /**
+     * A MemberId is the last segment of the path of UpdateRoomMembership and DeleteRoomMembership, sent as it is
+     * (percent-encoded, but dots are not encoded): {@code .../memberships/..} normalises to the room itself, and a
+     * gateway that decodes or normalises further could make a separator of a {@code %}, a backslash or a
+     * compatibility form of one. Such ids are refused rather than escaped.
+     */
+    @Override
+    public Optional<String> pathSegmentProblem(String memberId) {
+        return PathSegments.isPlain(memberId) ? Optional.empty()
+                : Optional.of("MemberId must be " + PathSegments.RULE + ", not " + Text.quoted(memberId));
     }
 
     /** Whether the text can be an AccountId or RoomId. */

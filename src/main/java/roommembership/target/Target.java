@@ -49,4 +49,11 @@ public sealed interface Target permits RoomKey, ChannelKey {
 
     /** The AppInstance this target belongs to, when it belongs to one (channels): its calls need a bearer there. */
     Optional<String> appInstance();
+
+    /**
+     * What makes a member id unfit for the path of the member's own calls (a removal, a role change), in words; empty
+     * when the id may go there. Checked before any call, since a path segment a URL's normalisation changes addresses
+     * another resource.
+     */
+    Optional<String> pathSegmentProblem(String memberId);
 }

@@ -76,7 +76,9 @@ import java.util.regex.Pattern;
  *       and the time noted, or, when it is not one, nothing changes; both answer 204.</li>
  * </ol>
  * A list page resumes after the place of the last entry it listed, so a member or moderator removed between pages
- * skips no one; one that comes back is at the end.
+ * skips no one; one that comes back is at the end. The {@link OddAnswers} switches may then name an {@code Errors}
+ * entry's member oddly, begin a page with entries that name no one, or put a NextToken on every page; none of them
+ * changes the state.
  *
  * <p><b>A member or moderator who is not in the channel.</b> The models of both deletes declare no
  * {@code NotFoundException} ({@code DeleteChannelMembership}: BadRequest, Conflict, Forbidden, Unauthorized,
@@ -684,9 +686,13 @@ public final class ChannelsApi {
         }
     }
 
-    private static Map<String, Object> memberError(String memberArn, String code, String message) {
+    /** An Errors entry, naming its member as {@link OddAnswers#nameErrorsOf} may have switched it to. */
+    private Map<String, Object> memberError(String memberArn, String code, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("MemberArn", memberArn);
+        String named = core.oddAnswers().errorEntryName(memberArn);
+        if (named != null) {
+            error.put("MemberArn", named);
+        }
         error.put("ErrorCode", code);
         error.put("ErrorMessage", message);
         return error;
@@ -875,6 +881,11 @@ public final class ChannelsApi {
             after = token.afterPlace();
         }
         List<Map<String, Object>> entries = new ArrayList<>();
+        if (core.oddAnswers().takeMemberlessPage(call.operation)) {
+            // every field is optional: an entry without its identity, and an identity without its Arn
+            entries.add(Map.of());
+            entries.add(Map.of(entryName, Map.of("Name", "unnamed")));
+        }
         long last = after;
         boolean more = false;
         for (Map.Entry<String, Long> entry : listed.entrySet()) {
@@ -891,9 +902,11 @@ public final class ChannelsApi {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("ChannelArn", call.channelArn);
         answer.put(listName, entries);
-        if (more) {
+        boolean endless = core.oddAnswers().isEndless(call.operation);
+        if (more || endless) {
             String token = UUID.randomUUID().toString();
-            pageTokens.put(token, new PageToken(call.channelArn, listing, last));
+            // an endless listing's last page resumes where it began: the same page again
+            pageTokens.put(token, new PageToken(call.channelArn, listing, more ? last : after));
             answer.put("NextToken", token);
         }
         return new Answer(200, null, answer);

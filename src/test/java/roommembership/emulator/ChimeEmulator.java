@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -45,6 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a queued whole-call {@link #failNextCalls(int, Fault) fault}, if any, is consumed: an error fault is answered
  *       (state unchanged), {@link Fault#CONNECTION_RESET} closes the connection before processing, and
  *       {@link Fault#RESET_MID_RESPONSE} lets the steps below run and then cuts their answer short;</li>
+ *   <li>without such a fault, a {@link OddAnswers#answerNextCalls raw answer} queued for the operation, if any, is
+ *       given as it is (state unchanged);</li>
  *   <li>the {@code Authorization} header must be a SigV4 header whose credential scope the operation accepts (each
  *       API says which; for a request that matches no operation, any region of the {@code chime} service), else 401
  *       {@code UnauthorizedClientException} (or the API's own answer);</li>
@@ -252,11 +255,13 @@ public final class ChimeEmulator implements AutoCloseable {
     static final class LoggedCall {
         private final Call call;
         private final String authorization;
+        private final String requestLine;
         private volatile int status;
 
-        private LoggedCall(Call call, String authorization) {
+        private LoggedCall(Call call, String authorization, String requestLine) {
             this.call = call;
             this.authorization = authorization;
+            this.requestLine = requestLine;
         }
 
         Call call() {
@@ -329,6 +334,7 @@ public final class ChimeEmulator implements AutoCloseable {
     /** Replaced on reset: a call still in flight from before a reset neither counts nor changes the new state. */
     private volatile Generation generation = new Generation();
 
+    private final OddAnswers oddAnswers = new OddAnswers();
     private final RoomsApi rooms = new RoomsApi(this);
     private final ChannelsApi channels = new ChannelsApi(this);
 
@@ -466,6 +472,11 @@ public final class ChimeEmulator implements AutoCloseable {
 
     // ---------------------------------------------------------------- both APIs
 
+    /** The switches for answers a client must survive although no well-behaved call gets them. */
+    public OddAnswers oddAnswers() {
+        return oddAnswers;
+    }
+
     /**
      * Clears every API's state (with its issued NextTokens), faults, latency, the call log and the injection counters,
      * and resets {@link #maxConcurrentCalls()}.
@@ -483,6 +494,7 @@ public final class ChimeEmulator implements AutoCloseable {
             memberCallFaults.clear();
             memberCallFaultsByOperation.clear();
         }
+        oddAnswers.reset();
         rooms.reset();
         channels.reset();
         latency = Duration.ZERO;
@@ -692,6 +704,18 @@ public final class ChimeEmulator implements AutoCloseable {
         return Collections.unmodifiableMap(counts);
     }
 
+    /**
+     * Every request's method, path and query exactly as received ({@code DELETE /accounts/a/rooms/r/memberships/..}),
+     * whatever its operation, in arrival order: what a client put on the wire, before any routing or decoding.
+     */
+    public List<String> requestLines() {
+        List<String> lines = new ArrayList<>();
+        for (LoggedCall entry : log()) {
+            lines.add(entry.requestLine);
+        }
+        return Collections.unmodifiableList(lines);
+    }
+
     /** Snapshot of the log in arrival order, for an API's own view of its calls. */
     List<LoggedCall> log() {
         synchronized (lock) {
@@ -757,7 +781,7 @@ public final class ChimeEmulator implements AutoCloseable {
             String authorization = request.header("Authorization");
             Call call = route(request);
 
-            entry = new LoggedCall(call, authorization);
+            entry = new LoggedCall(call, authorization, request.describe());
             synchronized (lock) {
                 log.add(entry);
             }
@@ -777,6 +801,13 @@ public final class ChimeEmulator implements AutoCloseable {
                 // Without sendResponseHeaders the exchange's response stream was never set up, so
                 // HttpExchange.close() closes the underlying socket: the client reads EOF before any status line.
                 exchange.close();
+                return;
+            }
+
+            OddAnswers.RawAnswer raw = fault == null ? oddAnswers.takeRawAnswer(call.operation()) : null;
+            if (raw != null) {
+                entry.status = raw.status();
+                sendRaw(exchange, raw);
                 return;
             }
 
@@ -854,6 +885,23 @@ public final class ChimeEmulator implements AutoCloseable {
         out.flush();
         // Closing the exchange (not the body stream) while bytes are still owed makes its close of the body stream
         // fail, and on that failure HttpExchange.close() closes the socket instead of waiting for the missing bytes.
+        exchange.close();
+    }
+
+    /** The raw answer's status, headers and body exactly, with the request id every answer carries. */
+    private static void sendRaw(HttpExchange exchange, OddAnswers.RawAnswer raw) throws IOException {
+        exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
+        raw.headers().forEach(exchange.getResponseHeaders()::set);
+        if (raw.body() == null) {
+            exchange.sendResponseHeaders(raw.status(), -1);
+            exchange.close();
+            return;
+        }
+        byte[] bytes = raw.body().getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(raw.status(), bytes.length == 0 ? -1 : bytes.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
         exchange.close();
     }
 

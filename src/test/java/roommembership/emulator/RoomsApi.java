@@ -55,6 +55,9 @@ import java.util.UUID;
  *       the member removed.</li>
  * </ol>
  *
+ * The {@link OddAnswers} switches may then name an {@code Errors} entry's member oddly, begin a page with entries
+ * that name no one, or put a NextToken on every page; none of them changes the state.
+ *
  * <p><b>A member who is not in the room.</b> The reference pages of both deletes and updates declare
  * {@code NotFoundException}, "One or more of the resources in the request does not exist in the system."
  * (https://docs.aws.amazon.com/chime/latest/APIReference/API_DeleteRoomMembership.html); the membership named by the
@@ -420,9 +423,13 @@ final class RoomsApi {
         }
     }
 
-    private static Map<String, Object> memberError(String memberId, String code, String message) {
+    /** An Errors entry, naming its member as {@link OddAnswers#nameErrorsOf} may have switched it to. */
+    private Map<String, Object> memberError(String memberId, String code, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
-        error.put("MemberId", memberId);
+        String named = core.oddAnswers().errorEntryName(memberId);
+        if (named != null) {
+            error.put("MemberId", named);
+        }
         error.put("ErrorCode", code);
         error.put("ErrorMessage", message);
         return error;
@@ -529,6 +536,9 @@ final class RoomsApi {
                 return missingLocked(call);
             }
             List<Map<String, Object>> page = new ArrayList<>(Math.min(pageSize, room.members.size()));
+            if (core.oddAnswers().takeMemberlessPage(LIST_ROOM_MEMBERSHIPS)) {
+                page.addAll(memberlessEntries(call));
+            }
             long last = after;
             boolean more = false;
             for (Map.Entry<String, Membership> member : room.members.entrySet()) {
@@ -544,9 +554,11 @@ final class RoomsApi {
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("RoomMemberships", page);
-            if (more) {
+            boolean endless = core.oddAnswers().isEndless(LIST_ROOM_MEMBERSHIPS);
+            if (more || endless) {
                 String token = UUID.randomUUID().toString();
-                pageTokens.put(token, new PageToken(call.accountId, call.roomId, last));
+                // an endless listing's last page resumes where it began: the same page again
+                pageTokens.put(token, new PageToken(call.accountId, call.roomId, more ? last : after));
                 body.put("NextToken", token);
             }
             return new Answer(200, null, body);
@@ -565,6 +577,19 @@ final class RoomsApi {
         roomMembership.put("UpdatedTimestamp",
                 DateTimeFormatter.ISO_INSTANT.format(membership.roleSince().truncatedTo(ChronoUnit.MILLIS)));
         return roomMembership;
+    }
+
+    /**
+     * A membership without its Member, and one whose Member has no MemberId: every field is optional. Both are
+     * Administrators, so that a client reading only the administrators meets them too.
+     */
+    private static List<Map<String, Object>> memberlessEntries(RoomCall call) {
+        Map<String, Object> withoutMember = new LinkedHashMap<>();
+        withoutMember.put("RoomId", call.roomId);
+        withoutMember.put("Role", "Administrator");
+        Map<String, Object> withoutId = new LinkedHashMap<>(withoutMember);
+        withoutId.put("Member", Map.of("MemberType", "User", "AccountId", call.accountId));
+        return List.of(withoutMember, withoutId);
     }
 
     // ---------------------------------------------------------------- UpdateRoomMembership

@@ -5,6 +5,7 @@ import roommembership.model.Membership;
 import roommembership.model.Role;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.CallFailure;
+import roommembership.pipeline.apply.OddEntries;
 import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.pipeline.read.AccountAllowlist;
 import roommembership.pipeline.report.BatchReport;
@@ -100,12 +101,14 @@ class MembershipServiceTest {
     }
 
     @Test
-    void errorsForMembersThatWereNotAskedForAreIgnored() {
+    void anErrorForAMemberThatWasNotAskedForLeavesTheAskedOnesUnknownNeverAdded() {
         rooms.extraError = new MemberError("stranger", "NotFound", "not asked");
 
         BatchReport report = service.process(List.of(SourceRecord.standard("m1", one("u1"), 1)), Deadline.none());
 
-        assertThat(report.summary().added()).isEqualTo(1);
+        assertThat(report.summary().added()).isZero();
+        assertThat(report.retryMessageIds()).containsExactly("m1");
+        assertThat(report.oddEntries()).containsExactly(new OddEntries(ROOM, "add", 1, 1));
         assertThat(deadLetters.sent).isEmpty();
     }
 

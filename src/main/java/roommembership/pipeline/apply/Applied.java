@@ -16,13 +16,16 @@ import java.util.Map;
  * @param throttles throttled answers: a call that failed as throttled counts one, and so does every member a call
  *                  answered with a throttling code
  * @param failures the calls that failed as a whole, in the order they ended
+ * @param oddEntries the answers with entries that named no member of their call
  */
-public record Applied(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles, List<CallFailure> failures) {
-    public static final Applied NOTHING = new Applied(Map.of(), 0, 0, List.of());
+public record Applied(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles, List<CallFailure> failures,
+                      List<OddEntries> oddEntries) {
+    public static final Applied NOTHING = new Applied(Map.of(), 0, 0, List.of(), List.of());
 
     public Applied {
         outcomes = Map.copyOf(outcomes);
         failures = List.copyOf(failures);
+        oddEntries = List.copyOf(oddEntries);
     }
 
     /** Both results as one: a member is in one change only. */
@@ -31,6 +34,8 @@ public record Applied(Map<MemberKey, MemberOutcome> outcomes, int calls, int thr
         both.putAll(other.outcomes);
         List<CallFailure> allFailures = new ArrayList<>(failures);
         allFailures.addAll(other.failures);
-        return new Applied(both, calls + other.calls, throttles + other.throttles, allFailures);
+        List<OddEntries> allOddEntries = new ArrayList<>(oddEntries);
+        allOddEntries.addAll(other.oddEntries);
+        return new Applied(both, calls + other.calls, throttles + other.throttles, allFailures, allOddEntries);
     }
 }

@@ -67,27 +67,20 @@ public final class Calls {
         List<CompletableFuture<Applied>> running = changes.stream()
                 .map(change -> CompletableFuture.supplyAsync(() -> attempt(change, deadline), executor))
                 .toList();
-        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
-        int calls = 0;
-        int throttles = 0;
-        List<CallFailure> failures = new ArrayList<>();
+        Applied applied = Applied.NOTHING;
         for (CompletableFuture<Applied> result : running) {
-            Applied one = result.join();
-            outcomes.putAll(one.outcomes());
-            calls += one.calls();
-            throttles += one.throttles();
-            failures.addAll(one.failures());
+            applied = applied.and(result.join());
         }
-        return new Applied(outcomes, calls, throttles, failures);
+        return applied;
     }
 
     /**
      * Reads each target once, all at once on the executor, within the invocation's time and the call rate. A target
      * there was no time to read is unknown, as a transient failure.
      */
-    public Map<Target, Roster> read(Collection<Target> targets, Read read, Deadline deadline) {
+    public Reads read(Collection<Target> targets, Read read, Deadline deadline) {
         if (targets.isEmpty()) {
-            return Map.of();
+            return new Reads(read, Map.of());
         }
         Map<Target, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
         targets.forEach(target -> rosters.put(target, CompletableFuture.supplyAsync(
@@ -96,7 +89,7 @@ public final class Calls {
                         : read(target, read, callTimeLimit(deadline)), executor)));
         Map<Target, Roster> known = new LinkedHashMap<>();
         rosters.forEach((target, future) -> known.put(target, future.join()));
-        return known;
+        return new Reads(read, known);
     }
 
     private Roster read(Target target, Read read, Duration timeLimit) {
@@ -117,11 +110,20 @@ public final class Calls {
         return memberships.setRole(setRole.target(), setRole.member().memberId(), setRole.member().role(), timeLimit);
     }
 
-    /** Makes one change's call, retrying the members that got a transient code, while time allows. */
+    /** What an answer to the change's call is named in the log: the call's kind. */
+    private static String answerTo(Change change) {
+        return change instanceof Change.Add ? "add" : change instanceof Change.Remove ? "remove" : "role";
+    }
+
+    /**
+     * Makes one change's call, retrying the members that got a transient code, while time allows; an answer with
+     * entries that named no member of the call leaves the members it did not name unknown.
+     */
     private Applied attempt(Change change, Deadline deadline) {
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
         List<Membership> pending = change.members();
         Map<String, MemberOutcome> lastTransient = new HashMap<>();
+        List<OddEntries> oddEntries = new ArrayList<>();
         int calls = 0;
         int throttles = 0;
         for (int attempt = 1; attempt <= retry.maxAttempts() && !pending.isEmpty(); attempt++) {
@@ -139,19 +141,18 @@ public final class Calls {
                 MemberOutcome outcome = MemberOutcome.ofCallFailure(failed.errorCode(), failed.message());
                 pending.forEach(member -> outcomes.put(key(change, member), outcome));
                 return new Applied(outcomes, calls, throttles, List.of(new CallFailure(
-                        change.target(), failed.errorCode(), failed.message(), pending.size())));
+                        change.target(), failed.errorCode(), failed.message(), pending.size())), oddEntries);
             }
-            Map<String, MemberError> errors = new HashMap<>();
-            for (MemberError error : ((CallResult.Answered) result).errors()) {
-                if (error.memberId() != null) {
-                    errors.put(error.memberId(), error);
-                }
-            }
+            ErrorEntries errors = ErrorEntries.match(pending, ((CallResult.Answered) result).errors());
             List<Membership> retried = new ArrayList<>();
+            int unaccounted = 0;
             for (Membership member : pending) {
-                MemberError error = errors.get(member.memberId());
-                if (error == null) {
+                MemberError error = errors.byMember().get(member.memberId());
+                if (error == null && errors.accountsForUnnamed()) {
                     outcomes.put(key(change, member), change.done());
+                } else if (error == null) {
+                    unaccounted++;
+                    outcomes.put(key(change, member), errors.unaccounted());
                 } else if (ErrorCodes.meansAlreadyMember(error.errorCode())) {
                     outcomes.put(key(change, member), new MemberOutcome.AlreadyMember());
                 } else {
@@ -165,13 +166,16 @@ public final class Calls {
                     }
                 }
             }
+            if (!errors.accountsForUnnamed()) {
+                oddEntries.add(new OddEntries(change.target(), answerTo(change), errors.unmatched(), unaccounted));
+            }
             pending = retried;
         }
         for (Membership member : pending) {
             outcomes.put(key(change, member),
                     lastTransient.getOrDefault(member.memberId(), new MemberOutcome.NotAttempted()));
         }
-        return new Applied(outcomes, calls, throttles, List.of());
+        return new Applied(outcomes, calls, throttles, List.of(), oddEntries);
     }
 
     /** A started call may use the time left but half the margin; the other half is for dead letters and the reply. */

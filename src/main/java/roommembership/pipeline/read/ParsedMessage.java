@@ -1,6 +1,7 @@
 package roommembership.pipeline.read;
 
 import roommembership.model.Action;
+import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
 import roommembership.target.Target;
 
@@ -60,6 +61,25 @@ public sealed interface ParsedMessage {
                 refused.add(new RejectedItem(item.memberId(), item.role(), item.type(), errorCode, reason));
             }
             return new Request(target, List.of(), refused, routedFrom, action);
+        }
+
+        /**
+         * The same request with every member whose id its target cannot put in a path refused as a BadRequest item,
+         * with the reason; the same request when every id can go there.
+         */
+        public Request withPathSafeMembers() {
+            List<Membership> kept = new ArrayList<>(members.size());
+            List<RejectedItem> refused = new ArrayList<>(rejected);
+            for (Membership member : members) {
+                Optional<String> problem = target.pathSegmentProblem(member.memberId());
+                if (problem.isPresent()) {
+                    refused.add(new RejectedItem(member.memberId(), member.namedRole(), typeOf(member),
+                            ErrorCodes.BAD_REQUEST, problem.get()));
+                } else {
+                    kept.add(member);
+                }
+            }
+            return kept.size() == members.size() ? this : new Request(target, kept, refused, routedFrom, action);
         }
 
         /** The member id as the producer wrote it: a routed member's legacy MemberId, else the id itself. */

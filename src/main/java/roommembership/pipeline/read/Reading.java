@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * The read stage: each record's body as a request this deployment may carry out, or the reason it is none: parsed,
- * routed to channels where the deployment says so, and admitted.
+ * routed to channels where the deployment says so, its members' ids held to their target's path rule, and admitted.
  */
 public record Reading(Optional<LegacyRouting> routing, ChannelAccess channelAccess, AccountAllowlist allowedAccounts) {
     public Reading {
@@ -26,6 +26,10 @@ public record Reading(Optional<LegacyRouting> routing, ChannelAccess channelAcce
         ParsedMessage message = MessageParser.parse(body);
         if (routing.isPresent()) {
             message = routing.get().route(message);
+        }
+        // Once the target is known: a room's MemberId is a path segment of its removal and role calls.
+        if (message instanceof ParsedMessage.Request request) {
+            message = request.withPathSafeMembers();
         }
         // The account's refusal comes last, so its reason stands over any other.
         return allowedAccounts.admit(channelAccess.admit(message));

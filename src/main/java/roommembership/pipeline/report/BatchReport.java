@@ -1,6 +1,8 @@
 package roommembership.pipeline.report;
 
 import roommembership.pipeline.apply.CallFailure;
+import roommembership.pipeline.apply.OddEntries;
+import roommembership.pipeline.apply.ReadFailure;
 import roommembership.pipeline.settle.Letter;
 import roommembership.pipeline.settle.SendFailure;
 
@@ -11,21 +13,50 @@ import java.util.List;
  *
  * @param retryMessageIds the records SQS must deliver again, in batch order
  * @param deadLetters the dead-letter records that were sent
- * @param callFailures the Chime calls that failed as a whole, in the order they ended
- * @param sendFailures what the dead letters' send met on its way, in the order met
+ * @param incidents what went wrong on the way, for the operator's log
  */
-public record BatchReport(List<String> retryMessageIds, List<Letter> deadLetters, List<CallFailure> callFailures,
-                          List<SendFailure> sendFailures, Summary summary) {
+public record BatchReport(List<String> retryMessageIds, List<Letter> deadLetters, Incidents incidents,
+                          Summary summary) {
     public BatchReport {
         retryMessageIds = List.copyOf(retryMessageIds);
         deadLetters = List.copyOf(deadLetters);
-        callFailures = List.copyOf(callFailures);
-        sendFailures = List.copyOf(sendFailures);
     }
 
-    /** A batch whose dead letters, if any, were sent without a failure. */
+    /** A batch whose reads and answers were all as expected and whose letters, if any, went without a failure. */
     public BatchReport(List<String> retryMessageIds, List<Letter> deadLetters, List<CallFailure> callFailures,
                        Summary summary) {
-        this(retryMessageIds, deadLetters, callFailures, List.of(), summary);
+        this(retryMessageIds, deadLetters, new Incidents(callFailures, List.of(), List.of(), List.of()), summary);
+    }
+
+    /**
+     * @param callFailures the Chime calls that failed as a whole, in the order they ended
+     * @param readFailures the reads of targets that got no roster, in the order the batch made them
+     * @param oddEntries the answers with entries that named no member, in the order the batch met them
+     * @param sendFailures what the dead letters' send met on its way, in the order met
+     */
+    public record Incidents(List<CallFailure> callFailures, List<ReadFailure> readFailures,
+                            List<OddEntries> oddEntries, List<SendFailure> sendFailures) {
+        public Incidents {
+            callFailures = List.copyOf(callFailures);
+            readFailures = List.copyOf(readFailures);
+            oddEntries = List.copyOf(oddEntries);
+            sendFailures = List.copyOf(sendFailures);
+        }
+    }
+
+    public List<CallFailure> callFailures() {
+        return incidents.callFailures();
+    }
+
+    public List<ReadFailure> readFailures() {
+        return incidents.readFailures();
+    }
+
+    public List<OddEntries> oddEntries() {
+        return incidents.oddEntries();
+    }
+
+    public List<SendFailure> sendFailures() {
+        return incidents.sendFailures();
     }
 }

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import roommembership.pipeline.apply.CallFailure;
+import roommembership.pipeline.apply.OddEntries;
+import roommembership.pipeline.apply.ReadFailure;
 import roommembership.target.Target;
 import roommembership.pipeline.settle.Letter;
 import roommembership.pipeline.settle.SendFailure;
@@ -28,10 +30,11 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The invocation's log: one summary line, one line per Chime call that failed as a whole, and one per failure the
- * dead letters' send met. Each line is a JSON object handed to the runtime as bytes, which it passes on unformatted,
- * so with Lambda's JSON log format every field stays a field that Logs Insights can query (a String would be wrapped
- * as the {@code message} string).
+ * The invocation's log: one summary line, one line per Chime call that failed as a whole, one per read of a target
+ * that got no roster, one per answer with entries that named no member, and one per failure the dead letters' send
+ * met. Each line is a JSON object handed to the runtime as bytes, which it passes on unformatted, so with Lambda's
+ * JSON log format every field stays a field that Logs Insights can query (a String would be wrapped as the
+ * {@code message} string).
  * No message body is logged; the only member ids are those of dead-lettered members.
  */
 public final class InvocationLog {
@@ -72,6 +75,24 @@ public final class InvocationLog {
                 out.writeNumberField("members", failure.members());
                 out.writeBooleanField("transient", failure.isTransient());
             })));
+        }
+        for (ReadFailure failure : report.readFailures()) {
+            lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "Chime read failed", requestId, out -> {
+                writeConversation(out, failure.target());
+                out.writeStringField("read", failure.read());
+                out.writeStringField("errorCode", failure.errorCode());
+                out.writeStringField("errorMessage", cut(failure.message()));
+                out.writeBooleanField("transient", failure.isTransient());
+            })));
+        }
+        for (OddEntries odd : report.oddEntries()) {
+            lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "Chime answer had entries naming no member",
+                    requestId, out -> {
+                        writeConversation(out, odd.target());
+                        out.writeStringField("answer", odd.answer());
+                        out.writeNumberField("entries", odd.entries());
+                        out.writeNumberField("membersLeftUnknown", odd.membersLeftUnknown());
+                    })));
         }
         for (SendFailure failure : report.sendFailures()) {
             lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "dead-letter send failed", requestId, out -> {

@@ -3,12 +3,16 @@ package roommembership.pipeline.report;
 import roommembership.model.MemberOutcome;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.Applied;
+import roommembership.pipeline.apply.OddEntries;
+import roommembership.pipeline.apply.ReadFailure;
+import roommembership.pipeline.apply.Reads;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.SendFailure;
 import roommembership.pipeline.settle.Settled;
 import roommembership.target.MemberKey;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +23,13 @@ public final class Reporting {
 
     /**
      * @param calls every call the batch made: its changes and its role changes
+     * @param reads every read of targets the batch made
      * @param memberships each member's outcome from its add or removal
      * @param roles the outcome of each member whose role was learnt or set
      * @param sendFailures the dead-letter sends that failed, for the log
      */
     public static BatchReport of(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan,
-                                 Applied calls, Map<MemberKey, MemberOutcome> memberships,
+                                 Applied calls, List<Reads> reads, Map<MemberKey, MemberOutcome> memberships,
                                  Map<MemberKey, MemberOutcome> roles, Settled settled, List<SendFailure> sendFailures,
                                  long durationMillis) {
         Summary summary = Summary.builder()
@@ -44,7 +49,11 @@ public final class Reporting {
                 .chimeThrottles(calls.throttles())
                 .durationMillis(durationMillis)
                 .build();
-        return new BatchReport(settled.retryMessageIds(), settled.sent(), calls.failures(), sendFailures, summary);
+        List<OddEntries> oddEntries = new ArrayList<>(calls.oddEntries());
+        reads.forEach(read -> oddEntries.addAll(read.oddEntries()));
+        List<ReadFailure> readFailures = reads.stream().flatMap(read -> read.failures().stream()).toList();
+        return new BatchReport(settled.retryMessageIds(), settled.sent(),
+                new BatchReport.Incidents(calls.failures(), readFailures, oddEntries, sendFailures), summary);
     }
 
     private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {

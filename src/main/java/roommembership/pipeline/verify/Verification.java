@@ -5,10 +5,12 @@ import roommembership.model.MemberOutcome;
 import roommembership.pipeline.apply.Applied;
 import roommembership.pipeline.apply.Calls;
 import roommembership.pipeline.apply.Calls.Read;
+import roommembership.pipeline.apply.Reads;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.target.MemberKey;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -16,7 +18,7 @@ import java.util.Set;
 /**
  * The verify stage: the reads a batch makes before it settles, and what they decide. Every read goes through the
  * apply stage's calls, so it is paced and bounded like any call; what a read decides is a pure function
- * ({@link Presence}, {@link Roles}).
+ * ({@link Presence}, {@link Roles}). Each step hands back the reads it made, for the report.
  */
 public final class Verification {
     private final Calls calls;
@@ -29,31 +31,32 @@ public final class Verification {
      * Each member's outcome from its add or removal, once read where a read decides it: a removal's NotFound (member
      * or target absent), and an unanswered change of a record on its last receive.
      */
-    public Map<MemberKey, MemberOutcome> memberships(BatchPlan plan, Applied changed, Set<MemberKey> lastReceive,
-                                                     Deadline deadline) {
-        return Presence.afterChanges(plan, changed.outcomes(), lastReceive,
-                calls.read(Presence.toRead(plan, changed.outcomes(), lastReceive), Read.MEMBERS, deadline));
+    public Verified<Map<MemberKey, MemberOutcome>> memberships(BatchPlan plan, Applied changed,
+                                                               Set<MemberKey> lastReceive, Deadline deadline) {
+        Reads reads = calls.read(Presence.toRead(plan, changed.outcomes(), lastReceive), Read.MEMBERS, deadline);
+        return new Verified<>(Presence.afterChanges(plan, changed.outcomes(), lastReceive, reads.rosters()),
+                List.of(reads));
     }
 
     /**
      * The role calls the members need once their memberships are known, from a read of their targets'
      * administrators where the role they have must be learnt.
      */
-    public Roles rolesNeeded(BatchPlan plan, Map<MemberKey, MemberOutcome> memberships, Deadline deadline) {
-        return Roles.needed(plan, memberships,
-                calls.read(Presence.rolesToLearn(plan, memberships), Read.ADMINISTRATORS, deadline));
+    public Verified<Roles> rolesNeeded(BatchPlan plan, Map<MemberKey, MemberOutcome> memberships, Deadline deadline) {
+        Reads reads = calls.read(Presence.rolesToLearn(plan, memberships), Read.ADMINISTRATORS, deadline);
+        return new Verified<>(Roles.needed(plan, memberships, reads.rosters()), List.of(reads));
     }
 
     /**
      * Each role's outcome once its calls are made, an unanswered one of a record on its last receive checked by a
      * read of the administrators.
      */
-    public Map<MemberKey, MemberOutcome> roles(BatchPlan plan, Roles roles, Applied roleChanges,
-                                               Set<MemberKey> lastReceive, Deadline deadline) {
+    public Verified<Map<MemberKey, MemberOutcome>> roles(BatchPlan plan, Roles roles, Applied roleChanges,
+                                                         Set<MemberKey> lastReceive, Deadline deadline) {
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>(roles.decided());
         outcomes.putAll(roleChanges.outcomes());
-        return Roles.checked(plan, outcomes, lastReceive,
-                calls.read(Roles.toCheck(outcomes, lastReceive), Read.ADMINISTRATORS, deadline));
+        Reads reads = calls.read(Roles.toCheck(outcomes, lastReceive), Read.ADMINISTRATORS, deadline);
+        return new Verified<>(Roles.checked(plan, outcomes, lastReceive, reads.rosters()), List.of(reads));
     }
 
     /** A member's outcome once its role is known: a role that does not hold decides it, else its membership does. */

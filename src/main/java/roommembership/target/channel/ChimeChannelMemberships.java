@@ -2,6 +2,7 @@ package roommembership.target.channel;
 
 import roommembership.target.sdk.CallTime;
 import roommembership.target.sdk.ChimeErrors;
+import roommembership.target.sdk.Listing;
 
 import roommembership.target.CallResult;
 import roommembership.target.ChannelKey;
@@ -11,7 +12,6 @@ import roommembership.model.Membership;
 import roommembership.target.Memberships;
 import roommembership.model.Role;
 import roommembership.target.Roster;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 import software.amazon.awssdk.services.chimesdkmessaging.model.BadRequestException;
@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.chimesdkmessaging.model.BatchCreateChanne
 import software.amazon.awssdk.services.chimesdkmessaging.model.ChannelMembershipType;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ConflictException;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ForbiddenException;
+import software.amazon.awssdk.services.chimesdkmessaging.model.Identity;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelMembershipsResponse;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ListChannelModeratorsResponse;
 import software.amazon.awssdk.services.chimesdkmessaging.model.NotFoundException;
@@ -29,11 +30,10 @@ import software.amazon.awssdk.services.chimesdkmessaging.model.ThrottledClientEx
 import software.amazon.awssdk.services.chimesdkmessaging.model.UnauthorizedClientException;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -45,6 +45,10 @@ import java.util.function.Function;
 public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     /** ListChannelMemberships' and ListChannelModerators' largest page. */
     private static final int MAX_PAGE_SIZE = 50;
+    /** 2,000 full pages are 100,000 entries of one listing: more than this function's channels are meant to hold. */
+    private static final int MAX_PAGES = 2_000;
+    private static final Listing MEMBERSHIPS = new Listing("ListChannelMemberships", MAX_PAGES, "channel");
+    private static final Listing MODERATORS = new Listing("ListChannelModerators", MAX_PAGES, "channel");
 
     private final String bearer;
     private final Function<Region, ChimeSdkMessagingClient> clientFor;
@@ -70,47 +74,48 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     public CallResult addMembers(ChannelKey channel, List<Membership> members, Duration timeLimit) {
         ChannelMembershipType type = ChannelMembershipType.fromValue(members.get(0).type().wireName());
         List<String> arns = members.stream().map(Membership::memberId).toList();
+        Optional<Duration> limit = CallTime.bounded(timeLimit);
+        if (limit.isEmpty()) {
+            return CallTime.NO_CALL;
+        }
         try {
-            BatchCreateChannelMembershipResponse response = client(channel).batchCreateChannelMembership(request -> request
-                    .channelArn(channel.arn())
-                    .memberArns(arns)
-                    .type(type)
-                    .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+            BatchCreateChannelMembershipResponse response = ChimeErrors.withBody(client(channel)
+                    .batchCreateChannelMembership(request -> request
+                            .channelArn(channel.arn())
+                            .memberArns(arns)
+                            .type(type)
+                            .chimeBearer(bearer)
+                            .overrideConfiguration(config -> config.apiCallTimeout(limit.get()))));
+            // A null entry names no member: the matching of entries to members decides what that leaves unknown.
             return new CallResult.Answered(response.errors().stream()
-                    .map(error -> new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
+                    .map(error -> error == null ? new MemberError(null, null, null)
+                            : new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
         }
     }
 
-    /** Hidden members are listed only when asked for by type, so both types are read. */
+    /**
+     * Hidden members are listed only when asked for by type, so both types are read. An entry without its member or
+     * its Arn names no one: it is skipped and counted.
+     */
     @Override
     public Roster members(ChannelKey channel, Duration timeLimit) {
-        long deadline = System.nanoTime() + timeLimit.toNanos();
-        Set<String> members = new HashSet<>();
-        try {
-            for (ChannelMembershipType type : List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)) {
-                String nextToken = null;
-                do {
-                    Duration left = CallTime.left(deadline);
-                    String token = nextToken;
-                    ListChannelMembershipsResponse page = client(channel).listChannelMemberships(request -> request
-                            .channelArn(channel.arn())
-                            .type(type)
-                            .maxResults(MAX_PAGE_SIZE)
-                            .nextToken(token)
-                            .chimeBearer(bearer)
-                            .overrideConfiguration(config -> config.apiCallTimeout(left)));
-                    page.channelMemberships().forEach(membership -> members.add(membership.member().arn()));
-                    nextToken = page.nextToken();
-                } while (nextToken != null && !nextToken.isEmpty());
-            }
-            return new Roster.Known(members);
-        } catch (SdkException e) {
-            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return MEMBERSHIPS.read(timeLimit, ERRORS, List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)
+                .stream().<Listing.PageCall>map(type -> (nextToken, left) -> {
+                    ListChannelMembershipsResponse page = ChimeErrors.withBody(client(channel)
+                            .listChannelMemberships(request -> request
+                                    .channelArn(channel.arn())
+                                    .type(type)
+                                    .maxResults(MAX_PAGE_SIZE)
+                                    .nextToken(nextToken)
+                                    .chimeBearer(bearer)
+                                    .overrideConfiguration(config -> config.apiCallTimeout(left))));
+                    return new Listing.Page(page.channelMemberships().stream()
+                            .map(membership -> membership == null ? null : arnOf(membership.member()))
+                            .toList(), page.nextToken());
+                }).toList());
     }
 
     /**
@@ -119,11 +124,11 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
      */
     @Override
     public CallResult removeMember(ChannelKey channel, String memberArn, Duration timeLimit) {
-        return ERRORS.single(() -> client(channel).deleteChannelMembership(request -> request
+        return ERRORS.single(timeLimit, limit -> client(channel).deleteChannelMembership(request -> request
                 .channelArn(channel.arn())
                 .memberArn(memberArn)
                 .chimeBearer(bearer)
-                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
     }
 
     /**
@@ -133,44 +138,41 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     @Override
     public CallResult setRole(ChannelKey channel, String memberArn, Role role, Duration timeLimit) {
         if (role == Role.MEMBER) {
-            return ERRORS.single(() -> client(channel).deleteChannelModerator(request -> request
+            return ERRORS.single(timeLimit, limit -> client(channel).deleteChannelModerator(request -> request
                     .channelArn(channel.arn())
                     .channelModeratorArn(memberArn)
                     .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                    .overrideConfiguration(config -> config.apiCallTimeout(limit))));
         }
-        CallResult made = ERRORS.single(() -> client(channel).createChannelModerator(request -> request
+        CallResult made = ERRORS.single(timeLimit, limit -> client(channel).createChannelModerator(request -> request
                 .channelArn(channel.arn())
                 .channelModeratorArn(memberArn)
                 .chimeBearer(bearer)
-                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
         return made instanceof CallResult.Failed failed && ErrorCodes.CONFLICT.equals(failed.errorCode())
                 ? new CallResult.Answered(List.of(new MemberError(memberArn, ErrorCodes.CONFLICT, failed.message())))
                 : made;
     }
 
+    /** An entry without its moderator or the moderator's Arn names no one: it is skipped and counted. */
     @Override
     public Roster administrators(ChannelKey channel, Duration timeLimit) {
-        long deadline = System.nanoTime() + timeLimit.toNanos();
-        Set<String> moderators = new HashSet<>();
-        String nextToken = null;
-        try {
-            do {
-                Duration left = CallTime.left(deadline);
-                String token = nextToken;
-                ListChannelModeratorsResponse page = client(channel).listChannelModerators(request -> request
-                        .channelArn(channel.arn())
-                        .maxResults(MAX_PAGE_SIZE)
-                        .nextToken(token)
-                        .chimeBearer(bearer)
-                        .overrideConfiguration(config -> config.apiCallTimeout(left)));
-                page.channelModerators().forEach(moderator -> moderators.add(moderator.moderator().arn()));
-                nextToken = page.nextToken();
-            } while (nextToken != null && !nextToken.isEmpty());
-            return new Roster.Known(moderators);
-        } catch (SdkException e) {
-            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return MODERATORS.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
+            ListChannelModeratorsResponse page = ChimeErrors.withBody(client(channel).listChannelModerators(
+                    request -> request
+                            .channelArn(channel.arn())
+                            .maxResults(MAX_PAGE_SIZE)
+                            .nextToken(nextToken)
+                            .chimeBearer(bearer)
+                            .overrideConfiguration(config -> config.apiCallTimeout(left))));
+            return new Listing.Page(page.channelModerators().stream()
+                    .map(moderator -> moderator == null ? null : arnOf(moderator.moderator()))
+                    .toList(), page.nextToken());
+        }));
+    }
+
+    private static String arnOf(Identity identity) {
+        return identity == null ? null : identity.arn();
     }
 
     /** The operations' declared errors, by the ErrorCode each stands for. */

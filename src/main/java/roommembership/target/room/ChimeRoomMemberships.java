@@ -2,6 +2,7 @@ package roommembership.target.room;
 
 import roommembership.target.sdk.CallTime;
 import roommembership.target.sdk.ChimeErrors;
+import roommembership.target.sdk.Listing;
 
 import roommembership.target.CallResult;
 import roommembership.model.ErrorCodes;
@@ -11,7 +12,6 @@ import roommembership.model.Role;
 import roommembership.target.RoomKey;
 import roommembership.target.Memberships;
 import roommembership.target.Roster;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.model.BadRequestException;
 import software.amazon.awssdk.services.chime.model.BatchCreateRoomMembershipResponse;
@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.chime.model.ForbiddenException;
 import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
 import software.amazon.awssdk.services.chime.model.MembershipItem;
 import software.amazon.awssdk.services.chime.model.NotFoundException;
+import software.amazon.awssdk.services.chime.model.RoomMembership;
 import software.amazon.awssdk.services.chime.model.RoomMembershipRole;
 import software.amazon.awssdk.services.chime.model.ServiceFailureException;
 import software.amazon.awssdk.services.chime.model.ServiceUnavailableException;
@@ -26,16 +27,18 @@ import software.amazon.awssdk.services.chime.model.ThrottledClientException;
 import software.amazon.awssdk.services.chime.model.UnauthorizedClientException;
 
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 
 /** The Chime API behind the room-memberships port: BatchCreate-, Delete-, Update- and ListRoomMemberships. */
 public final class ChimeRoomMemberships implements Memberships<RoomKey> {
     /** ListRoomMemberships' largest page. */
     private static final int MAX_PAGE_SIZE = 99;
+    /** A room holds at most 1,000 members by its quota: 100 full pages are ten times as many, so more never end. */
+    private static final Listing LISTING = new Listing("ListRoomMemberships", 100, "room");
 
     private final ChimeClient chime;
 
@@ -51,16 +54,23 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                         .role(member.role().wireName())
                         .build())
                 .toList();
+        Optional<Duration> limit = CallTime.bounded(timeLimit);
+        if (limit.isEmpty()) {
+            return CallTime.NO_CALL;
+        }
         try {
-            BatchCreateRoomMembershipResponse response = chime.batchCreateRoomMembership(request -> request
-                    .accountId(room.accountId())
-                    .roomId(room.roomId())
-                    .membershipItemList(items)
-                    .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit))));
+            BatchCreateRoomMembershipResponse response = ChimeErrors.withBody(chime.batchCreateRoomMembership(
+                    request -> request
+                            .accountId(room.accountId())
+                            .roomId(room.roomId())
+                            .membershipItemList(items)
+                            .overrideConfiguration(config -> config.apiCallTimeout(limit.get()))));
+            // A null entry names no member: the matching of entries to members decides what that leaves unknown.
             return new CallResult.Answered(response.errors().stream()
-                    .map(error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
+                    .map(error -> error == null ? new MemberError(null, null, null)
+                            : new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
                     .toList());
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
             return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
         }
     }
@@ -78,47 +88,45 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
     /** DeleteRoomMembership answers NotFoundException alike for a member not in the room and a room that is not. */
     @Override
     public CallResult removeMember(RoomKey room, String memberId, Duration timeLimit) {
-        return ERRORS.single(() -> chime.deleteRoomMembership(request -> request
+        return ERRORS.single(timeLimit, limit -> chime.deleteRoomMembership(request -> request
                 .accountId(room.accountId())
                 .roomId(room.roomId())
                 .memberId(memberId)
-                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
     }
 
     @Override
     public CallResult setRole(RoomKey room, String memberId, Role role, Duration timeLimit) {
-        return ERRORS.single(() -> chime.updateRoomMembership(request -> request
+        return ERRORS.single(timeLimit, limit -> chime.updateRoomMembership(request -> request
                 .accountId(room.accountId())
                 .roomId(room.roomId())
                 .memberId(memberId)
                 .role(role.wireName())
-                .overrideConfiguration(config -> config.apiCallTimeout(CallTime.bounded(timeLimit)))));
+                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
     }
 
-    /** Every page of the room's members; with {@code administrators}, only those whose role is Administrator. */
+    /**
+     * Every page of the room's members; with {@code administrators}, only those whose role is Administrator. An
+     * entry without its member or its MemberId names no one, whatever its role: it is skipped and counted.
+     */
     private Roster roster(RoomKey room, Duration timeLimit, boolean administrators) {
-        long deadline = System.nanoTime() + timeLimit.toNanos();
-        Set<String> members = new HashSet<>();
-        String nextToken = null;
-        try {
-            do {
-                Duration left = CallTime.left(deadline);
-                String token = nextToken;
-                ListRoomMembershipsResponse page = chime.listRoomMemberships(request -> request
-                        .accountId(room.accountId())
-                        .roomId(room.roomId())
-                        .maxResults(MAX_PAGE_SIZE)
-                        .nextToken(token)
-                        .overrideConfiguration(config -> config.apiCallTimeout(left)));
-                page.roomMemberships().stream()
-                        .filter(membership -> !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR)
-                        .forEach(membership -> members.add(membership.member().memberId()));
-                nextToken = page.nextToken();
-            } while (nextToken != null && !nextToken.isEmpty());
-            return new Roster.Known(members);
-        } catch (SdkException e) {
-            return new Roster.Unknown(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return LISTING.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
+            ListRoomMembershipsResponse page = ChimeErrors.withBody(chime.listRoomMemberships(request -> request
+                    .accountId(room.accountId())
+                    .roomId(room.roomId())
+                    .maxResults(MAX_PAGE_SIZE)
+                    .nextToken(nextToken)
+                    .overrideConfiguration(config -> config.apiCallTimeout(left))));
+            List<String> memberIds = new ArrayList<>();
+            for (RoomMembership membership : page.roomMemberships()) {
+                String memberId = membership == null || membership.member() == null
+                        ? null : membership.member().memberId();
+                if (memberId == null || !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR) {
+                    memberIds.add(memberId);
+                }
+            }
+            return new Listing.Page(memberIds, page.nextToken());
+        }));
     }
 
     /** The operation's declared errors and I/O failures, by the ErrorCode each stands for. */

@@ -46,11 +46,11 @@ class InvocationLogTest {
 
     @Test
     void everyFailureTheDeadLetterSendMetIsAWarnLineWithItsCauseAfterTheCallFailures() {
-        BatchReport report = new BatchReport(List.of("m1"), List.of(),
-                List.of(new CallFailure(ROOM, "NotFound", null, 7)),
+        BatchReport report = new BatchReport(List.of("m1"), List.of(), new BatchReport.Incidents(
+                List.of(new CallFailure(ROOM, "NotFound", null, 7)), List.of(), List.of(),
                 List.of(new SendFailure(10, 1, "ApiCallTimeoutException",
                                 "Client execution did not complete before the specified timeout configuration: 900 millis"),
-                        new SendFailure(10, 2, "NoTimeLeft", "less than 20 ms of the invocation's time left for a call")),
+                        new SendFailure(10, 2, "NoTimeLeft", "less than 20 ms of the invocation's time left for a call"))),
                 summary(Map.of(), 1));
 
         List<Line> lines = InvocationLog.lines(report, "req-1", AT);
