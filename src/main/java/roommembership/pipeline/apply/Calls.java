@@ -67,11 +67,21 @@ public final class Calls {
         List<CompletableFuture<Applied>> running = changes.stream()
                 .map(change -> CompletableFuture.supplyAsync(() -> attempt(change, deadline), executor))
                 .toList();
-        Applied applied = Applied.NOTHING;
+        // Combined in one pass: folding pairwise would copy the growing map once per change.
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        int calls = 0;
+        int throttles = 0;
+        List<CallFailure> failures = new ArrayList<>();
+        List<OddEntries> oddEntries = new ArrayList<>();
         for (CompletableFuture<Applied> result : running) {
-            applied = applied.and(result.join());
+            Applied one = result.join();
+            outcomes.putAll(one.outcomes());
+            calls += one.calls();
+            throttles += one.throttles();
+            failures.addAll(one.failures());
+            oddEntries.addAll(one.oddEntries());
         }
-        return applied;
+        return new Applied(outcomes, calls, throttles, failures, oddEntries);
     }
 
     /**
