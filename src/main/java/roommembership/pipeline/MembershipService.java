@@ -4,13 +4,10 @@ import roommembership.model.Deadline;
 import roommembership.model.MemberOutcome;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.Applied;
+import roommembership.pipeline.apply.CallLimits;
 import roommembership.pipeline.apply.Calls;
 import roommembership.pipeline.apply.Reads;
-import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.pipeline.plan.BatchPlan;
-import roommembership.pipeline.read.AccountAllowlist;
-import roommembership.pipeline.read.ChannelAccess;
-import roommembership.pipeline.read.LegacyRouting;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.report.BatchReport;
@@ -27,11 +24,9 @@ import roommembership.target.Memberships;
 import roommembership.target.Target;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
@@ -44,33 +39,16 @@ import java.util.stream.Stream;
 public final class MembershipService {
 
     /**
+     * Each stage's settings, in a record of its own.
+     *
+     * @param reading what the read stage admits: routing to channels, the channel access and the account allowlist
+     * @param calls how the apply stage paces and retries calls within the invocation's time
      * @param maxReceiveCount a record with transient failures is retried by SQS while its receive count is below this
-     * @param safetyMargin no call starts when the invocation has less time left than this
-     * @param allowedAccounts requests for any other account are dead-lettered as Forbidden without a call
-     * @param maxCallsPerSecond Chime calls (of every kind, to rooms and channels) per second from this service; 0
-     *                          means no limit
-     * @param channelAccess channel requests it does not permit are dead-lettered as Forbidden without a call
-     * @param routing when present, legacy requests go to the channels it names instead of the chat-room API
      */
-    public record Settings(int maxReceiveCount, RetryPolicy retry, Duration safetyMargin,
-                           AccountAllowlist allowedAccounts, int maxCallsPerSecond, ChannelAccess channelAccess,
-                           Optional<LegacyRouting> routing) {
+    public record Settings(Reading reading, CallLimits calls, int maxReceiveCount) {
         public Settings {
-            Objects.requireNonNull(retry, "retry");
-            Objects.requireNonNull(safetyMargin, "safetyMargin");
-            Objects.requireNonNull(allowedAccounts, "allowedAccounts");
-            Objects.requireNonNull(channelAccess, "channelAccess");
-            Objects.requireNonNull(routing, "routing");
-            if (maxCallsPerSecond < 0) {
-                throw new IllegalArgumentException("maxCallsPerSecond must be 0 (no limit) or more");
-            }
-        }
-
-        /** Rooms only: no identity for channels, no routing. */
-        public Settings(int maxReceiveCount, RetryPolicy retry, Duration safetyMargin,
-                        AccountAllowlist allowedAccounts, int maxCallsPerSecond) {
-            this(maxReceiveCount, retry, safetyMargin, allowedAccounts, maxCallsPerSecond, ChannelAccess.none(),
-                    Optional.empty());
+            Objects.requireNonNull(reading, "reading");
+            Objects.requireNonNull(calls, "calls");
         }
     }
 
@@ -85,9 +63,8 @@ public final class MembershipService {
     public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor executor, Clock clock,
                              Settings settings) {
         Objects.requireNonNull(settings, "settings");
-        this.reading = new Reading(settings.routing(), settings.channelAccess(), settings.allowedAccounts());
-        this.calls = new Calls(memberships, executor, settings.retry(), settings.safetyMargin(),
-                settings.maxCallsPerSecond());
+        this.reading = settings.reading();
+        this.calls = new Calls(memberships, executor, settings.calls());
         this.verification = new Verification(calls);
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.clock = Objects.requireNonNull(clock, "clock");

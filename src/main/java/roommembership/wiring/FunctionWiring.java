@@ -7,6 +7,8 @@ import roommembership.target.channel.ChannelApi;
 import roommembership.target.room.ChimeRoomMemberships;
 
 import roommembership.pipeline.MembershipService;
+import roommembership.pipeline.apply.CallLimits;
+import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.target.Targets;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -94,8 +96,10 @@ public final class FunctionWiring {
                         config.safetyMargin().dividedBy(4)),
                 calls,
                 Clock.systemUTC(),
-                new MembershipService.Settings(config.maxReceiveCount(), memberRetry, config.safetyMargin(),
-                        config.allowedAccounts(), config.chimeMaxTps(), config.channelAccess(), config.routing()));
+                new MembershipService.Settings(
+                        new Reading(config.routing(), config.channelAccess(), config.allowedAccounts()),
+                        new CallLimits(memberRetry, config.safetyMargin(), config.chimeMaxTps()),
+                        config.maxReceiveCount()));
     }
 
     /** Daemon threads, so an idle pool never keeps a JVM alive; named so a thread dump tells whose they are. */

@@ -1,5 +1,9 @@
 package roommembership.pipeline;
 
+import roommembership.pipeline.read.Reading;
+
+import roommembership.pipeline.apply.CallLimits;
+
 import roommembership.model.Deadline;
 import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
@@ -474,8 +478,9 @@ class ChannelSettlementTest {
 
     private MembershipService service(ChannelAccess access, Optional<LegacyRouting> routing) {
         return new MembershipService(chime, deadLetters, calls,
-                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new MembershipService.Settings(MAX_RECEIVES, RETRY,
-                Duration.ofSeconds(1), AccountAllowlist.anyAccount(), 0, access, routing));
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new MembershipService.Settings(
+                new Reading(routing, access, AccountAllowlist.anyAccount()),
+                new CallLimits(RETRY, Duration.ofSeconds(1), 0), MAX_RECEIVES));
     }
 
     private static String form4(String memberArn, String type, String role) {

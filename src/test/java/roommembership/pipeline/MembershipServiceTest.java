@@ -1,5 +1,11 @@
 package roommembership.pipeline;
 
+import roommembership.pipeline.read.ChannelAccess;
+
+import roommembership.pipeline.read.Reading;
+
+import roommembership.pipeline.apply.CallLimits;
+
 import roommembership.model.Deadline;
 import roommembership.model.Membership;
 import roommembership.model.Role;
@@ -41,9 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The settlement rules on in-memory ports; the same rules run against the real services in the handler tests. */
 class MembershipServiceTest {
     private static final RoomKey ROOM = new RoomKey("acct", "room");
+    private static final CallLimits LIMITS =
+            new CallLimits(new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1), 0);
     private static final MembershipService.Settings SETTINGS = new MembershipService.Settings(
-            5, new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1), AccountAllowlist.anyAccount(),
-            0);
+            new Reading(Optional.empty(), ChannelAccess.none(), AccountAllowlist.anyAccount()), LIMITS, 5);
 
     private final ScriptedRooms rooms = new ScriptedRooms();
     private final CollectedDeadLetters deadLetters = new CollectedDeadLetters();
@@ -184,8 +191,8 @@ class MembershipServiceTest {
     @Test
     void requestsForAnAccountOutsideTheAllowlistAreForbiddenWithoutACall() {
         MembershipService guarded = new MembershipService(rooms, deadLetters, Executors.newFixedThreadPool(2),
-                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new MembershipService.Settings(5, SETTINGS.retry(),
-                SETTINGS.safetyMargin(), new AccountAllowlist(Set.of("acct")), 0));
+                Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new MembershipService.Settings(
+                new Reading(Optional.empty(), ChannelAccess.none(), new AccountAllowlist(Set.of("acct"))), LIMITS, 5));
         String elsewhere = "{\"AccountId\":\"other\",\"RoomId\":\"room\",\"MembershipItemList\":"
                 + "[{\"MemberId\":\"u1\",\"Role\":\"Administrator\"},{\"MemberId\":\" \"}]}";
 

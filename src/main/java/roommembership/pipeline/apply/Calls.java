@@ -42,24 +42,16 @@ public final class Calls {
     private final Duration safetyMargin;
     private final CallRate callRate;
 
-    /**
-     * @param executor runs the calls; its thread count bounds how many run at once
-     * @param safetyMargin no call starts when the invocation has less time left than this
-     * @param maxCallsPerSecond calls of every kind per second; 0 means no limit
-     */
-    public Calls(Memberships<Target> memberships, Executor executor, RetryPolicy retry, Duration safetyMargin,
-                 int maxCallsPerSecond) {
+    /** @param executor runs the calls; its thread count bounds how many run at once */
+    public Calls(Memberships<Target> memberships, Executor executor, CallLimits limits) {
         this.memberships = Objects.requireNonNull(memberships, "memberships");
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.retry = Objects.requireNonNull(retry, "retry");
-        this.safetyMargin = Objects.requireNonNull(safetyMargin, "safetyMargin");
-        if (maxCallsPerSecond < 0) {
-            throw new IllegalArgumentException("maxCallsPerSecond must be 0 (no limit) or more");
-        }
+        this.retry = limits.retry();
+        this.safetyMargin = limits.safetyMargin();
         // A burst of one second's calls, then evenly spaced.
-        this.callRate = maxCallsPerSecond == 0
+        this.callRate = limits.maxCallsPerSecond() == 0
                 ? CallRate.unlimited()
-                : CallRate.perSecond(maxCallsPerSecond, maxCallsPerSecond);
+                : CallRate.perSecond(limits.maxCallsPerSecond(), limits.maxCallsPerSecond());
     }
 
     /** Makes every change's calls on the executor, and combines their results in this one place. */
