@@ -6,6 +6,7 @@ import roommembership.pipeline.read.AccountAllowlist;
 import roommembership.pipeline.read.ChannelAccess;
 import roommembership.target.ChimeArns;
 import roommembership.pipeline.read.LegacyRouting;
+import roommembership.pipeline.read.Reading;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -19,25 +20,28 @@ import java.util.regex.Pattern;
  * The function's settings, read from its environment.
  *
  * @param deadLetterQueueUrl where failed members go ({@code DEAD_LETTER_QUEUE_URL}, required)
- * @param maxReceiveCount below this receive count a transient failure is left to SQS redelivery ({@code MAX_RECEIVE_COUNT})
- * @param chimeMaxConcurrency Chime calls in flight at once ({@code CHIME_MAX_CONCURRENCY})
- * @param safetyMargin no Chime call starts with less invocation time left ({@code DEADLINE_SAFETY_MARGIN_MS})
  * @param sqsRegion the function's region ({@code AWS_REGION}), else the queue URL's, so no SDK looks further
- * @param allowedAccounts the only accounts requests may name ({@code ALLOWED_ACCOUNT_IDS}, comma-separated; unset or
- *                        empty: every account)
- * @param chimeMaxTps Chime calls per second from one container ({@code CHIME_MAX_TPS}; 0: no limit)
- * @param metricsNamespace the CloudWatch namespace of the function's metrics ({@code METRICS_NAMESPACE})
- * @param channelAccess the identity channel calls are made as ({@code CHIME_BEARER_ARN}; unset: channel requests are
- *                      Forbidden) and the only AppInstances they may name ({@code ALLOWED_APP_INSTANCE_ARNS})
- * @param routing where legacy requests go instead of the chat-room API ({@code CHANNEL_ARN_TEMPLATE} and
- *                {@code MEMBER_ARN_TEMPLATE}, both or neither)
  * @param messagingRegion the region whose messaging client is built and primed at start ({@code CHIME_MESSAGING_REGION},
  *                        default the function's region); a channel in another region gets its own client on first use
+ * @param metricsNamespace the CloudWatch namespace of the function's metrics ({@code METRICS_NAMESPACE})
+ * @param admission what the read stage admits: the accounts requests may name ({@code ALLOWED_ACCOUNT_IDS}; unset:
+ *                  every account), the identity channel calls are made as ({@code CHIME_BEARER_ARN}; unset: channel
+ *                  requests are Forbidden) and the AppInstances they may name ({@code ALLOWED_APP_INSTANCE_ARNS}), and
+ *                  where legacy requests go instead ({@code CHANNEL_ARN_TEMPLATE}, {@code MEMBER_ARN_TEMPLATE})
+ * @param limits the invocation's limits
  */
-public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int chimeMaxConcurrency,
-                            Duration safetyMargin, String sqsRegion, AccountAllowlist allowedAccounts,
-                            int chimeMaxTps, String metricsNamespace, ChannelAccess channelAccess,
-                            Optional<LegacyRouting> routing, String messagingRegion) {
+public record Configuration(String deadLetterQueueUrl, String sqsRegion, String messagingRegion,
+                            String metricsNamespace, Reading admission, Limits limits) {
+    /**
+     * @param maxReceiveCount below this receive count a transient failure is left to SQS redelivery
+     *                        ({@code MAX_RECEIVE_COUNT})
+     * @param chimeMaxConcurrency Chime calls in flight at once ({@code CHIME_MAX_CONCURRENCY})
+     * @param safetyMargin no Chime call starts with less invocation time left ({@code DEADLINE_SAFETY_MARGIN_MS})
+     * @param chimeMaxTps Chime calls per second from one container ({@code CHIME_MAX_TPS}; 0: no limit)
+     */
+    public record Limits(int maxReceiveCount, int chimeMaxConcurrency, Duration safetyMargin, int chimeMaxTps) {
+    }
+
     public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
     public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
     public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
@@ -74,17 +78,14 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
                     + "requests to channels, but " + CHIME_BEARER_ARN + " is not set: set the AppInstanceUser or "
                     + "AppInstanceBot the function calls channels as");
         }
-        return new Configuration(url.trim(),
-                wholeNumber(env, MAX_RECEIVE_COUNT, 5, 1, 1_000),
-                wholeNumber(env, CHIME_MAX_CONCURRENCY, 8, 1, 256),
-                Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
-                sqsRegion,
-                AccountAllowlist.parse(env.get(ALLOWED_ACCOUNT_IDS)),
-                wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000),
+        return new Configuration(url.trim(), sqsRegion, messagingRegion(env.get(CHIME_MESSAGING_REGION), sqsRegion),
                 metricsNamespace(env.get(METRICS_NAMESPACE)),
-                new ChannelAccess(bearer, allowedAppInstances(env.get(ALLOWED_APP_INSTANCE_ARNS))),
-                routing,
-                messagingRegion(env.get(CHIME_MESSAGING_REGION), sqsRegion));
+                new Reading(routing, new ChannelAccess(bearer, allowedAppInstances(env.get(ALLOWED_APP_INSTANCE_ARNS))),
+                        AccountAllowlist.parse(env.get(ALLOWED_ACCOUNT_IDS))),
+                new Limits(wholeNumber(env, MAX_RECEIVE_COUNT, 5, 1, 1_000),
+                        wholeNumber(env, CHIME_MAX_CONCURRENCY, 8, 1, 256),
+                        Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
+                        wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000)));
     }
 
     /**
@@ -93,16 +94,43 @@ public record Configuration(String deadLetterQueueUrl, int maxReceiveCount, int 
      */
     public Configuration forPriming() {
         // The priming channel's AppInstance is priming's own, so its bearer must be too.
-        return new Configuration(deadLetterQueueUrl, maxReceiveCount, chimeMaxConcurrency, safetyMargin, sqsRegion,
-                AccountAllowlist.anyAccount(), chimeMaxTps, metricsNamespace,
-                new ChannelAccess(channelAccess.bearer().map(bearer -> "arn:aws:chime:" + messagingRegion
-                        + ":000000000000:app-instance/priming/user/priming-bearer"), Set.of()), routing,
-                messagingRegion);
+        ChannelAccess primingAccess = new ChannelAccess(channelAccess().bearer().map(bearer -> "arn:aws:chime:"
+                + messagingRegion + ":000000000000:app-instance/priming/user/priming-bearer"), Set.of());
+        return new Configuration(deadLetterQueueUrl, sqsRegion, messagingRegion, metricsNamespace,
+                new Reading(routing(), primingAccess, AccountAllowlist.anyAccount()), limits);
+    }
+
+    public AccountAllowlist allowedAccounts() {
+        return admission.allowedAccounts();
+    }
+
+    public ChannelAccess channelAccess() {
+        return admission.channelAccess();
+    }
+
+    public Optional<LegacyRouting> routing() {
+        return admission.routing();
+    }
+
+    public int maxReceiveCount() {
+        return limits.maxReceiveCount();
+    }
+
+    public int chimeMaxConcurrency() {
+        return limits.chimeMaxConcurrency();
+    }
+
+    public Duration safetyMargin() {
+        return limits.safetyMargin();
+    }
+
+    public int chimeMaxTps() {
+        return limits.chimeMaxTps();
     }
 
     /** Whether channels can be reached at all: only then is a messaging client built. */
     public boolean servesChannels() {
-        return channelAccess.bearer().isPresent();
+        return channelAccess().bearer().isPresent();
     }
 
     private static Optional<String> bearer(String text) {

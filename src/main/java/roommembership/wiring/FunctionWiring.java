@@ -8,7 +8,6 @@ import roommembership.target.room.ChimeRoomMemberships;
 
 import roommembership.pipeline.MembershipService;
 import roommembership.pipeline.apply.CallLimits;
-import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.target.Targets;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -97,7 +96,7 @@ public final class FunctionWiring {
                 calls,
                 Clock.systemUTC(),
                 new MembershipService.Settings(
-                        new Reading(config.routing(), config.channelAccess(), config.allowedAccounts()),
+                        config.admission(),
                         new CallLimits(memberRetry, config.safetyMargin(), config.chimeMaxTps()),
                         config.maxReceiveCount()));
     }

@@ -10,6 +10,7 @@ import roommembership.pipeline.read.AccountAllowlist;
 import roommembership.pipeline.read.ChannelAccess;
 import roommembership.target.ChimeArns;
 import roommembership.pipeline.read.LegacyRouting;
+import roommembership.pipeline.read.Reading;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,9 +34,9 @@ class ConfigurationTest {
     @Test
     void defaultsApplyWhenOnlyTheQueueIsGiven() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)))
-                .isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5), "eu-west-1",
-                        AccountAllowlist.anyAccount(), 20, "RoomMembership", ChannelAccess.none(), Optional.empty(),
-                        "eu-west-1"));
+                .isEqualTo(new Configuration(URL, "eu-west-1", "eu-west-1", "RoomMembership",
+                        new Reading(Optional.empty(), ChannelAccess.none(), AccountAllowlist.anyAccount()),
+                        new Configuration.Limits(5, 8, Duration.ofSeconds(5), 20)));
     }
 
     @Test
@@ -43,9 +44,9 @@ class ConfigurationTest {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, "MAX_RECEIVE_COUNT", "3",
                 "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500", "AWS_REGION", "ap-south-1",
                 "ALLOWED_ACCOUNT_IDS", "acct-1", "CHIME_MAX_TPS", "0", "METRICS_NAMESPACE", "HR/RoomMembership")))
-                .isEqualTo(new Configuration(URL, 3, 16, Duration.ofMillis(2500), "ap-south-1",
-                        new AccountAllowlist(Set.of("acct-1")), 0, "HR/RoomMembership", ChannelAccess.none(),
-                        Optional.empty(), "ap-south-1"));
+                .isEqualTo(new Configuration(URL, "ap-south-1", "ap-south-1", "HR/RoomMembership",
+                        new Reading(Optional.empty(), ChannelAccess.none(), new AccountAllowlist(Set.of("acct-1"))),
+                        new Configuration.Limits(3, 16, Duration.ofMillis(2500), 0)));
     }
 
     @Test
@@ -124,10 +125,10 @@ class ConfigurationTest {
                 "ALLOWED_APP_INSTANCE_ARNS", " " + HR + " , " + FINANCE, "CHANNEL_ARN_TEMPLATE", CHANNEL_TEMPLATE + " ",
                 "MEMBER_ARN_TEMPLATE", " " + MEMBER_TEMPLATE, "CHIME_MESSAGING_REGION", "us-east-1"));
 
-        assertThat(config).isEqualTo(new Configuration(URL, 5, 8, Duration.ofSeconds(5), "eu-west-1",
-                AccountAllowlist.anyAccount(), 20, "RoomMembership",
-                new ChannelAccess(Optional.of(BEARER), Set.of(HR, FINANCE)),
-                Optional.of(new LegacyRouting(CHANNEL_TEMPLATE, MEMBER_TEMPLATE)), "us-east-1"));
+        assertThat(config).isEqualTo(new Configuration(URL, "eu-west-1", "us-east-1", "RoomMembership",
+                new Reading(Optional.of(new LegacyRouting(CHANNEL_TEMPLATE, MEMBER_TEMPLATE)),
+                        new ChannelAccess(Optional.of(BEARER), Set.of(HR, FINANCE)), AccountAllowlist.anyAccount()),
+                new Configuration.Limits(5, 8, Duration.ofSeconds(5), 20)));
         assertThat(config.servesChannels()).isTrue();
     }
 
