@@ -103,18 +103,34 @@ public final class LetterJson {
     }
 
     /**
-     * The record with every value whole if it fits; else every value longer than a limit is cut to it, halving the
-     * limit until the record fits. Escaping can make a body grow up to six-fold, so only the result can be measured.
+     * The record with every value whole if it fits; else every value longer than a limit is cut to it, the limit the
+     * largest with which the record fits, so no more is cut than must be. Escaping can make a body grow up to six-fold,
+     * so only the result can be measured: the limit is searched by halving the range, a few writes of the record.
      */
     private static String fitted(Body body) {
-        String json = body.with((value, field) -> value);
-        int keep = MAX_BODY_BYTES;
-        while (utf8Length(json) > MAX_BODY_BYTES && keep > 0) {
-            keep = keep / 2;
-            int limit = keep;
-            json = body.with((value, field) -> Letter.cut(value, field, limit));
+        String whole = body.with((value, field) -> value);
+        if (utf8Length(whole) <= MAX_BODY_BYTES) {
+            return whole;
         }
-        return json;
+        // Invariant: cutting every value to `fits` gives a record that fits; to `tooMany`, one that does not.
+        int fits = 0;
+        int tooMany = MAX_BODY_BYTES;
+        String best = withLimit(body, 0);
+        while (tooMany - fits > 1) {
+            int keep = fits + (tooMany - fits) / 2;
+            String json = withLimit(body, keep);
+            if (utf8Length(json) <= MAX_BODY_BYTES) {
+                fits = keep;
+                best = json;
+            } else {
+                tooMany = keep;
+            }
+        }
+        return best;
+    }
+
+    private static String withLimit(Body body, int keep) {
+        return body.with((value, field) -> Letter.cut(value, field, keep));
     }
 
     private static int utf8Length(String text) {

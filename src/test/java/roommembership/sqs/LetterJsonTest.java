@@ -86,6 +86,20 @@ class LetterJsonTest {
     }
 
     @Test
+    void aValueTooLongToFitIsCutToWhatFitsNotToHalfOfIt() throws Exception {
+        // Every character escapes to six bytes, so 41,667 of them fill the 250,000-byte body; the rest must go.
+        String raw = "\u0001".repeat(100_000);
+
+        WrittenLetter letter = unreadable("body is not valid JSON", "msg-5", raw, AT);
+
+        int bytes = letter.body().getBytes(StandardCharsets.UTF_8).length;
+        assertThat(bytes).isLessThanOrEqualTo(250_000).isGreaterThan(250_000 - 6 * 2);
+        String kept = new ObjectMapper().readTree(letter.body()).path("Body").asText();
+        assertThat(kept).endsWith("...[truncated: the original body had 100000 characters]");
+        assertThat(kept.length()).isGreaterThan(41_000);
+    }
+
+    @Test
     void rawBodyThatWouldNotFitInOneSqsMessageIsTruncatedVisibly() throws Exception {
         // Control characters escape to six bytes each: 256 KiB of them would be 1.5 MiB of JSON.
         String raw = "\u0001".repeat(256 * 1024);
