@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -251,8 +252,27 @@ public final class ChannelsApi {
     /** Issued NextTokens; a token not in here is unknown, so it is rejected rather than guessed at. */
     private final Map<String, PageToken> pageTokens = new HashMap<>();
 
+    /** The rates every call is held to; null: none, every call is answered however fast they come. */
+    private volatile MessagingQuotas.Buckets quotas;
+
     ChannelsApi(ChimeEmulator core) {
         this.core = core;
+    }
+
+    /** From now on every call is held to these rates, as the service holds it: 429 ThrottledClientException beyond. */
+    public ChannelsApi enforceQuotas(MessagingQuotas rates) {
+        return enforceQuotas(rates, System::nanoTime);
+    }
+
+    /** As {@link #enforceQuotas(MessagingQuotas)}, on a clock the caller moves. */
+    ChannelsApi enforceQuotas(MessagingQuotas rates, LongSupplier nanoTime) {
+        quotas = new MessagingQuotas.Buckets(rates, nanoTime);
+        return this;
+    }
+
+    public ChannelsApi stopEnforcingQuotas() {
+        quotas = null;
+        return this;
     }
 
     // ---------------------------------------------------------------- seeding
@@ -551,6 +571,10 @@ public final class ChannelsApi {
             if (bearer == null) {
                 return Answer.badRequest("1 validation error detected: Value null at 'chimeBearer' failed to satisfy "
                         + "constraint: Member must not be null");
+            }
+            MessagingQuotas.Buckets rates = quotas;
+            if (rates != null && !rates.admit(bearer, channelArn, operation)) {
+                return Answer.fault(Fault.THROTTLED);
             }
             try {
                 if (isDelete() && !isChimeArn(pathArn)) {
