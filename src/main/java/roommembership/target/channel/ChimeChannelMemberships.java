@@ -1,6 +1,5 @@
 package roommembership.target.channel;
 
-import roommembership.target.sdk.CallTime;
 import roommembership.target.sdk.ChimeErrors;
 import roommembership.target.sdk.Listing;
 
@@ -15,7 +14,6 @@ import roommembership.target.Roster;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 import software.amazon.awssdk.services.chimesdkmessaging.model.BadRequestException;
-import software.amazon.awssdk.services.chimesdkmessaging.model.BatchCreateChannelMembershipResponse;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ChannelMembershipType;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ConflictException;
 import software.amazon.awssdk.services.chimesdkmessaging.model.ForbiddenException;
@@ -33,7 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -74,26 +71,14 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     public CallResult addMembers(ChannelKey channel, List<Membership> members, Duration timeLimit) {
         ChannelMembershipType type = ChannelMembershipType.fromValue(members.get(0).type().wireName());
         List<String> arns = members.stream().map(Membership::memberId).toList();
-        Optional<Duration> limit = CallTime.bounded(timeLimit);
-        if (limit.isEmpty()) {
-            return CallTime.NO_CALL;
-        }
-        try {
-            BatchCreateChannelMembershipResponse response = ChimeErrors.withBody(client(channel)
-                    .batchCreateChannelMembership(request -> request
-                            .channelArn(channel.arn())
-                            .memberArns(arns)
-                            .type(type)
-                            .chimeBearer(bearer)
-                            .overrideConfiguration(config -> config.apiCallTimeout(limit.get()))));
-            // A null entry names no member: the matching of entries to members decides what that leaves unknown.
-            return new CallResult.Answered(response.errors().stream()
-                    .map(error -> error == null ? new MemberError(null, null, null)
-                            : new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()))
-                    .toList());
-        } catch (RuntimeException e) {
-            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return ERRORS.batch(timeLimit, limit -> ChimeErrors.withBody(client(channel)
+                        .batchCreateChannelMembership(request -> request
+                                .channelArn(channel.arn())
+                                .memberArns(arns)
+                                .type(type)
+                                .chimeBearer(bearer)
+                                .overrideConfiguration(config -> config.apiCallTimeout(limit)))).errors(),
+                error -> new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()));
     }
 
     /**

@@ -1,6 +1,5 @@
 package roommembership.target.room;
 
-import roommembership.target.sdk.CallTime;
 import roommembership.target.sdk.ChimeErrors;
 import roommembership.target.sdk.Listing;
 
@@ -14,7 +13,6 @@ import roommembership.target.Memberships;
 import roommembership.target.Roster;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.model.BadRequestException;
-import software.amazon.awssdk.services.chime.model.BatchCreateRoomMembershipResponse;
 import software.amazon.awssdk.services.chime.model.ForbiddenException;
 import software.amazon.awssdk.services.chime.model.ListRoomMembershipsResponse;
 import software.amazon.awssdk.services.chime.model.MembershipItem;
@@ -31,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /** The Chime API behind the room-memberships port: BatchCreate-, Delete-, Update- and ListRoomMemberships. */
 public final class ChimeRoomMemberships implements Memberships<RoomKey> {
@@ -54,25 +51,12 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                         .role(member.role().wireName())
                         .build())
                 .toList();
-        Optional<Duration> limit = CallTime.bounded(timeLimit);
-        if (limit.isEmpty()) {
-            return CallTime.NO_CALL;
-        }
-        try {
-            BatchCreateRoomMembershipResponse response = ChimeErrors.withBody(chime.batchCreateRoomMembership(
-                    request -> request
-                            .accountId(room.accountId())
-                            .roomId(room.roomId())
-                            .membershipItemList(items)
-                            .overrideConfiguration(config -> config.apiCallTimeout(limit.get()))));
-            // A null entry names no member: the matching of entries to members decides what that leaves unknown.
-            return new CallResult.Answered(response.errors().stream()
-                    .map(error -> error == null ? new MemberError(null, null, null)
-                            : new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()))
-                    .toList());
-        } catch (RuntimeException e) {
-            return new CallResult.Failed(ERRORS.errorCodeOf(e), ChimeErrors.messageOf(e));
-        }
+        return ERRORS.batch(timeLimit, limit -> ChimeErrors.withBody(chime.batchCreateRoomMembership(request -> request
+                        .accountId(room.accountId())
+                        .roomId(room.roomId())
+                        .membershipItemList(items)
+                        .overrideConfiguration(config -> config.apiCallTimeout(limit)))).errors(),
+                error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package roommembership.target.sdk;
 
 import roommembership.target.CallResult;
+import roommembership.target.MemberError;
 import roommembership.model.ErrorCodes;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * How a failure of a whole Chime call, after the client's own retries, maps to the ErrorCode it stands for: each API's
@@ -67,13 +69,31 @@ public final class ChimeErrors {
      * it stands for; not made when no time is left.
      */
     public CallResult single(Duration timeLimit, Consumer<Duration> call) {
+        return within(timeLimit, limit -> {
+            call.accept(limit);
+            return new CallResult.Answered(List.of());
+        });
+    }
+
+    /**
+     * A batch call, given its time limit: answered with its {@code Errors} entries as member errors (a null entry names
+     * no member: the matching of entries to members decides what that leaves unknown), or failed as a whole; not made
+     * when no time is left.
+     */
+    public <E> CallResult batch(Duration timeLimit, Function<Duration, List<E>> call, Function<E, MemberError> entry) {
+        return within(timeLimit, limit -> new CallResult.Answered(call.apply(limit).stream()
+                .map(error -> error == null ? new MemberError(null, null, null) : entry.apply(error))
+                .toList()));
+    }
+
+    /** The call with its time limit, capped; a failure as the ErrorCode it stands for; none when no time is left. */
+    private CallResult within(Duration timeLimit, Function<Duration, CallResult> call) {
         Optional<Duration> limit = CallTime.bounded(timeLimit);
         if (limit.isEmpty()) {
             return CallTime.NO_CALL;
         }
         try {
-            call.accept(limit.get());
-            return new CallResult.Answered(List.of());
+            return call.apply(limit.get());
         } catch (RuntimeException e) {
             return new CallResult.Failed(errorCodeOf(e), messageOf(e));
         }
