@@ -1,5 +1,7 @@
 package roommembership.target;
 
+import roommembership.model.Text;
+
 import java.util.List;
 import java.util.Map;
 
@@ -96,7 +98,7 @@ public record ChannelKey(String arn, String region, String appInstanceArn) imple
             return common;
         }
         if (!CHANNEL.matcher(arn).matches()) {
-            return Optional.of("ChannelArn must be " + ARN_RULE + ", not " + ChimeArns.quoted(arn));
+            return Optional.of("ChannelArn must be " + ARN_RULE + ", not " + Text.quoted(arn));
         }
         return Optional.empty();
     }

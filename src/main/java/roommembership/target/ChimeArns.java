@@ -33,10 +33,10 @@ public final class ChimeArns {
         }
         if (arn.indexOf('%') >= 0) {
             return Optional.of(field + " contains '%': an ARN is sent as it is, never percent-encoded, "
-                    + "so no encoded '/' can change the path: " + quoted(arn));
+                    + "so no encoded '/' can change the path: " + Text.quoted(arn));
         }
         if (arn.contains("..")) {
-            return Optional.of(field + " contains '..', which no Chime id has: " + quoted(arn));
+            return Optional.of(field + " contains '..', which no Chime id has: " + Text.quoted(arn));
         }
         return Optional.empty();
     }
@@ -50,11 +50,11 @@ public final class ChimeArns {
         Matcher matcher = MEMBER.matcher(memberArn);
         if (!matcher.matches()) {
             return Optional.of(field + " must be an AppInstanceUser or AppInstanceBot ARN, " + MEMBER_RULE
-                    + ", not " + quoted(memberArn));
+                    + ", not " + Text.quoted(memberArn));
         }
         if (!matcher.group(1).equals(appInstanceArn)) {
-            return Optional.of(field + " " + quoted(memberArn) + " belongs to the AppInstance " + quoted(matcher.group(1))
-                    + ", not to the channel's " + quoted(appInstanceArn));
+            return Optional.of(field + " " + Text.quoted(memberArn) + " belongs to the AppInstance "
+                    + Text.quoted(matcher.group(1)) + ", not to the channel's " + Text.quoted(appInstanceArn));
         }
         return Optional.empty();
     }
@@ -76,9 +76,5 @@ public final class ChimeArns {
     /** Whether the text is an AppInstance ARN. */
     public static boolean isAppInstanceArn(String text) {
         return text != null && problemOf(text, "ARN").isEmpty() && APP_INSTANCE.matcher(text).matches();
-    }
-
-    static String quoted(String value) {
-        return Text.quoted(value);
     }
 }

@@ -20,8 +20,6 @@ import java.util.Map;
  */
 public record Applied(Map<MemberKey, MemberOutcome> outcomes, int calls, int throttles, List<CallFailure> failures,
                       List<OddEntries> oddEntries) {
-    public static final Applied NOTHING = new Applied(Map.of(), 0, 0, List.of(), List.of());
-
     public Applied {
         outcomes = Map.copyOf(outcomes);
         failures = List.copyOf(failures);

@@ -13,8 +13,6 @@ import java.util.Map;
 
 /** What one read of targets gave: each target's roster, and what the log must show of them. */
 public record Reads(Read read, Map<Target, Roster> rosters) {
-    public static final Reads NONE = new Reads(Read.MEMBERS, Map.of());
-
     public Reads {
         rosters = Collections.unmodifiableMap(new LinkedHashMap<>(rosters));
     }

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static roommembership.pipeline.read.MessageParser.MAX_BODY_CHARS;
-import static roommembership.pipeline.read.MessageParser.MAX_QUOTED_CHARS;
+import static roommembership.model.Text.MAX_QUOTED_CHARS;
 
 /**
  * The fields of one JSON object that matter to a request, read with a streaming parser within fixed limits; null

@@ -1,5 +1,7 @@
 package roommembership.pipeline.read;
 
+import roommembership.model.Text;
+
 import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
 import roommembership.target.ChannelKey;
@@ -62,7 +64,7 @@ public record LegacyRouting(String channelArnTemplate, String memberArnTemplate)
         Optional<String> channelProblem = ChannelKey.problemOf(channelArn);
         if (channelProblem.isPresent()) {
             return request.refused(ErrorCodes.BAD_REQUEST, "the room " + ids.get("RoomId") + " gives the ChannelArn "
-                    + MessageParser.quoted(channelArn) + " through CHANNEL_ARN_TEMPLATE, which is not valid: "
+                    + Text.quoted(channelArn) + " through CHANNEL_ARN_TEMPLATE, which is not valid: "
                     + channelProblem.get());
         }
         ChannelKey channel = ChannelKey.of(channelArn).orElseThrow();
@@ -74,7 +76,7 @@ public record LegacyRouting(String channelArnTemplate, String memberArnTemplate)
             Optional<String> problem = channel.memberProblem(memberArn);
             if (problem.isPresent()) {
                 rejected.add(RejectedItem.badRequest(member.memberId(), member.namedRole(), "the MemberId gives "
-                        + "the MemberArn " + MessageParser.quoted(memberArn) + " through MEMBER_ARN_TEMPLATE, which is "
+                        + "the MemberArn " + Text.quoted(memberArn) + " through MEMBER_ARN_TEMPLATE, which is "
                         + "not valid: " + problem.get()));
             } else {
                 members.add(member.withId(memberArn));

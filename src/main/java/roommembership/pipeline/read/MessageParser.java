@@ -1,7 +1,5 @@
 package roommembership.pipeline.read;
 
-import roommembership.model.Text;
-
 /**
  * Reads a message body in any of the four request forms, optionally inside an SNS notification: forms 1 and 2 for a
  * legacy chat room, forms 3 and 4 for a Chime SDK messaging channel.
@@ -13,8 +11,6 @@ public final class MessageParser {
     public static final int MAX_BODY_CHARS = 256 * 1024;
     /** Chime user and bot ids are UUIDs; this leaves room for other ids without letting a value grow unbounded. */
     public static final int MAX_MEMBER_ID_CHARS = 256;
-    /** How much of an offending value a reason quotes. */
-    static final int MAX_QUOTED_CHARS = Text.MAX_QUOTED_CHARS;
 
     private MessageParser() {
     }
@@ -41,9 +37,5 @@ public final class MessageParser {
         }
     }
 
-    /** The value in quotes, cut to its first characters when it is long, so a reason never echoes unbounded input. */
-    public static String quoted(String value) {
-        return Text.quoted(value);
-    }
 
 }

@@ -16,7 +16,7 @@ import java.util.Optional;
 
 import static roommembership.pipeline.read.MessageParser.MAX_ITEMS;
 import static roommembership.pipeline.read.MessageParser.MAX_MEMBER_ID_CHARS;
-import static roommembership.pipeline.read.MessageParser.quoted;
+import static roommembership.model.Text.quoted;
 
 /**
  * The four request forms, from a body's fields to a request: forms 1 and 2 name a legacy chat room and its members'

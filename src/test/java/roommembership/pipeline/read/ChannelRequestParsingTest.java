@@ -1,5 +1,7 @@
 package roommembership.pipeline.read;
 
+import roommembership.model.Text;
+
 import roommembership.model.Action;
 import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
@@ -349,7 +351,7 @@ class ChannelRequestParsingTest {
                 Arguments.of(APP + "/channel/sales ", shape + "'" + APP + "/channel/sales '"),
                 Arguments.of(" " + CHANNEL_ARN, shape + "' " + CHANNEL_ARN + "'"),
                 Arguments.of(APP + "/channel/räume", shape + "'" + APP + "/channel/räume'"),
-                Arguments.of(APP + "/channel/" + "c".repeat(65), shape + MessageParser.quoted(
+                Arguments.of(APP + "/channel/" + "c".repeat(65), shape + Text.quoted(
                         APP + "/channel/" + "c".repeat(65))),
                 Arguments.of("arn:aws:chime:us-east-1:11112222333:app-instance/hr/channel/sales",
                         shape + "'arn:aws:chime:us-east-1:11112222333:app-instance/hr/channel/sales'"),

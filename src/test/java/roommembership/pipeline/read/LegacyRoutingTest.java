@@ -1,5 +1,7 @@
 package roommembership.pipeline.read;
 
+import roommembership.model.Text;
+
 import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
 import roommembership.model.MembershipType;
@@ -94,7 +96,7 @@ class LegacyRoutingTest {
                 Arguments.of("{AccountId}", "MemberArn must be an AppInstanceUser or AppInstanceBot ARN, "
                         + MEMBER_RULE + ", not '" + APP + "/user/{AccountId}'"),
                 Arguments.of("m".repeat(65), "MemberArn must be an AppInstanceUser or AppInstanceBot ARN, "
-                        + MEMBER_RULE + ", not " + MessageParser.quoted(APP + "/user/" + "m".repeat(65))));
+                        + MEMBER_RULE + ", not " + Text.quoted(APP + "/user/" + "m".repeat(65))));
     }
 
     @ParameterizedTest
@@ -111,7 +113,7 @@ class LegacyRoutingTest {
         assertThat(routed).isEqualTo(new ParsedMessage.Request(SALES,
                 List.of(Membership.withoutRole(APP + "/user/bob")),
                 List.of(RejectedItem.badRequest(memberId, "Administrator", "the MemberId gives the MemberArn "
-                        + MessageParser.quoted(memberArn) + " through MEMBER_ARN_TEMPLATE, which is not valid: "
+                        + Text.quoted(memberArn) + " through MEMBER_ARN_TEMPLATE, which is not valid: "
                         + problem)),
                 Optional.of(new ParsedMessage.Routed(ROOM, Map.of(APP + "/user/bob", "bob")))));
     }
@@ -124,9 +126,9 @@ class LegacyRoutingTest {
                 + "\"MembershipItemList\":[{\"MemberId\":\"alice\",\"Role\":\"Administrator\"},{\"MemberId\":\"bob\"},"
                 + "{\"MemberId\":\"carol\",\"Role\":\"Owner\"}]}");
         String channelArn = APP + "/channel/acct-1-" + roomId;
-        String reason = "the room " + roomId + " gives the ChannelArn " + MessageParser.quoted(channelArn)
+        String reason = "the room " + roomId + " gives the ChannelArn " + Text.quoted(channelArn)
                 + " through CHANNEL_ARN_TEMPLATE, which is not valid: ChannelArn must be " + CHANNEL_RULE + ", not "
-                + MessageParser.quoted(channelArn);
+                + Text.quoted(channelArn);
 
         ParsedMessage routed = long_.route(legacy);
 
