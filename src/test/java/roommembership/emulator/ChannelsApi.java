@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.Objects;
 import java.util.Optional;
@@ -254,6 +255,8 @@ public final class ChannelsApi {
 
     /** The rates every call is held to; null: none, every call is answered however fast they come. */
     private volatile MessagingQuotas.Buckets quotas;
+    /** Calls refused for a quota since quotas were last turned on or the emulator reset. */
+    private final AtomicLong throttledAnswers = new AtomicLong();
 
     ChannelsApi(ChimeEmulator core) {
         this.core = core;
@@ -267,12 +270,22 @@ public final class ChannelsApi {
     /** As {@link #enforceQuotas(MessagingQuotas)}, on a clock the caller moves. */
     ChannelsApi enforceQuotas(MessagingQuotas rates, LongSupplier nanoTime) {
         quotas = new MessagingQuotas.Buckets(rates, nanoTime);
+        throttledAnswers.set(0);
         return this;
     }
 
     public ChannelsApi stopEnforcingQuotas() {
         quotas = null;
         return this;
+    }
+
+    /**
+     * How many calls a quota refused (429 ThrottledClientException) since quotas were last turned on or the emulator
+     * reset: every attempt, the client's own retries included; a Throttled fault injected by the emulator's fault
+     * methods is not one. Kept after quotas are turned off, so a run can be read once it is over.
+     */
+    public long throttledAnswers() {
+        return throttledAnswers.get();
     }
 
     // ---------------------------------------------------------------- seeding
@@ -350,13 +363,14 @@ public final class ChannelsApi {
         core.failMemberCall(CREATE_CHANNEL_MODERATOR, memberArn, fault, times);
     }
 
-    /** Forgets every AppInstance, channel and issued NextToken. */
+    /** Forgets every AppInstance, channel and issued NextToken, and the count of throttled answers. */
     void reset() {
         synchronized (lock) {
             appInstances.clear();
             channels.clear();
             pageTokens.clear();
         }
+        throttledAnswers.set(0);
     }
 
     /** The ARN's parts, checked to be of {@code kind} (null: an AppInstance). */
@@ -574,6 +588,7 @@ public final class ChannelsApi {
             }
             MessagingQuotas.Buckets rates = quotas;
             if (rates != null && !rates.admit(bearer, channelArn, operation)) {
+                throttledAnswers.incrementAndGet();
                 return Answer.fault(Fault.THROTTLED);
             }
             try {

@@ -112,6 +112,27 @@ class MessagingQuotasTest {
     }
 
     @Test
+    void countsTheCallsAQuotaRefusedButNotAnInjectedThrottleAndStartsAgainWithNewQuotas() {
+        emulator.channels().enforceQuotas(MessagingQuotas.published(), clock::get);
+
+        add(GENERAL, 1);
+        status(() -> add(GENERAL, 2));
+        status(() -> add(GENERAL, 3));
+        add(RANDOM, 4);
+        emulator.failNextCalls(1, ChimeEmulator.Fault.THROTTLED);
+        int injected = status(() -> add(RANDOM, 5));
+        long counted = emulator.channels().throttledAnswers();
+        emulator.channels().stopEnforcingQuotas();
+        long keptAfterQuotasAreOff = emulator.channels().throttledAnswers();
+        emulator.channels().enforceQuotas(MessagingQuotas.published(), clock::get);
+
+        assertThat(injected).isEqualTo(429);
+        assertThat(counted).isEqualTo(2);
+        assertThat(keptAfterQuotasAreOff).isEqualTo(2);
+        assertThat(emulator.channels().throttledAnswers()).isZero();
+    }
+
+    @Test
     void withoutQuotasEveryCallIsAnsweredHoweverFastTheyCome() {
         for (int i = 1; i <= 5; i++) {
             add(GENERAL, i);
