@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,8 +25,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
@@ -33,6 +36,13 @@ import java.util.function.IntFunction;
  * does, invoke, delete the records not reported in {@code batchItemFailures}, and leave the others to reappear
  * after the visibility timeout. A record the function throws on or times out on reappears whole; SQS's own redrive
  * policy moves a message received too often to the redrive queue.
+ *
+ * <p>Up to {@link Settings#maxConcurrency()} invocations run at once (the event source's MaximumConcurrency), each
+ * in its own container: container {@code i} has its own function, given by the caller, and its own poller, which
+ * only receives while its container is idle, so no more than that many batches are ever in flight. A poller gathers
+ * a batch until it is full or, on a standard queue, until the batching window has passed since its first message;
+ * Lambda gives a FIFO queue at most 10 records a batch and no window. With a concurrency of 1 and no window, this
+ * is the single poller the other tests use: the same receives, the same invocations, in the same order.
  */
 public final class EventSourceMapping implements AutoCloseable {
     /** The system attributes Lambda puts on every record; FIFO records also get the group, id and sequence. */
@@ -57,57 +67,192 @@ public final class EventSourceMapping implements AutoCloseable {
      * @param expireVisibilityAtOnce when true, records that must reappear are made visible at once instead of waiting
      *     out the visibility timeout: the same receives in the same order, without the wall time
      * @param maxInvocations a bound, so a function that never settles anything fails the test instead of hanging it
+     * @param maxConcurrency invocations at once, each in a container of its own
+     * @param batchingWindow how long a poller goes on gathering a batch that is not full, from its first message;
+     *     zero: it invokes as soon as a receive brings fewer messages than it asked for. Not used on a FIFO queue
      */
-    public record Settings(int batchSize, Duration functionTimeout, boolean expireVisibilityAtOnce, int maxInvocations) {
+    public record Settings(int batchSize, Duration functionTimeout, boolean expireVisibilityAtOnce, int maxInvocations,
+                           int maxConcurrency, Duration batchingWindow) {
+        public Settings {
+            if (batchSize < 1 || maxConcurrency < 1 || maxInvocations < 0) {
+                throw new IllegalArgumentException("batchSize and maxConcurrency must be at least 1, maxInvocations "
+                        + "not negative: " + batchSize + ", " + maxConcurrency + ", " + maxInvocations);
+            }
+            if (batchingWindow.isNegative()) {
+                throw new IllegalArgumentException("the batching window must not be negative: " + batchingWindow);
+            }
+        }
+
+        /** One invocation at a time, no batching window. */
+        public Settings(int batchSize, Duration functionTimeout, boolean expireVisibilityAtOnce, int maxInvocations) {
+            this(batchSize, functionTimeout, expireVisibilityAtOnce, maxInvocations, 1, Duration.ZERO);
+        }
+
+        public Settings withMaxConcurrency(int containers) {
+            return new Settings(batchSize, functionTimeout, expireVisibilityAtOnce, maxInvocations, containers,
+                    batchingWindow);
+        }
+
+        public Settings withBatchingWindow(Duration window) {
+            return new Settings(batchSize, functionTimeout, expireVisibilityAtOnce, maxInvocations, maxConcurrency,
+                    window);
+        }
     }
 
     public enum Ending { RETURNED, THREW, TIMED_OUT, INVALID_RESPONSE }
 
-    /** One invocation: its records (id → receive count), how it ended, and the ids it reported as failed. */
-    public record Invocation(Map<String, Integer> receiveCounts, Ending ending, List<String> reportedFailures) {
+    /**
+     * One invocation: its records (id → receive count), how it ended, and the ids it reported as failed; the container
+     * it ran in (0-based), when it started, from the start of the drain, and how long the function ran.
+     */
+    public record Invocation(Map<String, Integer> receiveCounts, Ending ending, List<String> reportedFailures,
+                             int container, Duration startedAt, Duration duration) {
+        public Duration endedAt() {
+            return startedAt.plus(duration);
+        }
     }
 
-    /** A whole run: every invocation, and the messages SQS moved to the redrive queue. */
-    public record Run(List<Invocation> invocations, List<Message> redriven) {
+    /**
+     * A whole run: every invocation in the order they started, the messages SQS moved to the redrive queue, and when
+     * the last invocation's records were settled (deleted or made to reappear), from the start of the drain.
+     */
+    public record Run(List<Invocation> invocations, List<Message> redriven, Duration settledAt) {
+        /** From the first invocation's start until the last one's records were settled; zero without invocations. */
+        public Duration wall() {
+            return invocations.isEmpty() ? Duration.ZERO : settledAt.minus(invocations.get(0).startedAt());
+        }
+
+        /** The functions' time, added up over every invocation: what Lambda bills, in function-seconds. */
+        public Duration functionTime() {
+            return invocations.stream().map(Invocation::duration).reduce(Duration.ZERO, Duration::plus);
+        }
     }
+
+    private static final long POLL_PAUSE_MILLIS = 50;
+    /** How often a poller gathering a batch within its window asks again after SQS had no more. */
+    private static final long GATHER_PAUSE_MILLIS = 20;
 
     private final SqsClient sqs;
     private final SourceQueues queues;
     private final Settings settings;
     private final String region;
-    private final ExecutorService invoker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "lambda-invoke");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** One thread a container: its function runs there, so a container runs one invocation at a time. */
+    private final List<ExecutorService> containers;
+    /** One poller a container. */
+    private final ExecutorService pollers;
 
     public EventSourceMapping(SqsClient sqs, SourceQueues queues, Settings settings, String region) {
         this.sqs = sqs;
         this.queues = queues;
         this.settings = settings;
         this.region = region;
+        List<ExecutorService> threads = new ArrayList<>();
+        for (int container = 0; container < settings.maxConcurrency(); container++) {
+            threads.add(Executors.newSingleThreadExecutor(daemon(settings.maxConcurrency() == 1 ? "lambda-invoke"
+                    : "lambda-invoke-" + container)));
+        }
+        this.containers = List.copyOf(threads);
+        AtomicInteger pollerIds = new AtomicInteger();
+        this.pollers = Executors.newFixedThreadPool(settings.maxConcurrency(),
+                runnable -> daemon("lambda-poller-" + pollerIds.getAndIncrement()).newThread(runnable));
     }
 
     /**
      * Polls until the source queue is empty (nothing visible, in flight or delayed), then drains the redrive queue.
+     * Every container runs {@code function}.
      *
-     * @param contexts the context of the n-th invocation (1-based); its remaining time is the function's deadline
+     * @param contexts the context of the n-th invocation (1-based, in the order they start); its remaining time is
+     *     the function's deadline
      */
     public Run drain(Function function, IntFunction<Context> contexts) {
-        List<Invocation> invocations = new ArrayList<>();
-        while (true) {
-            List<Message> batch = receiveBatch();
-            if (batch.isEmpty()) {
-                if (sourceIsEmpty()) {
-                    return new Run(List.copyOf(invocations), drainRedrive());
+        return drain(container -> function, contexts);
+    }
+
+    /**
+     * As {@link #drain(Function, IntFunction)}, container {@code i} (0-based) running {@code functions.apply(i)}:
+     * each asked for once, before the first receive.
+     */
+    public Run drain(IntFunction<? extends Function> functions, IntFunction<Context> contexts) {
+        List<Function> perContainer = new ArrayList<>();
+        for (int container = 0; container < settings.maxConcurrency(); container++) {
+            perContainer.add(functions.apply(container));
+        }
+        Drain drain = new Drain(contexts);
+        List<Future<?>> polling = new ArrayList<>();
+        for (int container = 0; container < perContainer.size(); container++) {
+            int index = container;
+            polling.add(pollers.submit(() -> drain.poll(index, perContainer.get(index))));
+        }
+        try {
+            for (Future<?> poller : polling) {
+                poller.get();
+            }
+        } catch (ExecutionException e) {
+            drain.stop();
+            polling.forEach(poller -> poller.cancel(true));
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException("a poller failed", e.getCause());
+        } catch (InterruptedException e) {
+            drain.stop();
+            polling.forEach(poller -> poller.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return new Run(drain.invocations(), drainRedrive(), drain.settledAt());
+    }
+
+    /** The state the pollers of one drain share. */
+    private final class Drain {
+        private final IntFunction<Context> contexts;
+        private final long origin = System.nanoTime();
+        private final AtomicInteger started = new AtomicInteger();
+        private final List<Invocation> invocations = new ArrayList<>();
+        private long settledAtNanos;
+        private volatile boolean stopped;
+
+        Drain(IntFunction<Context> contexts) {
+            this.contexts = contexts;
+        }
+
+        /** One container's poller: gather a batch while it is idle, invoke, settle, until the source queue is empty. */
+        void poll(int container, Function function) {
+            while (!stopped) {
+                List<Message> batch = receiveBatch();
+                if (batch.isEmpty()) {
+                    if (sourceIsEmpty()) {
+                        return;
+                    }
+                    pause(POLL_PAUSE_MILLIS);
+                    continue;
                 }
-                pause();
-                continue;
+                int number = started.incrementAndGet();
+                if (number > settings.maxInvocations()) {
+                    stopped = true;
+                    throw new IllegalStateException("still not drained after " + settings.maxInvocations()
+                            + " invocations");
+                }
+                Invocation invocation = invoke(container, function, batch, contexts.apply(number), origin);
+                synchronized (this) {
+                    invocations.add(invocation);
+                    settledAtNanos = Math.max(settledAtNanos, System.nanoTime() - origin);
+                }
             }
-            if (invocations.size() >= settings.maxInvocations()) {
-                throw new IllegalStateException("still not drained after " + invocations.size() + " invocations");
-            }
-            invocations.add(invoke(function, batch, contexts.apply(invocations.size() + 1)));
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        synchronized List<Invocation> invocations() {
+            List<Invocation> inOrder = new ArrayList<>(invocations);
+            inOrder.sort(Comparator.comparing(Invocation::startedAt));
+            return List.copyOf(inOrder);
+        }
+
+        synchronized Duration settledAt() {
+            return Duration.ofNanos(settledAtNanos);
         }
     }
 
@@ -116,12 +261,13 @@ public final class EventSourceMapping implements AutoCloseable {
         return n -> TestContext.withDeadlineIn(settings.functionTimeout().toMillis());
     }
 
-    private Invocation invoke(Function function, List<Message> batch, Context context) {
+    private Invocation invoke(int container, Function function, List<Message> batch, Context context, long origin) {
         Map<String, Integer> receiveCounts = new LinkedHashMap<>();
         batch.forEach(message -> receiveCounts.put(message.messageId(),
                 Integer.parseInt(message.attributesAsStrings().get("ApproximateReceiveCount"))));
         SQSEvent event = event(batch);
-        Future<SQSBatchResponse> running = invoker.submit(() -> function.invoke(event, context));
+        long startedAt = System.nanoTime();
+        Future<SQSBatchResponse> running = containers.get(container).submit(() -> function.invoke(event, context));
         Ending ending;
         List<String> reported = List.of();
         Set<String> failed;
@@ -151,6 +297,7 @@ public final class EventSourceMapping implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+        Duration duration = Duration.ofNanos(System.nanoTime() - startedAt);
         Set<String> reappearing = failed;
         List<Message> done = batch.stream().filter(message -> !reappearing.contains(message.messageId())).toList();
         List<Message> again = batch.stream().filter(message -> reappearing.contains(message.messageId())).toList();
@@ -158,12 +305,19 @@ public final class EventSourceMapping implements AutoCloseable {
         if (settings.expireVisibilityAtOnce()) {
             makeVisible(again);
         }
-        return new Invocation(receiveCounts, ending, reported);
+        return new Invocation(receiveCounts, ending, reported, container,
+                Duration.ofNanos(startedAt - origin), duration);
     }
 
+    /**
+     * A batch: receives until it is full; until a receive brings fewer than asked for, without a window; else until
+     * the window has passed since the first message. Empty when the first receive brings nothing.
+     */
     private List<Message> receiveBatch() {
         int limit = queues.fifo() ? Math.min(settings.batchSize(), FIFO_MAX_BATCH) : settings.batchSize();
+        Duration window = queues.fifo() ? Duration.ZERO : settings.batchingWindow();
         List<Message> batch = new ArrayList<>();
+        long closesAt = 0;
         while (batch.size() < limit) {
             int want = Math.min(10, limit - batch.size());
             List<Message> received = sqs.receiveMessage(request -> request
@@ -172,8 +326,20 @@ public final class EventSourceMapping implements AutoCloseable {
                     .waitTimeSeconds(0)
                     .messageAttributeNames("All")
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (batch.isEmpty()) {
+                if (received.isEmpty()) {
+                    break;
+                }
+                closesAt = System.nanoTime() + window.toNanos();
+            }
             batch.addAll(received);
+            long left = closesAt - System.nanoTime();
             if (received.size() < want) {
+                if (left <= 0) {
+                    break;
+                }
+                pause(Math.min(GATHER_PAUSE_MILLIS, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+            } else if (!window.isZero() && left <= 0) {
                 break;
             }
         }
@@ -292,16 +458,25 @@ public final class EventSourceMapping implements AutoCloseable {
         }
     }
 
-    private static void pause() {
+    private static void pause(long millis) {
         try {
-            Thread.sleep(50);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
     @Override
     public void close() {
-        invoker.shutdownNow();
+        pollers.shutdownNow();
+        containers.forEach(ExecutorService::shutdownNow);
     }
 }
