@@ -7,6 +7,7 @@ import roommembership.testing.EmbeddedSqs;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -17,9 +18,21 @@ import java.util.Map;
 /**
  * Every benchmark of BENCHMARKS.md in one run, printed as Markdown and written to {@code target/benchmarks.md}:
  * {@code mvn -Pbench -DskipTests verify}. With the argument {@code smoke}, each runs once at a tiny size, to show
- * the harness works; with {@code coldstart} ({@code -Dbench.mode=coldstart}), only the cold-start part runs.
+ * the harness works; with {@code coldstart} ({@code -Dbench.mode=coldstart}), only the cold-start part runs; with
+ * {@code wave} ({@code -Dbench.mode=wave}), only the onboarding wave.
  */
 public final class Benchmarks {
+    /**
+     * The onboarding wave's variants, in the order they run: the template's event source settings first. A variant's
+     * {@code withEnv} sets any of the function's settings in every container.
+     */
+    static final List<OnboardingWave.Variant> WAVE = List.of(
+            OnboardingWave.Variant.template(false, 5),
+            OnboardingWave.Variant.standard(2, 1000, Duration.ofSeconds(5)),
+            OnboardingWave.Variant.standard(5, 1000, Duration.ofSeconds(5)),
+            OnboardingWave.Variant.fifo(5),
+            OnboardingWave.Variant.fifo(10));
+
     private Benchmarks() {
     }
 
@@ -33,13 +46,15 @@ public final class Benchmarks {
                 case "smoke" -> smoke(chime, sqs, basedir, scratch);
                 case "full" -> full(chime, sqs, basedir, scratch);
                 case "coldstart" -> environment() + "\n" + coldStart(chime, sqs, basedir, scratch);
-                default -> throw new IllegalArgumentException("mode is smoke, full or coldstart, not " + mode);
+                case "wave" -> environment() + "\n" + wave(chime, sqs);
+                default -> throw new IllegalArgumentException("mode is smoke, full, coldstart or wave, not " + mode);
             };
         }
         System.out.println(report);
         Path out = basedir.resolve("target").resolve(switch (mode) {
             case "smoke" -> "benchmarks-smoke.md";
             case "coldstart" -> "benchmarks-coldstart.md";
+            case "wave" -> "benchmarks-wave.md";
             default -> "benchmarks.md";
         });
         Files.createDirectories(out.getParent());
@@ -53,6 +68,9 @@ public final class Benchmarks {
                 EndToEndBenchmark.run(chime, sqs, new ChannelOrganisation(2, 30, 60, 30), 1, 8, 0, 1)));
         out.add(footprint(Footprint.measure(chime, sqs, new Organisation(4, 10, 5))));
         out.add(planning(PlanningBenchmark.run(100, 5, 10, 1, 1)));
+        OnboardingWave.Workload wave = new OnboardingWave.Workload(2, 200, 50, 1);
+        out.add(OnboardingWave.report(wave, List.of(OnboardingWave.run(chime, sqs, wave,
+                OnboardingWave.Variant.standard(2, 100, Duration.ofSeconds(1))))));
         ColdStartBenchmark cold = new ColdStartBenchmark(chime, sqs, basedir, scratch);
         List<ColdStartBenchmark.Result> results = cold.side(
                 List.of(new ColdStartBenchmark.Variant("function, JVM defaults", "")),
@@ -79,6 +97,7 @@ public final class Benchmarks {
         out.add(endToEnd("end to end, channels, no call-rate limit (CHIME_MAX_TPS 0)",
                 EndToEndBenchmark.run(chime, sqs, channels, 20, 8, 0, 7)));
         out.add(planning(PlanningBenchmark.run(10_000, 5, 500, 10, 21)));
+        out.add(wave(chime, sqs));
         out.add(footprint(Footprint.measure(chime, sqs, new Organisation(500, 100, 5))));
         out.add(coldStart(chime, sqs, basedir, scratch));
         return String.join("\n", out);
@@ -140,6 +159,16 @@ public final class Benchmarks {
         out.add(coldStart(results));
         out.add(classLoading(List.of(cold.classLoading(template), cold.classLoading(withBearer))));
         return String.join("\n", out);
+    }
+
+    /** The onboarding wave, every variant of {@link #WAVE} on the full workload. */
+    static String wave(ChimeEmulator chime, EmbeddedSqs sqs) {
+        OnboardingWave.Workload workload = OnboardingWave.Workload.onboarding();
+        List<OnboardingWave.Result> results = new ArrayList<>();
+        for (OnboardingWave.Variant variant : WAVE) {
+            results.add(OnboardingWave.run(chime, sqs, workload, variant));
+        }
+        return OnboardingWave.report(workload, results);
     }
 
     private static ColdStartBenchmark.Variant roomsOnly(String name, String javaToolOptions) {

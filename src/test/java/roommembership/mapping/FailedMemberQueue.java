@@ -3,6 +3,7 @@ package roommembership.mapping;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,15 +14,23 @@ import java.util.UUID;
 public record FailedMemberQueue(String url, String arn, String holdingUrl) {
 
     public static FailedMemberQueue create(SqsClient sqs) {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        return create(sqs, false);
+    }
+
+    /** @param fifo as template.yaml makes both queues for {@code QueueType=Fifo}: FIFO, their names ending in .fifo */
+    public static FailedMemberQueue create(SqsClient sqs, boolean fifo) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8) + (fifo ? ".fifo" : "");
         String holdingName = "failed-members-holding-" + suffix;
-        String url = sqs.createQueue(request -> request.queueName("failed-members-" + suffix)).queueUrl();
+        Map<QueueAttributeName, String> type = fifo ? Map.of(QueueAttributeName.FIFO_QUEUE, "true") : Map.of();
+        String url = sqs.createQueue(request -> request.queueName("failed-members-" + suffix).attributes(type))
+                .queueUrl();
         String arn = arn(sqs, url);
         // template.yaml also gives this queue a RedriveAllowPolicy naming the holding queue; ElasticMQ has no such
         // attribute and refuses it.
-        String holdingUrl = sqs.createQueue(request -> request.queueName(holdingName).attributes(Map.of(
-                QueueAttributeName.REDRIVE_POLICY,
-                "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":\"1\"}"))).queueUrl();
+        Map<QueueAttributeName, String> holding = new HashMap<>(type);
+        holding.put(QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + arn + "\",\"maxReceiveCount\":\"1\"}");
+        String holdingUrl = sqs.createQueue(request -> request.queueName(holdingName).attributes(holding)).queueUrl();
         return new FailedMemberQueue(url, arn, holdingUrl);
     }
 
