@@ -343,12 +343,13 @@ final class OnboardingWave {
                 bearer; the emulator holds every call to the published quotas (%.0f calls/s per bearer, \
                 %.0f BatchCreateChannelMembership/s per channel; 429 beyond). Ceiling: the fewest calls are \
                 Σ⌈n/%d⌉ = %d, which take the bearer %.1f s at %.0f/s; the largest channel's ⌈%d/%d⌉ = %d calls \
-                take %.1f s at %.0f/s; so at best %,d members / %.1f s = %,.0f members/s. Wall time runs from the \
-                first invocation's start until the last one's records are settled. Records not settled are made \
-                visible again at once, not after the template's %d s visibility timeout: each of the records \
-                redelivered would add that wait when deployed. Records redriven: those SQS moved to the redrive \
-                queue after %d receives. Lost: members asked for that are neither in their channel at the end nor \
-                on the failed-member queue.
+                take %.1f s at %.0f/s; so at best %,d members / %.1f s = %,.0f members/s (the emulator's buckets \
+                start full, one second's calls, so a run short enough can beat this by that burst). Wall time \
+                runs from the first invocation's start until the last one's records are settled. Records not \
+                settled are made visible again at once, not after the template's %d s visibility timeout: each of \
+                the records redelivered would add that wait when deployed. Records redriven: those SQS moved to \
+                the redrive queue after %d receives. Lost: members asked for that are neither in their channel at \
+                the end nor on the failed-member queue.
 
                 | variant | wall | members/s | ceiling | of ceiling | batch adds: accepted / sent (fewest) \
                 | throttled (429) | dead-lettered | lost | records redelivered | records redriven | invocations \
