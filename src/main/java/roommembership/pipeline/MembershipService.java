@@ -74,6 +74,7 @@ public final class MembershipService {
     /** The pipeline: read, plan, apply, verify (and apply the roles the reads call for), settle, report. */
     public BatchReport process(List<SourceRecord> records, Deadline deadline) {
         long started = System.nanoTime();
+        calls.startInvocation();
         List<ParsedMessage> messages = reading.read(records);
         BatchPlan plan = BatchPlan.of(messages);
         Set<MemberKey> lastReceive = LastReceive.members(records, messages, maxReceiveCount);

@@ -32,4 +32,11 @@ public interface Memberships<C extends Target> {
 
     /** The target's administrators (a channel's moderators), as {@link #members} reads its members. */
     Roster administrators(C target, Duration timeLimit);
+
+    /**
+     * An invocation begins: the targets of its requests are held from now, and until a moment ago another container may
+     * have held them, so their per-target rates start afresh. Before any call of the invocation.
+     */
+    default void handOver() {
+    }
 }

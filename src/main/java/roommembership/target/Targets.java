@@ -51,6 +51,12 @@ public final class Targets implements Memberships<Target> {
     }
 
     @Override
+    public void handOver() {
+        rooms.handOver();
+        channels.handOver();
+    }
+
+    @Override
     public Roster administrators(Target target, Duration timeLimit) {
         return api(target).administrators(target, timeLimit);
     }

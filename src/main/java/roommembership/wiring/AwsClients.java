@@ -2,6 +2,7 @@ package roommembership.wiring;
 
 import roommembership.sqs.SqsDeadLetters;
 import roommembership.target.sdk.CallTime;
+import roommembership.target.sdk.PacedAttempts;
 
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -32,29 +33,36 @@ public final class AwsClients {
 
     public static ChimeClientBuilder chime(Duration retryBaseDelay, SdkLookups lookups) {
         return configure(ChimeClient.builder().region(CHIME_REGION), lookups, retryBaseDelay,
-                Duration.ofSeconds(10), CallTime.MAX);
+                Duration.ofSeconds(10), CallTime.MAX, true);
     }
 
     /** A messaging client for one region: the channel ARN's region decides the endpoint. */
     public static ChimeSdkMessagingClientBuilder messaging(Region region, Duration retryBaseDelay,
                                                            SdkLookups lookups) {
         return configure(ChimeSdkMessagingClient.builder().region(region), lookups, retryBaseDelay,
-                Duration.ofSeconds(10), CallTime.MAX);
+                Duration.ofSeconds(10), CallTime.MAX, true);
     }
 
     public static SqsClientBuilder sqs(Duration retryBaseDelay, SdkLookups lookups) {
         return configure(SqsClient.builder(), lookups, retryBaseDelay, Duration.ofSeconds(5),
-                SqsDeadLetters.MAX_CALL_TIME);
+                SqsDeadLetters.MAX_CALL_TIME, false);
     }
 
-    /** The settings every client of the function shares, and the time limits of its kind. */
+    /**
+     * The settings every client of the function shares, and the time limits of its kind; a Chime client's attempts,
+     * retries included, keep to the rates their calls name.
+     */
     private static <B extends AwsSyncClientBuilder<B, ?> & AwsClientBuilder<B, ?>> B configure(
-            B builder, SdkLookups lookups, Duration retryBaseDelay, Duration attemptTimeout, Duration callTimeout) {
+            B builder, SdkLookups lookups, Duration retryBaseDelay, Duration attemptTimeout, Duration callTimeout,
+            boolean paced) {
         builder.httpClient(httpClient())
                 .overrideConfiguration(c -> {
                     c.retryStrategy(retryStrategy(retryBaseDelay))
                             .apiCallAttemptTimeout(attemptTimeout)
                             .apiCallTimeout(callTimeout);
+                    if (paced) {
+                        c.addExecutionInterceptor(PacedAttempts.INSTANCE);
+                    }
                     if (lookups.noProfileFiles()) {
                         c.defaultProfileFile(SdkLookups.noProfileFile());
                     }

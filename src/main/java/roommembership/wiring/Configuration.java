@@ -1,5 +1,8 @@
 package roommembership.wiring;
 
+import roommembership.pacing.Quotas;
+import roommembership.pacing.Share;
+
 import roommembership.pipeline.report.InvocationMetrics;
 
 import roommembership.pipeline.read.AccountAllowlist;
@@ -37,9 +40,11 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
      *                        ({@code MAX_RECEIVE_COUNT})
      * @param chimeMaxConcurrency Chime calls in flight at once ({@code CHIME_MAX_CONCURRENCY})
      * @param safetyMargin no Chime call starts with less invocation time left ({@code DEADLINE_SAFETY_MARGIN_MS})
-     * @param chimeMaxTps Chime calls per second from one container ({@code CHIME_MAX_TPS}; 0: no limit)
+     * @param quotas the call rates the deployment keeps to (see {@link RateSettings})
+     * @param share this container's share of them
      */
-    public record Limits(int maxReceiveCount, int chimeMaxConcurrency, Duration safetyMargin, int chimeMaxTps) {
+    public record Limits(int maxReceiveCount, int chimeMaxConcurrency, Duration safetyMargin, Quotas quotas,
+                         Share share) {
     }
 
     public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
@@ -47,12 +52,13 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
     public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
     public static final String DEADLINE_SAFETY_MARGIN_MS = "DEADLINE_SAFETY_MARGIN_MS";
     public static final String ALLOWED_ACCOUNT_IDS = "ALLOWED_ACCOUNT_IDS";
-    public static final String CHIME_MAX_TPS = "CHIME_MAX_TPS";
-    /**
-     * AWS publishes no call rate for the chat-room APIs; 20 a second per container keeps a few concurrent containers
-     * within the tens of calls a second that Chime's management APIs take by default.
-     */
-    static final int DEFAULT_CHIME_MAX_TPS = 20;
+    public static final String CHIME_MAX_TPS = RateSettings.CHIME_MAX_TPS;
+    public static final String CHIME_BEARER_TPS = RateSettings.CHIME_BEARER_TPS;
+    public static final String CHIME_CHANNEL_BATCH_ADD_TPS = RateSettings.CHIME_CHANNEL_BATCH_ADD_TPS;
+    public static final String CHIME_CHANNEL_WRITE_TPS = RateSettings.CHIME_CHANNEL_WRITE_TPS;
+    public static final String CHIME_CHANNEL_READ_TPS = RateSettings.CHIME_CHANNEL_READ_TPS;
+    public static final String EVENT_SOURCE_MAX_CONCURRENCY = RateSettings.EVENT_SOURCE_MAX_CONCURRENCY;
+    public static final String SOURCE_GROUPED_BY_TARGET = RateSettings.SOURCE_GROUPED_BY_TARGET;
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
     public static final String CHIME_BEARER_ARN = "CHIME_BEARER_ARN";
     public static final String ALLOWED_APP_INSTANCE_ARNS = "ALLOWED_APP_INSTANCE_ARNS";
@@ -78,14 +84,14 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
                     + "requests to channels, but " + CHIME_BEARER_ARN + " is not set: set the AppInstanceUser or "
                     + "AppInstanceBot the function calls channels as");
         }
-        return new Configuration(url.trim(), sqsRegion, messagingRegion(env.get(CHIME_MESSAGING_REGION), sqsRegion),
-                metricsNamespace(env.get(METRICS_NAMESPACE)),
+        String messagingRegion = messagingRegion(env.get(CHIME_MESSAGING_REGION), sqsRegion);
+        return new Configuration(url.trim(), sqsRegion, messagingRegion, metricsNamespace(env.get(METRICS_NAMESPACE)),
                 new Reading(routing, new ChannelAccess(bearer, allowedAppInstances(env.get(ALLOWED_APP_INSTANCE_ARNS))),
                         AccountAllowlist.parse(env.get(ALLOWED_ACCOUNT_IDS))),
                 new Limits(wholeNumber(env, MAX_RECEIVE_COUNT, 5, 1, 1_000),
                         wholeNumber(env, CHIME_MAX_CONCURRENCY, 8, 1, 256),
                         Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
-                        wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000)));
+                        RateSettings.quotas(env, messagingRegion), RateSettings.share(env)));
     }
 
     /**
@@ -124,8 +130,12 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
         return limits.safetyMargin();
     }
 
-    public int chimeMaxTps() {
-        return limits.chimeMaxTps();
+    public Quotas quotas() {
+        return limits.quotas();
+    }
+
+    public Share share() {
+        return limits.share();
     }
 
     /** Whether channels can be reached at all: only then is a messaging client built. */
@@ -219,7 +229,7 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
         return matcher.find() ? matcher.group(1) : "us-east-1";
     }
 
-    private static int wholeNumber(Map<String, String> env, String name, int fallback, int min, int max) {
+    static int wholeNumber(Map<String, String> env, String name, int fallback, int min, int max) {
         String text = env.get(name);
         if (text == null || text.isBlank()) {
             return fallback;

@@ -1,5 +1,7 @@
 package roommembership.wiring;
 
+import roommembership.pacing.Pacer;
+
 import roommembership.pipeline.report.InvocationMetrics;
 import roommembership.priming.CannedHttpClient;
 import roommembership.sqs.SqsDeadLetters;
@@ -61,7 +63,9 @@ public final class FunctionWiring {
         SqsClient sqs = AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).httpClient(new CannedHttpClient())
                 .credentialsProvider(credentials).region(Region.of(config.sqsRegion())).build();
         ExecutorService calls = callExecutor(config.chimeMaxConcurrency(), "priming-chime-call-");
-        return new PrimingService(service(config, chime, messaging, sqs, RetryPolicy.standard(), calls), calls,
+        // Canned answers keep to no rate: priming waits for none.
+        return new PrimingService(service(config, chime, messaging, sqs, RetryPolicy.standard(), calls, Pacer.none()),
+                calls,
                 List.of(chime, messaging, sqs));
     }
 
@@ -87,9 +91,15 @@ public final class FunctionWiring {
     private static MembershipService service(Configuration config, ChimeClient chime,
                                              Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
                                              RetryPolicy memberRetry, ExecutorService calls) {
+        return service(config, chime, messaging, sqs, memberRetry, calls, Pacer.of(config.quotas(), config.share()));
+    }
+
+    private static MembershipService service(Configuration config, ChimeClient chime,
+                                             Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
+                                             RetryPolicy memberRetry, ExecutorService calls, Pacer pacer) {
         return new MembershipService(
-                new Targets(new ChimeRoomMemberships(chime), ChannelApi.forBearer(config.channelAccess().bearer(),
-                        messaging, Region.of(config.messagingRegion()))),
+                new Targets(new ChimeRoomMemberships(chime, pacer), ChannelApi.forBearer(
+                        config.channelAccess().bearer(), pacer, messaging, Region.of(config.messagingRegion()))),
                 // The Chime calls leave half the margin; the dead letters leave a quarter of it for the answer.
                 new SqsDeadLetters(sqs, config.deadLetterQueueUrl(), 3, memberRetry.baseDelay(),
                         config.safetyMargin().dividedBy(4)),
@@ -97,7 +107,7 @@ public final class FunctionWiring {
                 Clock.systemUTC(),
                 new MembershipService.Settings(
                         config.admission(),
-                        new CallLimits(memberRetry, config.safetyMargin(), config.chimeMaxTps()),
+                        new CallLimits(memberRetry, config.safetyMargin()),
                         config.maxReceiveCount()));
     }
 

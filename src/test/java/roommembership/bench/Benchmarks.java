@@ -31,7 +31,9 @@ public final class Benchmarks {
             OnboardingWave.Variant.standard(2, 1000, Duration.ofSeconds(5)),
             OnboardingWave.Variant.standard(5, 1000, Duration.ofSeconds(5)),
             OnboardingWave.Variant.fifo(5),
-            OnboardingWave.Variant.fifo(10));
+            OnboardingWave.Variant.fifo(10),
+            OnboardingWave.Variant.fifo(15),
+            OnboardingWave.Variant.fifo(20));
 
     private Benchmarks() {
     }

@@ -270,6 +270,10 @@ final class OnboardingWave {
         env.put(Configuration.CHIME_BEARER_ARN, BEARER);
         env.put(Configuration.CHIME_MESSAGING_REGION, Region.US_EAST_1.id());
         env.put("AWS_REGION", TestClients.REGION.id());
+        // As the template passes them: the containers the event source may run, and whether a FIFO queue's message
+        // group (here the channel) gives one container a channel's whole rate.
+        env.put(Configuration.EVENT_SOURCE_MAX_CONCURRENCY, Integer.toString(variant.containers()));
+        env.put(Configuration.SOURCE_GROUPED_BY_TARGET, Boolean.toString(variant.fifo()));
         env.putAll(variant.env());
         List<Container> containers = new ArrayList<>();
         EventSourceMapping.Run run;
@@ -393,7 +397,10 @@ final class OnboardingWave {
     public static void main(String[] args) {
         List<Variant> chosen = Benchmarks.WAVE.stream().filter(variant -> args.length == 0
                 || List.of(args).stream().anyMatch(variant.name()::contains)).toList();
-        Workload workload = Workload.onboarding();
+        Workload standard = Workload.onboarding();
+        // -Dwave.membersPerMessage=100: the same wave in messages of another size
+        Workload workload = new Workload(standard.channels(), standard.membersPerChannel(),
+                Integer.getInteger("wave.membersPerMessage", standard.membersPerMessage()), standard.seed());
         List<Result> results = new ArrayList<>();
         try (ChimeEmulator chime = ChimeEmulator.start(); EmbeddedSqs sqs = EmbeddedSqs.start()) {
             for (Variant variant : chosen) {

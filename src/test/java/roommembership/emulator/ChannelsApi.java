@@ -253,8 +253,13 @@ public final class ChannelsApi {
     /** Issued NextTokens; a token not in here is unknown, so it is rejected rather than guessed at. */
     private final Map<String, PageToken> pageTokens = new HashMap<>();
 
-    /** The rates every call is held to; null: none, every call is answered however fast they come. */
-    private volatile MessagingQuotas.Buckets quotas;
+    /**
+     * The rates every call is held to, the published ones unless told otherwise, as the service holds them; null: none,
+     * every call is answered however fast they come.
+     */
+    private volatile MessagingQuotas inForce = MessagingQuotas.published();
+    private volatile LongSupplier quotaClock = System::nanoTime;
+    private volatile MessagingQuotas.Buckets quotas = new MessagingQuotas.Buckets(inForce, quotaClock);
     /** Calls refused for a quota since quotas were last turned on or the emulator reset. */
     private final AtomicLong throttledAnswers = new AtomicLong();
 
@@ -262,21 +267,33 @@ public final class ChannelsApi {
         this.core = core;
     }
 
-    /** From now on every call is held to these rates, as the service holds it: 429 ThrottledClientException beyond. */
+    /**
+     * From now on every call is held to these rates, as the service holds it: 429 ThrottledClientException beyond. A
+     * reset keeps them in force, with full buckets.
+     */
     public ChannelsApi enforceQuotas(MessagingQuotas rates) {
         return enforceQuotas(rates, System::nanoTime);
     }
 
     /** As {@link #enforceQuotas(MessagingQuotas)}, on a clock the caller moves. */
     ChannelsApi enforceQuotas(MessagingQuotas rates, LongSupplier nanoTime) {
+        inForce = rates;
+        quotaClock = nanoTime;
         quotas = new MessagingQuotas.Buckets(rates, nanoTime);
         throttledAnswers.set(0);
         return this;
     }
 
+    /** Every call is answered however fast they come, until quotas are enforced again; a reset keeps it so. */
     public ChannelsApi stopEnforcingQuotas() {
+        inForce = null;
         quotas = null;
         return this;
+    }
+
+    /** The rates in force; empty when none are. */
+    public Optional<MessagingQuotas> quotasInForce() {
+        return Optional.ofNullable(inForce);
     }
 
     /**
@@ -370,6 +387,8 @@ public final class ChannelsApi {
             channels.clear();
             pageTokens.clear();
         }
+        MessagingQuotas rates = inForce;
+        quotas = rates == null ? null : new MessagingQuotas.Buckets(rates, quotaClock);
         throttledAnswers.set(0);
     }
 

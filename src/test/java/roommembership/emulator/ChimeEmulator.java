@@ -466,6 +466,12 @@ public final class ChimeEmulator implements AutoCloseable {
     // ---------------------------------------------------------------- the messaging API
 
     /** The Chime SDK messaging channels served on this same port: their seeding, inspection and call log. */
+    /** The emulator with the messaging calls held to these rates (by default, the published ones). */
+    public ChimeEmulator quotas(MessagingQuotas rates) {
+        channels.enforceQuotas(rates);
+        return this;
+    }
+
     public ChannelsApi channels() {
         return channels;
     }

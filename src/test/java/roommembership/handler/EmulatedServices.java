@@ -7,6 +7,7 @@ import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.Directory;
 import roommembership.testing.EmbeddedSqs;
 import roommembership.testing.TestClients;
+import roommembership.testing.TestQuotas;
 import roommembership.wiring.Configuration;
 import roommembership.wiring.FunctionWiring;
 import software.amazon.awssdk.regions.Region;
@@ -29,6 +30,7 @@ final class EmulatedServices implements AutoCloseable {
 
     EmulatedServices() {
         chime = ChimeEmulator.start();
+        chime.channels().enforceQuotas(TestQuotas.EMULATED);
         sqs = EmbeddedSqs.start();
         chimeClient = TestClients.chime(chime.endpoint());
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import roommembership.testing.TestQuotas;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.pipeline.apply.RetryPolicy;
@@ -154,6 +155,7 @@ final class FunctionUnderTest implements BeforeAllCallback, AfterAllCallback, Be
 
     private Map<String, String> environment(Map<String, String> more) {
         Map<String, String> env = new HashMap<>(TEST_DEFAULTS);
+        env.putAll(TestQuotas.functionSettings());
         env.put(Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url());
         env.putAll(settings);
         env.putAll(more);

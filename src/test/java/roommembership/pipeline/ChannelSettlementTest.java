@@ -480,7 +480,7 @@ class ChannelSettlementTest {
         return new MembershipService(chime, deadLetters, calls,
                 Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new MembershipService.Settings(
                 new Reading(routing, access, AccountAllowlist.anyAccount()),
-                new CallLimits(RETRY, Duration.ofSeconds(1), 0), MAX_RECEIVES));
+                new CallLimits(RETRY, Duration.ofSeconds(1)), MAX_RECEIVES));
     }
 
     private static String form4(String memberArn, String type, String role) {

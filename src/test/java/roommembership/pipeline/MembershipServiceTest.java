@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MembershipServiceTest {
     private static final RoomKey ROOM = new RoomKey("acct", "room");
     private static final CallLimits LIMITS =
-            new CallLimits(new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1), 0);
+            new CallLimits(new RetryPolicy(3, Duration.ZERO, Duration.ZERO), Duration.ofSeconds(1));
     private static final MembershipService.Settings SETTINGS = new MembershipService.Settings(
             new Reading(Optional.empty(), ChannelAccess.none(), AccountAllowlist.anyAccount()), LIMITS, 5);
 

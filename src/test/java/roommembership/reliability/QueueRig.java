@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import roommembership.testing.TestQuotas;
 import roommembership.wiring.Configuration;
 import roommembership.model.ErrorCodes;
 import roommembership.pipeline.apply.RetryPolicy;
@@ -91,7 +92,7 @@ public final class QueueRig implements AutoCloseable {
             ChannelsApi.DELETE_CHANNEL_MEMBERSHIP, ChannelsApi.DELETE_CHANNEL_MODERATOR);
 
     private final TemplateSettings template = TemplateSettings.read();
-    private final ChimeEmulator chime = ChimeEmulator.start();
+    private final ChimeEmulator chime = ChimeEmulator.start().quotas(TestQuotas.EMULATED);
     private final ChannelsApi channels = chime.channels();
     private final EmbeddedSqs sqs = EmbeddedSqs.start();
     private final SqsFaultProxy proxy = SqsFaultProxy.start(sqs.endpoint());
@@ -307,6 +308,7 @@ public final class QueueRig implements AutoCloseable {
         }
         // Limited, so the limit takes part, but well above the emulator's pace, so trials stay short.
         env.put(Configuration.CHIME_MAX_TPS, "500");
+        env.putAll(TestQuotas.functionSettings());
         return Handlers.wired(Configuration.fromEnvironment(env), chimeClient,
                 region -> messagingClients.computeIfAbsent(region, r -> TestClients.messaging(chime.endpoint(), r)),
                 functionSqs, FAST_RETRY);

@@ -12,6 +12,9 @@ import roommembership.target.ChimeArns;
 import roommembership.pipeline.read.LegacyRouting;
 import roommembership.pipeline.read.Reading;
 
+import roommembership.pacing.Quotas;
+import roommembership.pacing.Share;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -36,17 +39,24 @@ class ConfigurationTest {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)))
                 .isEqualTo(new Configuration(URL, "eu-west-1", "eu-west-1", "RoomMembership",
                         new Reading(Optional.empty(), ChannelAccess.none(), AccountAllowlist.anyAccount()),
-                        new Configuration.Limits(5, 8, Duration.ofSeconds(5), 20)));
+                        new Configuration.Limits(5, 8, Duration.ofSeconds(5), new Quotas(5, 1, 15, 15, 20),
+                                new Share(1, false))));
     }
 
     @Test
     void everySettingIsRead() {
-        assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, "MAX_RECEIVE_COUNT", "3",
-                "CHIME_MAX_CONCURRENCY", "16", "DEADLINE_SAFETY_MARGIN_MS", "2500", "AWS_REGION", "ap-south-1",
-                "ALLOWED_ACCOUNT_IDS", "acct-1", "CHIME_MAX_TPS", "0", "METRICS_NAMESPACE", "HR/RoomMembership")))
+        assertThat(Configuration.fromEnvironment(Map.ofEntries(
+                Map.entry("DEAD_LETTER_QUEUE_URL", URL), Map.entry("MAX_RECEIVE_COUNT", "3"),
+                                Map.entry("CHIME_MAX_CONCURRENCY", "16"), Map.entry("DEADLINE_SAFETY_MARGIN_MS", "2500"),
+                Map.entry("AWS_REGION", "ap-south-1"), Map.entry("ALLOWED_ACCOUNT_IDS", "acct-1"),
+                Map.entry("CHIME_MAX_TPS", "0"), Map.entry("METRICS_NAMESPACE", "HR/RoomMembership"),
+                Map.entry("CHIME_BEARER_TPS", "7.5"), Map.entry("CHIME_CHANNEL_BATCH_ADD_TPS", "0.5"),
+                Map.entry("CHIME_CHANNEL_WRITE_TPS", "12"), Map.entry("CHIME_CHANNEL_READ_TPS", "9"),
+                Map.entry("EVENT_SOURCE_MAX_CONCURRENCY", "4"), Map.entry("SOURCE_GROUPED_BY_TARGET", "true"))))
                 .isEqualTo(new Configuration(URL, "ap-south-1", "ap-south-1", "HR/RoomMembership",
                         new Reading(Optional.empty(), ChannelAccess.none(), new AccountAllowlist(Set.of("acct-1"))),
-                        new Configuration.Limits(3, 16, Duration.ofMillis(2500), 0)));
+                        new Configuration.Limits(3, 16, Duration.ofMillis(2500), new Quotas(7.5, 0.5, 12, 9, 0),
+                                new Share(4, true))));
     }
 
     @Test
@@ -59,6 +69,24 @@ class ConfigurationTest {
                 "http://127.0.0.1:9324/000000000000/failed-members")).sqsRegion()).isEqualTo("us-east-1");
     }
 
+    @ParameterizedTest
+    @CsvSource({"CHIME_BEARER_TPS, 0", "CHIME_BEARER_TPS, -2", "CHIME_BEARER_TPS, ten", "CHIME_BEARER_TPS, 10001",
+            "CHIME_CHANNEL_BATCH_ADD_TPS, 0", "CHIME_CHANNEL_WRITE_TPS, NaN", "CHIME_CHANNEL_READ_TPS, Infinity"})
+    void badRatesAreRejectedWithTheirName(String name, String value) {
+        assertThatThrownBy(() -> Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, name, value)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(name + " must be a number of calls a second above 0 and at most 10000, such as 10 or 0.5, "
+                        + "not '" + value + "'");
+    }
+
+    @Test
+    void theSourceQueuesGroupingIsTrueOrFalse() {
+        assertThatThrownBy(() -> Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL,
+                "SOURCE_GROUPED_BY_TARGET", "yes")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("SOURCE_GROUPED_BY_TARGET must be true or false, not 'yes'");
+    }
+
     @Test
     void missingQueueUrlSaysWhatToSet() {
         assertThatThrownBy(() -> Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", " ")))
@@ -69,7 +97,8 @@ class ConfigurationTest {
 
     @ParameterizedTest
     @CsvSource({"MAX_RECEIVE_COUNT, five", "MAX_RECEIVE_COUNT, 0", "CHIME_MAX_CONCURRENCY, -1",
-            "CHIME_MAX_CONCURRENCY, 1000", "CHIME_MAX_TPS, -1", "CHIME_MAX_TPS, 2.5", "CHIME_MAX_TPS, 10001"})
+            "CHIME_MAX_CONCURRENCY, 1000", "CHIME_MAX_TPS, -1", "CHIME_MAX_TPS, 2.5", "CHIME_MAX_TPS, 10001",
+            "EVENT_SOURCE_MAX_CONCURRENCY, 0", "EVENT_SOURCE_MAX_CONCURRENCY, 1001"})
     void badNumbersAreRejectedWithTheirName(String name, String value) {
         assertThatThrownBy(() -> Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, name, value)))
                 .isInstanceOf(IllegalStateException.class)
@@ -128,7 +157,8 @@ class ConfigurationTest {
         assertThat(config).isEqualTo(new Configuration(URL, "eu-west-1", "us-east-1", "RoomMembership",
                 new Reading(Optional.of(new LegacyRouting(CHANNEL_TEMPLATE, MEMBER_TEMPLATE)),
                         new ChannelAccess(Optional.of(BEARER), Set.of(HR, FINANCE)), AccountAllowlist.anyAccount()),
-                new Configuration.Limits(5, 8, Duration.ofSeconds(5), 20)));
+                new Configuration.Limits(5, 8, Duration.ofSeconds(5), new Quotas(10, 1, 15, 15, 20),
+                        new Share(1, false))));
         assertThat(config.servesChannels()).isTrue();
     }
 

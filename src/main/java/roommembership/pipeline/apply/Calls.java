@@ -25,8 +25,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Makes the calls a batch needs, given as {@link Change} values, and the reads of targets, through the memberships
- * port: each change's call with its retries, within the invocation's time and the container's call rate. Results
- * come back through futures and are combined in one place.
+ * port: each change's call with its retries, within the invocation's time (the port keeps every call within the
+ * rates Chime allows). Results come back through futures and are combined in one place.
  */
 public final class Calls {
     /** What a read of a target lists. */
@@ -40,7 +40,6 @@ public final class Calls {
     private final Executor executor;
     private final RetryPolicy retry;
     private final Duration safetyMargin;
-    private final CallRate callRate;
 
     /** @param executor runs the calls; its thread count bounds how many run at once */
     public Calls(Memberships<Target> memberships, Executor executor, CallLimits limits) {
@@ -48,15 +47,19 @@ public final class Calls {
         this.executor = Objects.requireNonNull(executor, "executor");
         this.retry = limits.retry();
         this.safetyMargin = limits.safetyMargin();
-        // A burst of one second's calls, then evenly spaced.
-        this.callRate = limits.maxCallsPerSecond() == 0
-                ? CallRate.unlimited()
-                : CallRate.perSecond(limits.maxCallsPerSecond(), limits.maxCallsPerSecond());
     }
 
-    /** Makes every change's calls on the executor, and combines their results in this one place. */
+    /** An invocation begins: its targets are this container's from now (see {@link Memberships#handOver}). */
+    public void startInvocation() {
+        memberships.handOver();
+    }
+
+    /**
+     * Makes every change's calls on the executor, the targets taking turns, and combines their results in this one
+     * place.
+     */
     public Applied apply(List<? extends Change> changes, Deadline deadline) {
-        List<CompletableFuture<Applied>> running = changes.stream()
+        List<CompletableFuture<Applied>> running = byTurns(changes).stream()
                 .map(change -> CompletableFuture.supplyAsync(() -> attempt(change, deadline), executor))
                 .toList();
         // Combined in one pass: folding pairwise would copy the growing map once per change.
@@ -77,7 +80,7 @@ public final class Calls {
     }
 
     /**
-     * Reads each target once, all at once on the executor, within the invocation's time and the call rate. A target
+     * Reads each target once, all at once on the executor, within the invocation's time. A target
      * there was no time to read is unknown, as a transient failure.
      */
     public Reads read(Collection<Target> targets, Read read, Deadline deadline) {
@@ -86,12 +89,31 @@ public final class Calls {
         }
         Map<Target, CompletableFuture<Roster>> rosters = new LinkedHashMap<>();
         targets.forEach(target -> rosters.put(target, CompletableFuture.supplyAsync(
-                () -> outOfTime(deadline) || !awaitCallSlot(deadline)
+                () -> outOfTime(deadline)
                         ? new Roster.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the target")
                         : read(target, read, callTimeLimit(deadline)), executor)));
         Map<Target, Roster> known = new LinkedHashMap<>();
         rosters.forEach((target, future) -> known.put(target, future.join()));
         return new Reads(read, known);
+    }
+
+    /**
+     * The changes with the targets taking turns: each target's first change, then each one's second, and so on. A
+     * target's calls keep to a rate of its own (a channel takes one batch add a second), so one target's changes in a
+     * row would hold the call threads waiting on that rate while other targets' calls could go.
+     */
+    static List<Change> byTurns(List<? extends Change> changes) {
+        Map<Target, List<Change>> byTarget = new LinkedHashMap<>();
+        changes.forEach(change -> byTarget.computeIfAbsent(change.target(), target -> new ArrayList<>()).add(change));
+        List<Change> turns = new ArrayList<>(changes.size());
+        for (int turn = 0; turns.size() < changes.size(); turn++) {
+            for (List<Change> ofTarget : byTarget.values()) {
+                if (turn < ofTarget.size()) {
+                    turns.add(ofTarget.get(turn));
+                }
+            }
+        }
+        return turns;
     }
 
     private Roster read(Target target, Read read, Duration timeLimit) {
@@ -132,7 +154,7 @@ public final class Calls {
             if (attempt > 1 && !sleepWithin(deadline, retry.delayMillisAfter(attempt - 1))) {
                 break;
             }
-            if (outOfTime(deadline) || !awaitCallSlot(deadline)) {
+            if (outOfTime(deadline)) {
                 break;
             }
             calls++;
@@ -187,12 +209,6 @@ public final class Calls {
 
     private boolean outOfTime(Deadline deadline) {
         return deadline.remainingMillis() < safetyMargin.toMillis();
-    }
-
-    /** Waits for the rate limit's next slot; false when waiting would leave less than the safety margin. */
-    private boolean awaitCallSlot(Deadline deadline) {
-        long wait = callRate.reserveMillis();
-        return wait == 0 || sleepWithin(deadline, wait);
     }
 
     /** Sleeps unless the sleep would leave less than the safety margin; false when it would. */

@@ -1,5 +1,7 @@
 package roommembership.target.channel;
 
+import roommembership.pacing.Pacer;
+
 import roommembership.target.ChannelKey;
 import roommembership.target.Memberships;
 import software.amazon.awssdk.regions.Region;
@@ -20,13 +22,13 @@ public final class ChannelApi {
      * The bearer's channels, or none without a bearer. The client of {@code startRegion} is built now, so that
      * initialisation pays for it and priming reaches it.
      */
-    public static Memberships<ChannelKey> forBearer(Optional<String> bearer,
+    public static Memberships<ChannelKey> forBearer(Optional<String> bearer, Pacer pacer,
                                                     Function<Region, ChimeSdkMessagingClient> clientFor,
                                                     Region startRegion) {
         if (bearer.isEmpty()) {
             return new NoChannels();
         }
-        ChimeChannelMemberships channels = new ChimeChannelMemberships(bearer.get(), clientFor);
+        ChimeChannelMemberships channels = new ChimeChannelMemberships(bearer.get(), pacer, clientFor);
         channels.client(startRegion);
         return channels;
     }

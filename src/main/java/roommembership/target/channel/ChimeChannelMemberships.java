@@ -1,5 +1,11 @@
 package roommembership.target.channel;
 
+import roommembership.pacing.Pacer;
+import roommembership.pacing.Scope;
+import roommembership.target.sdk.PacedAttempts;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import java.util.function.Consumer;
+
 import roommembership.target.sdk.ChimeErrors;
 import roommembership.target.sdk.Listing;
 
@@ -48,12 +54,17 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     private static final Listing MODERATORS = new Listing("ListChannelModerators", MAX_PAGES, "channel");
 
     private final String bearer;
+    private final Pacer pacer;
     private final Function<Region, ChimeSdkMessagingClient> clientFor;
     private final Map<Region, ChimeSdkMessagingClient> clients = new ConcurrentHashMap<>();
 
-    /** @param clientFor builds the client of a region; called once per region */
-    public ChimeChannelMemberships(String bearer, Function<Region, ChimeSdkMessagingClient> clientFor) {
+    /**
+     * @param pacer     keeps every call within the bearer's and the channel's rates
+     * @param clientFor builds the client of a region; called once per region
+     */
+    public ChimeChannelMemberships(String bearer, Pacer pacer, Function<Region, ChimeSdkMessagingClient> clientFor) {
         this.bearer = Objects.requireNonNull(bearer, "bearer");
+        this.pacer = Objects.requireNonNull(pacer, "pacer");
         this.clientFor = Objects.requireNonNull(clientFor, "clientFor");
     }
 
@@ -77,7 +88,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                                 .memberArns(arns)
                                 .type(type)
                                 .chimeBearer(bearer)
-                                .overrideConfiguration(config -> config.apiCallTimeout(limit)))).errors(),
+                                .overrideConfiguration(paced(limit, channel, Scope.Kind.CHANNEL_BATCH_ADD)))).errors(),
                 error -> new MemberError(error.memberArn(), error.errorCodeAsString(), error.errorMessage()));
     }
 
@@ -96,7 +107,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                                     .maxResults(MAX_PAGE_SIZE)
                                     .nextToken(nextToken)
                                     .chimeBearer(bearer)
-                                    .overrideConfiguration(config -> config.apiCallTimeout(left))));
+                                    .overrideConfiguration(paced(left, channel, Scope.Kind.CHANNEL_READ))));
                     return new Listing.Page(page.channelMemberships().stream()
                             .map(membership -> membership == null ? null : arnOf(membership.member()))
                             .toList(), page.nextToken());
@@ -113,7 +124,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                 .channelArn(channel.arn())
                 .memberArn(memberArn)
                 .chimeBearer(bearer)
-                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
+                .overrideConfiguration(paced(limit, channel, Scope.Kind.CHANNEL_WRITE))));
     }
 
     /**
@@ -127,13 +138,13 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                     .channelArn(channel.arn())
                     .channelModeratorArn(memberArn)
                     .chimeBearer(bearer)
-                    .overrideConfiguration(config -> config.apiCallTimeout(limit))));
+                    .overrideConfiguration(paced(limit, channel, Scope.Kind.CHANNEL_WRITE))));
         }
         CallResult made = ERRORS.single(timeLimit, limit -> client(channel).createChannelModerator(request -> request
                 .channelArn(channel.arn())
                 .channelModeratorArn(memberArn)
                 .chimeBearer(bearer)
-                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
+                .overrideConfiguration(paced(limit, channel, Scope.Kind.CHANNEL_WRITE))));
         return made instanceof CallResult.Failed failed && ErrorCodes.CONFLICT.equals(failed.errorCode())
                 ? new CallResult.Answered(List.of(new MemberError(memberArn, ErrorCodes.CONFLICT, failed.message())))
                 : made;
@@ -149,11 +160,23 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                             .maxResults(MAX_PAGE_SIZE)
                             .nextToken(nextToken)
                             .chimeBearer(bearer)
-                            .overrideConfiguration(config -> config.apiCallTimeout(left))));
+                            .overrideConfiguration(paced(left, channel, Scope.Kind.CHANNEL_READ))));
             return new Listing.Page(page.channelModerators().stream()
                     .map(moderator -> moderator == null ? null : arnOf(moderator.moderator()))
                     .toList(), page.nextToken());
         }));
+    }
+
+    /** A new invocation holds its channels from now. */
+    @Override
+    public void handOver() {
+        pacer.handOver();
+    }
+
+    /** A call on the channel keeps to the bearer's rate and to the channel's for its kind of call. */
+    private Consumer<AwsRequestOverrideConfiguration.Builder> paced(Duration timeLimit, ChannelKey channel,
+                                                                    Scope.Kind kind) {
+        return PacedAttempts.paced(timeLimit, pacer, List.of(Scope.bearer(bearer), Scope.channel(kind, channel.arn())));
     }
 
     private static String arnOf(Identity identity) {

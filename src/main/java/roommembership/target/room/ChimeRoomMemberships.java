@@ -1,5 +1,11 @@
 package roommembership.target.room;
 
+import roommembership.pacing.Pacer;
+import roommembership.pacing.Scope;
+import roommembership.target.sdk.PacedAttempts;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import java.util.function.Consumer;
+
 import roommembership.target.sdk.ChimeErrors;
 import roommembership.target.sdk.Listing;
 
@@ -35,12 +41,20 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
     /** ListRoomMemberships' largest page. */
     private static final int MAX_PAGE_SIZE = 99;
     /** A room holds at most 1,000 members by its quota: 100 full pages are ten times as many, so more never end. */
+    private static final List<Scope> ROOMS = List.of(Scope.rooms());
     private static final Listing LISTING = new Listing("ListRoomMemberships", 100, "room");
 
     private final ChimeClient chime;
+    private final Pacer pacer;
 
-    public ChimeRoomMemberships(ChimeClient chime) {
+    /** @param pacer keeps every call within the rooms' rate */
+    public ChimeRoomMemberships(ChimeClient chime, Pacer pacer) {
         this.chime = Objects.requireNonNull(chime, "chime");
+        this.pacer = Objects.requireNonNull(pacer, "pacer");
+    }
+
+    private Consumer<AwsRequestOverrideConfiguration.Builder> paced(Duration timeLimit) {
+        return PacedAttempts.paced(timeLimit, pacer, ROOMS);
     }
 
     @Override
@@ -55,7 +69,7 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                         .accountId(room.accountId())
                         .roomId(room.roomId())
                         .membershipItemList(items)
-                        .overrideConfiguration(config -> config.apiCallTimeout(limit)))).errors(),
+                        .overrideConfiguration(paced(limit)))).errors(),
                 error -> new MemberError(error.memberId(), error.errorCodeAsString(), error.errorMessage()));
     }
 
@@ -76,7 +90,7 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                 .accountId(room.accountId())
                 .roomId(room.roomId())
                 .memberId(memberId)
-                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
+                .overrideConfiguration(paced(limit))));
     }
 
     @Override
@@ -86,7 +100,7 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                 .roomId(room.roomId())
                 .memberId(memberId)
                 .role(role.wireName())
-                .overrideConfiguration(config -> config.apiCallTimeout(limit))));
+                .overrideConfiguration(paced(limit))));
     }
 
     /**
@@ -100,7 +114,7 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                     .roomId(room.roomId())
                     .maxResults(MAX_PAGE_SIZE)
                     .nextToken(nextToken)
-                    .overrideConfiguration(config -> config.apiCallTimeout(left))));
+                    .overrideConfiguration(paced(left))));
             List<String> memberIds = new ArrayList<>();
             for (RoomMembership membership : page.roomMemberships()) {
                 String memberId = membership == null || membership.member() == null

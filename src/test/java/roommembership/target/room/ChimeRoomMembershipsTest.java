@@ -1,5 +1,6 @@
 package roommembership.target.room;
 
+import roommembership.pacing.Pacer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +22,7 @@ class ChimeRoomMembershipsTest {
     private static final RoomKey ROOM = new RoomKey("acct-1", "room-1");
     private static ChimeEmulator chime;
     private static ChimeClient client;
-    private final ChimeRoomMemberships rooms = new ChimeRoomMemberships(client);
+    private final ChimeRoomMemberships rooms = new ChimeRoomMemberships(client, Pacer.none());
 
     @BeforeAll
     static void start() {

@@ -1,5 +1,6 @@
 package roommembership.target.sdk;
 
+import roommembership.pacing.Pacer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,8 +43,8 @@ class NoTimeLeftTest {
     private static ChimeClient chimeClient;
     private static ChimeSdkMessagingClient messagingClient;
 
-    private final ChimeRoomMemberships rooms = new ChimeRoomMemberships(chimeClient);
-    private final ChimeChannelMemberships channels = new ChimeChannelMemberships(BEARER, region -> messagingClient);
+    private final ChimeRoomMemberships rooms = new ChimeRoomMemberships(chimeClient, Pacer.none());
+    private final ChimeChannelMemberships channels = new ChimeChannelMemberships(BEARER, Pacer.none(), region -> messagingClient);
 
     @BeforeAll
     static void start() {

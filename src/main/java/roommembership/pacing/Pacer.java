@@ -1,0 +1,229 @@
+package roommembership.pacing;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Keeps one container's calls within its share of the rates, as token buckets: one per scope a call draws from (the
+ * bearer, a channel's class of calls, the rooms). A call goes when every bucket it draws from has a call free, and
+ * takes one from each. A bucket that Chime throttles all the same (other software using the bearer, another
+ * container on the channel) halves its rate and grows back to it over ten seconds, so a shared rate converges.
+ */
+public final class Pacer {
+    /** A throttled bucket's rate is cut to this part of what it was... */
+    static final double CUT = 0.5;
+    /** ...never below this part of its full rate... */
+    static final double FLOOR = 0.05;
+    /** ...and grows back by this part of its full rate each second. */
+    static final double RECOVERY_PER_SECOND = 0.1;
+    /**
+     * Chime's bucket of a rate of one call a second holds that one call, so a call reaching Chime a few milliseconds
+     * early would be refused: such rates are kept this much under (some 30 ms a call).
+     */
+    static final double SLOW_RATE_GUARD = 0.97;
+
+    private final Quotas quotas;
+    private final Share share;
+    private final LongSupplier nanoTime;
+    private final boolean limited;
+    private final Map<Scope, Bucket> buckets = new HashMap<>();
+    private long handedOverAt;
+    private boolean handedOver;
+    private long throttledAnswers;
+
+    private Pacer(Quotas quotas, Share share, LongSupplier nanoTime, boolean limited) {
+        this.quotas = quotas;
+        this.share = share;
+        this.nanoTime = nanoTime;
+        this.limited = limited;
+    }
+
+    public static Pacer of(Quotas quotas, Share share) {
+        return of(quotas, share, System::nanoTime);
+    }
+
+    static Pacer of(Quotas quotas, Share share, LongSupplier nanoTime) {
+        return new Pacer(quotas, share, nanoTime, true);
+    }
+
+    /** No limit: for calls that reach no service (priming's canned answers). */
+    public static Pacer none() {
+        return new Pacer(null, Share.ONE_CONTAINER, System::nanoTime, false);
+    }
+
+    /**
+     * Waits until every scope has a call free and takes one from each; false, with none taken, when that would be
+     * later than {@code maxWait} from now (or the thread is interrupted).
+     */
+    public boolean acquire(List<Scope> scopes, Duration maxWait) {
+        if (!limited) {
+            return true;
+        }
+        long until = nanoTime.getAsLong() + Math.max(0, maxWait.toNanos());
+        while (true) {
+            long wait = tryTake(scopes);
+            if (wait == 0) {
+                return true;
+            }
+            if (nanoTime.getAsLong() + wait > until) {
+                return false;
+            }
+            LockSupport.parkNanos(wait);
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+        }
+    }
+
+    /** Takes a call from every scope if all have one now (0); otherwise takes none and says how long to wait. */
+    synchronized long tryTake(List<Scope> scopes) {
+        long now = nanoTime.getAsLong();
+        long wait = 0;
+        for (Scope scope : scopes) {
+            Bucket bucket = bucket(scope, now);
+            if (bucket != null) {
+                wait = Math.max(wait, bucket.waitNanos(now));
+            }
+        }
+        if (wait == 0) {
+            for (Scope scope : scopes) {
+                Bucket bucket = bucket(scope, now);
+                if (bucket != null) {
+                    bucket.take();
+                }
+            }
+        }
+        return wait;
+    }
+
+    /** Chime answered a call that drew from these scopes with a throttling error: each slows down. */
+    public synchronized void throttled(List<Scope> scopes) {
+        throttledAnswers++;
+        if (!limited) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        for (Scope scope : scopes) {
+            Bucket bucket = bucket(scope, now);
+            if (bucket != null) {
+                bucket.throttled(now);
+            }
+        }
+    }
+
+    /**
+     * A new invocation holds its channels from now: another container may have called them until a moment ago, so the
+     * first batch add on each waits one interval of the channel's rate from now. Nothing to do when channels are
+     * shared anyway.
+     */
+    public synchronized void handOver() {
+        if (!limited || !share.channelsHeldWhole()) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        handedOver = true;
+        handedOverAt = now;
+        buckets.forEach((scope, bucket) -> {
+            if (scope.kind() == Scope.Kind.CHANNEL_BATCH_ADD) {
+                bucket.holdUntil(now + bucket.intervalNanos());
+            }
+        });
+    }
+
+    /** Throttled answers seen since the container started. */
+    public synchronized long throttledAnswers() {
+        return throttledAnswers;
+    }
+
+    /** The rate this container keeps to for a scope, per second, now; 0: no limit. */
+    public synchronized double ratePerSecond(Scope scope) {
+        long now = nanoTime.getAsLong();
+        Bucket bucket = limited ? bucket(scope, now) : null;
+        if (bucket == null) {
+            return 0;
+        }
+        bucket.refill(now);
+        return bucket.rate;
+    }
+
+    private Bucket bucket(Scope scope, long now) {
+        Bucket known = buckets.get(scope);
+        if (known != null) {
+            return known;
+        }
+        double deployment = quotas.perSecond(scope.kind());
+        if (deployment == 0) {
+            return null;
+        }
+        double rate = share.of(quotas, scope.kind()) * (deployment <= 1 ? SLOW_RATE_GUARD : 1);
+        // A messaging bucket holds one call, so calls go evenly spaced, and the containers' first calls together are
+        // no more than Chime's bucket of the bearer's second holds while there are no more containers than that.
+        double capacity = scope.kind() == Scope.Kind.ROOMS ? Math.max(1, rate) : 1;
+        Bucket bucket = new Bucket(rate, capacity, now);
+        if (handedOver && scope.kind() == Scope.Kind.CHANNEL_BATCH_ADD) {
+            bucket.holdUntil(handedOverAt + bucket.intervalNanos());
+        }
+        buckets.put(scope, bucket);
+        return bucket;
+    }
+
+    /** A token bucket whose rate can be cut and grows back. */
+    private static final class Bucket {
+        private final double full;
+        private final double capacity;
+        private double rate;
+        private double tokens;
+        private long at;
+        /** No call before this time, when {@link #held}. */
+        private long notBefore;
+        private boolean held;
+
+        Bucket(double full, double capacity, long now) {
+            this.full = full;
+            this.capacity = capacity;
+            this.rate = full;
+            this.tokens = capacity;
+            this.at = now;
+        }
+
+        void holdUntil(long time) {
+            held = true;
+            notBefore = time;
+        }
+
+        long intervalNanos() {
+            return (long) (TimeUnit.SECONDS.toNanos(1) / full);
+        }
+
+        void refill(long now) {
+            if (now <= at) {
+                return;
+            }
+            double seconds = (now - at) / 1e9;
+            rate = Math.min(full, rate + full * RECOVERY_PER_SECOND * seconds);
+            tokens = Math.min(capacity, tokens + seconds * rate);
+            at = now;
+        }
+
+        long waitNanos(long now) {
+            refill(now);
+            long forToken = tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / rate * 1e9);
+            return held && notBefore - now > 0 ? Math.max(forToken, notBefore - now) : forToken;
+        }
+
+        void take() {
+            tokens -= 1;
+        }
+
+        void throttled(long now) {
+            refill(now);
+            rate = Math.max(full * FLOOR, rate * CUT);
+            tokens = Math.min(tokens, 0);
+        }
+    }
+}
