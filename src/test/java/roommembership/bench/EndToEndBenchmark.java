@@ -37,6 +37,12 @@ final class EndToEndBenchmark {
     /** @param maxTps the handler's CHIME_MAX_TPS; 0 for no limit */
     static Result run(ChimeEmulator chime, EmbeddedSqs sqs, Workload workload, int latencyMillis,
                       int concurrency, int maxTps, int warmRuns) {
+        return run(chime, sqs, workload, latencyMillis, concurrency, maxTps, warmRuns, Map.of());
+    }
+
+    /** @param more further settings of the handler's, over the others */
+    static Result run(ChimeEmulator chime, EmbeddedSqs sqs, Workload workload, int latencyMillis,
+                      int concurrency, int maxTps, int warmRuns, Map<String, String> more) {
         String deadLetters = sqs.createQueue("bench-failed-members");
         Map<Region, ChimeSdkMessagingClient> messaging = new ConcurrentHashMap<>();
         try (ChimeClient client = TestClients.chime(chime.endpoint())) {
@@ -45,6 +51,7 @@ final class EndToEndBenchmark {
             env.put(Configuration.CHIME_MAX_CONCURRENCY, Integer.toString(concurrency));
             env.put(Configuration.CHIME_MAX_TPS, Integer.toString(maxTps));
             env.put("AWS_REGION", TestClients.REGION.id());
+            env.putAll(more);
             RoomMembershipHandler handler = Handlers.wired(Configuration.fromEnvironment(env), client,
                     region -> messaging.computeIfAbsent(region, r -> TestClients.messaging(chime.endpoint(), r)),
                     sqs.client(), RetryPolicy.standard());

@@ -1,5 +1,6 @@
 package roommembership.emulator;
 
+import roommembership.testing.TestQuotas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
@@ -64,7 +65,7 @@ class ChannelsApiDeletesTest {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = ChimeEmulator.start();
+        emulator = ChimeEmulator.start().quotas(TestQuotas.EMULATED);
         channels = emulator.channels();
         messaging = ChimeSdkMessagingClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())

@@ -1,5 +1,6 @@
 package roommembership.emulator;
 
+import roommembership.testing.TestQuotas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -103,7 +104,7 @@ class ChannelsApiTest {
 
     @BeforeAll
     static void startEmulator() {
-        emulator = ChimeEmulator.start();
+        emulator = ChimeEmulator.start().quotas(TestQuotas.EMULATED);
         channels = emulator.channels();
         messaging = client(Region.US_EAST_1, false);
         retryingMessaging = client(Region.US_EAST_1, true);

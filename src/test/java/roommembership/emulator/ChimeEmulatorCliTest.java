@@ -1,5 +1,6 @@
 package roommembership.emulator;
 
+import roommembership.testing.TestQuotas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -78,7 +79,7 @@ class ChimeEmulatorCliTest {
     @BeforeAll
     static void start() {
         aws = findOnPath("aws");
-        emulator = ChimeEmulator.start();
+        emulator = ChimeEmulator.start().quotas(TestQuotas.EMULATED);
         chime = ChimeClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.US_EAST_1)

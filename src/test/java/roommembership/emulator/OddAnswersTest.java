@@ -1,5 +1,6 @@
 package roommembership.emulator;
 
+import roommembership.testing.TestQuotas;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +54,7 @@ class OddAnswersTest {
 
     @BeforeAll
     static void start() {
-        emulator = ChimeEmulator.start();
+        emulator = ChimeEmulator.start().quotas(TestQuotas.EMULATED);
         chime = ChimeClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS).endpointOverride(emulator.endpoint())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
