@@ -1,4 +1,4 @@
-package roommembership.roster;
+package roommembership.pipeline.plan;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package roommembership.roster;
+package roommembership.pipeline.plan;
 
 import roommembership.model.Membership;
 import roommembership.model.Role;

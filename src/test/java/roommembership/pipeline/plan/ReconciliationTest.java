@@ -1,4 +1,4 @@
-package roommembership.roster;
+package roommembership.pipeline.plan;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
