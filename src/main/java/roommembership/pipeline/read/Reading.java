@@ -22,7 +22,8 @@ public record Reading(Optional<LegacyRouting> routing, ChannelAccess channelAcce
         return records.stream().map(record -> admitted(record.body())).toList();
     }
 
-    private ParsedMessage admitted(String body) {
+    /** One body as a request this deployment may carry out, or why not: a message's, or a roster line's. */
+    public ParsedMessage admitted(String body) {
         ParsedMessage message = MessageParser.parse(body);
         if (routing.isPresent()) {
             message = routing.get().route(message);
