@@ -1,0 +1,111 @@
+package roommembership.pipeline.read;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import static roommembership.model.Text.quoted;
+
+/**
+ * A message that asks for a roster to be applied rather than naming members itself: the bucket's event
+ * notification ({@code "Records"} with {@code "eventSource": "aws:s3"}), the test event S3 sends when the notification
+ * is set up, or {@code {"Roster": "s3://<bucket>/<key>"}} to apply one again on demand. Any other body is no roster
+ * trigger and is read as a request.
+ */
+public sealed interface RosterTrigger {
+
+    /** The rosters to apply, each the current object of its key. */
+    record Apply(List<RosterObject> rosters) implements RosterTrigger {
+        public Apply {
+            rosters = List.copyOf(rosters);
+        }
+    }
+
+    /** S3's {@code s3:TestEvent}: settled, with no letter. */
+    record TestEvent() implements RosterTrigger {
+    }
+
+    /** A roster trigger that cannot be carried out: a BadRequest letter says why. */
+    record Invalid(String reason) implements RosterTrigger {
+    }
+
+    /** An object holding a roster; {@code key} as S3 stores it (decoded from the event's URL-encoded form). */
+    record RosterObject(String bucket, String key) {
+        public RosterObject {
+            Objects.requireNonNull(bucket, "bucket");
+            Objects.requireNonNull(key, "key");
+        }
+
+        public String uri() {
+            return "s3://" + bucket + "/" + key;
+        }
+    }
+
+    /** The trigger a body holds, when it holds one. */
+    static Optional<RosterTrigger> of(String body) {
+        Object json = JsonTree.parse(body);
+        if (!(json instanceof Map<?, ?> fields)) {
+            return Optional.empty();
+        }
+        if ("s3:TestEvent".equals(fields.get("Event"))) {
+            return Optional.of(new TestEvent());
+        }
+        if (fields.containsKey("Roster")) {
+            return Optional.of(fields.get("Roster") instanceof String uri ? fromUri(uri)
+                    : new Invalid("Roster must be a string s3://<bucket>/<key>"));
+        }
+        if (fields.get("Records") instanceof List<?> records && records.stream().anyMatch(RosterTrigger::fromS3)) {
+            return Optional.of(fromEvent(records));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean fromS3(Object record) {
+        return record instanceof Map<?, ?> fields && "aws:s3".equals(fields.get("eventSource"));
+    }
+
+    private static RosterTrigger fromEvent(List<?> records) {
+        List<RosterObject> rosters = new ArrayList<>();
+        for (Object record : records) {
+            Map<?, ?> fields = record instanceof Map<?, ?> map ? map : Map.of();
+            Object eventName = fields.get("eventName");
+            if (!"aws:s3".equals(fields.get("eventSource")) || !(eventName instanceof String name)
+                    || !name.startsWith("ObjectCreated:")) {
+                return new Invalid("an S3 event notification announces new rosters with ObjectCreated events only, "
+                        + "not " + quoted(String.valueOf(eventName)));
+            }
+            Object bucket = at(fields, "s3", "bucket", "name");
+            Object key = at(fields, "s3", "object", "key");
+            if (!(bucket instanceof String b) || b.isEmpty() || !(key instanceof String k) || k.isEmpty()) {
+                return new Invalid("an S3 event record names its bucket (s3.bucket.name) and object (s3.object.key)");
+            }
+            // S3 writes the key URL-encoded, a space as '+'.
+            rosters.add(new RosterObject(b, URLDecoder.decode(k, StandardCharsets.UTF_8)));
+        }
+        return new Apply(rosters);
+    }
+
+    private static RosterTrigger fromUri(String uri) {
+        if (!uri.startsWith("s3://")) {
+            return new Invalid("Roster must be s3://<bucket>/<key>, not " + quoted(uri));
+        }
+        String path = uri.substring("s3://".length());
+        int slash = path.indexOf('/');
+        if (slash <= 0 || slash == path.length() - 1) {
+            return new Invalid("Roster must be s3://<bucket>/<key>, not " + quoted(uri));
+        }
+        return new Apply(List.of(new RosterObject(path.substring(0, slash), path.substring(slash + 1))));
+    }
+
+    private static Object at(Map<?, ?> fields, String... path) {
+        Object value = fields;
+        for (String name : path) {
+            value = value instanceof Map<?, ?> map ? map.get(name) : null;
+        }
+        return value;
+    }
+}
