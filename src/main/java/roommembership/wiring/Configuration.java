@@ -2,6 +2,7 @@ package roommembership.wiring;
 
 import roommembership.pacing.Quotas;
 import roommembership.pacing.Share;
+import roommembership.pipeline.plan.RosterRules;
 
 import roommembership.pipeline.report.InvocationMetrics;
 
@@ -40,11 +41,11 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
      *                        ({@code MAX_RECEIVE_COUNT})
      * @param chimeMaxConcurrency Chime calls in flight at once ({@code CHIME_MAX_CONCURRENCY})
      * @param safetyMargin no Chime call starts with less invocation time left ({@code DEADLINE_SAFETY_MARGIN_MS})
-     * @param quotas the call rates the deployment keeps to (see {@link RateSettings})
-     * @param share this container's share of them
+     * @param quotas the call rates the deployment keeps to, and {@code share} this container's part of them
+     * @param roster how far a roster may go (see {@link RosterSettings})
      */
     public record Limits(int maxReceiveCount, int chimeMaxConcurrency, Duration safetyMargin, Quotas quotas,
-                         Share share) {
+                         Share share, RosterRules roster) {
     }
 
     public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
@@ -91,7 +92,8 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
                 new Limits(wholeNumber(env, MAX_RECEIVE_COUNT, 5, 1, 1_000),
                         wholeNumber(env, CHIME_MAX_CONCURRENCY, 8, 1, 256),
                         Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
-                        RateSettings.quotas(env, messagingRegion), RateSettings.share(env)));
+                        RateSettings.quotas(env, messagingRegion), RateSettings.share(env),
+                        RosterSettings.rules(env, bearer)));
     }
 
     /**

@@ -14,6 +14,8 @@ import roommembership.pipeline.read.Reading;
 
 import roommembership.pacing.Quotas;
 import roommembership.pacing.Share;
+import roommembership.pipeline.plan.RemovalLimit;
+import roommembership.pipeline.plan.RosterRules;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -40,7 +42,7 @@ class ConfigurationTest {
                 .isEqualTo(new Configuration(URL, "eu-west-1", "eu-west-1", "RoomMembership",
                         new Reading(Optional.empty(), ChannelAccess.none(), AccountAllowlist.anyAccount()),
                         new Configuration.Limits(5, 8, Duration.ofSeconds(5), new Quotas(5, 1, 15, 15, 20),
-                                new Share(1, false))));
+                                new Share(1, false), RosterRules.defaults())));
     }
 
     @Test
@@ -56,7 +58,7 @@ class ConfigurationTest {
                 .isEqualTo(new Configuration(URL, "ap-south-1", "ap-south-1", "HR/RoomMembership",
                         new Reading(Optional.empty(), ChannelAccess.none(), new AccountAllowlist(Set.of("acct-1"))),
                         new Configuration.Limits(3, 16, Duration.ofMillis(2500), new Quotas(7.5, 0.5, 12, 9, 0),
-                                new Share(4, true))));
+                                new Share(4, true), RosterRules.defaults())));
     }
 
     @Test
@@ -85,6 +87,37 @@ class ConfigurationTest {
                 "SOURCE_GROUPED_BY_TARGET", "yes")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("SOURCE_GROUPED_BY_TARGET must be true or false, not 'yes'");
+    }
+
+    @Test
+    void theRosterSettingsAreReadAndTheBearerIsAlwaysProtected() {
+        Configuration config = Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL,
+                "CHIME_BEARER_ARN", BEARER, "ROSTER_MAX_REMOVALS", " 25 ", "ROSTER_MAX_BYTES", "1048576",
+                "ROSTER_PROTECTED_MEMBERS", " it-admin , " + HR + "/user/ops-bot"));
+
+        assertThat(config.limits().roster()).isEqualTo(new RosterRules(new RemovalLimit(25, false),
+                Set.of("it-admin", HR + "/user/ops-bot", BEARER), 1_048_576));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ROSTER_MAX_REMOVALS|ten|ROSTER_MAX_REMOVALS must be a count of removals per target such as 25, or a "
+                    + "percentage of its members such as 10% (0 or 0%: never remove), not 'ten'",
+            "ROSTER_MAX_REMOVALS|150%|ROSTER_MAX_REMOVALS must be a count of removals per target such as 25, or a "
+                    + "percentage of its members such as 10% (0 or 0%: never remove), not '150%'",
+            "ROSTER_MAX_BYTES|0|ROSTER_MAX_BYTES must be a whole number of bytes from 1 to 1099511627776, not '0'",
+            "ROSTER_PROTECTED_MEMBERS|it-admin,,ops|ROSTER_PROTECTED_MEMBERS must be a comma-separated list of "
+                    + "MemberIds and member ARNs (arn:aws:chime:<region>:<12-digit account>:app-instance/<id>/user/<id> "
+                    + "or .../bot/<id>, each id 1 to 64 letters, digits or : - _ . @, starting and ending with a letter or "
+                    + "digit); '' is neither",
+            "ROSTER_PROTECTED_MEMBERS|../admin|ROSTER_PROTECTED_MEMBERS must be a comma-separated list of "
+                    + "MemberIds and member ARNs (arn:aws:chime:<region>:<12-digit account>:app-instance/<id>/user/<id> "
+                    + "or .../bot/<id>, each id 1 to 64 letters, digits or : - _ . @, starting and ending with a letter or "
+                    + "digit); '../admin' is neither"})
+    void aRosterSettingThatCouldRemoveTheWrongPeopleFailsAtStart(String name, String value, String message) {
+        assertThatThrownBy(() -> Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL, name, value)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(message);
     }
 
     @Test
@@ -158,7 +191,8 @@ class ConfigurationTest {
                 new Reading(Optional.of(new LegacyRouting(CHANNEL_TEMPLATE, MEMBER_TEMPLATE)),
                         new ChannelAccess(Optional.of(BEARER), Set.of(HR, FINANCE)), AccountAllowlist.anyAccount()),
                 new Configuration.Limits(5, 8, Duration.ofSeconds(5), new Quotas(10, 1, 15, 15, 20),
-                        new Share(1, false))));
+                        new Share(1, false), new RosterRules(RemovalLimit.DEFAULT, Set.of(BEARER),
+                        RosterRules.DEFAULT_MAX_BYTES))));
         assertThat(config.servesChannels()).isTrue();
     }
 
