@@ -20,7 +20,8 @@ import static roommembership.model.Text.MAX_QUOTED_CHARS;
  * means absent. A body that is no JSON object at all is a {@link Rejection}.
  */
 final class BodyFields {
-    private static final JsonFactory JSON = JsonFactory.builder()
+    /** The reader of every body: bounded in depth, length and names; used for roster triggers too. */
+    static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     // Nothing legitimate nests deeper than three levels; depth is what overflows a parser's stack.
                     .maxNestingDepth(64)

@@ -1,9 +1,7 @@
 package roommembership.pipeline.read;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,24 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static roommembership.pipeline.read.MessageParser.MAX_BODY_CHARS;
-
 /** A body as plain maps, lists and scalars; null when it is no JSON. The body is already bounded in length. */
 final class JsonTree {
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(64)
-                    .maxDocumentLength(MAX_BODY_CHARS)
-                    .maxStringLength(MAX_BODY_CHARS)
-                    .maxNumberLength(100)
-                    .build())
-            .build();
-
     private JsonTree() {
     }
 
     static Object parse(String body) {
-        try (JsonParser parser = JSON.createParser(body)) {
+        try (JsonParser parser = BodyFields.JSON.createParser(body)) {
             if (parser.nextToken() == null) {
                 return null;
             }
