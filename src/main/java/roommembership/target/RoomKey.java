@@ -87,12 +87,6 @@ public record RoomKey(String accountId, String roomId) implements Target {
                 : Optional.of("MemberId must be " + PathSegments.RULE + ", not " + Text.quoted(memberId));
     }
 
-    /** Whether the text can be a room member's MemberId this function can remove or change: at most 256 characters. */
-    public static boolean isMemberId(String text) {
-        return text != null && !text.isEmpty() && text.codePointCount(0, text.length()) <= 256
-                && PathSegments.isPlain(text);
-    }
-
     /** Whether the text can be an AccountId or RoomId. */
     public static boolean isId(String text) {
         if (text == null || text.isEmpty() || text.length() > MAX_ID_CHARS) {

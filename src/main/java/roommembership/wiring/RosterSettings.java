@@ -3,7 +3,7 @@ package roommembership.wiring;
 import roommembership.pipeline.plan.RemovalLimit;
 import roommembership.pipeline.plan.RosterRules;
 import roommembership.target.ChimeArns;
-import roommembership.target.RoomKey;
+import roommembership.target.MemberKey;
 
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -46,7 +46,7 @@ final class RosterSettings {
         Set<String> members = new LinkedHashSet<>();
         for (String entry : text.split(",", -1)) {
             String member = entry.trim();
-            if (!ChimeArns.isMemberArn(member) && !RoomKey.isMemberId(member)) {
+            if (!MemberKey.namesAMember(member)) {
                 throw new IllegalStateException(ROSTER_PROTECTED_MEMBERS + " must be a comma-separated list of "
                         + "MemberIds and member ARNs (" + ChimeArns.MEMBER_RULE + "); '" + member + "' is neither");
             }
