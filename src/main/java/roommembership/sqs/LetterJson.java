@@ -1,16 +1,13 @@
 package roommembership.sqs;
 
 import roommembership.model.Action;
+import roommembership.pipeline.report.JsonObjects;
 import roommembership.pipeline.settle.Letter;
 import roommembership.target.Target;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -28,7 +25,6 @@ public final class LetterJson {
     static final int MAX_BODY_BYTES = 250_000;
 
     // Everything above ASCII is written as a \\u escape: SQS refuses unpaired surrogates and U+FFFE/U+FFFF in a body.
-    private static final JsonFactory JSON = JsonFactory.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
     private LetterJson() {
     }
@@ -36,10 +32,10 @@ public final class LetterJson {
     /** The letter's body: a member's in its request's own form, an unreadable message's with the body it came with. */
     public static String body(Letter letter) {
         if (letter instanceof Letter.ForMember member) {
-            return fitted(cut -> write(json -> writeMember(json, cut, member)));
+            return fitted(cut -> JsonObjects.write(json -> writeMember(json, cut, member)));
         }
         Letter.ForUnreadableMessage unreadable = (Letter.ForUnreadableMessage) letter;
-        return fitted(cut -> write(json -> {
+        return fitted(cut -> JsonObjects.write(json -> {
             writeError(json, cut, unreadable.errorCode(), unreadable.reason(), unreadable.sourceMessageId(),
                     unreadable.failedAt());
             json.writeStringField("Body", cut.apply(unreadable.body(), "body"));
@@ -145,21 +141,5 @@ public final class LetterJson {
     /** A record's JSON, with its values passed through a cut. */
     private interface Body {
         String with(Cut cut);
-    }
-
-    private interface Fields {
-        void write(JsonGenerator json) throws IOException;
-    }
-
-    private static String write(Fields fields) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            fields.write(json);
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
     }
 }
