@@ -21,11 +21,6 @@ public final class Pacer {
     static final double FLOOR = 0.05;
     /** ...and grows back by this part of its full rate each second. */
     static final double RECOVERY_PER_SECOND = 0.1;
-    /**
-     * Chime's bucket of a rate of one call a second holds that one call, so a call reaching Chime a few milliseconds
-     * early would be refused: such rates are kept this much under (some 30 ms a call).
-     */
-    static final double SLOW_RATE_GUARD = 0.97;
 
     private final Quotas quotas;
     private final Share share;
@@ -135,6 +130,25 @@ public final class Pacer {
         });
     }
 
+    /**
+     * An attempt that drew from these scopes was answered. Chime's bucket of a rate of one call a second holds that
+     * one call and counts a call when it arrives, which may be well after it was let go (a cold client's first call
+     * spends a while connecting): the next call on such a scope goes no sooner than one interval after this answer,
+     * which came after the call arrived.
+     */
+    public synchronized void answered(List<Scope> scopes) {
+        if (!limited) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        for (Scope scope : scopes) {
+            Bucket bucket = bucket(scope, now);
+            if (bucket != null && bucket.holdsOneCall) {
+                bucket.holdUntil(Math.max(bucket.held ? bucket.notBefore : now, now + bucket.intervalNanos()));
+            }
+        }
+    }
+
     /** Throttled answers seen since the container started. */
     public synchronized long throttledAnswers() {
         return throttledAnswers;
@@ -160,11 +174,11 @@ public final class Pacer {
         if (deployment == 0) {
             return null;
         }
-        double rate = share.of(quotas, scope.kind()) * (deployment <= 1 ? SLOW_RATE_GUARD : 1);
+        double rate = share.of(quotas, scope.kind());
         // A messaging bucket holds one call, so calls go evenly spaced, and the containers' first calls together are
         // no more than Chime's bucket of the bearer's second holds while there are no more containers than that.
         double capacity = scope.kind() == Scope.Kind.ROOMS ? Math.max(1, rate) : 1;
-        Bucket bucket = new Bucket(rate, capacity, now);
+        Bucket bucket = new Bucket(rate, capacity, now, deployment <= 1);
         if (handedOver && scope.kind() == Scope.Kind.CHANNEL_BATCH_ADD) {
             bucket.holdUntil(handedOverAt + bucket.intervalNanos());
         }
@@ -176,6 +190,8 @@ public final class Pacer {
     private static final class Bucket {
         private final double full;
         private final double capacity;
+        /** Whether Chime's bucket of this rate holds a single call (a rate of one a second or less). */
+        private final boolean holdsOneCall;
         private double rate;
         private double tokens;
         private long at;
@@ -183,9 +199,10 @@ public final class Pacer {
         private long notBefore;
         private boolean held;
 
-        Bucket(double full, double capacity, long now) {
+        Bucket(double full, double capacity, long now, boolean holdsOneCall) {
             this.full = full;
             this.capacity = capacity;
+            this.holdsOneCall = holdsOneCall;
             this.rate = full;
             this.tokens = capacity;
             this.at = now;

@@ -37,14 +37,14 @@ class PacerTest {
         Pacer shared = Pacer.of(PUBLISHED, new Share(5, false), now::get);
         assertThat(shared.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
         assertThat(shared.ratePerSecond(Scope.channel(Scope.Kind.CHANNEL_BATCH_ADD, SALES)))
-                .isCloseTo(0.2 * Pacer.SLOW_RATE_GUARD, within(1e-9));
+                .isCloseTo(0.2, within(1e-9));
         assertThat(shared.ratePerSecond(Scope.channel(Scope.Kind.CHANNEL_WRITE, SALES))).isEqualTo(3);
         assertThat(shared.ratePerSecond(Scope.rooms())).isEqualTo(20);
 
         Pacer held = Pacer.of(PUBLISHED, new Share(5, true), now::get);
         assertThat(held.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
         assertThat(held.ratePerSecond(Scope.channel(Scope.Kind.CHANNEL_BATCH_ADD, SALES)))
-                .isCloseTo(Pacer.SLOW_RATE_GUARD, within(1e-9));
+                .isCloseTo(1, within(1e-9));
         assertThat(held.ratePerSecond(Scope.channel(Scope.Kind.CHANNEL_READ, SALES))).isEqualTo(15);
     }
 
@@ -64,16 +64,30 @@ class PacerTest {
     }
 
     @Test
-    void aChannelTakesOneBatchAddASecondWithAGuardAndAWaitingCallTakesNothingFromTheBearer() {
+    void aChannelTakesOneBatchAddASecondAndAWaitingCallTakesNothingFromTheBearer() {
         Pacer pacer = Pacer.of(PUBLISHED, Share.ONE_CONTAINER, now::get);
         assertThat(pacer.tryTake(batchAdd(SALES))).isZero();
         now.addAndGet(SECOND / 10);
         long wait = pacer.tryTake(batchAdd(SALES));
-        assertThat(wait).isEqualTo((long) Math.ceil(SECOND / Pacer.SLOW_RATE_GUARD) - SECOND / 10);
+        assertThat(wait).isEqualTo(SECOND - SECOND / 10);
         // The bearer still has its call: the waiting batch add did not take it.
         assertThat(pacer.tryTake(batchAdd(OPS))).isZero();
         now.addAndGet(wait);
         assertThat(pacer.tryTake(batchAdd(SALES))).isZero();
+    }
+
+    @Test
+    void aBatchAddWaitsASecondFromTheAnswerToTheLastOneForItMayHaveArrivedJustBefore() {
+        Pacer pacer = Pacer.of(PUBLISHED, Share.ONE_CONTAINER, now::get);
+        assertThat(pacer.tryTake(batchAdd(SALES))).isZero();
+        // A cold first call: answered 400 ms after it was let go.
+        now.addAndGet(400_000_000L);
+        pacer.answered(batchAdd(SALES));
+        now.addAndGet(SECOND - 400_000_000L);
+        assertThat(pacer.tryTake(batchAdd(SALES))).isEqualTo(400_000_000L);
+        // The bearer's bucket holds its second's calls at Chime: its calls are not held by answers.
+        pacer.answered(read(OPS));
+        assertThat(pacer.tryTake(read(OPS))).isZero();
     }
 
     @Test
@@ -110,7 +124,7 @@ class PacerTest {
         assertThat(held.tryTake(batchAdd(SALES))).isZero();
         now.addAndGet(5 * SECOND);
         held.handOver();
-        long interval = (long) (SECOND / Pacer.SLOW_RATE_GUARD);
+        long interval = SECOND;
         assertThat(held.tryTake(batchAdd(SALES))).as("a channel used before").isEqualTo(interval);
         assertThat(held.tryTake(batchAdd(OPS))).as("a channel new to the container").isEqualTo(interval);
         assertThat(held.tryTake(read(OPS))).as("reads are not held back").isZero();

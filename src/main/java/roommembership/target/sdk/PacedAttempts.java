@@ -67,8 +67,13 @@ public final class PacedAttempts implements ExecutionInterceptor {
     @Override
     public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
         Pacer pacer = attributes.getAttribute(PACER);
-        if (pacer != null && context.httpResponse().statusCode() == 429) {
-            pacer.throttled(attributes.getAttribute(SCOPES));
+        if (pacer == null) {
+            return;
+        }
+        List<Scope> scopes = attributes.getAttribute(SCOPES);
+        pacer.answered(scopes);
+        if (context.httpResponse().statusCode() == 429) {
+            pacer.throttled(scopes);
         }
     }
 }
