@@ -1,6 +1,7 @@
 package roommembership.pacing;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,20 +79,13 @@ public final class Pacer {
     /** Takes a call from every scope if all have one now (0); otherwise takes none and says how long to wait. */
     synchronized long tryTake(List<Scope> scopes) {
         long now = nanoTime.getAsLong();
+        List<Bucket> drawn = buckets(scopes, now);
         long wait = 0;
-        for (Scope scope : scopes) {
-            Bucket bucket = bucket(scope, now);
-            if (bucket != null) {
-                wait = Math.max(wait, bucket.waitNanos(now));
-            }
+        for (Bucket bucket : drawn) {
+            wait = Math.max(wait, bucket.waitNanos(now));
         }
         if (wait == 0) {
-            for (Scope scope : scopes) {
-                Bucket bucket = bucket(scope, now);
-                if (bucket != null) {
-                    bucket.take();
-                }
-            }
+            drawn.forEach(Bucket::take);
         }
         return wait;
     }
@@ -103,12 +97,7 @@ public final class Pacer {
             return;
         }
         long now = nanoTime.getAsLong();
-        for (Scope scope : scopes) {
-            Bucket bucket = bucket(scope, now);
-            if (bucket != null) {
-                bucket.throttled(now);
-            }
-        }
+        buckets(scopes, now).forEach(bucket -> bucket.throttled(now));
     }
 
     /**
@@ -141,10 +130,9 @@ public final class Pacer {
             return;
         }
         long now = nanoTime.getAsLong();
-        for (Scope scope : scopes) {
-            Bucket bucket = bucket(scope, now);
-            if (bucket != null && bucket.holdsOneCall) {
-                bucket.holdUntil(Math.max(bucket.held ? bucket.notBefore : now, now + bucket.intervalNanos()));
+        for (Bucket bucket : buckets(scopes, now)) {
+            if (bucket.holdsOneCall) {
+                bucket.holdUntil(now + bucket.intervalNanos());
             }
         }
     }
@@ -163,6 +151,18 @@ public final class Pacer {
         }
         bucket.refill(now);
         return bucket.rate;
+    }
+
+    /** The buckets the scopes draw from; a scope without a limit has none. */
+    private List<Bucket> buckets(List<Scope> scopes, long now) {
+        List<Bucket> drawn = new ArrayList<>(scopes.size());
+        for (Scope scope : scopes) {
+            Bucket bucket = bucket(scope, now);
+            if (bucket != null) {
+                drawn.add(bucket);
+            }
+        }
+        return drawn;
     }
 
     private Bucket bucket(Scope scope, long now) {
@@ -195,9 +195,8 @@ public final class Pacer {
         private double rate;
         private double tokens;
         private long at;
-        /** No call before this time, when {@link #held}. */
+        /** No call before this time. */
         private long notBefore;
-        private boolean held;
 
         Bucket(double full, double capacity, long now, boolean holdsOneCall) {
             this.full = full;
@@ -206,11 +205,12 @@ public final class Pacer {
             this.rate = full;
             this.tokens = capacity;
             this.at = now;
+            this.notBefore = now;
         }
 
+        /** No call before this time, nor before any time held already. */
         void holdUntil(long time) {
-            held = true;
-            notBefore = time;
+            notBefore = Math.max(notBefore, time);
         }
 
         long intervalNanos() {
@@ -230,7 +230,7 @@ public final class Pacer {
         long waitNanos(long now) {
             refill(now);
             long forToken = tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / rate * 1e9);
-            return held && notBefore - now > 0 ? Math.max(forToken, notBefore - now) : forToken;
+            return Math.max(forToken, notBefore - now);
         }
 
         void take() {
