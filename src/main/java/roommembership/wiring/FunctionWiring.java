@@ -31,7 +31,8 @@ import java.util.function.Function;
 
 /** Puts the service together from its adapters, once per container. */
 public final class FunctionWiring {
-    private static final Duration SDK_RETRY_BASE_DELAY = Duration.ofMillis(100);
+    /** The SDK's backoff before its first retry, doubling after; tests that measure the function use it too. */
+    public static final Duration SDK_RETRY_BASE_DELAY = Duration.ofMillis(100);
 
     private FunctionWiring() {
     }

@@ -16,6 +16,7 @@ import roommembership.testing.EmbeddedSqs;
 import roommembership.testing.TestClients;
 import roommembership.wiring.AwsClients;
 import roommembership.wiring.Configuration;
+import roommembership.wiring.FunctionWiring;
 import roommembership.wiring.SdkLookups;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
@@ -53,11 +54,6 @@ final class OnboardingWave {
     /** The most members one BatchCreateChannelMembership takes. */
     static final int MEMBERS_PER_CALL = ChannelsApi.MAX_MEMBER_ARNS;
     static final Duration FUNCTION_TIMEOUT = Duration.ofSeconds(60);
-    /**
-     * The function's own SDK clients back off from 100 ms (FunctionWiring); the test clients' 5 ms would answer a
-     * throttle far faster than the deployed function does, and meet many more.
-     */
-    private static final Duration SDK_RETRY_BASE_DELAY = Duration.ofMillis(100);
     /** A bound on the drain, so a function that never settles its records fails the run instead of hanging it. */
     private static final int MAX_INVOCATIONS = 20_000;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -439,7 +435,9 @@ final class OnboardingWave {
             List<SdkClient> clients = Collections.synchronizedList(new ArrayList<>(List.of(rooms, deadLetters)));
             RoomMembershipHandler handler = Handlers.wired(config, rooms, region -> messaging.computeIfAbsent(region,
                     r -> {
-                        ChimeSdkMessagingClient client = AwsClients.messaging(r, SDK_RETRY_BASE_DELAY,
+                        // The function's own backoff: the test clients' 5 ms would answer a throttle far faster than
+                        // the deployed function does, and meet many more.
+                        ChimeSdkMessagingClient client = AwsClients.messaging(r, FunctionWiring.SDK_RETRY_BASE_DELAY,
                                         SdkLookups.SDK_DEFAULTS).endpointOverride(chime.endpoint())
                                 .credentialsProvider(TestClients.CREDENTIALS).build();
                         clients.add(client);

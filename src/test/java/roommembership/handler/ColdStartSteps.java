@@ -40,7 +40,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,6 @@ public final class ColdStartSteps implements RequestStreamHandler {
     };
     private static final List<String> STEPS = new ArrayList<>();
     private static final List<Long> TIMES = new ArrayList<>();
-    private static final Duration SDK_RETRY_BASE_DELAY = Duration.ofMillis(100);
 
     static {
         mark("runtime client up, handler class loaded");
@@ -96,9 +94,10 @@ public final class ColdStartSteps implements RequestStreamHandler {
         Configuration config = Configuration.fromEnvironment(env);
         SdkLookups lookups = SdkLookups.fromEnvironment(env);
         mark("configuration read");
-        ChimeClient chime = AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).build();
+        ChimeClient chime = AwsClients.chime(FunctionWiring.SDK_RETRY_BASE_DELAY, lookups).build();
         mark("Chime client built");
-        SqsClient sqs = AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).region(Region.of(config.sqsRegion())).build();
+        SqsClient sqs = AwsClients.sqs(FunctionWiring.SDK_RETRY_BASE_DELAY, lookups)
+                .region(Region.of(config.sqsRegion())).build();
         mark("SQS client built");
         if (config.servesChannels()) {
             service = FunctionWiring.service(config, chime, new Messaging(lookups), sqs, RetryPolicy.standard());
@@ -225,7 +224,7 @@ public final class ColdStartSteps implements RequestStreamHandler {
 
         @Override
         public ChimeSdkMessagingClient apply(Region region) {
-            return AwsClients.messaging(region, SDK_RETRY_BASE_DELAY, lookups).build();
+            return AwsClients.messaging(region, FunctionWiring.SDK_RETRY_BASE_DELAY, lookups).build();
         }
     }
 
