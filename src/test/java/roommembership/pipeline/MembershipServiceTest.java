@@ -18,7 +18,7 @@ import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Summary;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
-import roommembership.pipeline.settle.SendFailure;
+import roommembership.model.SendFailure;
 import roommembership.target.CallResult;
 import roommembership.target.Target;
 import roommembership.target.MemberError;

@@ -8,7 +8,7 @@ import roommembership.model.Deadline;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
-import roommembership.pipeline.settle.SendFailure;
+import roommembership.model.SendFailure;
 import roommembership.target.ChannelKey;
 import roommembership.target.RoomKey;
 import roommembership.testing.DeadLetterQueue;
@@ -73,11 +73,13 @@ class SqsDeadLettersTest {
         letters.add(letter("big-1", "y".repeat(200_000)));
         letters.add(letter("big-2", "z".repeat(200_000)));
 
-        List<List<SqsDeadLetters.Written>> batches =
-                SqsDeadLetters.batches(letters.stream().map(SqsDeadLetters.Written::of).toList());
+        SqsDeadLetters deadLetters = new SqsDeadLetters(sqs.client(), QUEUE_URL, 3,
+                Duration.ofMillis(5), Duration.ZERO);
+        List<List<QueueSends.Entry<Letter>>> batches =
+                QueueSends.batches(letters.stream().map(deadLetters::entry).toList());
 
         assertThat(batches).extracting(List::size).containsExactly(10, 10, 4, 1);
-        assertThat(batches.stream().flatMap(List::stream).map(SqsDeadLetters.Written::letter).toList())
+        assertThat(batches.stream().flatMap(List::stream).map(QueueSends.Entry::item).toList())
                 .isEqualTo(letters);
     }
 
@@ -128,7 +130,7 @@ class SqsDeadLettersTest {
             // The call is cut short at the time left but the reserve; no time is left for a retry.
             assertThat(deadline.remainingMillis()).isPositive();
             assertThat(outcome.unsent()).isEqualTo(letters);
-            assertThat(outcome.failures()).extracting(SendFailure::letters, SendFailure::attempt, SendFailure::errorCode)
+            assertThat(outcome.failures()).extracting(SendFailure::messages, SendFailure::attempt, SendFailure::errorCode)
                     .containsExactly(tuple(2, 1, "ApiCallTimeoutException"), tuple(2, 2, "NoTimeLeft"));
             assertThat(outcome.failures().get(0).message())
                     .startsWith("Client execution did not complete before the specified timeout configuration");

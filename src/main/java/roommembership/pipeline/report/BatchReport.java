@@ -4,7 +4,7 @@ import roommembership.pipeline.apply.CallFailure;
 import roommembership.pipeline.apply.OddEntries;
 import roommembership.pipeline.apply.ReadFailure;
 import roommembership.pipeline.settle.Letter;
-import roommembership.pipeline.settle.SendFailure;
+import roommembership.model.SendFailure;
 
 import java.util.List;
 

@@ -12,7 +12,7 @@ import roommembership.pipeline.apply.OddEntries;
 import roommembership.pipeline.apply.ReadFailure;
 import roommembership.target.Target;
 import roommembership.pipeline.settle.Letter;
-import roommembership.pipeline.settle.SendFailure;
+import roommembership.model.SendFailure;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -98,7 +98,7 @@ public final class InvocationLog {
             lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "dead-letter send failed", requestId, out -> {
                 out.writeStringField("errorCode", cut(failure.errorCode()));
                 out.writeStringField("errorMessage", cut(failure.message()));
-                out.writeNumberField("letters", failure.letters());
+                out.writeNumberField("letters", failure.messages());
                 out.writeNumberField("attempt", failure.attempt());
             })));
         }

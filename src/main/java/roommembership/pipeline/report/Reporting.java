@@ -8,7 +8,7 @@ import roommembership.pipeline.apply.ReadFailure;
 import roommembership.pipeline.apply.Reads;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.read.ParsedMessage;
-import roommembership.pipeline.settle.SendFailure;
+import roommembership.model.SendFailure;
 import roommembership.pipeline.settle.Settled;
 import roommembership.target.MemberKey;
 

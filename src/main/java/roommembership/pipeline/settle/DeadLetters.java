@@ -1,6 +1,7 @@
 package roommembership.pipeline.settle;
 
 import roommembership.model.Deadline;
+import roommembership.model.SendFailure;
 
 import java.util.List;
 

@@ -8,7 +8,7 @@ import roommembership.pipeline.apply.CallFailure;
 import roommembership.pipeline.report.InvocationLog.Line;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.Letter;
-import roommembership.pipeline.settle.SendFailure;
+import roommembership.model.SendFailure;
 import roommembership.target.RoomKey;
 
 import java.io.IOException;
