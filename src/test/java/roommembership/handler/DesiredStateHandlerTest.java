@@ -275,6 +275,29 @@ class DesiredStateHandlerTest {
     }
 
     @Test
+    void aNewChannelMemberAskedForAsAPlainMemberStopsModeratingWhereAModerationOutlivedItsLastMembership() {
+        // alice moderates without a membership: a leaver whose demotion failed, or a moderator made by hand.
+        function.channels().moderator(CHANNEL, user("alice"));
+
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record(channelRequest(null, "Member", "alice", "carol")).build());
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().members(CHANNEL))
+                .isEqualTo(Map.of(user("alice"), "DEFAULT", user("carol"), "DEFAULT"));
+        assertThat(function.channels().moderators(CHANNEL)).isEmpty();
+        // One add of both; one read of the moderators for the new members who named a role; one demotion.
+        assertThat(function.chime().callCounts()).isEqualTo(Map.of("BatchCreateChannelMembership", 1,
+                "ListChannelModerators", 1, "DeleteChannelModerator", 1));
+        assertThat(function.channels().calls("DeleteChannelModerator")).extracting(ChannelsApi.ChannelCall::memberArns)
+                .containsExactly(List.of(user("alice")));
+        // Both were added: the demotion completes alice's add, it is not a role change of a member already there.
+        // The calls figure counts the two writes.
+        assertThat(figures("added", "rolesChanged", "calls")).containsExactly(2, 0, 2);
+    }
+
+    @Test
     void aLeaversModerationThatCannotBeEndedIsDeadLetteredAsTheRemoval() {
         function.channels().member(CHANNEL, user("alice"), "DEFAULT").moderator(CHANNEL, user("alice"));
         function.chime().failMemberCall("DeleteChannelModerator", user("alice"), Fault.FORBIDDEN, Integer.MAX_VALUE);

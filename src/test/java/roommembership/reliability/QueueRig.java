@@ -452,8 +452,8 @@ public final class QueueRig implements AutoCloseable {
      * NotFound (a member not there, or no room), of the channel's where a removal is answered BadRequest (no
      * channel); a read of the roles (the room's members, or the channel's moderators, every page) where a member
      * already there named a role, and one role call per such member whose role differs; and a grant per new channel
-     * member asked as an Administrator; for a channel with removals, a read of its moderators and a
-     * DeleteChannelModerator per leaver who moderates. Room pages are counted after the batch's changes, which is when
+     * member asked as an Administrator; for a channel with removals or with new members asked as a plain Member, a
+     * read of its moderators and a DeleteChannelModerator per such leaver or new member who moderates. Room pages are counted after the batch's changes, which is when
      * they are read.
      */
     private Map<String, Integer> expectedCalls(Scenario scenario, Map<String, Ask> merged,
@@ -490,6 +490,12 @@ public final class QueueRig implements AutoCloseable {
                 }
             } else if (ask.toChannel() && !was.present() && ask.administrator() && scenario.attainable(ask)) {
                 calls.merge(ChannelsApi.CREATE_CHANNEL_MODERATOR, 1, Integer::sum);
+            } else if (ask.toChannel() && !was.present() && ask.role() != null && scenario.attainable(ask)) {
+                // A new member asked as a plain Member: a moderation may have outlived an earlier membership.
+                learnRoles.putIfAbsent(ask.conversation(), ask);
+                if (was.administrator()) {
+                    calls.merge(ChannelsApi.DELETE_CHANNEL_MODERATOR, 1, Integer::sum);
+                }
             }
         }
         members.forEach((conversation, n) -> {

@@ -59,6 +59,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assertions.tuple;
 import static roommembership.emulator.ChannelsApi.BATCH_CREATE_CHANNEL_MEMBERSHIP;
 import static roommembership.emulator.ChannelsApi.CREATE_CHANNEL_MODERATOR;
+import static roommembership.emulator.ChannelsApi.LIST_CHANNEL_MODERATORS;
 import static roommembership.testing.Directory.ACME;
 import static roommembership.testing.Directory.ANNOUNCEMENTS;
 import static roommembership.testing.Directory.APP_INSTANCE;
@@ -331,10 +332,14 @@ class PackagedFunctionIT {
             expectedModerators.put(ANNOUNCEMENTS, List.of(user("lead-002"), user("lead-001")));
             assertThat(channelModerators(channels)).isEqualTo(expectedModerators);
 
-            // ⌈152/100⌉ calls for new-joiners, one per type for announcements, one grant for the one administrator.
+            // ⌈152/100⌉ calls for new-joiners, one per type for announcements, one grant for the one administrator;
+            // one read of the moderators of each channel with new members asked as a plain Member.
             assertThat(channels.calls()).extracting(ChannelCall::operation, ChannelCall::channelArn, ChannelCall::type,
                             call -> call.memberArns().size(), ChannelCall::status)
                     .containsExactlyInAnyOrder(
+                            tuple(LIST_CHANNEL_MODERATORS, NEW_JOINERS, null, 0, 200),
+                            tuple(LIST_CHANNEL_MODERATORS, ANNOUNCEMENTS, null, 0, 200),
+                            tuple(LIST_CHANNEL_MODERATORS, GENERAL, null, 0, 200),
                             tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, NEW_JOINERS, "DEFAULT", 100, 200),
                             tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, NEW_JOINERS, "DEFAULT", 52, 200),
                             tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, ANNOUNCEMENTS, "DEFAULT", 7, 200),
@@ -391,6 +396,10 @@ class PackagedFunctionIT {
             assertThat(channels.calls()).extracting(ChannelCall::operation, ChannelCall::channelArn,
                             ChannelCall::memberArns, ChannelCall::status)
                     .containsExactlyInAnyOrder(
+                            // Each channel has new members asked as a plain Member: its moderators are read once.
+                            tuple(LIST_CHANNEL_MODERATORS, channel(ENGINEERING), List.of(), 200),
+                            tuple(LIST_CHANNEL_MODERATORS, channel(SALES), List.of(), 200),
+                            tuple(LIST_CHANNEL_MODERATORS, channel(LEADERSHIP), List.of(), 200),
                             tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, channel(ENGINEERING),
                                     arns(SqsEvents.ids("eng", 126, 130)), 200),
                             tuple(BATCH_CREATE_CHANNEL_MEMBERSHIP, channel(SALES),

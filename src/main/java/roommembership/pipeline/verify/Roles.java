@@ -22,8 +22,9 @@ import java.util.function.BiPredicate;
  * The role calls a batch needs once its members are known, for every kind of target alike: an Administrator
  * added to a target whose add call does not set the role is made one; a member who was already there and whose
  * request named a role gets it where the target's administrators show it has the other; a member removed from a
- * target whose administrators outlive the membership stops being one. A request that named no role never
- * changes one.
+ * target whose administrators outlive the membership stops being one, and a member newly added to such a target
+ * as a plain Member stops being one where a moderation outlived an earlier membership. A request that named no
+ * role never changes one.
  *
  * @param changes the role calls to make, one member each
  * @param decided the members whose role needs no call, or could not be learnt
@@ -31,14 +32,22 @@ import java.util.function.BiPredicate;
 public record Roles(List<Change.SetRole> changes, Map<MemberKey, MemberOutcome> decided) {
 
     /**
-     * Whether the member's present role must be learnt: already there, with a named role; or removed from a
-     * target whose administrators are a list of their own, which outlives the membership.
+     * Whether the member's present role must be learnt: already there, with a named role; removed from a
+     * target whose administrators are a list of their own, which outlives the membership; or added to such a
+     * target as a named plain Member, since an administrator of it may have had no membership (a leaver whose
+     * demotion failed, or one made by hand).
      */
     public static boolean toLearn(Intent intent, Target target, MemberOutcome membership) {
         if (intent.action() == Action.REMOVE) {
             return !target.roleInAddCall() && membership != null && membership.holds();
         }
-        return intent.membership().roleNamed() && membership instanceof MemberOutcome.AlreadyMember;
+        Membership member = intent.membership();
+        if (!member.roleNamed()) {
+            return false;
+        }
+        return membership instanceof MemberOutcome.AlreadyMember
+                || (membership instanceof MemberOutcome.Added && !target.roleInAddCall()
+                        && member.role() == Role.MEMBER);
     }
 
     /** @param administrators each target {@link Presence#rolesToLearn} named, read */
@@ -55,14 +64,15 @@ public record Roles(List<Change.SetRole> changes, Map<MemberKey, MemberOutcome> 
                 changes.add(new Change.SetRole(key.target(), member, new MemberOutcome.Added()));
             } else if (toLearn(intent, key.target(), membership)) {
                 Roster roster = administrators.get(key.target());
-                boolean removal = intent.action() == Action.REMOVE;
+                // A removal or a new membership is what the request did; the role call only completes it.
+                boolean asMembership = intent.action() == Action.REMOVE || membership instanceof MemberOutcome.Added;
                 if (roster instanceof Roster.Known known) {
                     if (known.memberIds().contains(member.memberId()) == (member.role() == Role.ADMINISTRATOR)) {
-                        decided.put(key, removal ? membership : new MemberOutcome.AlreadyMember());
+                        decided.put(key, asMembership ? membership : new MemberOutcome.AlreadyMember());
                     } else {
                         // A leaver who moderates loses that too: a removal's member is sent as a plain Member.
                         changes.add(new Change.SetRole(key.target(), member,
-                                removal ? membership : new MemberOutcome.RoleChanged()));
+                                asMembership ? membership : new MemberOutcome.RoleChanged()));
                     }
                 } else {
                     Roster.Unknown unknown = (Roster.Unknown) roster;
