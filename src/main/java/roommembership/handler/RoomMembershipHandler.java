@@ -46,11 +46,13 @@ public final class RoomMembershipHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
-        SqsEventJson.writeResponse(process(SqsEventJson.read(event), context).retryMessageIds(), response);
+        SqsEventJson.Batch batch = SqsEventJson.readBatch(event);
+        SqsEventJson.writeResponse(process(batch.records(), batch.eventSourceArn(), context).retryMessageIds(),
+                response);
     }
 
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        BatchReport report = process(sourceRecords(event), context);
+        BatchReport report = process(sourceRecords(event), eventSourceArn(event), context);
         return SQSBatchResponse.builder()
                 .withBatchItemFailures(report.retryMessageIds().stream()
                         .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())
@@ -58,8 +60,8 @@ public final class RoomMembershipHandler implements RequestStreamHandler {
                 .build();
     }
 
-    private BatchReport process(List<SourceRecord> records, Context context) {
-        BatchReport report = service.process(records, context::getRemainingTimeInMillis);
+    private BatchReport process(List<SourceRecord> records, String eventSourceArn, Context context) {
+        BatchReport report = service.process(records, context::getRemainingTimeInMillis, eventSourceArn);
         log.write(context.getLogger(), context.getAwsRequestId(), report);
         metrics.publish(report.summary(), context.getFunctionName(), context.getAwsRequestId());
         return report;
@@ -70,6 +72,15 @@ public final class RoomMembershipHandler implements RequestStreamHandler {
             return List.of();
         }
         return event.getRecords().stream().map(RoomMembershipHandler::sourceRecord).toList();
+    }
+
+    /** The queue an event's records came from, as its first record names it. */
+    static String eventSourceArn(SQSEvent event) {
+        if (event == null || event.getRecords() == null) {
+            return null;
+        }
+        return event.getRecords().stream().map(SQSEvent.SQSMessage::getEventSourceArn)
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     private static SourceRecord sourceRecord(SQSEvent.SQSMessage message) {

@@ -23,9 +23,22 @@ final class SqsEventJson {
     private SqsEventJson() {
     }
 
+    /**
+     * An SQS event: its records, and the queue they came from (one event source mapping gives one queue's records).
+     *
+     * @param eventSourceArn the queue's ARN as the first record names it; null when no record names one
+     */
+    record Batch(List<SourceRecord> records, String eventSourceArn) {
+    }
+
     /** The records of an SQS event: message id, body, receive count and, on a FIFO queue, the message group. */
     static List<SourceRecord> read(InputStream event) throws IOException {
+        return readBatch(event).records();
+    }
+
+    static Batch readBatch(InputStream event) throws IOException {
         List<SourceRecord> records = new ArrayList<>();
+        String[] eventSourceArn = new String[1];
         try (JsonParser parser = JSON.createParser(event)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("the event is not a JSON object");
@@ -35,17 +48,17 @@ final class SqsEventJson {
                 JsonToken value = parser.nextToken();
                 if ("Records".equals(field) && value == JsonToken.START_ARRAY) {
                     while (parser.nextToken() == JsonToken.START_OBJECT) {
-                        records.add(record(parser));
+                        records.add(record(parser, eventSourceArn));
                     }
                 } else {
                     parser.skipChildren();
                 }
             }
         }
-        return records;
+        return new Batch(records, eventSourceArn[0]);
     }
 
-    private static SourceRecord record(JsonParser parser) throws IOException {
+    private static SourceRecord record(JsonParser parser, String[] eventSourceArn) throws IOException {
         String messageId = null;
         String body = null;
         String receiveCount = null;
@@ -77,6 +90,9 @@ final class SqsEventJson {
                 }
                 default -> parser.skipChildren();
             }
+        }
+        if (eventSourceArn[0] == null) {
+            eventSourceArn[0] = sourceArn;
         }
         return RoomMembershipHandler.sourceRecord(messageId, body, receiveCount, sourceArn, group);
     }

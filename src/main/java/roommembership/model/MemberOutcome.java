@@ -28,6 +28,13 @@ public sealed interface MemberOutcome {
     record RoleChanged() implements MemberOutcome {
     }
 
+    /**
+     * Handed to the target queue, where an invocation of its own carries it out: this invocation's part is done, and
+     * the outcome of the request is the later one's.
+     */
+    record Dispatched() implements MemberOutcome {
+    }
+
     /** Failed for good with this ErrorCode. */
     record Failed(String errorCode, String message) implements WithError {
     }

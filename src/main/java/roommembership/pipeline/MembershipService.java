@@ -2,11 +2,15 @@ package roommembership.pipeline;
 
 import roommembership.model.Deadline;
 import roommembership.model.MemberOutcome;
+import roommembership.model.SendFailure;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.Applied;
 import roommembership.pipeline.apply.CallLimits;
 import roommembership.pipeline.apply.Calls;
 import roommembership.pipeline.apply.Reads;
+import roommembership.pipeline.dispatch.Dispatch;
+import roommembership.pipeline.dispatch.Dispatching;
+import roommembership.pipeline.dispatch.TargetQueue;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.read.Reading;
@@ -27,6 +31,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
@@ -58,10 +63,21 @@ public final class MembershipService {
     private final DeadLetters deadLetters;
     private final Clock clock;
     private final int maxReceiveCount;
+    private final Optional<TargetQueue> targetQueue;
 
-    /** @param executor runs the Chime calls; its thread count bounds how many run at once */
+    /** A service that carries out every batch itself. */
     public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor executor, Clock clock,
                              Settings settings) {
+        this(memberships, deadLetters, executor, clock, settings, Optional.empty());
+    }
+
+    /**
+     * @param executor runs the Chime calls; its thread count bounds how many run at once
+     * @param targetQueue when present, where batches from any other queue are dispatched, per target, to be carried
+     *                    out by the invocations that take them from there
+     */
+    public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor executor, Clock clock,
+                             Settings settings, Optional<TargetQueue> targetQueue) {
         Objects.requireNonNull(settings, "settings");
         this.reading = settings.reading();
         this.calls = new Calls(memberships, executor, settings.calls());
@@ -69,9 +85,35 @@ public final class MembershipService {
         this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxReceiveCount = settings.maxReceiveCount();
+        this.targetQueue = Objects.requireNonNull(targetQueue, "targetQueue");
     }
 
-    /** The pipeline: read, plan, apply, verify (and apply the roles the reads call for), settle, report. */
+    /**
+     * A batch from the queue this event source names: dispatched to the target queue when the deployment has one and
+     * the batch did not come from it, else carried out.
+     */
+    public BatchReport process(List<SourceRecord> records, Deadline deadline, String eventSourceArn) {
+        Optional<TargetQueue> dispatchTo = targetQueue.filter(queue -> !queue.feeds(eventSourceArn));
+        return dispatchTo.isPresent() ? dispatch(records, deadline, dispatchTo.get()) : process(records, deadline);
+    }
+
+    /** The dispatching pipeline: read, plan, dispatch, settle (bad input's letters), report. */
+    private BatchReport dispatch(List<SourceRecord> records, Deadline deadline, TargetQueue queue) {
+        long started = System.nanoTime();
+        List<ParsedMessage> messages = reading.read(records);
+        BatchPlan plan = BatchPlan.of(messages);
+        List<Dispatch> dispatches = Dispatching.of(records, messages, plan);
+        TargetQueue.Outcome sent = dispatches.isEmpty()
+                ? TargetQueue.Outcome.allSent()
+                : queue.send(dispatches, deadline);
+        Map<MemberKey, MemberOutcome> outcomes = Dispatching.outcomes(dispatches, sent.unsent());
+
+        Settling settling = settle(records, messages, plan, outcomes, outcomes, deadline);
+        return Reporting.dispatched(records, messages, plan, outcomes, settling.settled(), settling.failures(),
+                sent.failures(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The carrying-out pipeline: read, plan, apply, verify (and apply the roles the reads call for), settle, report. */
     public BatchReport process(List<SourceRecord> records, Deadline deadline) {
         long started = System.nanoTime();
         calls.startInvocation();
@@ -89,14 +131,26 @@ public final class MembershipService {
                 verification.roles(plan, roles.value(), roleChanges, lastReceive, deadline);
         List<Reads> reads = Stream.of(checked, roles, roleOutcomes).flatMap(step -> step.reads().stream()).toList();
 
-        Settlement settlement = Settlement.of(records, messages, plan, memberships,
-                Verification.withRoles(memberships, roleOutcomes.value()), maxReceiveCount, clock);
+        Settling settling = settle(records, messages, plan, memberships,
+                Verification.withRoles(memberships, roleOutcomes.value()), deadline);
+
+        return Reporting.of(records, messages, plan, changed.and(roleChanges), reads, memberships,
+                roleOutcomes.value(), settling.settled(), settling.failures(),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** Settles every record by the outcomes and sends the letters: a record whose letter did not go goes back. */
+    private Settling settle(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan,
+                            Map<MemberKey, MemberOutcome> memberships, Map<MemberKey, MemberOutcome> outcomes,
+                            Deadline deadline) {
+        Settlement settlement = Settlement.of(records, messages, plan, memberships, outcomes, maxReceiveCount, clock);
         DeadLetters.Outcome sending = settlement.deadLetters().isEmpty()
                 ? DeadLetters.Outcome.allSent()
                 : deadLetters.send(settlement.deadLetters(), deadline);
-        Settled settled = settlement.afterSending(records, sending.unsent());
+        return new Settling(settlement.afterSending(records, sending.unsent()), sending.failures());
+    }
 
-        return Reporting.of(records, messages, plan, changed.and(roleChanges), reads, memberships,
-                roleOutcomes.value(), settled, sending.failures(), (System.nanoTime() - started) / 1_000_000);
+    /** The records' end, and what the letters' send met. */
+    private record Settling(Settled settled, List<SendFailure> failures) {
     }
 }

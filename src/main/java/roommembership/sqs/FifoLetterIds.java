@@ -49,7 +49,7 @@ final class FifoLetterIds {
         return String.join("\n", "message", letter.sourceMessageId());
     }
 
-    private static String sha256(String text) {
+    static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

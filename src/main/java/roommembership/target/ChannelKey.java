@@ -61,6 +61,11 @@ public record ChannelKey(String arn, String region, String appInstanceArn) imple
     }
 
     @Override
+    public String memberListField() {
+        return "MemberArns";
+    }
+
+    @Override
     public String memberField() {
         return "MemberArn";
     }

@@ -56,6 +56,11 @@ public record RoomKey(String accountId, String roomId) implements Target {
     }
 
     @Override
+    public String memberListField() {
+        return "MembershipItemList";
+    }
+
+    @Override
     public String memberField() {
         return "MemberId";
     }

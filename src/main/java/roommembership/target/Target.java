@@ -39,6 +39,12 @@ public sealed interface Target permits RoomKey, ChannelKey {
     String memberField();
 
     /**
+     * The field a request of this form lists several members in: a room's {@code MembershipItemList} of items, a
+     * channel's {@code MemberArns} of ARNs sharing the request's Type and Role.
+     */
+    String memberListField();
+
+    /**
      * Whether a request of this form lists its members as items of a {@code MembershipItemList} (rooms), rather than
      * naming the member, its Type and Role at the top level (channels).
      */

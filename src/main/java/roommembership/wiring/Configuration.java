@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  * The function's settings, read from its environment.
  *
  * @param deadLetterQueueUrl where failed members go ({@code DEAD_LETTER_QUEUE_URL}, required)
+ * @param targetQueueUrl the FIFO queue batches of other queues are dispatched to, one message group per target
+ *                       ({@code TARGET_QUEUE_URL}; unset: every batch is carried out where it arrives)
  * @param sqsRegion the function's region ({@code AWS_REGION}), else the queue URL's, so no SDK looks further
  * @param messagingRegion the region whose messaging client is built and primed at start ({@code CHIME_MESSAGING_REGION},
  *                        default the function's region); a channel in another region gets its own client on first use
@@ -34,7 +36,8 @@ import java.util.regex.Pattern;
  *                  where legacy requests go instead ({@code CHANNEL_ARN_TEMPLATE}, {@code MEMBER_ARN_TEMPLATE})
  * @param limits the invocation's limits
  */
-public record Configuration(String deadLetterQueueUrl, String sqsRegion, String messagingRegion,
+public record Configuration(String deadLetterQueueUrl, Optional<String> targetQueueUrl, String sqsRegion,
+                            String messagingRegion,
                             String metricsNamespace, Reading admission, Limits limits) {
     /**
      * @param maxReceiveCount below this receive count a transient failure is left to SQS redelivery
@@ -49,6 +52,7 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
     }
 
     public static final String DEAD_LETTER_QUEUE_URL = "DEAD_LETTER_QUEUE_URL";
+    public static final String TARGET_QUEUE_URL = "TARGET_QUEUE_URL";
     public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
     public static final String CHIME_MAX_CONCURRENCY = "CHIME_MAX_CONCURRENCY";
     public static final String DEADLINE_SAFETY_MARGIN_MS = "DEADLINE_SAFETY_MARGIN_MS";
@@ -86,13 +90,15 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
                     + "AppInstanceBot the function calls channels as");
         }
         String messagingRegion = messagingRegion(env.get(CHIME_MESSAGING_REGION), sqsRegion);
-        return new Configuration(url.trim(), sqsRegion, messagingRegion, metricsNamespace(env.get(METRICS_NAMESPACE)),
+        Optional<String> targetQueueUrl = targetQueueUrl(env.get(TARGET_QUEUE_URL));
+        return new Configuration(url.trim(), targetQueueUrl, sqsRegion, messagingRegion,
+                metricsNamespace(env.get(METRICS_NAMESPACE)),
                 new Reading(routing, new ChannelAccess(bearer, allowedAppInstances(env.get(ALLOWED_APP_INSTANCE_ARNS))),
                         AccountAllowlist.parse(env.get(ALLOWED_ACCOUNT_IDS))),
                 new Limits(wholeNumber(env, MAX_RECEIVE_COUNT, 5, 1, 1_000),
                         wholeNumber(env, CHIME_MAX_CONCURRENCY, 8, 1, 256),
                         Duration.ofMillis(wholeNumber(env, DEADLINE_SAFETY_MARGIN_MS, 5_000, 1, 900_000)),
-                        RateSettings.quotas(env, messagingRegion), RateSettings.share(env),
+                        RateSettings.quotas(env, messagingRegion), RateSettings.share(env, targetQueueUrl.isPresent()),
                         RosterSettings.rules(env, bearer)));
     }
 
@@ -104,7 +110,7 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
         // The priming channel's AppInstance is priming's own, so its bearer must be too.
         ChannelAccess primingAccess = new ChannelAccess(channelAccess().bearer().map(bearer -> "arn:aws:chime:"
                 + messagingRegion + ":000000000000:app-instance/priming/user/priming-bearer"), Set.of());
-        return new Configuration(deadLetterQueueUrl, sqsRegion, messagingRegion, metricsNamespace,
+        return new Configuration(deadLetterQueueUrl, targetQueueUrl, sqsRegion, messagingRegion, metricsNamespace,
                 new Reading(routing(), primingAccess, AccountAllowlist.anyAccount()), limits);
     }
 
@@ -143,6 +149,20 @@ public record Configuration(String deadLetterQueueUrl, String sqsRegion, String 
     /** Whether channels can be reached at all: only then is a messaging client built. */
     public boolean servesChannels() {
         return channelAccess().bearer().isPresent();
+    }
+
+    /** A FIFO queue: only its message groups give one invocation a target alone. */
+    private static Optional<String> targetQueueUrl(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        String url = text.trim();
+        if (!url.endsWith(".fifo")) {
+            throw new IllegalStateException(TARGET_QUEUE_URL + " must be the URL of a FIFO queue (its name ends in "
+                    + ".fifo): only a FIFO queue's message groups give one invocation a target's calls alone, not '"
+                    + url + "'");
+        }
+        return Optional.of(url);
     }
 
     private static Optional<String> bearer(String text) {

@@ -5,6 +5,7 @@ import roommembership.pacing.Pacer;
 import roommembership.pipeline.report.InvocationMetrics;
 import roommembership.priming.CannedHttpClient;
 import roommembership.sqs.SqsDeadLetters;
+import roommembership.sqs.SqsTargetQueue;
 import roommembership.target.channel.ChannelApi;
 import roommembership.target.room.ChimeRoomMemberships;
 
@@ -109,7 +110,10 @@ public final class FunctionWiring {
                 new MembershipService.Settings(
                         config.admission(),
                         new CallLimits(memberRetry, config.safetyMargin()),
-                        config.maxReceiveCount()));
+                        config.maxReceiveCount()),
+                // Dispatching makes no Chime call, so its sends may use the time the calls would leave.
+                config.targetQueueUrl().map(url -> new SqsTargetQueue(sqs, url, 3, memberRetry.baseDelay(),
+                        config.safetyMargin().dividedBy(4))));
     }
 
     /** Daemon threads, so an idle pool never keeps a JVM alive; named so a thread dump tells whose they are. */

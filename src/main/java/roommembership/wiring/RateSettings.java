@@ -35,10 +35,13 @@ final class RateSettings {
                 Configuration.wholeNumber(env, CHIME_MAX_TPS, DEFAULT_CHIME_MAX_TPS, 0, 10_000));
     }
 
-    /** The template passes the event source's maximum concurrency and whether the source queue groups by target. */
-    static Share share(Map<String, String> env) {
+    /**
+     * The maximum concurrency of the event source whose batches call Chime, and whether its batches hold their targets
+     * alone: those of a target queue always do, a source queue's when it groups by target.
+     */
+    static Share share(Map<String, String> env, boolean fromTargetQueue) {
         return new Share(Configuration.wholeNumber(env, EVENT_SOURCE_MAX_CONCURRENCY, 1, 1, 1_000),
-                flag(env, SOURCE_GROUPED_BY_TARGET));
+                fromTargetQueue || flag(env, SOURCE_GROUPED_BY_TARGET));
     }
 
     private static double rate(Map<String, String> env, String name, double fallback) {

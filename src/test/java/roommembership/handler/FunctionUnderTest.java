@@ -16,13 +16,17 @@ import roommembership.testing.TestContext;
 import roommembership.wiring.Configuration;
 import software.amazon.awssdk.services.chime.ChimeClient;
 
+import roommembership.testing.SqsEvents;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +105,11 @@ final class FunctionUnderTest implements BeforeAllCallback, AfterAllCallback, Be
 
     @Override
     public void beforeEach(ExtensionContext extension) {
+        reset();
+    }
+
+    /** The sample organisation again, a new failed-member queue, the class's deployment, a fresh context. */
+    void reset() {
         services.resetToSampleOrganisation();
         deadLetters = services.newDeadLetterQueue();
         metrics.clear();
@@ -131,6 +140,33 @@ final class FunctionUnderTest implements BeforeAllCallback, AfterAllCallback, Be
         Configuration config = Configuration.fromEnvironment(environment(more));
         handler = Handlers.around(services.service(config, retry, deadLetterClient), config,
                 Clock.fixed(NOW, ZoneOffset.UTC), metrics::add);
+    }
+
+    /** A new, empty FIFO queue on the SQS the failed-member queue is on: a target queue to dispatch to. */
+    String newTargetQueue() {
+        String name = "targets-" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".fifo";
+        return services.sqs.client().createQueue(request -> request.queueName(name)
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+    }
+
+    /**
+     * Everything now on a target queue, received and deleted, as the event source mapping would give it to the
+     * function: batches of at most 10 records, each with its message group, from the queue's ARN.
+     */
+    List<SQSEvent> takeBatches(String targetQueueUrl) {
+        String arn = SqsEvents.arnOf(targetQueueUrl);
+        List<SQSEvent> events = new ArrayList<>();
+        List<Message> messages = services.sqs.drain(targetQueueUrl);
+        for (int from = 0; from < messages.size(); from += 10) {
+            List<SQSEvent.SQSMessage> records = new ArrayList<>();
+            for (Message message : messages.subList(from, Math.min(messages.size(), from + 10))) {
+                records.add(SqsEvents.received(message, arn));
+            }
+            SQSEvent event = new SQSEvent();
+            event.setRecords(records);
+            events.add(event);
+        }
+        return events;
     }
 
     /** The SQS the failed-member queue is on, for a proxy in front of it. */

@@ -49,7 +49,8 @@ class InvocationOutputTest {
             + "{\"Name\":\"AlreadyAbsent\",\"Unit\":\"Count\"},{\"Name\":\"RolesChanged\",\"Unit\":\"Count\"},"
             + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"},"
             + "{\"Name\":\"ChimeCalls\",\"Unit\":\"Count\"},{\"Name\":\"ChimeThrottles\",\"Unit\":\"Count\"},"
-            + "{\"Name\":\"RecordsRetried\",\"Unit\":\"Count\"},{\"Name\":\"InvalidMessages\",\"Unit\":\"Count\"}]}]},"
+            + "{\"Name\":\"RecordsRetried\",\"Unit\":\"Count\"},{\"Name\":\"InvalidMessages\",\"Unit\":\"Count\"},"
+            + "{\"Name\":\"MembersDispatched\",\"Unit\":\"Count\"}]}]},"
             + "\"FunctionName\":\"room-membership\",\"AWSRequestId\":\"" + REQUEST_ID + "\",";
 
     @RegisterExtension
@@ -68,7 +69,7 @@ class InvocationOutputTest {
                     {"timestamp": "2026-11-26T10:52:12.114Z", "level": "INFO", "message": "invocation summary",
                      "AWSRequestId": "%s",
                      "records": 8, "rooms": 3, "channels": 0, "calls": 5, "membershipRequests": 138, "added": 133,
-                     "alreadyMembers": 2, "removed": 0, "alreadyAbsent": 0, "rolesChanged": 0, "deadLettered": 2, "deadLetteredByErrorCode": {"NotFound": 2},
+                     "alreadyMembers": 2, "removed": 0, "alreadyAbsent": 0, "rolesChanged": 0, "dispatched": 0, "deadLettered": 2, "deadLetteredByErrorCode": {"NotFound": 2},
                      "deadLetteredMembers": {"NotFound": ["contractor-901", "contractor-902"]},
                      "recordsRetried": 0, "invalidMessages": 0, "chimeThrottles": 0}
                     """.formatted(REQUEST_ID)));
@@ -83,7 +84,7 @@ class InvocationOutputTest {
                 MAIN_DOCUMENT_HEAD + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,"
                         + "\"MembersRemoved\":0,"
                         + "\"AlreadyAbsent\":0,\"RolesChanged\":0,\"DeadLettered\":2,"
-                        + "\"ChimeCalls\":5,\"ChimeThrottles\":0,\"RecordsRetried\":0,\"InvalidMessages\":0}",
+                        + "\"ChimeCalls\":5,\"ChimeThrottles\":0,\"RecordsRetried\":0,\"InvalidMessages\":0,\"MembersDispatched\":0}",
                 "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","
                         + "\"Dimensions\":[[\"FunctionName\",\"ErrorCode\"]],\"Metrics\":["
                         + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"}]}]},"
@@ -205,7 +206,7 @@ class InvocationOutputTest {
         assertThat(function.metrics()).containsExactly(MAIN_DOCUMENT_HEAD + "\"MembershipRequests\":0,"
                 + "\"MembersAdded\":0,\"AlreadyMembers\":0,\"MembersRemoved\":0,\"AlreadyAbsent\":0,"
                 + "\"RolesChanged\":0,\"DeadLettered\":0,\"ChimeCalls\":0,\"ChimeThrottles\":0,"
-                + "\"RecordsRetried\":0,\"InvalidMessages\":0}");
+                + "\"RecordsRetried\":0,\"InvalidMessages\":0,\"MembersDispatched\":0}");
     }
 
     /** The values of these metrics in the invocation's main document. */

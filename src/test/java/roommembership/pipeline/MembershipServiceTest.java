@@ -234,7 +234,7 @@ class MembershipServiceTest {
         // one message and requested once.
         assertThat(report.summary()).usingRecursiveComparison().ignoringFields("durationMillis")
                 .isEqualTo(new Summary(4, 1, 0, 3, 5, 1, 0, 0, 0, 0, Map.of("NotFound", 1, "Throttled", 1, "Throttling", 1,
-                        "BadRequest", 3), 0, 2, 6, 0));
+                        "BadRequest", 3), 0, 2, 6, 0, 0));
         assertThat(report.callFailures()).isEmpty();
     }
 

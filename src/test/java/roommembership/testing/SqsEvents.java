@@ -1,6 +1,7 @@
 package roommembership.testing;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,6 +38,21 @@ public final class SqsEvents {
         SQSEvent event = new SQSEvent();
         event.setRecords(List.copyOf(records));
         return event;
+    }
+
+    /** A queue's ARN from its URL, in the account and region the embedded SQS serves. */
+    public static String arnOf(String queueUrl) {
+        return "arn:aws:sqs:us-east-1:000000000000:" + queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+    }
+
+    /** A message received from a queue, as the poller hands it to the function. */
+    public static SQSEvent.SQSMessage received(Message received, String queueArn) {
+        Map<String, String> attributes = new HashMap<>();
+        received.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
+        SQSEvent.SQSMessage message = message(received.body(), 1, queueArn, attributes);
+        message.setMessageId(received.messageId());
+        message.getAttributes().putAll(attributes);
+        return message;
     }
 
     /** The message id of the record at this position. */

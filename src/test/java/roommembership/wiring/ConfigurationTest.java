@@ -39,7 +39,7 @@ class ConfigurationTest {
     @Test
     void defaultsApplyWhenOnlyTheQueueIsGiven() {
         assertThat(Configuration.fromEnvironment(Map.of("DEAD_LETTER_QUEUE_URL", URL)))
-                .isEqualTo(new Configuration(URL, "eu-west-1", "eu-west-1", "RoomMembership",
+                .isEqualTo(new Configuration(URL, Optional.empty(), "eu-west-1", "eu-west-1", "RoomMembership",
                         new Reading(Optional.empty(), ChannelAccess.none(), AccountAllowlist.anyAccount()),
                         new Configuration.Limits(5, 8, Duration.ofSeconds(5), new Quotas(5, 1, 15, 15, 20),
                                 new Share(1, false), RosterRules.defaults())));
@@ -55,7 +55,7 @@ class ConfigurationTest {
                 Map.entry("CHIME_BEARER_TPS", "7.5"), Map.entry("CHIME_CHANNEL_BATCH_ADD_TPS", "0.5"),
                 Map.entry("CHIME_CHANNEL_WRITE_TPS", "12"), Map.entry("CHIME_CHANNEL_READ_TPS", "9"),
                 Map.entry("EVENT_SOURCE_MAX_CONCURRENCY", "4"), Map.entry("SOURCE_GROUPED_BY_TARGET", "true"))))
-                .isEqualTo(new Configuration(URL, "ap-south-1", "ap-south-1", "HR/RoomMembership",
+                .isEqualTo(new Configuration(URL, Optional.empty(), "ap-south-1", "ap-south-1", "HR/RoomMembership",
                         new Reading(Optional.empty(), ChannelAccess.none(), new AccountAllowlist(Set.of("acct-1"))),
                         new Configuration.Limits(3, 16, Duration.ofMillis(2500), new Quotas(7.5, 0.5, 12, 9, 0),
                                 new Share(4, true), RosterRules.defaults())));
@@ -187,7 +187,7 @@ class ConfigurationTest {
                 "ALLOWED_APP_INSTANCE_ARNS", " " + HR + " , " + FINANCE, "CHANNEL_ARN_TEMPLATE", CHANNEL_TEMPLATE + " ",
                 "MEMBER_ARN_TEMPLATE", " " + MEMBER_TEMPLATE, "CHIME_MESSAGING_REGION", "us-east-1"));
 
-        assertThat(config).isEqualTo(new Configuration(URL, "eu-west-1", "us-east-1", "RoomMembership",
+        assertThat(config).isEqualTo(new Configuration(URL, Optional.empty(), "eu-west-1", "us-east-1", "RoomMembership",
                 new Reading(Optional.of(new LegacyRouting(CHANNEL_TEMPLATE, MEMBER_TEMPLATE)),
                         new ChannelAccess(Optional.of(BEARER), Set.of(HR, FINANCE)), AccountAllowlist.anyAccount()),
                 new Configuration.Limits(5, 8, Duration.ofSeconds(5), new Quotas(10, 1, 15, 15, 20),

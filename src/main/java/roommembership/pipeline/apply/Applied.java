@@ -26,6 +26,11 @@ public record Applied(Map<MemberKey, MemberOutcome> outcomes, int calls, int thr
         oddEntries = List.copyOf(oddEntries);
     }
 
+    /** No call made. */
+    public static Applied none() {
+        return new Applied(Map.of(), 0, 0, List.of(), List.of());
+    }
+
     /** Both results as one: a member is in one change only. */
     public Applied and(Applied other) {
         Map<MemberKey, MemberOutcome> both = new HashMap<>(outcomes);

@@ -33,14 +33,23 @@ public record BatchReport(List<String> retryMessageIds, List<Letter> deadLetters
      * @param readFailures the reads of targets that got no roster, in the order the batch made them
      * @param oddEntries the answers with entries that named no member, in the order the batch met them
      * @param sendFailures what the dead letters' send met on its way, in the order met
+     * @param dispatchFailures what the send to the target queue met on its way, in the order met
      */
     public record Incidents(List<CallFailure> callFailures, List<ReadFailure> readFailures,
-                            List<OddEntries> oddEntries, List<SendFailure> sendFailures) {
+                            List<OddEntries> oddEntries, List<SendFailure> sendFailures,
+                            List<SendFailure> dispatchFailures) {
         public Incidents {
             callFailures = List.copyOf(callFailures);
             readFailures = List.copyOf(readFailures);
             oddEntries = List.copyOf(oddEntries);
             sendFailures = List.copyOf(sendFailures);
+            dispatchFailures = List.copyOf(dispatchFailures);
+        }
+
+        /** A batch that dispatched nothing. */
+        public Incidents(List<CallFailure> callFailures, List<ReadFailure> readFailures,
+                         List<OddEntries> oddEntries, List<SendFailure> sendFailures) {
+            this(callFailures, readFailures, oddEntries, sendFailures, List.of());
         }
     }
 
@@ -58,5 +67,9 @@ public record BatchReport(List<String> retryMessageIds, List<Letter> deadLetters
 
     public List<SendFailure> sendFailures() {
         return incidents.sendFailures();
+    }
+
+    public List<SendFailure> dispatchFailures() {
+        return incidents.dispatchFailures();
     }
 }

@@ -95,16 +95,23 @@ public final class InvocationLog {
                     })));
         }
         for (SendFailure failure : report.sendFailures()) {
-            lines.add(new Line(LogLevel.WARN, json(at, LogLevel.WARN, "dead-letter send failed", requestId, out -> {
-                out.writeStringField("errorCode", cut(failure.errorCode()));
-                out.writeStringField("errorMessage", cut(failure.message()));
-                out.writeNumberField("letters", failure.messages());
-                out.writeNumberField("attempt", failure.attempt());
-            })));
+            lines.add(sendFailure(at, requestId, "dead-letter send failed", "letters", failure));
+        }
+        for (SendFailure failure : report.dispatchFailures()) {
+            lines.add(sendFailure(at, requestId, "target-queue send failed", "messages", failure));
         }
         lines.add(new Line(LogLevel.INFO, json(at, LogLevel.INFO, "invocation summary", requestId,
                 out -> writeSummary(out, report.summary(), report.deadLetters()))));
         return lines;
+    }
+
+    private static Line sendFailure(Instant at, String requestId, String what, String countField, SendFailure failure) {
+        return new Line(LogLevel.WARN, json(at, LogLevel.WARN, what, requestId, out -> {
+            out.writeStringField("errorCode", cut(failure.errorCode()));
+            out.writeStringField("errorMessage", cut(failure.message()));
+            out.writeNumberField(countField, failure.messages());
+            out.writeNumberField("attempt", failure.attempt());
+        }));
     }
 
     private static void writeConversation(JsonGenerator out, Target target) throws IOException {
@@ -126,6 +133,7 @@ public final class InvocationLog {
         out.writeNumberField("removed", summary.removed());
         out.writeNumberField("alreadyAbsent", summary.alreadyAbsent());
         out.writeNumberField("rolesChanged", summary.rolesChanged());
+        out.writeNumberField("dispatched", summary.dispatched());
         out.writeNumberField("deadLettered", summary.deadLettered());
         out.writeObjectFieldStart("deadLetteredByErrorCode");
         for (Map.Entry<String, Integer> code : new TreeMap<>(summary.deadLetteredByErrorCode()).entrySet()) {

@@ -64,6 +64,7 @@ public final class InvocationMetrics {
         figures.put("ChimeThrottles", summary.chimeThrottles());
         figures.put("RecordsRetried", summary.recordsRetried());
         figures.put("InvalidMessages", summary.invalidMessages());
+        figures.put("MembersDispatched", summary.dispatched());
         return figures;
     }
 

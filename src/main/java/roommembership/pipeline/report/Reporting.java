@@ -32,6 +32,23 @@ public final class Reporting {
                                  Applied calls, List<Reads> reads, Map<MemberKey, MemberOutcome> memberships,
                                  Map<MemberKey, MemberOutcome> roles, Settled settled, List<SendFailure> sendFailures,
                                  long durationMillis) {
+        return of(records, messages, plan, calls, reads, memberships, roles, settled, sendFailures, List.of(),
+                durationMillis);
+    }
+
+    /** A batch dispatched to the target queue: no call, and each member's outcome its dispatch's. */
+    public static BatchReport dispatched(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan,
+                                         Map<MemberKey, MemberOutcome> outcomes, Settled settled,
+                                         List<SendFailure> sendFailures, List<SendFailure> dispatchFailures,
+                                         long durationMillis) {
+        return of(records, messages, plan, Applied.none(), List.of(), outcomes, Map.of(), settled, sendFailures,
+                dispatchFailures, durationMillis);
+    }
+
+    private static BatchReport of(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan,
+                                  Applied calls, List<Reads> reads, Map<MemberKey, MemberOutcome> memberships,
+                                  Map<MemberKey, MemberOutcome> roles, Settled settled, List<SendFailure> sendFailures,
+                                  List<SendFailure> dispatchFailures, long durationMillis) {
         Summary summary = Summary.builder()
                 .records(records.size())
                 .rooms(plan.rooms())
@@ -47,13 +64,15 @@ public final class Reporting {
                 .recordsRetried(settled.retryMessageIds().size())
                 .invalidMessages(invalidMessages(messages))
                 .chimeThrottles(calls.throttles())
+                .dispatched(count(memberships, MemberOutcome.Dispatched.class))
                 .durationMillis(durationMillis)
                 .build();
         List<OddEntries> oddEntries = new ArrayList<>(calls.oddEntries());
         reads.forEach(read -> oddEntries.addAll(read.oddEntries()));
         List<ReadFailure> readFailures = reads.stream().flatMap(read -> read.failures().stream()).toList();
         return new BatchReport(settled.retryMessageIds(), settled.sent(),
-                new BatchReport.Incidents(calls.failures(), readFailures, oddEntries, sendFailures), summary);
+                new BatchReport.Incidents(calls.failures(), readFailures, oddEntries, sendFailures,
+                        dispatchFailures), summary);
     }
 
     private static int count(Map<MemberKey, MemberOutcome> outcomes, Class<? extends MemberOutcome> kind) {

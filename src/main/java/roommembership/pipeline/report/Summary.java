@@ -16,10 +16,11 @@ import java.util.Map;
  * @param invalidMessages records whose body could not be read as a request at all
  * @param chimeThrottles throttled answers from Chime: a call that failed as throttled after the client's own retries
  *                       counts one, and so does every member a call answered with Throttled or Throttling
+ * @param dispatched members handed to the target queue, whose own invocations carry them out
  */
 public record Summary(int records, int rooms, int channels, int calls, int membershipRequests, int added, int alreadyMembers,
                       int removed, int alreadyAbsent, int rolesChanged, Map<String, Integer> deadLetteredByErrorCode, int recordsRetried, int invalidMessages,
-                      int chimeThrottles, long durationMillis) {
+                      int chimeThrottles, int dispatched, long durationMillis) {
     public Summary {
         deadLetteredByErrorCode = Map.copyOf(deadLetteredByErrorCode);
     }
@@ -48,6 +49,7 @@ public record Summary(int records, int rooms, int channels, int calls, int membe
         private int recordsRetried;
         private int invalidMessages;
         private int chimeThrottles;
+        private int dispatched;
         private long durationMillis;
 
         private Builder() {
@@ -123,6 +125,11 @@ public record Summary(int records, int rooms, int channels, int calls, int membe
             return this;
         }
 
+        public Builder dispatched(int value) {
+            dispatched = value;
+            return this;
+        }
+
         public Builder durationMillis(long value) {
             durationMillis = value;
             return this;
@@ -131,7 +138,7 @@ public record Summary(int records, int rooms, int channels, int calls, int membe
         public Summary build() {
             return new Summary(records, rooms, channels, calls, membershipRequests, added, alreadyMembers, removed,
                     alreadyAbsent, rolesChanged, deadLetteredByErrorCode, recordsRetried, invalidMessages,
-                    chimeThrottles, durationMillis);
+                    chimeThrottles, dispatched, durationMillis);
         }
     }
 }

@@ -100,7 +100,7 @@ class InvocationLogTest {
     }
 
     private static Summary summary(Map<String, Integer> deadLettered, int retried) {
-        return new Summary(1, 1, 0, 1, 1, 0, 0, 0, 0, 0, deadLettered, retried, 0, 0, 12);
+        return new Summary(1, 1, 0, 1, 1, 0, 0, 0, 0, 0, deadLettered, retried, 0, 0, 0, 12);
     }
 
     private static JsonNode read(String json) {

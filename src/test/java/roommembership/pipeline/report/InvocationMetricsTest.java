@@ -23,7 +23,7 @@ class InvocationMetricsTest {
     @Test
     void oneDocumentPerErrorCodeInNameOrderEachCountingOnlyDeadLettered() {
         Summary summary = new Summary(3, 1, 0, 1, 5, 1, 0, 0, 0, 0, Map.of("NotFound", 2, "BadRequest", 1, "Forbidden", 1), 0,
-                1, 0, 20);
+                1, 0, 0, 20);
 
         List<JsonNode> documents = InvocationMetrics.documents("RoomMembership", AT, "fn", "req-1", summary).stream()
                 .map(InvocationMetricsTest::read).toList();
@@ -43,21 +43,21 @@ class InvocationMetricsTest {
     @Test
     void everyDeclaredMetricHasItsValueInTheDocument() {
         JsonNode document = read(InvocationMetrics.documents("RoomMembership", AT, "fn", "req-1",
-                new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0)).get(0));
+                new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0)).get(0));
 
         List<String> declared = new ArrayList<>();
         document.path("_aws").path("CloudWatchMetrics").path(0).path("Metrics")
                 .forEach(metric -> declared.add(metric.path("Name").asText()));
         assertThat(declared).containsExactly("MembershipRequests", "MembersAdded", "AlreadyMembers", "MembersRemoved",
                 "AlreadyAbsent", "RolesChanged", "DeadLettered",
-                "ChimeCalls", "ChimeThrottles", "RecordsRetried", "InvalidMessages");
+                "ChimeCalls", "ChimeThrottles", "RecordsRetried", "InvalidMessages", "MembersDispatched");
         assertThat(declared).allSatisfy(name -> assertThat(document.path(name).isInt()).as(name).isTrue());
         assertThat(document.path("_aws").path("Timestamp").asLong()).isEqualTo(AT.toEpochMilli());
     }
 
     @Test
     void aDimensionValueCloudWatchWouldRefuseIsReplacedOrCutSoTheDocumentStillCounts() {
-        Summary summary = new Summary(1, 1, 0, 1, 1, 0, 0, 0, 0, 0, Map.of("E".repeat(2_000), 1), 0, 0, 0, 1);
+        Summary summary = new Summary(1, 1, 0, 1, 1, 0, 0, 0, 0, 0, Map.of("E".repeat(2_000), 1), 0, 0, 0, 0, 1);
         List<String> out = new ArrayList<>();
 
         new InvocationMetrics("RoomMembership", Clock.fixed(AT, ZoneOffset.UTC), out::add).publish(summary, " ", "r");

@@ -1,0 +1,101 @@
+package roommembership.pipeline.dispatch;
+
+import roommembership.model.ErrorCodes;
+import roommembership.model.MemberOutcome;
+import roommembership.model.Membership;
+import roommembership.model.SourceRecord;
+import roommembership.pipeline.plan.BatchPlan;
+import roommembership.pipeline.plan.Intent;
+import roommembership.pipeline.read.ParsedMessage;
+import roommembership.target.MemberKey;
+import roommembership.target.Target;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The dispatch stage: a batch's plan as one {@link Dispatch} per target and request form, and, once sent, each
+ * member's outcome. A batch read from the source queue is dispatched; the target queue's batches are carried out.
+ */
+public final class Dispatching {
+    private Dispatching() {
+    }
+
+    /**
+     * Every intent of the plan, grouped per target, and within a target per the form its last request came in (a
+     * channel's own, or a legacy room's routed to it), in plan order.
+     */
+    public static List<Dispatch> of(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan) {
+        Map<MemberKey, Optional<ParsedMessage.Routed>> lastForm = new HashMap<>();
+        Map<MemberKey, Set<String>> askedBy = new HashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i) instanceof ParsedMessage.Request request) {
+                for (Membership member : request.members()) {
+                    MemberKey key = new MemberKey(request.target(), member.memberId());
+                    lastForm.put(key, request.routedFrom());
+                    askedBy.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(records.get(i).messageId());
+                }
+            }
+        }
+        Map<Group, Collected> groups = new LinkedHashMap<>();
+        plan.intents().forEach((key, intent) -> {
+            Optional<ParsedMessage.Routed> routed = lastForm.get(key);
+            Group group = new Group(key.target(), routed.map(ParsedMessage.Routed::room));
+            groups.computeIfAbsent(group, g -> new Collected()).add(intent, routed, askedBy.get(key));
+        });
+        List<Dispatch> dispatches = new ArrayList<>(groups.size());
+        groups.forEach((group, collected) -> dispatches.add(collected.dispatch(group)));
+        return dispatches;
+    }
+
+    /**
+     * Each member's outcome once the dispatches were sent: handed on, or, when its dispatch was not confirmed sent,
+     * unknown, so that its records go back to SQS.
+     */
+    public static Map<MemberKey, MemberOutcome> outcomes(List<Dispatch> dispatches, List<Dispatch> unsent) {
+        Set<Dispatch> notSent = Collections.newSetFromMap(new IdentityHashMap<>());
+        notSent.addAll(unsent);
+        Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
+        for (Dispatch dispatch : dispatches) {
+            MemberOutcome outcome = notSent.contains(dispatch)
+                    ? new MemberOutcome.Uncertain(ErrorCodes.SERVICE_UNAVAILABLE,
+                            "the target queue did not confirm the request")
+                    : new MemberOutcome.Dispatched();
+            dispatch.keys().forEach(key -> outcomes.put(key, outcome));
+        }
+        return outcomes;
+    }
+
+    /** A target, and the room its requests were written for when they were legacy ones routed to it. */
+    private record Group(Target target, Optional<Target> room) {
+    }
+
+    /** One group's intents, the legacy ids of its routed members, and the records that asked. */
+    private static final class Collected {
+        private final List<Intent> intents = new ArrayList<>();
+        private final Map<String, String> legacyIds = new HashMap<>();
+        private final Set<String> sources = new LinkedHashSet<>();
+
+        void add(Intent intent, Optional<ParsedMessage.Routed> routed, Set<String> askedBy) {
+            intents.add(intent);
+            String memberId = intent.membership().memberId();
+            routed.ifPresent(from -> legacyIds.put(memberId, from.legacyMemberId(memberId)));
+            sources.addAll(Objects.requireNonNull(askedBy, "askedBy"));
+        }
+
+        Dispatch dispatch(Group group) {
+            Optional<ParsedMessage.Routed> routed =
+                    group.room().map(room -> new ParsedMessage.Routed(room, legacyIds));
+            return new Dispatch(group.target(), routed, intents, List.copyOf(sources));
+        }
+    }
+}
