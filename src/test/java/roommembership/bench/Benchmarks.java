@@ -2,6 +2,7 @@ package roommembership.bench;
 
 import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.MessagingQuotas;
+import roommembership.mapping.TemplateSettings;
 import roommembership.wiring.Configuration;
 import roommembership.runtime.LambdaLaunch;
 import roommembership.testing.EmbeddedSqs;
@@ -29,11 +30,12 @@ public final class Benchmarks {
      * {@code withEnv} sets any of the function's settings in every container.
      */
     static final List<OnboardingWave.Variant> WAVE = List.of(
+            OnboardingWave.Variant.dispatching(TemplateSettings.Target.read().maxConcurrency()),
+            OnboardingWave.Variant.dispatching(10),
+            OnboardingWave.Variant.dispatching(2, 1000, Duration.ofSeconds(5), 5),
             OnboardingWave.Variant.template(false, 5),
             OnboardingWave.Variant.standard(2, 1000, Duration.ofSeconds(5)),
-            OnboardingWave.Variant.fifo(5),
-            OnboardingWave.Variant.fifo(10),
-            OnboardingWave.Variant.fifo(15));
+            OnboardingWave.Variant.fifo(10));
 
     private Benchmarks() {
     }
@@ -180,6 +182,8 @@ public final class Benchmarks {
         OnboardingWave.Workload fuller = new OnboardingWave.Workload(workload.channels(), workload.membersPerChannel(),
                 100, workload.seed());
         List<OnboardingWave.Result> fullerResults = List.of(
+                OnboardingWave.run(chime, sqs, fuller,
+                        OnboardingWave.Variant.dispatching(TemplateSettings.Target.read().maxConcurrency())),
                 OnboardingWave.run(chime, sqs, fuller, OnboardingWave.Variant.template(false, 5)),
                 OnboardingWave.run(chime, sqs, fuller, OnboardingWave.Variant.fifo(10)));
         return OnboardingWave.report(workload, results) + "\n" + OnboardingWave.report(fuller, fullerResults);

@@ -32,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +41,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An onboarding wave: a backlog of channel requests on the source queue, drained by several Lambda containers at once
@@ -161,17 +164,41 @@ final class OnboardingWave {
      * @param env set in every container's environment besides the wave's own (queue, bearer, region), and over them
      * @param expireVisibilityAtOnce records that must reappear are made visible at once, instead of after the
      *     template's visibility timeout
+     * @param targetContainers 0: the containers draining the source queue carry out its batches; more: they dispatch
+     *     them to a target queue (FIFO, one message group per channel), which that many containers drain and carry
+     *     out, at the template's target-queue settings
      */
     record Variant(String note, boolean fifo, int containers, int batchSize, Duration batchingWindow,
-                   Map<String, String> env, boolean expireVisibilityAtOnce) {
+                   Map<String, String> env, boolean expireVisibilityAtOnce, int targetContainers) {
         Variant {
             env = Collections.unmodifiableMap(new TreeMap<>(env));
         }
 
-        /** The template's event source settings for the queue type, at this many containers. */
+        Variant(String note, boolean fifo, int containers, int batchSize, Duration batchingWindow,
+                Map<String, String> env, boolean expireVisibilityAtOnce) {
+            this(note, fifo, containers, batchSize, batchingWindow, env, expireVisibilityAtOnce, 0);
+        }
+
+        /**
+         * The template's defaults: a standard source queue whose batches are dispatched to the target queue, with
+         * the template's concurrency for each, or {@code targetContainers} for the target queue's.
+         */
+        static Variant dispatching(int targetContainers) {
+            TemplateSettings source = TemplateSettings.read(false);
+            TemplateSettings.Target target = TemplateSettings.Target.read();
+            return new Variant(targetContainers == target.maxConcurrency() ? "template defaults" : "", false,
+                    source.maxConcurrency(), source.batchSize(), Duration.ofSeconds(source.batchingWindowSeconds()),
+                    Map.of(), true, targetContainers);
+        }
+
+        /**
+         * The template's event source settings for the queue type, at this many containers, each batch carried out
+         * where it arrives: for a standard queue, the deployment without its target queue.
+         */
         static Variant template(boolean fifo, int containers) {
             TemplateSettings template = TemplateSettings.read(fifo);
-            return new Variant("template defaults", fifo, containers, template.batchSize(),
+            return new Variant(fifo ? "template defaults" : "template's event source, no target queue", fifo,
+                    containers, template.batchSize(),
                     Duration.ofSeconds(template.batchingWindowSeconds()), Map.of(), true);
         }
 
@@ -184,14 +211,21 @@ final class OnboardingWave {
             return new Variant("grouped by channel", true, containers, 10, Duration.ZERO, Map.of(), true);
         }
 
+        /** A standard source queue of these event source settings, dispatched to the template's target queue. */
+        static Variant dispatching(int containers, int batchSize, Duration batchingWindow, int targetContainers) {
+            return new Variant("", false, containers, batchSize, batchingWindow, Map.of(), true, targetContainers);
+        }
+
         Variant withEnv(String name, String value) {
             Map<String, String> more = new TreeMap<>(env);
             more.put(name, value);
-            return new Variant(note, fifo, containers, batchSize, batchingWindow, more, expireVisibilityAtOnce);
+            return new Variant(note, fifo, containers, batchSize, batchingWindow, more, expireVisibilityAtOnce,
+                    targetContainers);
         }
 
         Variant withNote(String text) {
-            return new Variant(text, fifo, containers, batchSize, batchingWindow, env, expireVisibilityAtOnce);
+            return new Variant(text, fifo, containers, batchSize, batchingWindow, env, expireVisibilityAtOnce,
+                    targetContainers);
         }
 
         String name() {
@@ -205,6 +239,10 @@ final class OnboardingWave {
                         : String.format(Locale.ROOT, "%.1f", seconds(batchingWindow))).append(" s");
             }
             name.append(", ").append(containers).append(containers == 1 ? " container" : " containers");
+            if (targetContainers > 0) {
+                name.append(", dispatched to the target queue (FIFO, batch 10), ").append(targetContainers)
+                        .append(" containers");
+            }
             env.forEach((key, value) -> name.append(", ").append(key).append('=').append(value));
             if (!expireVisibilityAtOnce) {
                 name.append(", visibility timeout waited out");
@@ -270,12 +308,25 @@ final class OnboardingWave {
         // group (here the channel) gives one container a channel's whole rate.
         env.put(Configuration.EVENT_SOURCE_MAX_CONCURRENCY, Integer.toString(variant.containers()));
         env.put(Configuration.SOURCE_GROUPED_BY_TARGET, Boolean.toString(variant.fifo()));
+        boolean dispatching = variant.targetContainers() > 0;
+        TemplateSettings.Target target = TemplateSettings.Target.read();
+        SourceQueues targets = dispatching ? SourceQueues.create(sqs.client(), true, target.maxReceiveCount(),
+                target.visibilityTimeoutSeconds()) : null;
+        if (dispatching) {
+            // As the template passes them: the target queue, and its event source's concurrency for the share.
+            env.put(Configuration.TARGET_QUEUE_URL, targets.sourceUrl());
+            env.put(Configuration.EVENT_SOURCE_MAX_CONCURRENCY, Integer.toString(variant.targetContainers()));
+        }
         env.putAll(variant.env());
         List<Container> containers = new ArrayList<>();
+        List<Container> targetContainers = new ArrayList<>();
         EventSourceMapping.Run run;
         try {
             for (int container = 0; container < variant.containers(); container++) {
                 containers.add(Container.start(chime, sqs, Configuration.fromEnvironment(env)));
+            }
+            for (int container = 0; container < variant.targetContainers(); container++) {
+                targetContainers.add(Container.start(chime, sqs, Configuration.fromEnvironment(env)));
             }
             EventSourceMapping.Settings settings = new EventSourceMapping.Settings(variant.batchSize(),
                     FUNCTION_TIMEOUT, variant.expireVisibilityAtOnce(), MAX_INVOCATIONS)
@@ -283,12 +334,37 @@ final class OnboardingWave {
             chime.channels().enforceQuotas(quotas);
             try (EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues, settings,
                     TestClients.REGION.id())) {
-                run = mapping.drain(container -> containers.get(container).handler()::handleRequest,
-                        mapping.timeoutContexts());
+                if (!dispatching) {
+                    run = mapping.drain(container -> containers.get(container).handler()::handleRequest,
+                            mapping.timeoutContexts());
+                } else {
+                    EventSourceMapping.Settings targetSettings = new EventSourceMapping.Settings(target.batchSize(),
+                            FUNCTION_TIMEOUT, variant.expireVisibilityAtOnce(), MAX_INVOCATIONS)
+                            .withMaxConcurrency(variant.targetContainers());
+                    try (EventSourceMapping targetMapping = new EventSourceMapping(sqs.client(), targets,
+                            targetSettings, TestClients.REGION.id())) {
+                        // Both event sources at once, as deployed: the target queue's until the source queue's is
+                        // drained and nothing more can come.
+                        AtomicBoolean sourceDrained = new AtomicBoolean();
+                        CompletableFuture<EventSourceMapping.Run> source = CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return mapping.drain(container -> containers.get(container).handler()::handleRequest,
+                                        mapping.timeoutContexts());
+                            } finally {
+                                sourceDrained.set(true);
+                            }
+                        });
+                        EventSourceMapping.Run carried = targetMapping.drain(
+                                container -> targetContainers.get(container).handler()::handleRequest,
+                                targetMapping.timeoutContexts(), sourceDrained::get);
+                        run = together(source.join(), carried);
+                    }
+                }
             }
         } finally {
             chime.channels().stopEnforcingQuotas();
             containers.forEach(Container::close);
+            targetContainers.forEach(Container::close);
         }
 
         Set<String> asked = new HashSet<>();
@@ -330,6 +406,28 @@ final class OnboardingWave {
         return new Result(variant, workload, workload.ceilingMembersPerSecond(quotas), run.wall(), present.size(),
                 calls.size(), accepted, chime.channels().throttledAnswers(), byCode, lost.size(),
                 lostButRedriven.size(), run.redriven().size(), run.invocations().size(), redelivered, run.functionTime());
+    }
+
+    /** Two runs at once as one: their invocations and redriven records, on the clock of the one that started first. */
+    private static EventSourceMapping.Run together(EventSourceMapping.Run a, EventSourceMapping.Run b) {
+        long origin = Math.min(a.originNanos(), b.originNanos());
+        List<EventSourceMapping.Invocation> invocations = new ArrayList<>();
+        Duration settled = Duration.ZERO;
+        for (EventSourceMapping.Run run : List.of(a, b)) {
+            Duration shift = Duration.ofNanos(run.originNanos() - origin);
+            for (EventSourceMapping.Invocation invocation : run.invocations()) {
+                invocations.add(new EventSourceMapping.Invocation(invocation.receiveCounts(), invocation.ending(),
+                        invocation.reportedFailures(), invocation.container(), invocation.startedAt().plus(shift),
+                        invocation.duration()));
+            }
+            if (!run.invocations().isEmpty() && run.settledAt().plus(shift).compareTo(settled) > 0) {
+                settled = run.settledAt().plus(shift);
+            }
+        }
+        invocations.sort(Comparator.comparing(EventSourceMapping.Invocation::startedAt));
+        List<Message> redriven = new ArrayList<>(a.redriven());
+        redriven.addAll(b.redriven());
+        return new EventSourceMapping.Run(invocations, redriven, settled, origin);
     }
 
     /** The wave's section of the report: what it is, and a row for each variant. */

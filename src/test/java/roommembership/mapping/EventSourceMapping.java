@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
@@ -115,8 +116,10 @@ public final class EventSourceMapping implements AutoCloseable {
     /**
      * A whole run: every invocation in the order they started, the messages SQS moved to the redrive queue, and when
      * the last invocation's records were settled (deleted or made to reappear), from the start of the drain.
+     *
+     * @param originNanos when the drain started, on {@link System#nanoTime()}: runs of two mappings at once share it
      */
-    public record Run(List<Invocation> invocations, List<Message> redriven, Duration settledAt) {
+    public record Run(List<Invocation> invocations, List<Message> redriven, Duration settledAt, long originNanos) {
         /** From the first invocation's start until the last one's records were settled; zero without invocations. */
         public Duration wall() {
             return invocations.isEmpty() ? Duration.ZERO : settledAt.minus(invocations.get(0).startedAt());
@@ -173,11 +176,20 @@ public final class EventSourceMapping implements AutoCloseable {
      * each asked for once, before the first receive.
      */
     public Run drain(IntFunction<? extends Function> functions, IntFunction<Context> contexts) {
+        return drain(functions, contexts, () -> true);
+    }
+
+    /**
+     * As {@link #drain(IntFunction, IntFunction)}, for a queue another function fills: a poller that finds the queue
+     * empty stops only once {@code upstreamDone} says nothing more will be sent to it.
+     */
+    public Run drain(IntFunction<? extends Function> functions, IntFunction<Context> contexts,
+                     BooleanSupplier upstreamDone) {
         List<Function> perContainer = new ArrayList<>();
         for (int container = 0; container < settings.maxConcurrency(); container++) {
             perContainer.add(functions.apply(container));
         }
-        Drain drain = new Drain(contexts);
+        Drain drain = new Drain(contexts, upstreamDone);
         List<Future<?>> polling = new ArrayList<>();
         for (int container = 0; container < perContainer.size(); container++) {
             int index = container;
@@ -200,20 +212,22 @@ public final class EventSourceMapping implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        return new Run(drain.invocations(), drainRedrive(), drain.settledAt());
+        return new Run(drain.invocations(), drainRedrive(), drain.settledAt(), drain.origin);
     }
 
     /** The state the pollers of one drain share. */
     private final class Drain {
         private final IntFunction<Context> contexts;
+        private final BooleanSupplier upstreamDone;
         private final long origin = System.nanoTime();
         private final AtomicInteger started = new AtomicInteger();
         private final List<Invocation> invocations = new ArrayList<>();
         private long settledAtNanos;
         private volatile boolean stopped;
 
-        Drain(IntFunction<Context> contexts) {
+        Drain(IntFunction<Context> contexts, BooleanSupplier upstreamDone) {
             this.contexts = contexts;
+            this.upstreamDone = upstreamDone;
         }
 
         /** One container's poller: gather a batch while it is idle, invoke, settle, until the source queue is empty. */
@@ -221,7 +235,9 @@ public final class EventSourceMapping implements AutoCloseable {
             while (!stopped) {
                 List<Message> batch = receiveBatch();
                 if (batch.isEmpty()) {
-                    if (sourceIsEmpty()) {
+                    // Read before the queue: once upstream is done, an empty queue stays empty.
+                    boolean lastSendsDone = upstreamDone.getAsBoolean();
+                    if (lastSendsDone && sourceIsEmpty()) {
                         return;
                     }
                     pause(POLL_PAUSE_MILLIS);

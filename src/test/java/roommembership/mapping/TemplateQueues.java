@@ -20,6 +20,7 @@ public record TemplateQueues(boolean fifo, Map<String, Queue> queues) {
     private static final Pattern QUEUE = Pattern.compile("(?m)^  (\\w+):\\n    Type: AWS::SQS::Queue\\s*$");
     private static final Pattern NAME = Pattern.compile("(?m)^      QueueName: !Sub \"([^\"]+)\"\\s*$");
     private static final Pattern FIFO = Pattern.compile("(?m)^      FifoQueue: true\\s*$");
+    private static final Pattern CONDITION = Pattern.compile("(?m)^    Condition: (\\w+)\\s*$");
     private static final Pattern DEAD_LETTER_TARGET = Pattern.compile("(?m)^\\s+deadLetterTargetArn: !GetAtt (\\w+)\\.Arn\\s*$");
     private static final Pattern ALLOWED_SOURCE = Pattern.compile(
             "(?m)^\\s+- !Sub \"arn:\\$\\{AWS::Partition}:sqs:\\$\\{AWS::Region}:\\$\\{AWS::AccountId}:([^\"]+)\"\\s*$");
@@ -43,6 +44,9 @@ public record TemplateQueues(boolean fifo, Map<String, Queue> queues) {
         while (queue.find()) {
             String id = queue.group(1);
             String resource = TemplateSettings.resource(text, id);
+            if (!created(first(CONDITION, resource), fifo)) {
+                continue;
+            }
             List<String> allowed = new ArrayList<>();
             Matcher source = ALLOWED_SOURCE.matcher(resource);
             while (source.find()) {
@@ -52,6 +56,15 @@ public record TemplateQueues(boolean fifo, Map<String, Queue> queues) {
                     FIFO.matcher(resource).find(), first(DEAD_LETTER_TARGET, resource), List.copyOf(allowed)));
         }
         return new TemplateQueues(fifo, queues);
+    }
+
+    /** Whether a resource of this Condition is created for the QueueType: the template's conditions, resolved. */
+    private static boolean created(Optional<String> condition, boolean fifo) {
+        return condition.map(name -> switch (name) {
+            case "IsFifo" -> fifo;
+            case "DispatchesByTarget" -> !fifo;
+            default -> throw new IllegalStateException("a queue of an unknown Condition: " + name);
+        }).orElse(true);
     }
 
     public Queue queue(String logicalId) {

@@ -1,8 +1,10 @@
 package roommembership.mapping;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,15 +18,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TemplateQueuesTest {
     private static final List<String> QUEUES =
             List.of("SourceQueue", "RedriveQueue", "FailedMemberQueue", "FailedMemberHoldingQueue");
+    /** A standard source queue's batches are dispatched to these, FIFO whatever the source queue's type. */
+    private static final List<String> TARGET_QUEUES = List.of("TargetQueue", "TargetRedriveQueue");
 
     @ParameterizedTest(name = "fifo={0}")
     @ValueSource(booleans = {false, true})
     void theSourceQueueAndEveryQueueThatMustBeOfItsTypeAreFifoExactlyWhenQueueTypeIsFifo(boolean fifo) {
         TemplateQueues template = TemplateQueues.read(fifo);
 
-        assertThat(template.queues()).containsOnlyKeys(QUEUES);
-        assertThat(template.queues().values()).allSatisfy(queue ->
-                assertThat(queue.fifo()).as(queue.logicalId()).isEqualTo(fifo));
+        List<String> all = new ArrayList<>(QUEUES);
+        if (!fifo) {
+            all.addAll(TARGET_QUEUES);
+        }
+        assertThat(template.queues()).containsOnlyKeys(all);
+        assertThat(QUEUES).allSatisfy(id -> assertThat(template.queue(id).fifo()).as(id).isEqualTo(fifo));
+    }
+
+    @Test
+    void aStandardSourceQueueDispatchesToAFifoTargetQueueWhoseRedriveQueueCanMoveItsMessagesBack() {
+        TemplateQueues template = TemplateQueues.read(false);
+
+        // Only a FIFO queue's message groups give one invocation a target alone.
+        assertThat(TARGET_QUEUES).allSatisfy(id -> assertThat(template.queue(id).fifo()).as(id).isTrue());
+        assertThat(template.queue("TargetQueue").deadLetterQueue()).contains("TargetRedriveQueue");
+        assertThat(template.queue("TargetRedriveQueue").allowedSources())
+                .containsExactly(template.queue("TargetQueue").name().orElseThrow());
+        TemplateSettings.Target target = TemplateSettings.Target.read();
+        TemplateSettings source = TemplateSettings.read(false);
+        assertThat(target.batchSize()).isLessThanOrEqualTo(10);
+        assertThat(target.visibilityTimeoutSeconds()).isEqualTo(source.visibilityTimeoutSeconds());
+        assertThat(target.maxReceiveCount()).isGreaterThan(source.functionMaxReceiveCount());
     }
 
     @ParameterizedTest(name = "fifo={0}")
@@ -59,7 +82,8 @@ class TemplateQueuesTest {
     void everyRedriveAllowPolicyNamesExactlyTheQueuesThatUseItAsTheirDeadLetterQueue(boolean fifo) {
         TemplateQueues template = TemplateQueues.read(fifo);
 
-        for (String dlq : List.of("RedriveQueue", "FailedMemberQueue")) {
+        for (String dlq : fifo ? List.of("RedriveQueue", "FailedMemberQueue")
+                : List.of("RedriveQueue", "FailedMemberQueue", "TargetRedriveQueue")) {
             List<Optional<String>> users = template.sourcesOf(dlq).stream().map(TemplateQueues.Queue::name).toList();
             assertThat(users).as(dlq).isNotEmpty().allSatisfy(name -> assertThat(name).isPresent());
             assertThat(template.queue(dlq).allowedSources()).as(dlq)

@@ -19,9 +19,30 @@ import java.util.regex.Pattern;
  * @param visibilityTimeoutSeconds the source queue's visibility timeout
  * @param functionTimeoutSeconds the function's timeout
  * @param functionMaxReceiveCount the function's {@code MAX_RECEIVE_COUNT}
+ * @param maxConcurrency the SQS event's MaximumConcurrency: the default of {@code SqsMaximumConcurrency}
  */
 public record TemplateSettings(boolean fifo, int batchSize, int batchingWindowSeconds, int maxReceiveCount,
-                               int visibilityTimeoutSeconds, int functionTimeoutSeconds, int functionMaxReceiveCount) {
+                               int visibilityTimeoutSeconds, int functionTimeoutSeconds, int functionMaxReceiveCount,
+                               int maxConcurrency) {
+
+    /**
+     * The target queue of {@code QueueType=Standard}, to which the source queue's batches are dispatched, and its
+     * event source: read from the template as the source queue's are.
+     *
+     * @param batchSize the event source mapping's BatchSize
+     * @param maxReceiveCount the target queue's redrive policy
+     * @param visibilityTimeoutSeconds the target queue's visibility timeout
+     * @param maxConcurrency the mapping's MaximumConcurrency: the default of {@code TargetMaximumConcurrency}
+     */
+    public record Target(int batchSize, int maxReceiveCount, int visibilityTimeoutSeconds, int maxConcurrency) {
+        public static Target read() {
+            String text = variant(Path.of(System.getProperty("basedir", ".")).resolve("template.yaml"), false);
+            String mapping = resource(text, "TargetQueueEvents");
+            String queue = resource(text, "TargetQueue");
+            return new Target(single(mapping, "BatchSize"), single(queue, "maxReceiveCount"),
+                    single(queue, "VisibilityTimeout"), parameterDefault(text, "TargetMaximumConcurrency"));
+        }
+    }
 
     /** The settings of the default deployment, {@code QueueType=Standard}. */
     public static TemplateSettings read() {
@@ -34,14 +55,21 @@ public record TemplateSettings(boolean fifo, int batchSize, int batchingWindowSe
 
     public static TemplateSettings read(Path template, boolean fifo) {
         String text = variant(template, fifo);
+        String function = resource(text, "RoomMembershipFunction");
         return new TemplateSettings(
                 fifo,
-                single(text, "BatchSize"),
-                optional(text, "MaximumBatchingWindowInSeconds", 0),
+                single(function, "BatchSize"),
+                optional(function, "MaximumBatchingWindowInSeconds", 0),
                 single(resource(text, "SourceQueue"), "maxReceiveCount"),
                 single(resource(text, "SourceQueue"), "VisibilityTimeout"),
                 single(text, "Timeout"),
-                single(text, "MAX_RECEIVE_COUNT"));
+                single(text, "MAX_RECEIVE_COUNT"),
+                parameterDefault(text, "SqsMaximumConcurrency"));
+    }
+
+    /** The Default of a parameter of the template. */
+    static int parameterDefault(String template, String name) {
+        return single(resource(template, name), "Default");
     }
 
     /** The template's text with {@code IsFifo} resolved. */

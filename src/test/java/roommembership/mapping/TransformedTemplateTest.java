@@ -90,11 +90,12 @@ class TransformedTemplateTest {
 
     @Test
     void standardQueueRoleWithoutBearer() {
+        // A standard source queue's batches are dispatched to the target queue, which the function reads too.
         assertThat(statements(standard)).containsExactly(
-                readSourceQueue(ARNS + "requests"),
+                readSourceQueue(ARNS + "requests", ARNS + "targets.fifo"),
                 writeOwnLogGroup(),
                 chimeRoomMemberships(),
-                sendToFailedMemberQueue("${FailedMemberQueue.Arn}"));
+                sendToOwnQueues("${FailedMemberQueue.Arn}", ARNS + "targets.fifo"));
     }
 
     @Test
@@ -103,25 +104,25 @@ class TransformedTemplateTest {
                 readSourceQueue(ARNS + "requests.fifo"),
                 writeOwnLogGroup(),
                 chimeRoomMemberships(),
-                sendToFailedMemberQueue(ARNS + "failed-members.fifo"));
+                sendToOwnQueues(ARNS + "failed-members.fifo"));
     }
 
     @Test
     void aBearerAddsTheChannelStatementOnItselfAndItsAppInstancesChannels() {
         assertThat(statements(standardWithBearer)).containsExactly(
-                readSourceQueue(ARNS + "requests"),
+                readSourceQueue(ARNS + "requests", ARNS + "targets.fifo"),
                 writeOwnLogGroup(),
                 chimeRoomMemberships(),
                 new Statement("ChimeChannelMemberships", "Allow", CHANNEL_ACTIONS,
                         List.of(BEARER, APP_INSTANCE + "/channel/*")),
-                sendToFailedMemberQueue("${FailedMemberQueue.Arn}"));
+                sendToOwnQueues("${FailedMemberQueue.Arn}", ARNS + "targets.fifo"));
         assertThat(statements(fifoWithBotBearer)).containsExactly(
                 readSourceQueue(ARNS + "requests.fifo"),
                 writeOwnLogGroup(),
                 chimeRoomMemberships(),
                 new Statement("ChimeChannelMemberships", "Allow", CHANNEL_ACTIONS,
                         List.of(BOT_BEARER, APP_INSTANCE + "/channel/*")),
-                sendToFailedMemberQueue(ARNS + "failed-members.fifo"));
+                sendToOwnQueues(ARNS + "failed-members.fifo"));
     }
 
     @Test
@@ -132,7 +133,9 @@ class TransformedTemplateTest {
             List<String> read = statements(variant).stream()
                     .filter(statement -> statement.actions().contains("sqs:ReceiveMessage"))
                     .flatMap(statement -> statement.resources().stream()).toList();
-            assertThat(read).as("queues the role may receive from").isEqualTo(sources).hasSize(1);
+            // The source queue, and with a standard one the target queue its batches are dispatched to.
+            assertThat(read).as("queues the role may receive from").containsExactlyInAnyOrderElementsOf(sources)
+                    .hasSize(variant == standard || variant == standardWithBearer ? 2 : 1);
         }
     }
 
@@ -155,9 +158,9 @@ class TransformedTemplateTest {
         }
     }
 
-    private static Statement readSourceQueue(String queueArn) {
+    private static Statement readSourceQueue(String... queueArns) {
         return new Statement("ReadSourceQueue", "Allow",
-                List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), List.of(queueArn));
+                List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"), List.of(queueArns));
     }
 
     private static Statement writeOwnLogGroup() {
@@ -169,8 +172,8 @@ class TransformedTemplateTest {
         return new Statement("ChimeRoomMemberships", "Allow", ROOM_ACTIONS, List.of("*"));
     }
 
-    private static Statement sendToFailedMemberQueue(String queueArn) {
-        return new Statement("SendToFailedMemberQueue", "Allow", List.of("sqs:SendMessage"), List.of(queueArn));
+    private static Statement sendToOwnQueues(String... queueArns) {
+        return new Statement("SendToOwnQueues", "Allow", List.of("sqs:SendMessage"), List.of(queueArns));
     }
 
     private static List<Statement> statements(JsonNode variant) {
