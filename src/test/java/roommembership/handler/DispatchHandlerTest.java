@@ -55,10 +55,7 @@ class DispatchHandlerTest {
         List<JsonNode> expectedLetters = letters(function.deadLetters().drain());
 
         function.reset();
-        String targetQueue = function.newTargetQueue();
-        Map<String, String> dispatching = new HashMap<>(Directory.routedToChannels());
-        dispatching.put(Configuration.TARGET_QUEUE_URL, targetQueue);
-        function.redeployWith(dispatching);
+        String targetQueue = deployedWithATargetQueue();
         SQSBatchResponse dispatched = function.handle(event);
 
         assertThat(failedIds(dispatched)).isEqualTo(failedIds(direct)).isEmpty();
@@ -91,10 +88,7 @@ class DispatchHandlerTest {
 
     @Test
     void eachTargetIsOneMessageGroupAndItsRequestsKeepTheirForm() throws IOException {
-        String targetQueue = function.newTargetQueue();
-        Map<String, String> dispatching = new HashMap<>(Directory.routedToChannels());
-        dispatching.put(Configuration.TARGET_QUEUE_URL, targetQueue);
-        function.redeployWith(dispatching);
+        String targetQueue = deployedWithATargetQueue();
 
         SQSBatchResponse response = function.handle(EventLoader.loadSQSEvent("events/channel-batch.json"));
 
@@ -125,10 +119,7 @@ class DispatchHandlerTest {
 
     @Test
     void aLegacyRequestRoutedToAChannelIsDispatchedInItsLegacyFormToTheChannelsGroup() throws IOException {
-        String targetQueue = function.newTargetQueue();
-        Map<String, String> dispatching = new HashMap<>(Directory.routedToChannels());
-        dispatching.put(Configuration.TARGET_QUEUE_URL, targetQueue);
-        function.redeployWith(dispatching);
+        String targetQueue = deployedWithATargetQueue();
         String room = Directory.ENGINEERING;
         SQSEvent event = SqsEvents.batch()
                 .record(SqsEvents.members(Directory.ACME, room, List.of("eng-126", "eng-127")))
@@ -152,10 +143,7 @@ class DispatchHandlerTest {
 
     @Test
     void aTargetQueueThatDoesNotTakeTheRequestsHandsEveryRecordBackAndSaysWhy() {
-        String missing = function.newTargetQueue().replace("targets-", "gone-");
-        Map<String, String> dispatching = new HashMap<>(Directory.routedToChannels());
-        dispatching.put(Configuration.TARGET_QUEUE_URL, missing);
-        function.redeployWith(dispatching);
+        deployedWith(function.newTargetQueue().replace("targets-", "gone-"));
         SqsEvents batch = SqsEvents.batch()
                 .record("{\"ChannelArn\": \"" + GENERAL + "\", \"MemberArn\": \"" + user("eng-301") + "\"}")
                 .record("{\"ChannelArn\": \"" + GENERAL + "\", \"MemberArn\": \"" + user("eng-302") + "\"}")
@@ -174,6 +162,19 @@ class DispatchHandlerTest {
             assertThat(json.path("errorCode").asText()).isEqualTo("QueueDoesNotExist");
         });
         assertThat(summary(function.context())).containsEntry("dispatched", 0).containsEntry("recordsRetried", 2);
+    }
+
+    /** A new target queue, and the function deployed with it (legacy requests routed to channels): its URL. */
+    private static String deployedWithATargetQueue() {
+        String targetQueue = function.newTargetQueue();
+        deployedWith(targetQueue);
+        return targetQueue;
+    }
+
+    private static void deployedWith(String targetQueueUrl) {
+        Map<String, String> dispatching = new HashMap<>(Directory.routedToChannels());
+        dispatching.put(Configuration.TARGET_QUEUE_URL, targetQueueUrl);
+        function.redeployWith(dispatching);
     }
 
     private static int membersIn(SQSEvent.SQSMessage message) {
