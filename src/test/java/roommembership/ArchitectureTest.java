@@ -38,7 +38,7 @@ class ArchitectureTest {
     private static final String SERVICE = "roommembership.pipeline";
     /** The adapters: each talks to one outside thing, behind a port of the domain or at the function's edge. */
     private static final String[] ADAPTERS = {"roommembership.handler..", "roommembership.wiring..",
-            "roommembership.sqs..", "roommembership.priming..", "roommembership.target.room..",
+            "roommembership.sqs..", "roommembership.s3..", "roommembership.priming..", "roommembership.target.room..",
             "roommembership.target.channel..", "roommembership.target.sdk.."};
     private static final String[] WIRE_LIBRARIES = {"com.fasterxml.jackson..", "software.amazon.awssdk..",
             "com.amazonaws.."};

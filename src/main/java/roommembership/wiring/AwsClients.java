@@ -1,5 +1,6 @@
 package roommembership.wiring;
 
+import roommembership.s3.S3RosterObjects;
 import roommembership.sqs.SqsDeadLetters;
 import roommembership.target.sdk.CallTime;
 import roommembership.target.sdk.PacedAttempts;
@@ -15,6 +16,10 @@ import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.ChimeClientBuilder;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClientBuilder;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -46,6 +51,19 @@ public final class AwsClients {
     public static SqsClientBuilder sqs(Duration retryBaseDelay, SdkLookups lookups) {
         return configure(SqsClient.builder(), lookups, retryBaseDelay, Duration.ofSeconds(5),
                 SqsDeadLetters.MAX_CALL_TIME, false);
+    }
+
+    /**
+     * An S3 client for rosters. Against an endpoint of one's own ({@code AWS_ENDPOINT_URL_S3}: an emulator, an
+     * S3-compatible store) it addresses buckets by path, as those need; checksums are sent and checked only where S3
+     * requires them, which every S3-compatible store understands.
+     */
+    public static S3ClientBuilder s3(Duration retryBaseDelay, SdkLookups lookups, boolean pathStyle) {
+        return configure(S3Client.builder(), lookups, retryBaseDelay, Duration.ofSeconds(10),
+                S3RosterObjects.MAX_CALL_TIME, false)
+                .forcePathStyle(pathStyle)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
 
     /**

@@ -3,6 +3,7 @@ package software.amazon.awssdk.regions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.net.URL;
@@ -20,12 +21,12 @@ class ServiceMetadataProviderTest {
     private static final String TABLE = "software.amazon.awssdk.regions.GeneratedServiceMetadataProvider";
 
     @Test
-    void forTheThreeServicesTheFunctionCallsTheEntriesAreTheSdksOwn() throws Exception {
+    void forTheFourServicesTheFunctionCallsTheEntriesAreTheSdksOwn() throws Exception {
         ServiceMetadataProvider sdk = sdkTable();
         ServiceMetadataProvider function = new GeneratedServiceMetadataProvider();
 
         for (String prefix : List.of(ChimeClient.SERVICE_METADATA_ID, ChimeSdkMessagingClient.SERVICE_METADATA_ID,
-                SqsClient.SERVICE_METADATA_ID)) {
+                SqsClient.SERVICE_METADATA_ID, S3Client.SERVICE_METADATA_ID)) {
             ServiceMetadata expected = sdk.serviceMetadata(prefix);
             ServiceMetadata actual = function.serviceMetadata(prefix);
             assertThat(expected).as("the SDK's entry for %s", prefix).isNotNull();
@@ -45,13 +46,13 @@ class ServiceMetadataProviderTest {
         ServiceMetadataProvider sdk = sdkTable();
         ServiceMetadataProvider function = new GeneratedServiceMetadataProvider();
 
-        for (String prefix : List.of("s3", "dynamodb", "sts", "monitoring")) {
+        for (String prefix : List.of("dynamodb", "sts", "monitoring", "sns")) {
             assertThat(sdk.serviceMetadata(prefix)).as("the SDK's entry for %s", prefix).isNotNull();
             assertThat(function.serviceMetadata(prefix)).as(prefix).isNull();
         }
         // What a client of such a service would then get: the SDK's fallback, the standard endpoint pattern.
-        assertThat(ServiceMetadata.of("s3").endpointFor(Region.EU_WEST_1).toString())
-                .isEqualTo("s3.eu-west-1.amazonaws.com");
+        assertThat(ServiceMetadata.of("dynamodb").endpointFor(Region.EU_WEST_1).toString())
+                .isEqualTo("dynamodb.eu-west-1.amazonaws.com");
     }
 
     @Test

@@ -1,0 +1,53 @@
+package roommembership.pipeline.read;
+
+import roommembership.model.Deadline;
+
+import java.io.BufferedReader;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Port: the store rosters are read from and their plans written to (S3). Every call keeps to the invocation's time.
+ */
+public interface RosterObjects {
+
+    /**
+     * Reads the object's current version as UTF-8 text through {@code read}, line by line as it arrives, never more
+     * than {@code maxBytes} of it: a larger object is refused before or while it is read, so the roster is never
+     * taken from part of it.
+     */
+    <T> Fetched<T> read(RosterTrigger.RosterObject object, long maxBytes, Deadline deadline,
+                        Function<BufferedReader, T> read);
+
+    /** Writes a text object (a dry run's plan, JSON) at this key of the object's bucket. */
+    Fetched<Void> write(RosterTrigger.RosterObject object, String json, Deadline deadline);
+
+    /** What a read or a write came to. */
+    sealed interface Fetched<T> {
+    }
+
+    record Done<T>(T value) implements Fetched<T> {
+    }
+
+    /**
+     * The object cannot be read or written as asked, now or on a later receive: it does not exist, access is denied,
+     * it is too large or not UTF-8 text. A letter says so.
+     *
+     * @param errorCode the store's own code where it gave one ({@code NoSuchKey}, {@code AccessDenied}), else
+     *                  {@code BadRequest}
+     */
+    record Refused<T>(String errorCode, String message) implements Fetched<T> {
+        public Refused {
+            Objects.requireNonNull(errorCode, "errorCode");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** It could not be done this time (a 5xx, a throttle, no answer, no time left): the record goes back to SQS. */
+    record Unavailable<T>(String errorCode, String message) implements Fetched<T> {
+        public Unavailable {
+            Objects.requireNonNull(errorCode, "errorCode");
+            Objects.requireNonNull(message, "message");
+        }
+    }
+}
