@@ -1,6 +1,7 @@
 package roommembership.target;
 
 import roommembership.model.Membership;
+import roommembership.model.MembershipType;
 import roommembership.model.Role;
 
 import java.time.Duration;
@@ -59,5 +60,15 @@ public final class Targets implements Memberships<Target> {
     @Override
     public Roster administrators(Target target, Duration timeLimit) {
         return api(target).administrators(target, timeLimit);
+    }
+
+    @Override
+    public Roster members(Target target, MembershipType type, Duration timeLimit) {
+        return api(target).members(target, type, timeLimit);
+    }
+
+    @Override
+    public TargetRead state(Target target, Duration timeLimit) {
+        return api(target).state(target, timeLimit);
     }
 }

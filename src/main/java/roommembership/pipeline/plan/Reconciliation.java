@@ -2,6 +2,7 @@ package roommembership.pipeline.plan;
 
 import roommembership.model.Membership;
 import roommembership.model.Role;
+import roommembership.target.TargetState;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -14,6 +14,7 @@ import roommembership.target.ChannelKey;
 import roommembership.model.ErrorCodes;
 import roommembership.target.MemberError;
 import roommembership.model.Membership;
+import roommembership.model.MembershipType;
 import roommembership.target.Memberships;
 import roommembership.model.Role;
 import roommembership.target.Roster;
@@ -99,19 +100,32 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     @Override
     public Roster members(ChannelKey channel, Duration timeLimit) {
         return MEMBERSHIPS.read(timeLimit, ERRORS, List.of(ChannelMembershipType.DEFAULT, ChannelMembershipType.HIDDEN)
-                .stream().<Listing.PageCall>map(type -> (nextToken, left) -> {
-                    ListChannelMembershipsResponse page = ChimeErrors.withBody(client(channel)
-                            .listChannelMemberships(request -> request
-                                    .channelArn(channel.arn())
-                                    .type(type)
-                                    .maxResults(MAX_PAGE_SIZE)
-                                    .nextToken(nextToken)
-                                    .chimeBearer(bearer)
-                                    .overrideConfiguration(paced(left, channel, Scope.Kind.CHANNEL_READ))));
-                    return new Listing.Page(page.channelMemberships().stream()
-                            .map(membership -> membership == null ? null : arnOf(membership.member()))
-                            .toList(), page.nextToken());
-                }).toList());
+                .stream().map(type -> membershipPages(channel, type)).toList());
+    }
+
+    /** ListChannelMemberships lists one type at a time: DEFAULT unless asked for HIDDEN. */
+    @Override
+    public Roster members(ChannelKey channel, MembershipType type, Duration timeLimit) {
+        return MEMBERSHIPS.read(timeLimit, ERRORS, List.of(membershipPages(channel, switch (type) {
+            case DEFAULT -> ChannelMembershipType.DEFAULT;
+            case HIDDEN -> ChannelMembershipType.HIDDEN;
+        })));
+    }
+
+    private Listing.PageCall membershipPages(ChannelKey channel, ChannelMembershipType type) {
+        return (nextToken, left) -> {
+            ListChannelMembershipsResponse page = ChimeErrors.withBody(client(channel)
+                    .listChannelMemberships(request -> request
+                            .channelArn(channel.arn())
+                            .type(type)
+                            .maxResults(MAX_PAGE_SIZE)
+                            .nextToken(nextToken)
+                            .chimeBearer(bearer)
+                            .overrideConfiguration(paced(left, channel, Scope.Kind.CHANNEL_READ))));
+            return new Listing.Page(page.channelMemberships().stream()
+                    .map(membership -> membership == null ? null : arnOf(membership.member()))
+                    .toList(), page.nextToken());
+        };
     }
 
     /**

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import roommembership.model.Membership;
 import roommembership.model.MembershipType;
 import roommembership.model.Role;
+import roommembership.target.TargetState;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -6,13 +6,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import roommembership.target.RoomKey;
+import roommembership.model.MembershipType;
 import roommembership.target.Roster;
+import roommembership.target.TargetRead;
+import roommembership.target.TargetState;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.testing.TestClients;
 import software.amazon.awssdk.services.chime.ChimeClient;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +57,19 @@ class ChimeRoomMembershipsTest {
 
         assertThat(roster).isEqualTo(new Roster.Known(members));
         assertThat(chime.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS)).hasSize(3);
+    }
+
+    @Test
+    void aRoomsStateIsItsMembersOfTheDefaultTypeAndItsAdministrators() {
+        chime.member(ROOM.accountId(), ROOM.roomId(), "ann", "Administrator");
+        chime.member(ROOM.accountId(), ROOM.roomId(), "bob", "Member");
+
+        TargetRead read = rooms.state(ROOM, Duration.ofSeconds(10));
+
+        assertThat(read).isEqualTo(new TargetRead.Known(new TargetState(
+                Map.of("ann", MembershipType.DEFAULT, "bob", MembershipType.DEFAULT), Set.of("ann")), 0));
+        // A room has no hidden members to list: its listing is read for its members, and again for its roles.
+        assertThat(chime.calls(ChimeEmulator.LIST_ROOM_MEMBERSHIPS)).hasSize(2);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package roommembership.pipeline.plan;
+package roommembership.target;
 
 import roommembership.model.MembershipType;
 
