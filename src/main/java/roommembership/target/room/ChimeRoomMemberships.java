@@ -13,10 +13,13 @@ import roommembership.target.CallResult;
 import roommembership.model.ErrorCodes;
 import roommembership.target.MemberError;
 import roommembership.model.Membership;
+import roommembership.model.MembershipType;
 import roommembership.model.Role;
 import roommembership.target.RoomKey;
 import roommembership.target.Memberships;
 import roommembership.target.Roster;
+import roommembership.target.TargetRead;
+import roommembership.target.TargetState;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.model.BadRequestException;
 import software.amazon.awssdk.services.chime.model.ForbiddenException;
@@ -32,9 +35,12 @@ import software.amazon.awssdk.services.chime.model.UnauthorizedClientException;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** The Chime API behind the room-memberships port: BatchCreate-, Delete-, Update- and ListRoomMemberships. */
 public final class ChimeRoomMemberships implements Memberships<RoomKey> {
@@ -83,6 +89,19 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
         return roster(room, timeLimit, true);
     }
 
+    /** One listing holds both: every member, each with its role. */
+    @Override
+    public TargetRead state(RoomKey room, Duration timeLimit) {
+        Listing.Marked read = LISTING.readMarked(timeLimit, ERRORS, List.of(pages(room, false)));
+        if (read.roster() instanceof Roster.Unknown unknown) {
+            return new TargetRead.Unknown(unknown.errorCode(), unknown.message());
+        }
+        Roster.Known members = (Roster.Known) read.roster();
+        Map<String, MembershipType> types = new HashMap<>();
+        members.memberIds().forEach(id -> types.put(id, MembershipType.DEFAULT));
+        return new TargetRead.Known(new TargetState(types, read.marked()), members.unnamedEntries());
+    }
+
     /** DeleteRoomMembership answers NotFoundException alike for a member not in the room and a room that is not. */
     @Override
     public CallResult removeMember(RoomKey room, String memberId, Duration timeLimit) {
@@ -108,7 +127,15 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
      * entry without its member or its MemberId names no one, whatever its role: it is skipped and counted.
      */
     private Roster roster(RoomKey room, Duration timeLimit, boolean administrators) {
-        return LISTING.read(timeLimit, ERRORS, List.of((nextToken, left) -> {
+        return LISTING.read(timeLimit, ERRORS, List.of(pages(room, administrators)));
+    }
+
+    /**
+     * The room's listing, page by page: its members, or with {@code administrators} only those whose role is
+     * Administrator; either way each Administrator marked.
+     */
+    private Listing.PageCall pages(RoomKey room, boolean administrators) {
+        return (nextToken, left) -> {
             ListRoomMembershipsResponse page = ChimeErrors.withBody(chime.listRoomMemberships(request -> request
                     .accountId(room.accountId())
                     .roomId(room.roomId())
@@ -116,15 +143,20 @@ public final class ChimeRoomMemberships implements Memberships<RoomKey> {
                     .nextToken(nextToken)
                     .overrideConfiguration(paced(left))));
             List<String> memberIds = new ArrayList<>();
+            Set<String> marked = new HashSet<>();
             for (RoomMembership membership : page.roomMemberships()) {
                 String memberId = membership == null || membership.member() == null
                         ? null : membership.member().memberId();
-                if (memberId == null || !administrators || membership.role() == RoomMembershipRole.ADMINISTRATOR) {
+                boolean administrator = memberId != null && membership.role() == RoomMembershipRole.ADMINISTRATOR;
+                if (memberId == null || !administrators || administrator) {
                     memberIds.add(memberId);
                 }
+                if (administrator) {
+                    marked.add(memberId);
+                }
             }
-            return new Listing.Page(memberIds, page.nextToken());
-        }));
+            return new Listing.Page(memberIds, page.nextToken(), marked);
+        };
     }
 
     /** The operation's declared errors and I/O failures, by the ErrorCode each stands for. */

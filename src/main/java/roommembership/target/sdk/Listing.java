@@ -36,9 +36,27 @@ public record Listing(String operation, int maxPages, String holder) {
      * @param memberIds the member id of each entry the listing is after, in the page's order; null (or blank) for an
      *                  entry that names no member, which is skipped and counted
      */
-    public record Page(List<String> memberIds, String nextToken) {
+    public record Page(List<String> memberIds, String nextToken, Set<String> marked) {
         public Page {
             memberIds = memberIds.stream().map(id -> id == null || id.isBlank() ? "" : id).toList();
+            marked = Set.copyOf(marked);
+        }
+
+        public Page(List<String> memberIds, String nextToken) {
+            this(memberIds, nextToken, Set.of());
+        }
+    }
+
+    /**
+     * A listing read with a mark on some of its members (a room's administrators, say), so that one listing gives
+     * what would otherwise take two reads.
+     *
+     * @param marked the members a page marked; empty when the roster is unknown
+     */
+    public record Marked(Roster roster, Set<String> marked) {
+        public Marked {
+            Objects.requireNonNull(roster, "roster");
+            marked = Set.copyOf(marked);
         }
     }
 
@@ -53,8 +71,14 @@ public record Listing(String operation, int maxPages, String holder) {
      * be read to its end makes the roster unknown.
      */
     public Roster read(Duration timeLimit, ChimeErrors errors, List<PageCall> listings) {
+        return readMarked(timeLimit, errors, listings).roster();
+    }
+
+    /** As {@link #read}, keeping the members the pages marked. */
+    public Marked readMarked(Duration timeLimit, ChimeErrors errors, List<PageCall> listings) {
         long deadline = System.nanoTime() + Math.max(0, timeLimit.toNanos());
         Set<String> memberIds = new HashSet<>();
+        Set<String> marked = new HashSet<>();
         int unnamed = 0;
         try {
             for (PageCall listing : listings) {
@@ -63,7 +87,7 @@ public record Listing(String operation, int maxPages, String holder) {
                 do {
                     Optional<Duration> left = CallTime.left(deadline);
                     if (left.isEmpty()) {
-                        return CallTime.NO_READ;
+                        return new Marked(CallTime.NO_READ, Set.of());
                     }
                     if (pages++ == maxPages) {
                         return givenUp("gave a NextToken on each of " + maxPages + " pages, more than any " + holder
@@ -75,6 +99,9 @@ public record Listing(String operation, int maxPages, String holder) {
                             unnamed++;
                         } else {
                             memberIds.add(memberId);
+                            if (page.marked().contains(memberId)) {
+                                marked.add(memberId);
+                            }
                         }
                     }
                     if (page.nextToken() != null && page.nextToken().equals(nextToken)) {
@@ -83,14 +110,15 @@ public record Listing(String operation, int maxPages, String holder) {
                     nextToken = page.nextToken();
                 } while (nextToken != null && !nextToken.isEmpty());
             }
-            return new Roster.Known(memberIds, unnamed);
+            return new Marked(new Roster.Known(memberIds, unnamed), marked);
         } catch (RuntimeException e) {
-            return new Roster.Unknown(errors.errorCodeOf(e), ChimeErrors.messageOf(e));
+            return new Marked(new Roster.Unknown(errors.errorCodeOf(e), ChimeErrors.messageOf(e)), Set.of());
         }
     }
 
     /** A listing that would not end: a failure of the read, which a later read may get past. */
-    private Roster givenUp(String why) {
-        return new Roster.Unknown(ErrorCodes.SERVICE_FAILURE, operation + " " + why + ": the listing was given up");
+    private Marked givenUp(String why) {
+        return new Marked(new Roster.Unknown(ErrorCodes.SERVICE_FAILURE, operation + " " + why
+                + ": the listing was given up"), Set.of());
     }
 }

@@ -37,6 +37,21 @@ class ListingTest {
     }
 
     @Test
+    void theMembersPagesMarkAreKeptOverEveryPageAndAnUnknownListingMarksNoOne() {
+        Listing.PageCall marking = (token, left) -> token == null
+                ? new Listing.Page(Arrays.asList("a", "b", null), "t1", Set.of("a"))
+                : new Listing.Page(List.of("c"), null, Set.of("c", "not-listed"));
+
+        Listing.Marked read = LISTING.readMarked(TIME, ERRORS, List.of(marking));
+
+        // A mark on a member the page does not list marks no one.
+        assertThat(read).isEqualTo(new Listing.Marked(new Roster.Known(Set.of("a", "b", "c"), 1), Set.of("a", "c")));
+        assertThat(LISTING.readMarked(TIME, ERRORS, List.of((token, left) -> {
+            throw new IllegalStateException("no answer");
+        })).marked()).isEmpty();
+    }
+
+    @Test
     void aListingThatGivesANextTokenOnEveryPageIsGivenUpAtItsBound() {
         AtomicInteger pages = new AtomicInteger();
 
