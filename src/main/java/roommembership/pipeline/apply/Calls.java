@@ -11,6 +11,7 @@ import roommembership.target.MemberKey;
 import roommembership.target.Memberships;
 import roommembership.target.Roster;
 import roommembership.target.Target;
+import roommembership.target.TargetRead;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,6 +96,22 @@ public final class Calls {
         Map<Target, Roster> known = new LinkedHashMap<>();
         rosters.forEach((target, future) -> known.put(target, future.join()));
         return new Reads(read, known);
+    }
+
+    /**
+     * Reads each target's whole state once (its members with their types, and its administrators), all at once on
+     * the executor, within the invocation's time: what a roster is planned against. A target there was no time to
+     * read is unknown, as a transient failure.
+     */
+    public Map<Target, TargetRead> states(Collection<Target> targets, Deadline deadline) {
+        Map<Target, CompletableFuture<TargetRead>> reads = new LinkedHashMap<>();
+        targets.forEach(target -> reads.put(target, CompletableFuture.supplyAsync(
+                () -> outOfTime(deadline)
+                        ? new TargetRead.Unknown(ErrorCodes.SERVICE_UNAVAILABLE, "no time left to read the target")
+                        : memberships.state(target, callTimeLimit(deadline)), executor)));
+        Map<Target, TargetRead> states = new LinkedHashMap<>();
+        reads.forEach((target, future) -> states.put(target, future.join()));
+        return states;
     }
 
     /**
