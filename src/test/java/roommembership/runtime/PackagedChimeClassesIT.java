@@ -15,7 +15,7 @@ import java.util.zip.ZipFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The shade filters keep only part of the two Chime SDK modules and of S3. Every class they keep must link on this JVM with the
+ * The shade filters keep only part of the two Chime SDK modules, of S3 and of SQS. Every class they keep must link on this JVM with the
  * jar alone: a dropped class that a kept one needs for its verification would fail here, not at a first call on
  * Lambda. Other operations' request classes are kept only for the client's verification, which loads them without
  * linking them, so they are loaded, not linked.
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PackagedChimeClassesIT {
     private static final List<String> PACKAGES = List.of(
             "software/amazon/awssdk/services/chime/", "software/amazon/awssdk/services/chimesdkmessaging/",
-            "software/amazon/awssdk/services/s3/");
+            "software/amazon/awssdk/services/s3/", "software/amazon/awssdk/services/sqs/");
 
     @Test
     void everyKeptChimeClassLinksWithTheJarAlone() throws Exception {
@@ -67,7 +67,9 @@ class PackagedChimeClassesIT {
                                 + "BatchCreateChannelMembershipRequestMarshaller")
                 .contains("software.amazon.awssdk.services.s3.DefaultS3Client",
                         "software.amazon.awssdk.services.s3.transform.GetObjectRequestMarshaller",
-                        "software.amazon.awssdk.services.s3.transform.PutObjectRequestMarshaller")
+                        "software.amazon.awssdk.services.s3.transform.PutObjectRequestMarshaller",
+                        "software.amazon.awssdk.services.sqs.DefaultSqsClient",
+                        "software.amazon.awssdk.services.sqs.transform.SendMessageBatchRequestMarshaller")
                 // No async client (a service's own package; S3's internal interceptors have async variants).
                 .noneMatch(name -> name.matches("software[.]amazon[.]awssdk[.]services[.]\\w+[.]\\w*Async\\w*"))
                 .noneMatch(name -> name.contains(".paginators."));
