@@ -12,7 +12,11 @@ import roommembership.pipeline.dispatch.Dispatch;
 import roommembership.pipeline.dispatch.Dispatching;
 import roommembership.pipeline.dispatch.TargetQueue;
 import roommembership.pipeline.plan.BatchPlan;
+import roommembership.pipeline.plan.RosterRules;
 import roommembership.pipeline.read.ParsedMessage;
+import roommembership.pipeline.read.RosterBatch;
+import roommembership.pipeline.read.RosterLines;
+import roommembership.pipeline.read.RosterObjects;
 import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Reporting;
@@ -34,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -64,20 +69,31 @@ public final class MembershipService {
     private final Clock clock;
     private final int maxReceiveCount;
     private final Optional<TargetQueue> targetQueue;
+    private final RosterDryRuns dryRuns;
 
-    /** A service that carries out every batch itself. */
+    /** A service that carries out every batch itself, and reads no rosters. */
     public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor executor, Clock clock,
                              Settings settings) {
         this(memberships, deadLetters, executor, clock, settings, Optional.empty());
+    }
+
+    /** A service that reads no rosters. */
+    public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor executor, Clock clock,
+                             Settings settings, Optional<TargetQueue> targetQueue) {
+        this(memberships, deadLetters, executor, clock, settings, targetQueue, RosterObjects.NONE,
+                RosterRules.defaults());
     }
 
     /**
      * @param executor runs the Chime calls; its thread count bounds how many run at once
      * @param targetQueue when present, where batches from any other queue are dispatched, per target, to be carried
      *                    out by the invocations that take them from there
+     * @param rosterObjects where rosters are read from and their plans written to
+     * @param rosterRules the deletion brake, the protected members and the largest roster
      */
     public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor executor, Clock clock,
-                             Settings settings, Optional<TargetQueue> targetQueue) {
+                             Settings settings, Optional<TargetQueue> targetQueue, RosterObjects rosterObjects,
+                             RosterRules rosterRules) {
         Objects.requireNonNull(settings, "settings");
         this.reading = settings.reading();
         this.calls = new Calls(memberships, executor, settings.calls());
@@ -86,6 +102,7 @@ public final class MembershipService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxReceiveCount = settings.maxReceiveCount();
         this.targetQueue = Objects.requireNonNull(targetQueue, "targetQueue");
+        this.dryRuns = new RosterDryRuns(rosterObjects, new RosterLines(reading), calls, rosterRules);
     }
 
     /**
@@ -94,7 +111,29 @@ public final class MembershipService {
      */
     public BatchReport process(List<SourceRecord> records, Deadline deadline, String eventSourceArn) {
         Optional<TargetQueue> dispatchTo = targetQueue.filter(queue -> !queue.feeds(eventSourceArn));
-        return dispatchTo.isPresent() ? dispatch(records, deadline, dispatchTo.get()) : process(records, deadline);
+        return withRostersApart(records, deadline, requests -> dispatchTo.isPresent()
+                ? dispatch(requests, deadline, dispatchTo.get()) : carryOut(requests, deadline));
+    }
+
+    /** A batch carried out where it arrived: its requests, and its rosters apart. */
+    public BatchReport process(List<SourceRecord> records, Deadline deadline) {
+        return withRostersApart(records, deadline, requests -> carryOut(requests, deadline));
+    }
+
+    /**
+     * The batch's requests through {@code requests}, then the roster triggers handled apart from them: S3's test
+     * event is settled as it is, and a dry run planned.
+     */
+    private BatchReport withRostersApart(List<SourceRecord> records, Deadline deadline,
+                                         Function<List<SourceRecord>, BatchReport> requests) {
+        RosterBatch batch = RosterBatch.of(records);
+        BatchReport report = requests.apply(batch.requests());
+        if (batch.rosters().isEmpty()) {
+            return report;
+        }
+        RosterDryRuns.Outcome rosters = dryRuns.run(batch.rosters(), deadline);
+        return report.withRostersApart(records.stream().map(SourceRecord::messageId).toList(),
+                batch.rosters().size(), rosters.retryMessageIds(), rosters.notes());
     }
 
     /** The dispatching pipeline: read, plan, dispatch, settle (bad input's letters), report. */
@@ -114,7 +153,7 @@ public final class MembershipService {
     }
 
     /** The carrying-out pipeline: read, plan, apply, verify (and apply the roles the reads call for), settle, report. */
-    public BatchReport process(List<SourceRecord> records, Deadline deadline) {
+    private BatchReport carryOut(List<SourceRecord> records, Deadline deadline) {
         long started = System.nanoTime();
         calls.startInvocation();
         List<ParsedMessage> messages = reading.read(records);

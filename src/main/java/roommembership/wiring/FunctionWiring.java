@@ -4,6 +4,8 @@ import roommembership.pacing.Pacer;
 
 import roommembership.pipeline.report.InvocationMetrics;
 import roommembership.priming.CannedHttpClient;
+import roommembership.pipeline.read.RosterObjects;
+import roommembership.s3.S3RosterObjects;
 import roommembership.sqs.SqsDeadLetters;
 import roommembership.sqs.SqsTargetQueue;
 import roommembership.target.channel.ChannelApi;
@@ -18,6 +20,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
@@ -29,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Puts the service together from its adapters, once per container. */
 public final class FunctionWiring {
@@ -42,12 +46,19 @@ public final class FunctionWiring {
     public static MembershipService fromEnvironment(Map<String, String> env) {
         Configuration config = Configuration.fromEnvironment(env);
         SdkLookups lookups = SdkLookups.fromEnvironment(env);
+        // An endpoint of one's own (an emulator, an S3-compatible store) is addressed by path.
+        boolean pathStyle = env.get(S3_ENDPOINT) != null && !env.get(S3_ENDPOINT).isBlank();
         return service(config,
                 AwsClients.chime(SDK_RETRY_BASE_DELAY, lookups).build(),
                 MessagingClients.real(SDK_RETRY_BASE_DELAY, lookups),
                 AwsClients.sqs(SDK_RETRY_BASE_DELAY, lookups).region(Region.of(config.sqsRegion())).build(),
-                RetryPolicy.standard());
+                RetryPolicy.standard(),
+                () -> AwsClients.s3(SDK_RETRY_BASE_DELAY, lookups, pathStyle).region(Region.of(config.sqsRegion()))
+                        .build());
     }
+
+    /** The SDK's own setting of the S3 endpoint. */
+    static final String S3_ENDPOINT = "AWS_ENDPOINT_URL_S3";
 
     /**
      * The production service's twin for priming: the same settings and code, but clients whose answers are canned
@@ -66,7 +77,8 @@ public final class FunctionWiring {
                 .credentialsProvider(credentials).region(Region.of(config.sqsRegion())).build();
         ExecutorService calls = callExecutor(config.chimeMaxConcurrency(), "priming-chime-call-");
         // Canned answers keep to no rate: priming waits for none.
-        return new PrimingService(service(config, chime, messaging, sqs, RetryPolicy.standard(), calls, Pacer.none()),
+        return new PrimingService(service(config, chime, messaging, sqs, RetryPolicy.standard(), calls, Pacer.none(),
+                RosterObjects.NONE),
                 calls,
                 List.of(chime, messaging, sqs));
     }
@@ -86,19 +98,48 @@ public final class FunctionWiring {
     public static MembershipService service(Configuration config, ChimeClient chime,
                                             Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
                                             RetryPolicy memberRetry) {
+        return service(config, chime, messaging, sqs, memberRetry, RosterObjects.NONE,
+                callExecutor(config.chimeMaxConcurrency(), "chime-call-"));
+    }
+
+    /**
+     * @param s3 the S3 client rosters are read with, built when a roster first arrives, so that a plain batch's
+     *           cold start never pays for it
+     */
+    public static MembershipService service(Configuration config, ChimeClient chime,
+                                            Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
+                                            RetryPolicy memberRetry, Supplier<S3Client> s3) {
         return service(config, chime, messaging, sqs, memberRetry,
+                new S3RosterObjects(once(s3), config.safetyMargin().dividedBy(2)),
                 callExecutor(config.chimeMaxConcurrency(), "chime-call-"));
     }
 
     private static MembershipService service(Configuration config, ChimeClient chime,
                                              Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
-                                             RetryPolicy memberRetry, ExecutorService calls) {
-        return service(config, chime, messaging, sqs, memberRetry, calls, Pacer.of(config.quotas(), config.share()));
+                                             RetryPolicy memberRetry, RosterObjects rosters, ExecutorService calls) {
+        return service(config, chime, messaging, sqs, memberRetry, calls, Pacer.of(config.quotas(), config.share()),
+                rosters);
+    }
+
+    /** Built on the first call, once, whichever thread asks. */
+    private static <T> Supplier<T> once(Supplier<T> build) {
+        return new Supplier<>() {
+            private T built;
+
+            @Override
+            public synchronized T get() {
+                if (built == null) {
+                    built = build.get();
+                }
+                return built;
+            }
+        };
     }
 
     private static MembershipService service(Configuration config, ChimeClient chime,
                                              Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
-                                             RetryPolicy memberRetry, ExecutorService calls, Pacer pacer) {
+                                             RetryPolicy memberRetry, ExecutorService calls, Pacer pacer,
+                                             RosterObjects rosters) {
         return new MembershipService(
                 new Targets(new ChimeRoomMemberships(chime, pacer), ChannelApi.forBearer(
                         config.channelAccess().bearer(), pacer, messaging, Region.of(config.messagingRegion()))),
@@ -113,7 +154,8 @@ public final class FunctionWiring {
                         config.maxReceiveCount()),
                 // Dispatching makes no Chime call, so its sends may use the time the calls would leave.
                 config.targetQueueUrl().map(url -> new SqsTargetQueue(sqs, url, 3, memberRetry.baseDelay(),
-                        config.safetyMargin().dividedBy(4))));
+                        config.safetyMargin().dividedBy(4))),
+                rosters, config.limits().roster());
     }
 
     /** Daemon threads, so an idle pool never keeps a JVM alive; named so a thread dump tells whose they are. */

@@ -5,6 +5,7 @@ import roommembership.pipeline.MembershipService;
 import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.testing.DeadLetterQueue;
 import roommembership.testing.Directory;
+import roommembership.testing.EmbeddedS3;
 import roommembership.testing.EmbeddedSqs;
 import roommembership.testing.TestClients;
 import roommembership.testing.TestQuotas;
@@ -27,6 +28,7 @@ final class EmulatedServices implements AutoCloseable {
     final EmbeddedSqs sqs;
     final ChimeClient chimeClient;
     private final Map<Region, ChimeSdkMessagingClient> messagingClients = new ConcurrentHashMap<>();
+    private EmbeddedS3 s3;
 
     EmulatedServices() {
         chime = ChimeEmulator.start();
@@ -50,9 +52,21 @@ final class EmulatedServices implements AutoCloseable {
         return service(config, retry, sqs.client());
     }
 
-    /** @param deadLetterClient sends the dead letters: one pointed at a proxy in front of this SQS */
+    /**
+     * @param deadLetterClient sends the dead letters: one pointed at a proxy in front of this SQS. Rosters are read
+     *                         from the embedded S3, started when the first one is read.
+     */
     MembershipService service(Configuration config, RetryPolicy retry, SqsClient deadLetterClient) {
-        return FunctionWiring.service(config, chimeClient, this::messagingClient, deadLetterClient, retry);
+        return FunctionWiring.service(config, chimeClient, this::messagingClient, deadLetterClient, retry,
+                () -> TestClients.s3(s3().endpoint()));
+    }
+
+    /** The S3 rosters are read from: started on first use, so the suites without rosters never start it. */
+    synchronized EmbeddedS3 s3() {
+        if (s3 == null) {
+            s3 = EmbeddedS3.start();
+        }
+        return s3;
     }
 
     /** One client per region, as the function keeps them, all pointed at the emulator; closed with the services. */
@@ -62,6 +76,11 @@ final class EmulatedServices implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (s3 != null) {
+                s3.close();
+            }
+        }
         chimeClient.close();
         messagingClients.values().forEach(ChimeSdkMessagingClient::close);
         sqs.close();

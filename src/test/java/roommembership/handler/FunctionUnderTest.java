@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import roommembership.testing.EmbeddedS3;
 import roommembership.testing.TestQuotas;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
@@ -211,6 +212,11 @@ final class FunctionUnderTest implements BeforeAllCallback, AfterAllCallback, Be
 
     ChannelsApi channels() {
         return services.chime.channels();
+    }
+
+    /** The S3 the function reads rosters from, started on first use. */
+    EmbeddedS3 s3() {
+        return services.s3();
     }
 
     /** A client of the rooms API, for what someone else does to a room between two invocations. */

@@ -48,6 +48,7 @@ class TransformedTemplateTest {
     private JsonNode fifo;
     private JsonNode standardWithBearer;
     private JsonNode fifoWithBotBearer;
+    private JsonNode withRosterBucket;
 
     /** One permission statement, its Action and Resource as lists whether the template wrote one or several. */
     record Statement(String sid, String effect, List<String> actions, List<String> resources) {
@@ -65,11 +66,26 @@ class TransformedTemplateTest {
                 Map.of("QueueType", "Standard"),
                 Map.of("QueueType", "Fifo"),
                 Map.of("QueueType", "Standard", "ChimeBearerArn", BEARER),
-                Map.of("QueueType", "Fifo", "ChimeBearerArn", BOT_BEARER));
+                Map.of("QueueType", "Fifo", "ChimeBearerArn", BOT_BEARER),
+                Map.of("QueueType", "Standard", "RosterBucketName", "hr-rosters"));
         standard = variants.get(0);
         fifo = variants.get(1);
         standardWithBearer = variants.get(2);
         fifoWithBotBearer = variants.get(3);
+        withRosterBucket = variants.get(4);
+    }
+
+    @Test
+    void aRosterBucketLetsTheRoleReadItsObjectsAndWriteOnlyADryRunsPlan() {
+        assertThat(statements(withRosterBucket)).filteredOn(statement -> statement.sid().contains("Roster")
+                        || statement.sid().contains("Plan"))
+                .containsExactly(
+                        new Statement("ReadRosters", "Allow", List.of("s3:GetObject"),
+                                List.of("arn:aws:s3:::hr-rosters/*")),
+                        new Statement("WriteDryRunPlans", "Allow", List.of("s3:PutObject"),
+                                List.of("arn:aws:s3:::hr-rosters/dry-run/*.plan.json")));
+        assertThat(statements(standard)).noneMatch(statement -> statement.actions().stream()
+                .anyMatch(action -> action.startsWith("s3:")));
     }
 
     @Test

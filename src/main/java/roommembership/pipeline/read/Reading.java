@@ -17,9 +17,27 @@ public record Reading(Optional<LegacyRouting> routing, ChannelAccess channelAcce
         Objects.requireNonNull(allowedAccounts, "allowedAccounts");
     }
 
-    /** One message per record, in batch order. */
+    /**
+     * One message per record, in batch order. A roster trigger among them is none the function carries out here:
+     * rosters are only planned for now, as dry runs, which are handled apart ({@link RosterBatch}).
+     */
     public List<ParsedMessage> read(List<SourceRecord> records) {
-        return records.stream().map(record -> admitted(record.body())).toList();
+        return records.stream().map(record -> RosterTrigger.of(record.body())
+                .<ParsedMessage>map(Reading::notCarriedOut)
+                .orElseGet(() -> admitted(record.body()))).toList();
+    }
+
+    private static ParsedMessage notCarriedOut(RosterTrigger trigger) {
+        if (trigger instanceof RosterTrigger.Invalid invalid) {
+            return new ParsedMessage.Invalid(invalid.reason());
+        }
+        if (trigger instanceof RosterTrigger.Apply apply) {
+            return new ParsedMessage.Invalid("a roster is only planned for now, not applied: put it under "
+                    + RosterBatch.DRY_RUN_PREFIX + " for a dry run; "
+                    + String.join(", ", apply.rosters().stream().map(RosterTrigger.RosterObject::uri).toList())
+                    + " changed nothing");
+        }
+        return new ParsedMessage.Invalid("S3's test event is settled where it is read");
     }
 
     /** One body as a request this deployment may carry out, or why not: a message's, or a roster line's. */

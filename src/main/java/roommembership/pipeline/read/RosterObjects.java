@@ -22,6 +22,20 @@ public interface RosterObjects {
     /** Writes a text object (a dry run's plan, JSON) at this key of the object's bucket. */
     Fetched<Void> write(RosterTrigger.RosterObject object, String json, Deadline deadline);
 
+    /** A service that reads no rosters (built without a store): every roster is refused, saying so. */
+    RosterObjects NONE = new RosterObjects() {
+        @Override
+        public <T> Fetched<T> read(RosterTrigger.RosterObject object, long maxBytes, Deadline deadline,
+                                   Function<BufferedReader, T> read) {
+            return new Refused<>("BadRequest", "this service reads no rosters: " + object.uri() + " was not read");
+        }
+
+        @Override
+        public Fetched<Void> write(RosterTrigger.RosterObject object, String json, Deadline deadline) {
+            return new Refused<>("BadRequest", "this service writes no plans: " + object.uri() + " was not written");
+        }
+    };
+
     /** What a read or a write came to. */
     sealed interface Fetched<T> {
     }

@@ -46,7 +46,11 @@ public sealed interface RosterTrigger {
     }
 
     /** The trigger a body holds, when it holds one. */
-    static Optional<RosterTrigger> of(String body) {
+    public static Optional<RosterTrigger> of(String body) {
+        // Every trigger names one of these; a request's body seldom does, and is then not parsed twice.
+        if (body == null || !(body.contains("Roster") || body.contains("aws:s3") || body.contains("s3:TestEvent"))) {
+            return Optional.empty();
+        }
         Object json = JsonTree.parse(body);
         if (!(json instanceof Map<?, ?> fields)) {
             return Optional.empty();

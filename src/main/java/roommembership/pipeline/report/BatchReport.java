@@ -16,16 +16,50 @@ import java.util.List;
  * @param incidents what went wrong on the way, for the operator's log
  */
 public record BatchReport(List<String> retryMessageIds, List<Letter> deadLetters, Incidents incidents,
-                          Summary summary) {
+                          Summary summary, List<RosterNote> rosterNotes) {
     public BatchReport {
         retryMessageIds = List.copyOf(retryMessageIds);
         deadLetters = List.copyOf(deadLetters);
+        rosterNotes = List.copyOf(rosterNotes);
+    }
+
+    /** A batch of requests only. */
+    public BatchReport(List<String> retryMessageIds, List<Letter> deadLetters, Incidents incidents, Summary summary) {
+        this(retryMessageIds, deadLetters, incidents, summary, List.of());
+    }
+
+    /**
+     * What a roster came to, for the log: one target's plan, or why nothing was planned.
+     *
+     * @param warning whether the roster was refused or its plan not written, rather than planned
+     * @param message the log line's message
+     * @param fields the line's own fields, a JSON object ({@link RosterPlanJson})
+     */
+    public record RosterNote(boolean warning, String message, String fields) {
+    }
+
+    /**
+     * This report with the records handled apart from the requests: the records among them to retry join those of
+     * the requests, in batch order, and the summary counts them.
+     *
+     * @param batchOrder every record's message id, in batch order
+     */
+    public BatchReport withRostersApart(List<String> batchOrder, int rosterRecords, List<String> rostersRetried,
+                                        List<RosterNote> notes) {
+        java.util.Set<String> retry = new java.util.HashSet<>(retryMessageIds);
+        retry.addAll(rostersRetried);
+        List<String> ordered = batchOrder.stream().filter(retry::contains).toList();
+        List<RosterNote> allNotes = new java.util.ArrayList<>(rosterNotes);
+        allNotes.addAll(notes);
+        return new BatchReport(ordered, deadLetters, incidents,
+                summary.withRecordsBesides(rosterRecords, rostersRetried.size()), allNotes);
     }
 
     /** A batch whose reads and answers were all as expected and whose letters, if any, went without a failure. */
     public BatchReport(List<String> retryMessageIds, List<Letter> deadLetters, List<CallFailure> callFailures,
                        Summary summary) {
-        this(retryMessageIds, deadLetters, new Incidents(callFailures, List.of(), List.of(), List.of()), summary);
+        this(retryMessageIds, deadLetters, new Incidents(callFailures, List.of(), List.of(), List.of()), summary,
+                List.of());
     }
 
     /**

@@ -100,6 +100,13 @@ public final class InvocationLog {
         for (SendFailure failure : report.dispatchFailures()) {
             lines.add(sendFailure(at, requestId, "target-queue send failed", "messages", failure));
         }
+        for (BatchReport.RosterNote note : report.rosterNotes()) {
+            LogLevel level = note.warning() ? LogLevel.WARN : LogLevel.INFO;
+            lines.add(new Line(level, json(at, level, note.message(), requestId, out -> {
+                out.writeFieldName("roster");
+                out.writeRawValue(note.fields());
+            })));
+        }
         lines.add(new Line(LogLevel.INFO, json(at, LogLevel.INFO, "invocation summary", requestId,
                 out -> writeSummary(out, report.summary(), report.deadLetters()))));
         return lines;

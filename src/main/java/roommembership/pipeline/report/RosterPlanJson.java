@@ -34,6 +34,50 @@ public final class RosterPlanJson {
         });
     }
 
+    /**
+     * The whole plan with the targets that could not be read: those are named with why, and not planned (a target
+     * that does not exist, or the bearer may not read).
+     */
+    public static String document(String rosterUri, boolean dryRun, Map<Target, Reconciliation> targets,
+                                  Map<Target, Unreadable> unreadable) {
+        return JsonObjects.write(json -> {
+            json.writeStringField("Roster", rosterUri);
+            json.writeBooleanField("DryRun", dryRun);
+            json.writeArrayFieldStart("Targets");
+            for (Map.Entry<Target, Reconciliation> target : targets.entrySet()) {
+                json.writeStartObject();
+                writeTarget(json, target.getKey(), target.getValue());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeArrayFieldStart("UnreadableTargets");
+            for (Map.Entry<Target, Unreadable> target : unreadable.entrySet()) {
+                json.writeStartObject();
+                for (Map.Entry<String, String> id : target.getKey().idFields()) {
+                    json.writeStringField(id.getKey(), id.getValue());
+                }
+                json.writeStringField("ErrorCode", target.getValue().errorCode());
+                json.writeStringField("ErrorMessage", target.getValue().message());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        });
+    }
+
+    /** Why a target could not be read. */
+    public record Unreadable(String errorCode, String message) {
+    }
+
+    /** A roster refused whole: nothing planned, and why (the store's code, or BadRequest and its first bad lines). */
+    public static String refused(String rosterUri, boolean dryRun, String errorCode, String message) {
+        return JsonObjects.write(json -> {
+            json.writeStringField("Roster", rosterUri);
+            json.writeBooleanField("DryRun", dryRun);
+            json.writeStringField("Refused", errorCode);
+            json.writeStringField("ErrorMessage", message);
+        });
+    }
+
     /** One target's part, with the roster it comes from: a log line's fields. */
     public static String target(String rosterUri, boolean dryRun, Target target, Reconciliation plan) {
         return JsonObjects.write(json -> {

@@ -25,6 +25,13 @@ public record Summary(int records, int rooms, int channels, int calls, int membe
         deadLetteredByErrorCode = Map.copyOf(deadLetteredByErrorCode);
     }
 
+    /** The same figures with more records, of which some go back to SQS: records handled apart from requests. */
+    public Summary withRecordsBesides(int more, int moreRetried) {
+        return new Summary(records + more, rooms, channels, calls, membershipRequests, added, alreadyMembers, removed,
+                alreadyAbsent, rolesChanged, deadLetteredByErrorCode, recordsRetried + moreRetried, invalidMessages,
+                chimeThrottles, dispatched, durationMillis);
+    }
+
     public int deadLettered() {
         return deadLetteredByErrorCode.values().stream().mapToInt(Integer::intValue).sum();
     }
