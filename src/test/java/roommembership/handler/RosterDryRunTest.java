@@ -97,6 +97,29 @@ class RosterDryRunTest {
     }
 
     @Test
+    void theBucketsNotificationOfADryRunRosterPlansTheObjectItNamesWithItsKeyDecoded() throws IOException {
+        String key = "dry-run/acme 2026.jsonl";
+        function.s3().put(BUCKET, key, room("ann", "Administrator") + "\n" + room("bob", null) + "\n"
+                + room("cat", null) + "\n");
+
+        SQSBatchResponse response = function.handle(SqsEvents.batch().record("""
+                {"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+                  "eventTime": "2026-12-06T10:00:00.000Z", "eventName": "ObjectCreated:Put",
+                  "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": "hr-rosters",
+                         "arn": "arn:aws:s3:::hr-rosters"},
+                         "object": {"key": "dry-run/acme+2026.jsonl", "size": 300}}}]}
+                """).build());
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        JsonNode plan = JSON.readTree(function.s3().get(BUCKET, key + ".plan.json"));
+        // The roster is the room exactly as it is: nothing to do.
+        assertThat(plan.path("Targets").get(0).path("Counts").toString())
+                .isEqualTo("{\"Adds\":0,\"Removals\":0,\"Promotions\":0,\"Demotions\":0,\"HeldRemovals\":0,"
+                        + "\"TypeMismatches\":0}");
+    }
+
+    @Test
     void aRosterThatCannotBeReadIsRefusedInItsPlanAndNothingElseHappens() throws IOException {
         String key = "dry-run/missing.jsonl";
 
