@@ -3,7 +3,8 @@
 Usage: transformed_template.py TEMPLATE VARIANT_JSON...  (each VARIANT_JSON an object of parameter values)
 
 Prints a JSON array, one object per variant: its parameters, every IAM role (trust policy, managed policy ARNs,
-inline statements), every Lambda function's Role and every event source mapping's function and source. Conditions,
+inline statements), every Lambda function's Role, every event source mapping's function and source, every bucket's
+and queue policy's properties. Conditions,
 parameters and pseudo parameters are resolved (account 123456789012, region eu-west-1, stack room-membership);
 what only a deployment knows stays a placeholder: ${Logical} for a Ref, ${Logical.Attribute} for a GetAtt, except
 the Arn of a queue or log group whose name the template sets. Exits 3 when the translator is not installed.
@@ -18,6 +19,8 @@ PSEUDO = {
     "AWS::Region": "eu-west-1",
     "AWS::AccountId": "123456789012",
     "AWS::StackName": "room-membership",
+    "AWS::StackId": "arn:aws:cloudformation:eu-west-1:123456789012:stack/room-membership/"
+                    "1c3e5a70-b2d4-11ef-8f10-0a1b2c3d4e5f",
     "AWS::URLSuffix": "amazonaws.com",
 }
 # The translator reads the region from a boto3 session; no profile or credentials file of the machine may matter.
@@ -169,6 +172,10 @@ def variant(template_text, parameters):
         "policyResources": sorted(of_type("AWS::IAM::Policy")) + sorted(of_type("AWS::IAM::ManagedPolicy")),
         "functions": {logical: {"role": resolver.value(function["Properties"]["Role"])}
                       for logical, function in of_type("AWS::Lambda::Function").items()},
+        "buckets": {logical: resolver.value(bucket.get("Properties", {}))
+                    for logical, bucket in of_type("AWS::S3::Bucket").items()},
+        "queuePolicies": {logical: resolver.value(policy.get("Properties", {}))
+                          for logical, policy in of_type("AWS::SQS::QueuePolicy").items()},
         "eventSourceMappings": {logical: {"function": resolver.value(mapping["Properties"]["FunctionName"]),
                                           "eventSourceArn": resolver.value(mapping["Properties"]["EventSourceArn"])}
                                 for logical, mapping in of_type("AWS::Lambda::EventSourceMapping").items()},

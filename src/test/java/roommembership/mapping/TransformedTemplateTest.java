@@ -49,6 +49,8 @@ class TransformedTemplateTest {
     private JsonNode standardWithBearer;
     private JsonNode fifoWithBotBearer;
     private JsonNode withRosterBucket;
+    private JsonNode creatingRosterBucket;
+    private JsonNode fifoCreatingRosterBucket;
 
     /** One permission statement, its Action and Resource as lists whether the template wrote one or several. */
     record Statement(String sid, String effect, List<String> actions, List<String> resources) {
@@ -67,12 +69,45 @@ class TransformedTemplateTest {
                 Map.of("QueueType", "Fifo"),
                 Map.of("QueueType", "Standard", "ChimeBearerArn", BEARER),
                 Map.of("QueueType", "Fifo", "ChimeBearerArn", BOT_BEARER),
-                Map.of("QueueType", "Standard", "RosterBucketName", "hr-rosters"));
+                Map.of("QueueType", "Standard", "RosterBucketName", "hr-rosters"),
+                Map.of("QueueType", "Standard", "CreateRosterBucket", "true"),
+                Map.of("QueueType", "Fifo", "CreateRosterBucket", "true"));
         standard = variants.get(0);
         fifo = variants.get(1);
         standardWithBearer = variants.get(2);
         fifoWithBotBearer = variants.get(3);
         withRosterBucket = variants.get(4);
+        creatingRosterBucket = variants.get(5);
+        fifoCreatingRosterBucket = variants.get(6);
+    }
+
+    @Test
+    void aCreatedRosterBucketIsPrivateVersionedEncryptedAndNotifiesTheSourceQueueOfDryRunsOnly() {
+        String bucket = "rosters-1c3e5a70-b2d4-11ef-8f10-0a1b2c3d4e5f";
+        JsonNode properties = creatingRosterBucket.path("buckets").path("RosterBucket");
+        assertThat(properties.path("BucketName").asText()).isEqualTo(bucket);
+        assertThat(properties.path("VersioningConfiguration").path("Status").asText()).isEqualTo("Enabled");
+        assertThat(properties.path("PublicAccessBlockConfiguration").toString()).isEqualTo(
+                "{\"BlockPublicAcls\":true,\"BlockPublicPolicy\":true,\"IgnorePublicAcls\":true,"
+                        + "\"RestrictPublicBuckets\":true}");
+        assertThat(properties.path("BucketEncryption").toString()).contains("AES256");
+        JsonNode notification = properties.path("NotificationConfiguration").path("QueueConfigurations").get(0);
+        assertThat(notification.path("Queue").asText()).isEqualTo(ARNS + "requests");
+        assertThat(notification.path("Filter").path("S3Key").path("Rules").toString()).isEqualTo(
+                "[{\"Name\":\"prefix\",\"Value\":\"dry-run/\"},{\"Name\":\"suffix\",\"Value\":\".jsonl\"}]");
+        // Only this bucket of this account may send to the source queue.
+        JsonNode statement = creatingRosterBucket.path("queuePolicies").path("RosterNotificationQueuePolicy")
+                .path("PolicyDocument").path("Statement").get(0);
+        assertThat(statement.path("Condition").toString()).isEqualTo("{\"ArnLike\":{\"aws:SourceArn\":"
+                + "\"arn:aws:s3:::" + bucket + "\"},\"StringEquals\":{\"aws:SourceAccount\":\"123456789012\"}}");
+        assertThat(statements(creatingRosterBucket)).filteredOn(s -> s.sid().equals("ReadRosters")
+                        || s.sid().equals("WriteDryRunPlans")).extracting(Statement::resources)
+                .containsExactly(List.of("arn:aws:s3:::" + bucket + "/*"),
+                        List.of("arn:aws:s3:::" + bucket + "/dry-run/*.plan.json"));
+        // S3 notifies no FIFO queue: with one, the bucket is made without a notification.
+        assertThat(fifoCreatingRosterBucket.path("buckets").path("RosterBucket").has("NotificationConfiguration"))
+                .isFalse();
+        assertThat(standard.path("buckets").size()).isZero();
     }
 
     @Test
