@@ -1,5 +1,7 @@
 package roommembership.handler;
 
+import roommembership.pipeline.read.RosterBatch;
+
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
@@ -45,6 +47,15 @@ public final class LocalRun {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 2 && !args[2].isBlank()) {
+            Path roster = Path.of(args[2].trim());
+            if (!Files.isReadable(roster)) {
+                System.err.println("No roster at " + roster + " (give a JSON Lines file such as events/roster.jsonl)");
+                System.exit(2);
+            }
+            System.out.print(dryRun(roster));
+            System.exit(0);
+        }
         // Several event files, comma-separated, run one after the other on the same emulator state.
         List<String> eventFiles = List.of((args.length > 0 ? args[0] : "events/hr-batch.json").split(","));
         boolean routed = args.length > 1 && "channels".equals(args[1]);
@@ -62,6 +73,52 @@ public final class LocalRun {
         }
         // ElasticMQ's actor system keeps non-daemon threads alive.
         System.exit(0);
+    }
+
+    /**
+     * A roster's dry run ({@code -Droster=events/roster.jsonl}): the file is put in the embedded S3 under dry-run/, the
+     * function is asked for it as a message would ask, and the plan it writes beside the roster is printed.
+     */
+    static String dryRun(Path roster) throws Exception {
+        try (EmulatedServices services = new EmulatedServices()) {
+            services.resetToSampleOrganisation();
+            String bucket = "local-rosters";
+            String key = RosterBatch.DRY_RUN_PREFIX + roster.getFileName();
+            services.s3().createBucket(bucket);
+            services.s3().put(bucket, key, Files.readString(roster));
+            DeadLetterQueue deadLetters = services.newDeadLetterQueue();
+            Map<String, String> env = new HashMap<>(Map.of(Configuration.CHIME_BEARER_ARN, Directory.BEARER,
+                    Configuration.DEAD_LETTER_QUEUE_URL, deadLetters.url(), "AWS_REGION", "us-east-1"));
+            Configuration config = Configuration.fromEnvironment(env);
+            RoomMembershipHandler handler = Handlers.around(services.service(config, RetryPolicy.standard()), config,
+                    Clock.systemUTC(), line -> {
+                    });
+            TestContext context = TestContext.withMinutesLeft(1);
+            SQSEvent event = new SQSEvent();
+            SQSEvent.SQSMessage record = new SQSEvent.SQSMessage();
+            record.setMessageId("local-roster-1");
+            record.setBody("{\"Roster\": \"s3://" + bucket + "/" + key + "\"}");
+            record.setAttributes(Map.of("ApproximateReceiveCount", "1"));
+            record.setEventSourceArn("arn:aws:sqs:us-east-1:111122223333:room-membership-requests");
+            event.setRecords(List.of(record));
+            SQSBatchResponse response = handler.handleRequest(event, context);
+
+            StringBuilder out = new StringBuilder();
+            out.append("Room membership: dry run of ").append(roster).append(" (as s3://").append(bucket).append('/')
+                    .append(key).append(")\n")
+                    .append("  Chime: emulators at ").append(services.chime.endpoint()).append('\n')
+                    .append("  S3:    embedded S3Proxy at ").append(services.s3().endpoint()).append("\n\n")
+                    .append("Plan, written to s3://").append(bucket).append('/').append(key).append(".plan.json\n  ")
+                    .append(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+                            JSON.readTree(services.s3().get(bucket, key + ".plan.json"))).replace("\n", "\n  "))
+                    .append("\n\nChanges made: none (a dry run makes no write call; calls to Chime: ")
+                    .append(services.chime.callCounts()).append(")\n")
+                    .append("Dead letters: ").append(deadLetters.drain().size()).append('\n')
+                    .append("Batch response\n  ").append(JSON.writeValueAsString(batchResponse(response)))
+                    .append("\n\nFunction log (JSON lines)\n");
+            context.logLines().forEach(line -> out.append("  ").append(line).append('\n'));
+            return out.toString();
+        }
     }
 
     private static void run(String eventFile, boolean routed, EmulatedServices services, Map<String, String> names)

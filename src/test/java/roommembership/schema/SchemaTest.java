@@ -6,6 +6,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import org.junit.jupiter.api.Test;
+import roommembership.pipeline.read.RosterTrigger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -62,7 +63,11 @@ class SchemaTest {
         try (Stream<Path> events = Files.list(Path.of("events"))) {
             for (Path event : events.sorted().toList()) {
                 for (JsonNode record : JSON.readTree(Files.readString(event)).path("Records")) {
-                    bodies.add(Arguments.of(event.getFileName().toString(), record.path("body").asText()));
+                    String body = record.path("body").asText();
+                    // A roster trigger (an S3 notification, say) names a roster; it is no request.
+                    if (RosterTrigger.of(body).isEmpty()) {
+                        bodies.add(Arguments.of(event.getFileName().toString(), body));
+                    }
                 }
             }
         }
