@@ -3,8 +3,8 @@
 Usage: transformed_template.py TEMPLATE VARIANT_JSON...  (each VARIANT_JSON an object of parameter values)
 
 Prints a JSON array, one object per variant: its parameters, every IAM role (trust policy, managed policy ARNs,
-inline statements), every Lambda function's Role, every event source mapping's function and source, every bucket's
-and queue policy's properties. Conditions,
+inline statements), every Lambda function's Role, every event source mapping's function and source, every bucket's,
+schedule's and queue policy's properties. Conditions,
 parameters and pseudo parameters are resolved (account 123456789012, region eu-west-1, stack room-membership);
 what only a deployment knows stays a placeholder: ${Logical} for a Ref, ${Logical.Attribute} for a GetAtt, except
 the Arn of a queue or log group whose name the template sets. Exits 3 when the translator is not installed.
@@ -174,6 +174,8 @@ def variant(template_text, parameters):
                       for logical, function in of_type("AWS::Lambda::Function").items()},
         "buckets": {logical: resolver.value(bucket.get("Properties", {}))
                     for logical, bucket in of_type("AWS::S3::Bucket").items()},
+        "schedules": {logical: resolver.value(schedule.get("Properties", {}))
+                      for logical, schedule in of_type("AWS::Scheduler::Schedule").items()},
         "queuePolicies": {logical: resolver.value(policy.get("Properties", {}))
                           for logical, policy in of_type("AWS::SQS::QueuePolicy").items()},
         "eventSourceMappings": {logical: {"function": resolver.value(mapping["Properties"]["FunctionName"]),

@@ -51,6 +51,7 @@ class TransformedTemplateTest {
     private JsonNode withRosterBucket;
     private JsonNode creatingRosterBucket;
     private JsonNode fifoCreatingRosterBucket;
+    private JsonNode withRosterSchedule;
 
     /** One permission statement, its Action and Resource as lists whether the template wrote one or several. */
     record Statement(String sid, String effect, List<String> actions, List<String> resources) {
@@ -71,7 +72,9 @@ class TransformedTemplateTest {
                 Map.of("QueueType", "Fifo", "ChimeBearerArn", BOT_BEARER),
                 Map.of("QueueType", "Standard", "RosterBucketName", "hr-rosters"),
                 Map.of("QueueType", "Standard", "CreateRosterBucket", "true"),
-                Map.of("QueueType", "Fifo", "CreateRosterBucket", "true"));
+                Map.of("QueueType", "Fifo", "CreateRosterBucket", "true"),
+                Map.of("QueueType", "Standard", "RosterSchedule", "cron(0 3 * * ? *)",
+                        "RosterScheduleUri", "s3://hr-rosters/dry-run/acme.jsonl"));
         standard = variants.get(0);
         fifo = variants.get(1);
         standardWithBearer = variants.get(2);
@@ -79,6 +82,25 @@ class TransformedTemplateTest {
         withRosterBucket = variants.get(4);
         creatingRosterBucket = variants.get(5);
         fifoCreatingRosterBucket = variants.get(6);
+        withRosterSchedule = variants.get(7);
+    }
+
+    @Test
+    void aRosterScheduleAsksForTheRosterOnTheSourceQueueAsAProducerWould() {
+        JsonNode schedule = withRosterSchedule.path("schedules").path("RosterScheduleRequest");
+        assertThat(schedule.path("ScheduleExpression").asText()).isEqualTo("cron(0 3 * * ? *)");
+        assertThat(schedule.path("Target").path("Arn").asText()).isEqualTo(ARNS + "requests");
+        assertThat(schedule.path("Target").path("Input").asText())
+                .isEqualTo("{\"Roster\": \"s3://hr-rosters/dry-run/acme.jsonl\"}");
+        // Its role may send to the source queue and nothing else; without a schedule there is neither.
+        JsonNode role = withRosterSchedule.path("roles").path("RosterScheduleRole");
+        assertThat(role.path("policies").path(0).path("statements").toString()).isEqualTo("[{\"Sid\":"
+                + "\"SendToSourceQueue\",\"Effect\":\"Allow\",\"Action\":\"sqs:SendMessage\",\"Resource\":\""
+                + ARNS + "requests\"}]");
+        assertThat(role.path("trust").path(0).path("Principal").path("Service").asText())
+                .isEqualTo("scheduler.amazonaws.com");
+        assertThat(standard.path("schedules").size()).isZero();
+        assertThat(fieldNames(standard.path("roles"))).containsExactly(ROLE);
     }
 
     @Test
