@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
+import roommembership.testing.ContractSchemas;
 import roommembership.testing.SqsEvents;
 
 import java.io.IOException;
@@ -69,7 +70,9 @@ class RosterDryRunTest {
                 ChannelsApi.LIST_CHANNEL_MEMBERSHIPS, 2, ChannelsApi.LIST_CHANNEL_MODERATORS, 1));
         assertThat(function.chime().members(ACME, ROOM)).containsOnlyKeys("ann", "bob", "cat");
 
-        JsonNode plan = JSON.readTree(function.s3().get(BUCKET, key + ".plan.json"));
+        String written = function.s3().get(BUCKET, key + ".plan.json");
+        assertThat(ContractSchemas.rosterPlanProblems(written)).isEmpty();
+        JsonNode plan = JSON.readTree(written);
         assertThat(plan.path("Roster").asText()).isEqualTo("s3://" + BUCKET + "/" + key);
         assertThat(plan.path("DryRun").asBoolean()).isTrue();
         assertThat(plan.path("Targets")).hasSize(2);
@@ -129,7 +132,9 @@ class RosterDryRunTest {
         assertThat(failedIds(response)).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
         assertThat(function.chime().callCounts()).isEmpty();
-        JsonNode plan = JSON.readTree(function.s3().get(BUCKET, key + ".plan.json"));
+        String written = function.s3().get(BUCKET, key + ".plan.json");
+        assertThat(ContractSchemas.rosterPlanProblems(written)).isEmpty();
+        JsonNode plan = JSON.readTree(written);
         assertThat(plan.path("Refused").asText()).isEqualTo("NoSuchKey");
         assertThat(lines("roster refused")).singleElement()
                 .satisfies(line -> assertThat(line.path("level").asText()).isEqualTo("WARN"));

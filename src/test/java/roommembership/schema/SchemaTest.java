@@ -46,7 +46,8 @@ class SchemaTest {
     private static final String CHANNEL = APP_INSTANCE + "/channel/general";
 
     @ParameterizedTest
-    @ValueSource(strings = {"request.schema.json", "dead-letter.schema.json"})
+    @ValueSource(strings = {"request.schema.json", "dead-letter.schema.json", "roster-line.schema.json",
+            "roster-plan.schema.json"})
     void eachSchemaIsADraft202012SchemaNamedByItsId(String file) throws IOException {
         JsonNode schema = JSON.readTree(Files.readString(Path.of("schema", file)));
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,

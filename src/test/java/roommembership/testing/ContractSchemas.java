@@ -29,6 +29,8 @@ public final class ContractSchemas {
     public static final String BASE = "https://room-membership.example/schema/";
     public static final String REQUEST_ID = BASE + "request.schema.json";
     public static final String DEAD_LETTER_ID = BASE + "dead-letter.schema.json";
+    public static final String ROSTER_LINE_ID = BASE + "roster-line.schema.json";
+    public static final String ROSTER_PLAN_ID = BASE + "roster-plan.schema.json";
     private static final Path DIRECTORY = Path.of(System.getProperty("basedir", ".")).resolve("schema");
 
     /**
@@ -51,6 +53,8 @@ public final class ContractSchemas {
     private static final Schema REQUEST = REGISTRY.getSchema(SchemaLocation.of(REQUEST_ID));
     private static final Schema INNER_REQUEST = REGISTRY.getSchema(SchemaLocation.of(REQUEST_ID + "#/$defs/request"));
     private static final Schema DEAD_LETTER = REGISTRY.getSchema(SchemaLocation.of(DEAD_LETTER_ID));
+    private static final Schema ROSTER_LINE = REGISTRY.getSchema(SchemaLocation.of(ROSTER_LINE_ID));
+    private static final Schema ROSTER_PLAN = REGISTRY.getSchema(SchemaLocation.of(ROSTER_PLAN_ID));
 
     private ContractSchemas() {
     }
@@ -77,6 +81,16 @@ public final class ContractSchemas {
     public static List<String> deadLetterProblems(String body) {
         return read(body).map(json -> messages(DEAD_LETTER.validate(json)))
                 .orElse(List.of("the record is not JSON"));
+    }
+
+    /** What the roster-line schema finds wrong with one line of a roster; empty if none. */
+    public static List<String> rosterLineProblems(String line) {
+        return read(line).map(json -> messages(ROSTER_LINE.validate(json))).orElse(List.of("the line is not JSON"));
+    }
+
+    /** What the roster-plan schema finds wrong with a plan the function wrote; empty if none. */
+    public static List<String> rosterPlanProblems(String plan) {
+        return read(plan).map(json -> messages(ROSTER_PLAN.validate(json))).orElse(List.of("the plan is not JSON"));
     }
 
     /** The same condition as the schema's top-level "if", and the parser's. */
