@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Runs the function once on an event file against the Chime emulators (chat rooms and Chime SDK messaging) and an
@@ -112,7 +113,7 @@ public final class LocalRun {
                     .append(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
                             JSON.readTree(services.s3().get(bucket, key + ".plan.json"))).replace("\n", "\n  "))
                     .append("\n\nChanges made: none (a dry run makes no write call; calls to Chime: ")
-                    .append(services.chime.callCounts()).append(")\n")
+                    .append(new TreeMap<>(services.chime.callCounts())).append(")\n")
                     .append("Dead letters: ").append(deadLetters.drain().size()).append('\n')
                     .append("Batch response\n  ").append(JSON.writeValueAsString(batchResponse(response)))
                     .append("\n\nFunction log (JSON lines)\n");

@@ -19,24 +19,9 @@ public final class RosterPlanJson {
     private RosterPlanJson() {
     }
 
-    /** The whole plan: the roster, whether it was a dry run, and every target's part in roster order. */
-    public static String document(String rosterUri, boolean dryRun, Map<Target, Reconciliation> targets) {
-        return JsonObjects.write(json -> {
-            json.writeStringField("Roster", rosterUri);
-            json.writeBooleanField("DryRun", dryRun);
-            json.writeArrayFieldStart("Targets");
-            for (Map.Entry<Target, Reconciliation> target : targets.entrySet()) {
-                json.writeStartObject();
-                writeTarget(json, target.getKey(), target.getValue());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        });
-    }
-
     /**
-     * The whole plan with the targets that could not be read: those are named with why, and not planned (a target
-     * that does not exist, or the bearer may not read).
+     * The whole plan: the roster, whether it was a dry run, every target's part in roster order, and the targets that
+     * could not be read, named with why and not planned (a target that does not exist, or the bearer may not read).
      */
     public static String document(String rosterUri, boolean dryRun, Map<Target, Reconciliation> targets,
                                   Map<Target, Unreadable> unreadable) {

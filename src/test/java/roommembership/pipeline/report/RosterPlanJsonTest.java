@@ -22,7 +22,7 @@ class RosterPlanJsonTest {
     private static final Target GENERAL = ChannelKey.of(APP + "/channel/general").orElseThrow();
 
     @Test
-    void theDocumentHoldsEveryTargetsPlanWithItsCounts() {
+    void theDocumentHoldsEveryTargetsPlanWithItsCountsAndTheTargetsThatCouldNotBeRead() {
         Map<Target, Reconciliation> targets = new LinkedHashMap<>();
         targets.put(SALES, new Reconciliation(List.of(new Membership("ann", Role.ADMINISTRATOR)), List.of("bob"),
                 List.of(), List.of("cat"), List.of(), List.of(), 12, 5));
@@ -31,7 +31,8 @@ class RosterPlanJsonTest {
                 List.of(APP + "/user/eve"), List.of(), List.of(APP + "/user/fay", APP + "/user/gus"),
                 List.of(APP + "/user/hal"), 40, 5));
 
-        assertThat(RosterPlanJson.document("s3://hr-rosters/dry-run/q4.jsonl", true, targets)).isEqualTo(
+        assertThat(RosterPlanJson.document("s3://hr-rosters/dry-run/q4.jsonl", true, targets, Map.of(
+                new RoomKey("acct-1", "gone"), new RosterPlanJson.Unreadable("NotFound", "no such room")))).isEqualTo(
                 "{\"Roster\":\"s3://hr-rosters/dry-run/q4.jsonl\",\"DryRun\":true,\"Targets\":["
                         + "{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"CurrentMembers\":12,\"RemovalsAllowed\":5,"
                         + "\"Adds\":[{\"MemberId\":\"ann\",\"Role\":\"Administrator\"}],\"Removals\":[\"bob\"],"
@@ -44,7 +45,9 @@ class RosterPlanJsonTest {
                         + "\"HeldRemovals\":[\"" + APP + "/user/fay\",\"" + APP + "/user/gus\"],"
                         + "\"TypeMismatches\":[\"" + APP + "/user/hal\"],"
                         + "\"Counts\":{\"Adds\":1,\"Removals\":0,\"Promotions\":1,\"Demotions\":0,\"HeldRemovals\":2,"
-                        + "\"TypeMismatches\":1}}]}");
+                        + "\"TypeMismatches\":1}}],"
+                        + "\"UnreadableTargets\":[{\"AccountId\":\"acct-1\",\"RoomId\":\"gone\",\"ErrorCode\":\"NotFound\","
+                        + "\"ErrorMessage\":\"no such room\"}]}");
     }
 
     @Test
