@@ -3,6 +3,7 @@ package roommembership.pipeline;
 import roommembership.model.Deadline;
 import roommembership.model.MemberOutcome;
 import roommembership.model.SendFailure;
+import roommembership.model.Sent;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.apply.Applied;
 import roommembership.pipeline.apply.CallLimits;
@@ -21,6 +22,7 @@ import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Reporting;
 import roommembership.pipeline.settle.DeadLetters;
+import roommembership.pipeline.settle.Letter;
 import roommembership.pipeline.settle.Settled;
 import roommembership.pipeline.settle.Settlement;
 import roommembership.pipeline.verify.LastReceive;
@@ -142,9 +144,7 @@ public final class MembershipService {
         List<ParsedMessage> messages = reading.read(records);
         BatchPlan plan = BatchPlan.of(messages);
         List<Dispatch> dispatches = Dispatching.of(records, messages, plan);
-        TargetQueue.Outcome sent = dispatches.isEmpty()
-                ? TargetQueue.Outcome.allSent()
-                : queue.send(dispatches, deadline);
+        Sent<Dispatch> sent = dispatches.isEmpty() ? Sent.allSent() : queue.send(dispatches, deadline);
         Map<MemberKey, MemberOutcome> outcomes = Dispatching.outcomes(dispatches, sent.unsent());
 
         Settling settling = settle(records, messages, plan, outcomes, outcomes, deadline);
@@ -183,8 +183,8 @@ public final class MembershipService {
                             Map<MemberKey, MemberOutcome> memberships, Map<MemberKey, MemberOutcome> outcomes,
                             Deadline deadline) {
         Settlement settlement = Settlement.of(records, messages, plan, memberships, outcomes, maxReceiveCount, clock);
-        DeadLetters.Outcome sending = settlement.deadLetters().isEmpty()
-                ? DeadLetters.Outcome.allSent()
+        Sent<Letter> sending = settlement.deadLetters().isEmpty()
+                ? Sent.allSent()
                 : deadLetters.send(settlement.deadLetters(), deadline);
         return new Settling(settlement.afterSending(records, sending.unsent()), sending.failures());
     }

@@ -1,6 +1,7 @@
 package roommembership.sqs;
 
 import roommembership.model.Deadline;
+import roommembership.model.Sent;
 import roommembership.model.SendFailure;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -88,16 +89,7 @@ final class QueueSends {
         }
     }
 
-    /**
-     * What a send came to.
-     *
-     * @param unsent the items of the entries not confirmed sent: after retries, or for want of time
-     * @param failures every failure met on the way, in the order met, those a retry made good included
-     */
-    record Sent<T>(List<T> unsent, List<SendFailure> failures) {
-    }
-
-    /** Sends every entry once, batch after batch, within the invocation's time. */
+    /** Sends every entry once, batch after batch, within the invocation's time: unsent are the entries' items. */
     <T> Sent<T> send(List<Entry<T>> entries, Deadline deadline) {
         List<T> unsent = new ArrayList<>();
         List<SendFailure> failures = new ArrayList<>();

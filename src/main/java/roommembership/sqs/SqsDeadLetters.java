@@ -1,6 +1,7 @@
 package roommembership.sqs;
 
 import roommembership.model.Deadline;
+import roommembership.model.Sent;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -32,9 +33,8 @@ public final class SqsDeadLetters implements DeadLetters {
     }
 
     @Override
-    public Outcome send(List<Letter> letters, Deadline deadline) {
-        QueueSends.Sent<Letter> sent = queue.send(letters.stream().map(this::entry).toList(), deadline);
-        return new Outcome(sent.unsent(), sent.failures());
+    public Sent<Letter> send(List<Letter> letters, Deadline deadline) {
+        return queue.send(letters.stream().map(this::entry).toList(), deadline);
     }
 
     /** A letter's message: its body, its ErrorCode attribute, and on a FIFO queue its group and deduplication id. */

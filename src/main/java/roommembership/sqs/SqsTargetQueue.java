@@ -1,6 +1,7 @@
 package roommembership.sqs;
 
 import roommembership.model.Deadline;
+import roommembership.model.Sent;
 import roommembership.pipeline.dispatch.Dispatch;
 import roommembership.pipeline.dispatch.TargetQueue;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -33,7 +34,7 @@ public final class SqsTargetQueue implements TargetQueue {
     }
 
     @Override
-    public Outcome send(List<Dispatch> dispatches, Deadline deadline) {
+    public Sent<Dispatch> send(List<Dispatch> dispatches, Deadline deadline) {
         List<QueueSends.Entry<Dispatch>> entries = new ArrayList<>();
         for (Dispatch dispatch : dispatches) {
             String group = groupId(dispatch);
@@ -43,7 +44,7 @@ public final class SqsTargetQueue implements TargetQueue {
                         FifoLetterIds.sha256(body + "\n" + sources)));
             }
         }
-        QueueSends.Sent<Dispatch> sent = queue.send(entries, deadline);
+        Sent<Dispatch> sent = queue.send(entries, deadline);
         // A dispatch of several messages is unsent once, however many of them failed.
         Set<Dispatch> unsent = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Dispatch> unsentInOrder = new ArrayList<>();
@@ -52,7 +53,7 @@ public final class SqsTargetQueue implements TargetQueue {
                 unsentInOrder.add(dispatch);
             }
         }
-        return new Outcome(unsentInOrder, sent.failures());
+        return new Sent<>(unsentInOrder, sent.failures());
     }
 
     /** An event source ARN ends in its queue's name, as the queue's URL does. */

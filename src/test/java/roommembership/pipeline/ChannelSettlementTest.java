@@ -5,6 +5,7 @@ import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.apply.CallLimits;
 
 import roommembership.model.Deadline;
+import roommembership.model.Sent;
 import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
 import roommembership.model.MembershipType;
@@ -596,9 +597,9 @@ class ChannelSettlementTest {
         final List<Letter> sent = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public Outcome send(List<Letter> letters, Deadline deadline) {
+        public Sent<Letter> send(List<Letter> letters, Deadline deadline) {
             sent.addAll(letters);
-            return Outcome.allSent();
+            return Sent.allSent();
         }
     }
 }

@@ -7,6 +7,7 @@ import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.apply.CallLimits;
 
 import roommembership.model.Deadline;
+import roommembership.model.Sent;
 import roommembership.model.Membership;
 import roommembership.model.Role;
 import roommembership.model.SourceRecord;
@@ -322,10 +323,10 @@ class MembershipServiceTest {
         }
 
         @Override
-        public Outcome send(List<Letter> letters, Deadline deadline) {
+        public Sent<Letter> send(List<Letter> letters, Deadline deadline) {
             List<Letter> unsent = letters.stream().filter(l -> refused.contains(l.sourceMessageId())).toList();
             letters.stream().filter(l -> !refused.contains(l.sourceMessageId())).forEach(sent::add);
-            return new Outcome(unsent, unsent.isEmpty() ? List.of()
+            return new Sent<>(unsent, unsent.isEmpty() ? List.of()
                     : List.of(new SendFailure(unsent.size(), 1, "InternalError", "refused by the test")));
         }
     }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import roommembership.model.Action;
+import roommembership.model.Sent;
 import roommembership.model.Deadline;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.DeadLetters;
@@ -94,9 +95,9 @@ class SqsDeadLettersTest {
                     "eng-" + i, null, null, i % 2 == 0 ? "NotFound" : "Forbidden", "failed", "m" + i, Instant.EPOCH));
         }
 
-        DeadLetters.Outcome outcome = deadLetters.send(letters, Deadline.none());
+        Sent<Letter> outcome = deadLetters.send(letters, Deadline.none());
 
-        assertThat(outcome).isEqualTo(DeadLetters.Outcome.allSent());
+        assertThat(outcome).isEqualTo(Sent.allSent());
         assertThat(queue.drain()).extracting(DeadLetterQueue.Letter::sourceMessageId, DeadLetterQueue.Letter::errorCodeAttribute)
                 .containsExactlyInAnyOrderElementsOf(letters.stream()
                         .map(l -> org.assertj.core.groups.Tuple.tuple(l.sourceMessageId(), l.errorCode())).toList());
@@ -108,9 +109,9 @@ class SqsDeadLettersTest {
                 sqs.client(), sqs.endpoint() + "/000000000000/no-such-queue", 2, Duration.ofMillis(5), Duration.ZERO);
         List<Letter> letters = List.of(letter("m1", "a"), letter("m2", "b"));
 
-        DeadLetters.Outcome outcome = deadLetters.send(letters, Deadline.none());
+        Sent<Letter> outcome = deadLetters.send(letters, Deadline.none());
 
-        assertThat(outcome).isEqualTo(new DeadLetters.Outcome(letters, List.of(
+        assertThat(outcome).isEqualTo(new Sent<>(letters, List.of(
                 new SendFailure(2, 1, "QueueDoesNotExist", "The specified queue does not exist."),
                 new SendFailure(2, 2, "QueueDoesNotExist", "The specified queue does not exist."))));
     }
@@ -125,7 +126,7 @@ class SqsDeadLettersTest {
             List<Letter> letters = List.of(letter("m1", "a"), letter("m2", "b"));
             Deadline deadline = deadlineIn(1_500);
 
-            DeadLetters.Outcome outcome = deadLetters.send(letters, deadline);
+            Sent<Letter> outcome = deadLetters.send(letters, deadline);
 
             // The call is cut short at the time left but the reserve; no time is left for a retry.
             assertThat(deadline.remainingMillis()).isPositive();
@@ -149,10 +150,10 @@ class SqsDeadLettersTest {
             List<Letter> letters = List.of(letter("m1", "a"));
             Deadline deadline = deadlineIn(1_500);
 
-            DeadLetters.Outcome outcome = deadLetters.send(letters, deadline);
+            Sent<Letter> outcome = deadLetters.send(letters, deadline);
 
             // One call, made three times by the client; the 2 s pause before another would outlast the invocation.
-            assertThat(outcome).isEqualTo(new DeadLetters.Outcome(letters, List.of(
+            assertThat(outcome).isEqualTo(new Sent<>(letters, List.of(
                     new SendFailure(1, 1, "InternalError", "refused by the test"),
                     new SendFailure(1, 2, "NoTimeLeft", "less than 20 ms of the invocation's time left for a call"))));
             assertThat(proxy.refused()).isEqualTo(3);
@@ -167,11 +168,11 @@ class SqsDeadLettersTest {
                 new SqsDeadLetters(scripted, QUEUE_URL, 3, Duration.ZERO, Duration.ofMillis(1_000));
         Letter letter = letter("m1", "a");
 
-        List<DeadLetters.Outcome> outcomes = List.of(deadLetters.send(List.of(letter), () -> 10_000),
+        List<Sent<Letter>> outcomes = List.of(deadLetters.send(List.of(letter), () -> 10_000),
                 deadLetters.send(List.of(letter), Deadline.none()), deadLetters.send(List.of(letter), () -> 1_019));
 
-        assertThat(outcomes).containsExactly(DeadLetters.Outcome.allSent(), DeadLetters.Outcome.allSent(),
-                new DeadLetters.Outcome(List.of(letter), List.of(new SendFailure(1, 1, "NoTimeLeft",
+        assertThat(outcomes).containsExactly(Sent.allSent(), Sent.allSent(),
+                new Sent<>(List.of(letter), List.of(new SendFailure(1, 1, "NoTimeLeft",
                         "less than 20 ms of the invocation's time left for a call"))));
         assertThat(scripted.requests).extracting(request -> request.overrideConfiguration()
                         .flatMap(AwsRequestOverrideConfiguration::apiCallTimeout))
@@ -193,9 +194,9 @@ class SqsDeadLettersTest {
                 .build());
         SqsDeadLetters deadLetters = new SqsDeadLetters(scripted, QUEUE_URL, 3, Duration.ZERO, Duration.ZERO);
 
-        DeadLetters.Outcome outcome = deadLetters.send(List.of(sent, failed, unmentioned, refused), Deadline.none());
+        Sent<Letter> outcome = deadLetters.send(List.of(sent, failed, unmentioned, refused), Deadline.none());
 
-        assertThat(outcome).isEqualTo(new DeadLetters.Outcome(List.of(refused), List.of(
+        assertThat(outcome).isEqualTo(new Sent<>(List.of(refused), List.of(
                 new SendFailure(1, 1, "InternalError", "try again"),
                 new SendFailure(1, 1, "Unanswered", "SendMessageBatch's answer did not mention the entry"),
                 new SendFailure(1, 1, "InvalidParameterValue", "not this one"))));
@@ -218,10 +219,10 @@ class SqsDeadLettersTest {
                 Instant.EPOCH);
         Letter unreadable = new Letter.ForUnreadableMessage("body is not valid JSON", "m5", "not json", Instant.EPOCH);
 
-        DeadLetters.Outcome outcome =
+        Sent<Letter> outcome =
                 deadLetters.send(List.of(added, otherMember, removed, channelMember, unreadable), Deadline.none());
 
-        assertThat(outcome).isEqualTo(DeadLetters.Outcome.allSent());
+        assertThat(outcome).isEqualTo(Sent.allSent());
         List<Message> received = sqs.drain(url);
         assertThat(received).extracting(Message::body)
                 .containsExactlyInAnyOrder(body(added), body(removed), body(otherMember), body(channelMember),

@@ -4,13 +4,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import roommembership.model.Action;
+import roommembership.model.Sent;
 import roommembership.model.Deadline;
 import roommembership.model.Membership;
 import roommembership.model.MembershipType;
 import roommembership.model.Role;
 import roommembership.model.SourceRecord;
 import roommembership.pipeline.dispatch.Dispatch;
-import roommembership.pipeline.dispatch.TargetQueue;
 import roommembership.pipeline.plan.BatchPlan;
 import roommembership.pipeline.plan.Intent;
 import roommembership.pipeline.read.AccountAllowlist;
@@ -80,7 +80,7 @@ class SqsTargetQueueTest {
                 new Intent(Action.REMOVE, Membership.withoutRole("eng-003")));
         String url = fifoQueue();
 
-        TargetQueue.Outcome outcome = queue(url).send(List.of(dispatch(GENERAL, intents, "m1", "m2"),
+        Sent<Dispatch> outcome = queue(url).send(List.of(dispatch(GENERAL, intents, "m1", "m2"),
                 dispatch(ROOM, roomIntents, "m3")), deadlineIn(Duration.ofSeconds(20)));
 
         assertThat(outcome.unsent()).isEmpty();
@@ -111,7 +111,7 @@ class SqsTargetQueueTest {
         }
         String url = fifoQueue();
 
-        TargetQueue.Outcome outcome = queue(url).send(List.of(dispatch(ROOM, intents, "m1")),
+        Sent<Dispatch> outcome = queue(url).send(List.of(dispatch(ROOM, intents, "m1")),
                 deadlineIn(Duration.ofSeconds(20)));
 
         assertThat(outcome.unsent()).isEmpty();
@@ -183,7 +183,7 @@ class SqsTargetQueueTest {
                 List.of(new Intent(Action.ADD, Membership.withoutRole(user(1), MembershipType.DEFAULT))), "m1");
         Dispatch room = dispatch(ROOM, List.of(new Intent(Action.ADD, Membership.withoutRole("eng-001"))), "m2");
 
-        TargetQueue.Outcome outcome = queue(url).send(List.of(general, room), deadlineIn(Duration.ofSeconds(20)));
+        Sent<Dispatch> outcome = queue(url).send(List.of(general, room), deadlineIn(Duration.ofSeconds(20)));
 
         assertThat(outcome.unsent()).containsExactly(general, room);
         assertThat(outcome.failures()).isNotEmpty()

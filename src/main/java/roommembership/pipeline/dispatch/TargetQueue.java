@@ -1,7 +1,7 @@
 package roommembership.pipeline.dispatch;
 
 import roommembership.model.Deadline;
-import roommembership.model.SendFailure;
+import roommembership.model.Sent;
 
 import java.util.List;
 
@@ -12,29 +12,15 @@ import java.util.List;
  */
 public interface TargetQueue {
 
-    /** Sends each dispatch within the invocation's time: a retry sends again only what was not confirmed sent. */
-    Outcome send(List<Dispatch> dispatches, Deadline deadline);
+    /**
+     * Sends each dispatch within the invocation's time: a retry sends again only what was not confirmed sent. A
+     * dispatch of several messages is unsent once, however many of them failed.
+     */
+    Sent<Dispatch> send(List<Dispatch> dispatches, Deadline deadline);
 
     /**
      * Whether a batch from this event source came from this queue: its requests are then carried out, never
      * dispatched again.
      */
     boolean feeds(String eventSourceArn);
-
-    /**
-     * What a send came to.
-     *
-     * @param unsent the dispatches not all of whose messages were confirmed sent
-     * @param failures every failure met on the way, in the order met, those a retry made good included
-     */
-    record Outcome(List<Dispatch> unsent, List<SendFailure> failures) {
-        public Outcome {
-            unsent = List.copyOf(unsent);
-            failures = List.copyOf(failures);
-        }
-
-        public static Outcome allSent() {
-            return new Outcome(List.of(), List.of());
-        }
-    }
 }

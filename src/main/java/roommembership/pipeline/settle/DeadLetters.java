@@ -1,7 +1,7 @@
 package roommembership.pipeline.settle;
 
 import roommembership.model.Deadline;
-import roommembership.model.SendFailure;
+import roommembership.model.Sent;
 
 import java.util.List;
 
@@ -10,22 +10,5 @@ public interface DeadLetters {
     /**
      * Sends every letter once, within the invocation's time: a retry sends again only what was not confirmed sent.
      */
-    Outcome send(List<Letter> letters, Deadline deadline);
-
-    /**
-     * What a send came to.
-     *
-     * @param unsent the letters not confirmed sent: after retries, or for want of time
-     * @param failures every failure it met on the way, in the order met, those a retry made good included
-     */
-    record Outcome(List<Letter> unsent, List<SendFailure> failures) {
-        public Outcome {
-            unsent = List.copyOf(unsent);
-            failures = List.copyOf(failures);
-        }
-
-        public static Outcome allSent() {
-            return new Outcome(List.of(), List.of());
-        }
-    }
+    Sent<Letter> send(List<Letter> letters, Deadline deadline);
 }
