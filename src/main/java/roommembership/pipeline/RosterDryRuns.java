@@ -118,17 +118,12 @@ final class RosterDryRuns {
     private boolean written(RosterTrigger.RosterObject roster, String document, Deadline deadline,
                             List<RosterNote> notes) {
         RosterTrigger.RosterObject plan = new RosterTrigger.RosterObject(roster.bucket(), roster.key() + ".plan.json");
-        RosterObjects.Fetched<Void> written = objects.write(plan, document, deadline);
-        if (written instanceof RosterObjects.Done<Void>) {
+        if (!(objects.write(plan, document, deadline) instanceof RosterObjects.NotDone<Void> failed)) {
             return true;
         }
-        boolean again = written instanceof RosterObjects.Unavailable<Void>;
-        String errorCode = again ? ((RosterObjects.Unavailable<Void>) written).errorCode()
-                : ((RosterObjects.Refused<Void>) written).errorCode();
-        String message = again ? ((RosterObjects.Unavailable<Void>) written).message()
-                : ((RosterObjects.Refused<Void>) written).message();
         notes.add(new RosterNote(true, "roster plan not written",
-                RosterPlanJson.refused(plan.uri(), true, errorCode, message)));
-        return !again;
+                RosterPlanJson.refused(plan.uri(), true, failed.errorCode(), failed.message())));
+        // A plan the store refuses is not written on another try either: the record is settled, its note says why.
+        return !(failed instanceof RosterObjects.Unavailable<Void>);
     }
 }

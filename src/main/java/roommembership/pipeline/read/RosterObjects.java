@@ -43,6 +43,13 @@ public interface RosterObjects {
     record Done<T>(T value) implements Fetched<T> {
     }
 
+    /** It was not done: the store's or the client's code, and what was said. */
+    sealed interface NotDone<T> extends Fetched<T> {
+        String errorCode();
+
+        String message();
+    }
+
     /**
      * The object cannot be read or written as asked, now or on a later receive: it does not exist, access is denied,
      * it is too large or not UTF-8 text. A letter says so.
@@ -50,7 +57,7 @@ public interface RosterObjects {
      * @param errorCode the store's own code where it gave one ({@code NoSuchKey}, {@code AccessDenied}), else
      *                  {@code BadRequest}
      */
-    record Refused<T>(String errorCode, String message) implements Fetched<T> {
+    record Refused<T>(String errorCode, String message) implements NotDone<T> {
         public Refused {
             Objects.requireNonNull(errorCode, "errorCode");
             Objects.requireNonNull(message, "message");
@@ -58,7 +65,7 @@ public interface RosterObjects {
     }
 
     /** It could not be done this time (a 5xx, a throttle, no answer, no time left): the record goes back to SQS. */
-    record Unavailable<T>(String errorCode, String message) implements Fetched<T> {
+    record Unavailable<T>(String errorCode, String message) implements NotDone<T> {
         public Unavailable {
             Objects.requireNonNull(errorCode, "errorCode");
             Objects.requireNonNull(message, "message");
