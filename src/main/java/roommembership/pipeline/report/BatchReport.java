@@ -6,7 +6,10 @@ import roommembership.pipeline.apply.ReadFailure;
 import roommembership.pipeline.settle.Letter;
 import roommembership.model.SendFailure;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The result of one batch.
@@ -46,10 +49,10 @@ public record BatchReport(List<String> retryMessageIds, List<Letter> deadLetters
      */
     public BatchReport withRostersApart(List<String> batchOrder, int rosterRecords, List<String> rostersRetried,
                                         List<RosterNote> notes) {
-        java.util.Set<String> retry = new java.util.HashSet<>(retryMessageIds);
+        Set<String> retry = new HashSet<>(retryMessageIds);
         retry.addAll(rostersRetried);
         List<String> ordered = batchOrder.stream().filter(retry::contains).toList();
-        List<RosterNote> allNotes = new java.util.ArrayList<>(rosterNotes);
+        List<RosterNote> allNotes = new ArrayList<>(rosterNotes);
         allNotes.addAll(notes);
         return new BatchReport(ordered, deadLetters, incidents,
                 summary.withRecordsBesides(rosterRecords, rostersRetried.size()), allNotes);
