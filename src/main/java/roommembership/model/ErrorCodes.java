@@ -16,6 +16,12 @@ public final class ErrorCodes {
     /** A channel, AppInstance or account limit (members, moderators) is reached: permanent until the limit changes. */
     public static final String RESOURCE_LIMIT_EXCEEDED = "ResourceLimitExceeded";
 
+    /**
+     * A roster's removal the deletion brake held: the roster would remove more of the target's members than
+     * ROSTER_MAX_REMOVALS allows. Its letter is a valid Remove request, for an operator to redrive or delete.
+     */
+    public static final String REMOVAL_HELD = "RemovalHeld";
+
     private static final Set<String> TRANSIENT = Set.of(THROTTLED, THROTTLING, SERVICE_UNAVAILABLE, SERVICE_FAILURE);
 
     private ErrorCodes() {

@@ -20,6 +20,7 @@ import roommembership.pipeline.read.RosterLines;
 import roommembership.pipeline.read.RosterObjects;
 import roommembership.pipeline.read.Reading;
 import roommembership.pipeline.report.BatchReport;
+import roommembership.pipeline.report.BatchReport.RosterNote;
 import roommembership.pipeline.report.Reporting;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
@@ -34,6 +35,7 @@ import roommembership.target.Memberships;
 import roommembership.target.Target;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,7 +73,7 @@ public final class MembershipService {
     private final Clock clock;
     private final int maxReceiveCount;
     private final Optional<TargetQueue> targetQueue;
-    private final RosterDryRuns dryRuns;
+    private final Rosters rosters;
 
     /** A service that carries out every batch itself, and reads no rosters. */
     public MembershipService(Memberships<Target> memberships, DeadLetters deadLetters, Executor executor, Clock clock,
@@ -104,7 +106,7 @@ public final class MembershipService {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxReceiveCount = settings.maxReceiveCount();
         this.targetQueue = Objects.requireNonNull(targetQueue, "targetQueue");
-        this.dryRuns = new RosterDryRuns(rosterObjects, new RosterLines(reading), calls, rosterRules);
+        this.rosters = new Rosters(rosterObjects, new RosterLines(reading), calls, rosterRules);
     }
 
     /**
@@ -123,8 +125,8 @@ public final class MembershipService {
     }
 
     /**
-     * The batch's requests through {@code requests}, then the roster triggers handled apart from them: S3's test
-     * event is settled as it is, and a dry run planned.
+     * The batch's requests (and rosters to apply) through {@code requests}, then the roster triggers handled apart
+     * from them: S3's test event is settled as it is, and a dry run planned.
      */
     private BatchReport withRostersApart(List<SourceRecord> records, Deadline deadline,
                                          Function<List<SourceRecord>, BatchReport> requests) {
@@ -133,15 +135,16 @@ public final class MembershipService {
         if (batch.rosters().isEmpty()) {
             return report;
         }
-        RosterDryRuns.Outcome rosters = dryRuns.run(batch.rosters(), deadline);
+        Rosters.Outcome dryRuns = rosters.dryRuns(batch.rosters(), deadline);
         return report.withRostersApart(records.stream().map(SourceRecord::messageId).toList(),
-                batch.rosters().size(), rosters.retryMessageIds(), rosters.notes());
+                batch.rosters().size(), dryRuns.retryMessageIds(), dryRuns.notes());
     }
 
     /** The dispatching pipeline: read, plan, dispatch, settle (bad input's letters), report. */
     private BatchReport dispatch(List<SourceRecord> records, Deadline deadline, TargetQueue queue) {
         long started = System.nanoTime();
-        List<ParsedMessage> messages = reading.read(records);
+        List<RosterNote> notes = new ArrayList<>();
+        List<ParsedMessage> messages = read(records, deadline, notes);
         BatchPlan plan = BatchPlan.of(messages);
         List<Dispatch> dispatches = Dispatching.of(records, messages, plan);
         Sent<Dispatch> sent = dispatches.isEmpty() ? Sent.allSent() : queue.send(dispatches, deadline);
@@ -149,14 +152,15 @@ public final class MembershipService {
 
         Settling settling = settle(records, messages, plan, outcomes, outcomes, deadline);
         return Reporting.dispatched(records, messages, plan, outcomes, settling.settled(), settling.failures(),
-                sent.failures(), (System.nanoTime() - started) / 1_000_000);
+                sent.failures(), (System.nanoTime() - started) / 1_000_000).withRosterNotes(notes);
     }
 
     /** The carrying-out pipeline: read, plan, apply, verify (and apply the roles the reads call for), settle, report. */
     private BatchReport carryOut(List<SourceRecord> records, Deadline deadline) {
         long started = System.nanoTime();
         calls.startInvocation();
-        List<ParsedMessage> messages = reading.read(records);
+        List<RosterNote> notes = new ArrayList<>();
+        List<ParsedMessage> messages = read(records, deadline, notes);
         BatchPlan plan = BatchPlan.of(messages);
         Set<MemberKey> lastReceive = LastReceive.members(records, messages, maxReceiveCount);
 
@@ -175,7 +179,12 @@ public final class MembershipService {
 
         return Reporting.of(records, messages, plan, changed.and(roleChanges), reads, memberships,
                 roleOutcomes.value(), settling.settled(), settling.failures(),
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000).withRosterNotes(notes);
+    }
+
+    /** The read stage, with the rosters to apply read as the requests that carry them out. */
+    private List<ParsedMessage> read(List<SourceRecord> records, Deadline deadline, List<RosterNote> notes) {
+        return reading.read(records, (apply, earlier) -> rosters.apply(apply, earlier, deadline, notes));
     }
 
     /** Settles every record by the outcomes and sends the letters: a record whose letter did not go goes back. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The bodies of a dispatch on the target queue: requests of the message contract, in the producer's form (a room's
@@ -46,7 +47,7 @@ final class DispatchJson {
                     : new Shape(intent.action(), member.type().wireName(), role);
             shapes.computeIfAbsent(shape, s -> new ArrayList<>()).add(new Item(id, role));
         }
-        int header = 64;
+        int header = 64 + dispatch.roster().map(uri -> jsonLength(uri) + 12).orElse(0);
         for (Map.Entry<String, String> field : form.idFields()) {
             header += field.getKey().length() + jsonLength(field.getValue()) + 6;
         }
@@ -57,19 +58,19 @@ final class DispatchJson {
             for (Item item : shape.getValue()) {
                 int size = jsonLength(item.id()) + ITEM_OVERHEAD;
                 if (!chunk.isEmpty() && (chunk.size() == MessageParser.MAX_ITEMS || bytes + size > MAX_BODY_BYTES)) {
-                    bodies.add(body(form, shape.getKey(), chunk));
+                    bodies.add(body(form, shape.getKey(), chunk, dispatch.roster()));
                     chunk = new ArrayList<>();
                     bytes = header;
                 }
                 chunk.add(item);
                 bytes += size;
             }
-            bodies.add(body(form, shape.getKey(), chunk));
+            bodies.add(body(form, shape.getKey(), chunk, dispatch.roster()));
         }
         return bodies;
     }
 
-    private static String body(Target form, Shape shape, List<Item> items) {
+    private static String body(Target form, Shape shape, List<Item> items, Optional<String> roster) {
         return JsonObjects.write(json -> {
             for (Map.Entry<String, String> id : form.idFields()) {
                 json.writeStringField(id.getKey(), id.getValue());
@@ -87,6 +88,9 @@ final class DispatchJson {
             }
             if (shape.action() == Action.REMOVE) {
                 json.writeStringField("Action", Action.REMOVE.wireName());
+            }
+            if (roster.isPresent()) {
+                json.writeStringField("Roster", roster.get());
             }
         });
     }

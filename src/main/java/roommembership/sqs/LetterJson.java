@@ -36,6 +36,9 @@ public final class LetterJson {
         }
         Letter.ForUnreadableMessage unreadable = (Letter.ForUnreadableMessage) letter;
         return fitted(cut -> JsonObjects.write(json -> {
+            if (unreadable.roster().isPresent()) {
+                json.writeStringField("Roster", cut.apply(unreadable.roster().get(), "Roster"));
+            }
             writeError(json, cut, unreadable.errorCode(), unreadable.reason(), unreadable.sourceMessageId(),
                     unreadable.failedAt());
             json.writeStringField("Body", cut.apply(unreadable.body(), "body"));
@@ -73,6 +76,10 @@ public final class LetterJson {
         // An add is the default, so only a removal says what it asks; either way the record is a valid request.
         if (letter.action() == Action.REMOVE) {
             json.writeStringField("Action", Action.REMOVE.wireName());
+        }
+        // A roster's request names its roster, read back as where it came from when the letter is redriven.
+        if (letter.roster().isPresent()) {
+            json.writeStringField("Roster", cut.apply(letter.roster().get(), "Roster"));
         }
         writeError(json, cut, letter.errorCode(), letter.message(), letter.sourceMessageId(), letter.failedAt());
     }

@@ -50,7 +50,7 @@ class InvocationOutputTest {
             + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"},"
             + "{\"Name\":\"ChimeCalls\",\"Unit\":\"Count\"},{\"Name\":\"ChimeThrottles\",\"Unit\":\"Count\"},"
             + "{\"Name\":\"RecordsRetried\",\"Unit\":\"Count\"},{\"Name\":\"InvalidMessages\",\"Unit\":\"Count\"},"
-            + "{\"Name\":\"MembersDispatched\",\"Unit\":\"Count\"}]}]},"
+            + "{\"Name\":\"MembersDispatched\",\"Unit\":\"Count\"},{\"Name\":\"RemovalsHeld\",\"Unit\":\"Count\"}]}]},"
             + "\"FunctionName\":\"room-membership\",\"AWSRequestId\":\"" + REQUEST_ID + "\",";
 
     @RegisterExtension
@@ -84,7 +84,7 @@ class InvocationOutputTest {
                 MAIN_DOCUMENT_HEAD + "\"MembershipRequests\":138,\"MembersAdded\":133,\"AlreadyMembers\":2,"
                         + "\"MembersRemoved\":0,"
                         + "\"AlreadyAbsent\":0,\"RolesChanged\":0,\"DeadLettered\":2,"
-                        + "\"ChimeCalls\":5,\"ChimeThrottles\":0,\"RecordsRetried\":0,\"InvalidMessages\":0,\"MembersDispatched\":0}",
+                        + "\"ChimeCalls\":5,\"ChimeThrottles\":0,\"RecordsRetried\":0,\"InvalidMessages\":0,\"MembersDispatched\":0,\"RemovalsHeld\":0}",
                 "{\"_aws\":{\"Timestamp\":" + NOW_MILLIS + ",\"CloudWatchMetrics\":[{\"Namespace\":\"RoomMembership\","
                         + "\"Dimensions\":[[\"FunctionName\",\"ErrorCode\"]],\"Metrics\":["
                         + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"}]}]},"
@@ -206,7 +206,7 @@ class InvocationOutputTest {
         assertThat(function.metrics()).containsExactly(MAIN_DOCUMENT_HEAD + "\"MembershipRequests\":0,"
                 + "\"MembersAdded\":0,\"AlreadyMembers\":0,\"MembersRemoved\":0,\"AlreadyAbsent\":0,"
                 + "\"RolesChanged\":0,\"DeadLettered\":0,\"ChimeCalls\":0,\"ChimeThrottles\":0,"
-                + "\"RecordsRetried\":0,\"InvalidMessages\":0,\"MembersDispatched\":0}");
+                + "\"RecordsRetried\":0,\"InvalidMessages\":0,\"MembersDispatched\":0,\"RemovalsHeld\":0}");
     }
 
     /** The values of these metrics in the invocation's main document. */

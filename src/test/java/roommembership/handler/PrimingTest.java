@@ -32,7 +32,7 @@ class PrimingTest {
             + "{\"Name\":\"DeadLettered\",\"Unit\":\"Count\"},"
             + "{\"Name\":\"ChimeCalls\",\"Unit\":\"Count\"},{\"Name\":\"ChimeThrottles\",\"Unit\":\"Count\"},"
             + "{\"Name\":\"RecordsRetried\",\"Unit\":\"Count\"},{\"Name\":\"InvalidMessages\",\"Unit\":\"Count\"},"
-            + "{\"Name\":\"MembersDispatched\",\"Unit\":\"Count\"}]}]},"
+            + "{\"Name\":\"MembersDispatched\",\"Unit\":\"Count\"},{\"Name\":\"RemovalsHeld\",\"Unit\":\"Count\"}]}]},"
             + "\"FunctionName\":\"priming\",\"AWSRequestId\":\"priming\",";
     private static final Pattern TIMESTAMP = Pattern.compile("\"Timestamp\":(\\d+)");
 
@@ -51,7 +51,7 @@ class PrimingTest {
             assertThat(withTimestampSetAside(document)).isEqualTo(METRICS_HEAD + "\"MembershipRequests\":11,"
                     + "\"MembersAdded\":2,\"AlreadyMembers\":1,\"MembersRemoved\":1,\"AlreadyAbsent\":1,"
                     + "\"RolesChanged\":1,\"DeadLettered\":0,\"ChimeCalls\":5,\"ChimeThrottles\":0,"
-                    + "\"RecordsRetried\":5,\"InvalidMessages\":1,\"MembersDispatched\":0}");
+                    + "\"RecordsRetried\":5,\"InvalidMessages\":1,\"MembersDispatched\":0,\"RemovalsHeld\":0}");
         });
     }
 
@@ -73,7 +73,7 @@ class PrimingTest {
             assertThat(withTimestampSetAside(document)).isEqualTo(METRICS_HEAD + "\"MembershipRequests\":11,"
                     + "\"MembersAdded\":3,\"AlreadyMembers\":2,\"MembersRemoved\":2,\"AlreadyAbsent\":2,"
                     + "\"RolesChanged\":2,\"DeadLettered\":0,\"ChimeCalls\":11,\"ChimeThrottles\":0,"
-                    + "\"RecordsRetried\":3,\"InvalidMessages\":1,\"MembersDispatched\":0}");
+                    + "\"RecordsRetried\":3,\"InvalidMessages\":1,\"MembersDispatched\":0,\"RemovalsHeld\":0}");
         });
     }
 

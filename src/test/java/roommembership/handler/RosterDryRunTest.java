@@ -26,7 +26,6 @@ import static roommembership.testing.Directory.BEARER;
 /**
  * A roster under {@code dry-run/} is planned and not applied: the plan that would leave each target holding exactly
  * the roster is written beside it as {@code <key>.plan.json} and logged per target, with no write call and no letter.
- * Rosters outside {@code dry-run/} are not applied yet, and say so.
  */
 class RosterDryRunTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -166,24 +165,6 @@ class RosterDryRunTest {
         assertThat(function.deadLetters().drain()).isEmpty();
         assertThat(function.chime().callCounts()).isEmpty();
         assertThat(lines("roster plan")).isEmpty();
-    }
-
-    @Test
-    void aRosterOutsideDryRunIsNotAppliedYetAndItsLetterSaysSo() {
-        function.s3().put(BUCKET, "rosters/acme.jsonl", room("ann", null) + "\n");
-        SqsEvents batch = SqsEvents.batch().record("{\"Roster\": \"s3://" + BUCKET + "/rosters/acme.jsonl\"}");
-
-        SQSBatchResponse response = function.handle(batch.build());
-
-        assertThat(failedIds(response)).isEmpty();
-        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
-            assertThat(letter.errorCode()).isEqualTo("BadRequest");
-            assertThat(letter.errorMessage()).isEqualTo("a roster is only planned for now, not applied: put it under "
-                    + "dry-run/ for a dry run; s3://hr-rosters/rosters/acme.jsonl changed nothing");
-            assertThat(letter.body().path("SourceMessageId").asText()).isEqualTo(batch.idOf(0));
-        });
-        assertThat(function.chime().callCounts()).isEmpty();
-        assertThat(function.chime().members(ACME, ROOM)).containsOnlyKeys("ann", "bob", "cat");
     }
 
     @Test

@@ -67,7 +67,7 @@ class RosterSchemaTest {
                         new RoomKey(Directory.ACME, Directory.ENGINEERING), Reconciliation.of(
                                 Map.of("eng-002", new Membership("eng-002", Role.ADMINISTRATOR)),
                                 new TargetState(Map.of("eng-001", MembershipType.DEFAULT), Set.of("eng-001")),
-                                Set.of(), RemovalLimit.DEFAULT)),
+                                Set.of(), RemovalLimit.DEFAULT, true)),
                 Map.of(new RoomKey(Directory.ACME, Directory.SALES),
                         new RosterPlanJson.Unreadable("NotFound", "no such room")));
 

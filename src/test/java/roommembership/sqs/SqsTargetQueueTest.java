@@ -195,7 +195,7 @@ class SqsTargetQueueTest {
     }
 
     private static Dispatch dispatch(roommembership.target.Target target, List<Intent> intents, String... sources) {
-        return new Dispatch(target, Optional.empty(), intents, List.of(sources));
+        return new Dispatch(target, Optional.empty(), intents, List.of(sources), Optional.empty());
     }
 
     private static String user(int n) {

@@ -17,10 +17,12 @@ import java.util.Optional;
  *                   the producer wrote, so that the requests keep their form and any letter names what was asked
  * @param intents one per member, as the batch wants it at its end
  * @param sourceMessageIds the records that asked for any of these members
+ * @param roster the roster these intents are part of, which the dispatched request names
  */
 public record Dispatch(Target target, Optional<ParsedMessage.Routed> routedFrom, List<Intent> intents,
-                       List<String> sourceMessageIds) {
+                       List<String> sourceMessageIds, Optional<String> roster) {
     public Dispatch {
+        Objects.requireNonNull(roster, "roster");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(routedFrom, "routedFrom");
         intents = List.copyOf(intents);

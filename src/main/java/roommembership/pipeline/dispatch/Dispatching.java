@@ -32,24 +32,25 @@ public final class Dispatching {
 
     /**
      * Every intent of the plan, grouped per target, and within a target per the form its last request came in (a
-     * channel's own, or a legacy room's routed to it), in plan order.
+     * channel's own, or a legacy room's routed to it) and the roster it came from, in plan order.
      */
     public static List<Dispatch> of(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan) {
-        Map<MemberKey, Optional<ParsedMessage.Routed>> lastForm = new HashMap<>();
+        Map<MemberKey, ParsedMessage.Request> lastForm = new HashMap<>();
         Map<MemberKey, Set<String>> askedBy = new HashMap<>();
         for (int i = 0; i < messages.size(); i++) {
-            if (messages.get(i) instanceof ParsedMessage.Request request) {
+            for (ParsedMessage.Request request : messages.get(i).requests()) {
                 for (Membership member : request.members()) {
                     MemberKey key = new MemberKey(request.target(), member.memberId());
-                    lastForm.put(key, request.routedFrom());
+                    lastForm.put(key, request);
                     askedBy.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(records.get(i).messageId());
                 }
             }
         }
         Map<Group, Collected> groups = new LinkedHashMap<>();
         plan.intents().forEach((key, intent) -> {
-            Optional<ParsedMessage.Routed> routed = lastForm.get(key);
-            Group group = new Group(key.target(), routed.map(ParsedMessage.Routed::room));
+            ParsedMessage.Request last = lastForm.get(key);
+            Optional<ParsedMessage.Routed> routed = last.routedFrom();
+            Group group = new Group(key.target(), routed.map(ParsedMessage.Routed::room), last.roster());
             groups.computeIfAbsent(group, g -> new Collected()).add(intent, routed, askedBy.get(key));
         });
         List<Dispatch> dispatches = new ArrayList<>(groups.size());
@@ -75,8 +76,11 @@ public final class Dispatching {
         return outcomes;
     }
 
-    /** A target, and the room its requests were written for when they were legacy ones routed to it. */
-    private record Group(Target target, Optional<Target> room) {
+    /**
+     * A target, the room its requests were written for when they were legacy ones routed to it, and the roster they
+     * are part of.
+     */
+    private record Group(Target target, Optional<Target> room, Optional<String> roster) {
     }
 
     /** One group's intents, the legacy ids of its routed members, and the records that asked. */
@@ -95,7 +99,7 @@ public final class Dispatching {
         Dispatch dispatch(Group group) {
             Optional<ParsedMessage.Routed> routed =
                     group.room().map(room -> new ParsedMessage.Routed(room, legacyIds));
-            return new Dispatch(group.target(), routed, intents, List.copyOf(sources));
+            return new Dispatch(group.target(), routed, intents, List.copyOf(sources), group.roster());
         }
     }
 }

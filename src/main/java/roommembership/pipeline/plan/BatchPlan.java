@@ -41,8 +41,8 @@ public record BatchPlan(int rooms, int channels, List<Change.Add> adds, List<Cha
     public static BatchPlan of(List<ParsedMessage> messages) {
         Map<Target, Map<String, Merge>> targets = new LinkedHashMap<>();
         int named = 0;
-        for (ParsedMessage message : messages) {
-            if (message instanceof ParsedMessage.Request request && !request.members().isEmpty()) {
+        for (ParsedMessage.Request request : requests(messages)) {
+            if (!request.members().isEmpty()) {
                 Map<String, Merge> members =
                         targets.computeIfAbsent(request.target(), c -> new LinkedHashMap<>());
                 for (Membership member : request.members()) {
@@ -70,6 +70,11 @@ public record BatchPlan(int rooms, int channels, List<Change.Add> adds, List<Cha
         });
         TargetCount count = TargetCount.of(targets.keySet());
         return new BatchPlan(count.rooms(), count.channels(), calls, removals, intents);
+    }
+
+    /** Every request of the messages, in batch order. */
+    private static List<ParsedMessage.Request> requests(List<ParsedMessage> messages) {
+        return messages.stream().flatMap(message -> message.requests().stream()).toList();
     }
 
     /** The adds and the removals, made at once: the plan never names a member for both. */

@@ -39,9 +39,11 @@ public record Reconciliation(List<Membership> adds, List<String> removals, List<
      * @param now       the target as listed now
      * @param protectedMembers never removed nor demoted
      * @param limit     the deletion brake
+     * @param removalEndsRole whether a member removed loses its role with the membership (a room's), or keeps it
+     *                        until it is taken (a channel's moderators)
      */
     public static Reconciliation of(Map<String, Membership> roster, TargetState now, Set<String> protectedMembers,
-                                    RemovalLimit limit) {
+                                    RemovalLimit limit, boolean removalEndsRole) {
         List<Membership> adds = new ArrayList<>();
         List<String> promotions = new ArrayList<>();
         List<String> typeMismatches = new ArrayList<>();
@@ -65,23 +67,34 @@ public record Reconciliation(List<Membership> adds, List<String> removals, List<
                 removals.add(id);
             }
         }
+        int allowed = limit.allowed(now.members().size());
+        boolean held = removals.size() > allowed;
         List<String> demotions = new ArrayList<>();
         for (String id : new TreeSet<>(now.administrators())) {
+            if (protectedMembers.contains(id)) {
+                continue;
+            }
             Membership wanted = roster.get(id);
-            // A member the roster leaves out loses the role with its removal (a channel's removal ends its moderation
-            // too); an administrator who is no member (a channel's moderator) is demoted.
-            boolean demote = wanted == null ? !now.members().containsKey(id) : wanted.role() != Role.ADMINISTRATOR;
-            if (demote && !protectedMembers.contains(id)) {
+            boolean member = now.members().containsKey(id);
+            boolean demote;
+            if (wanted != null) {
+                demote = wanted.role() != Role.ADMINISTRATOR;
+            } else {
+                // A room's removal ends the role with the membership; a channel's moderators are a list of their own,
+                // which outlives it, so a leaver who moderates is demoted too (unless the brake holds the removal),
+                // and so is a moderator who is no member at all.
+                demote = !member || (!removalEndsRole && !held);
+            }
+            if (demote) {
                 demotions.add(id);
             }
         }
-        int allowed = limit.allowed(now.members().size());
-        List<String> held = List.of();
-        if (removals.size() > allowed) {
-            held = removals;
+        List<String> heldRemovals = List.of();
+        if (held) {
+            heldRemovals = removals;
             removals = List.of();
         }
-        return new Reconciliation(adds, removals, promotions, demotions, held, typeMismatches,
+        return new Reconciliation(adds, removals, promotions, demotions, heldRemovals, typeMismatches,
                 now.members().size(), allowed);
     }
 

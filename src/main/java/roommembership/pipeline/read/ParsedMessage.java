@@ -11,23 +11,37 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** An SQS message body read as a membership request, or the reason it cannot be one. */
+/**
+ * An SQS message body read as a membership request, or the reason it cannot be one; a roster trigger read as the
+ * requests that make its targets hold the roster.
+ */
 public sealed interface ParsedMessage {
+
+    /** The requests the message carries: one for a request, a roster's for a roster, none for the others. */
+    List<Request> requests();
 
     /**
      * A request for one target: the members to send and the items rejected on their own.
      *
      * @param routedFrom for a legacy request sent to a channel instead: the room and member ids the producer wrote
      * @param action whether its members are to be added or removed
+     * @param roster the roster the request is part of, {@code s3://<bucket>/<key>}: its letters name it
      */
     record Request(Target target, List<Membership> members, List<RejectedItem> rejected,
-                   Optional<Routed> routedFrom, Action action) implements ParsedMessage {
+                   Optional<Routed> routedFrom, Action action, Optional<String> roster) implements ParsedMessage {
         public Request {
             Objects.requireNonNull(target, "target");
             members = List.copyOf(members);
             rejected = List.copyOf(rejected);
             Objects.requireNonNull(routedFrom, "routedFrom");
             Objects.requireNonNull(action, "action");
+            Objects.requireNonNull(roster, "roster");
+        }
+
+        /** A request that is no roster's. */
+        public Request(Target target, List<Membership> members, List<RejectedItem> rejected,
+                       Optional<Routed> routedFrom, Action action) {
+            this(target, members, rejected, routedFrom, action, Optional.empty());
         }
 
         /** An add request. */
@@ -60,7 +74,7 @@ public sealed interface ParsedMessage {
             for (RejectedItem item : rejected) {
                 refused.add(new RejectedItem(item.memberId(), item.role(), item.type(), errorCode, reason));
             }
-            return new Request(target, List.of(), refused, routedFrom, action);
+            return new Request(target, List.of(), refused, routedFrom, action, roster);
         }
 
         /**
@@ -79,7 +93,18 @@ public sealed interface ParsedMessage {
                     kept.add(member);
                 }
             }
-            return kept.size() == members.size() ? this : new Request(target, kept, refused, routedFrom, action);
+            return kept.size() == members.size() ? this
+                    : new Request(target, kept, refused, routedFrom, action, roster);
+        }
+
+        /** The same request as part of a roster. */
+        public Request inRoster(String uri) {
+            return new Request(target, members, rejected, routedFrom, action, Optional.of(uri));
+        }
+
+        @Override
+        public List<Request> requests() {
+            return List.of(this);
         }
 
         /** The member id as the producer wrote it: a routed member's legacy MemberId, else the id itself. */
@@ -110,7 +135,47 @@ public sealed interface ParsedMessage {
         }
     }
 
-    /** A body that is not a request at all; the whole record is dead-lettered with BadRequest. */
-    record Invalid(String reason) implements ParsedMessage {
+    /**
+     * A roster to apply, read as the requests that make each target it names hold exactly its members: adds, role
+     * changes and removals, and the removals the deletion brake holds as rejected items.
+     */
+    record Roster(List<Request> requests) implements ParsedMessage {
+        public Roster {
+            requests = List.copyOf(requests);
+        }
+    }
+
+    /**
+     * A body that is not a request at all, or a roster refused whole; the whole record is dead-lettered.
+     *
+     * @param errorCode BadRequest, or the roster store's own code for a roster it refused
+     * @param roster the roster refused, {@code s3://<bucket>/<key>}
+     */
+    record Invalid(String reason, String errorCode, Optional<String> roster) implements ParsedMessage {
+        public Invalid {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(errorCode, "errorCode");
+            Objects.requireNonNull(roster, "roster");
+        }
+
+        public Invalid(String reason) {
+            this(reason, ErrorCodes.BAD_REQUEST, Optional.empty());
+        }
+
+        @Override
+        public List<Request> requests() {
+            return List.of();
+        }
+    }
+
+    /**
+     * A roster that could not be read this time (its store or a target did not answer, or no time was left): the
+     * record goes back to SQS, and planning it again on the next receive is safe.
+     */
+    record Unavailable(String errorCode, String message) implements ParsedMessage {
+        @Override
+        public List<Request> requests() {
+            return List.of();
+        }
     }
 }

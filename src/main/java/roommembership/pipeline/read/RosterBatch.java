@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * A batch's records split in two: the roster triggers handled apart from requests (S3's test event, and rosters to
  * plan without applying: every object of the trigger under {@code dry-run/}), and every other record, read as a
- * request. A roster trigger that is not handled apart stays with the requests, where the read stage refuses it with
- * its reason.
+ * request. A roster to apply stays with the requests, in its place in the batch, where the read stage reads it as
+ * the requests that carry it out (or refuses it with its reason).
  */
 public record RosterBatch(List<SourceRecord> requests, List<Triggered> rosters) {
     /** The key prefix of a roster that is planned and not applied. */

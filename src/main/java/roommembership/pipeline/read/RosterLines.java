@@ -10,6 +10,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,16 @@ public final class RosterLines {
     public sealed interface Read {
     }
 
-    /** @param targets each target's members by id, targets and members in roster order, the later line winning */
-    public record Complete(Map<Target, Map<String, Membership>> targets, int lines) implements Read {
+    /**
+     * @param targets each target's members by id, targets and members in roster order, the later line winning
+     * @param routes for a channel named by legacy lines routed to it: the room and the MemberIds they wrote, so that
+     *               a letter keeps the line's form
+     */
+    public record Complete(Map<Target, Map<String, Membership>> targets, Map<Target, ParsedMessage.Routed> routes,
+                           int lines) implements Read {
         public Complete {
             Objects.requireNonNull(targets, "targets");
+            Objects.requireNonNull(routes, "routes");
         }
     }
 
@@ -69,6 +76,7 @@ public final class RosterLines {
     /** Reads every line; a blank line is skipped. */
     public Read read(BufferedReader roster) {
         Map<Target, Map<String, Membership>> targets = new LinkedHashMap<>();
+        Map<Target, ParsedMessage.Routed> routes = new LinkedHashMap<>();
         List<BadLine> firstBad = new ArrayList<>();
         int bad = 0;
         int number = 0;
@@ -78,7 +86,7 @@ public final class RosterLines {
                 if (line.isBlank()) {
                     continue;
                 }
-                String problem = add(admission.admitted(line), targets);
+                String problem = add(admission.admitted(line), targets, routes);
                 if (problem != null) {
                     bad++;
                     if (firstBad.size() < QUOTED_BAD_LINES) {
@@ -89,11 +97,12 @@ public final class RosterLines {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return bad > 0 ? new Refused(firstBad, bad, number) : new Complete(targets, number);
+        return bad > 0 ? new Refused(firstBad, bad, number) : new Complete(targets, routes, number);
     }
 
     /** Takes a line's members into its target's; what is wrong with the line, or null. */
-    private static String add(ParsedMessage message, Map<Target, Map<String, Membership>> targets) {
+    private static String add(ParsedMessage message, Map<Target, Map<String, Membership>> targets,
+                              Map<Target, ParsedMessage.Routed> routes) {
         if (message instanceof ParsedMessage.Invalid invalid) {
             return invalid.reason();
         }
@@ -106,6 +115,11 @@ public final class RosterLines {
             return first.errorCode() + ": " + first.reason();
         }
         Map<String, Membership> members = targets.computeIfAbsent(request.target(), target -> new LinkedHashMap<>());
+        request.routedFrom().ifPresent(routed -> routes.merge(request.target(), routed, (was, more) -> {
+            Map<String, String> ids = new HashMap<>(was.legacyMemberIds());
+            ids.putAll(more.legacyMemberIds());
+            return new ParsedMessage.Routed(was.room(), ids);
+        }));
         for (Membership member : request.members()) {
             // In a roster the role is the whole truth: a member named without one is a plain Member.
             Membership named = member.roleNamed() ? member : new Membership(member.memberId(), Role.MEMBER,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import static roommembership.model.Text.quoted;
 
@@ -58,6 +59,10 @@ public sealed interface RosterTrigger {
         if ("s3:TestEvent".equals(fields.get("Event"))) {
             return Optional.of(new TestEvent());
         }
+        if (fields.containsKey("Roster") && namesTarget(fields)) {
+            // A request from a roster (dispatched, or a letter redriven): its Roster only names where it came from.
+            return Optional.empty();
+        }
         if (fields.containsKey("Roster")) {
             return Optional.of(fields.get("Roster") instanceof String uri ? fromUri(uri)
                     : new Invalid("Roster must be a string s3://<bucket>/<key>"));
@@ -66,6 +71,24 @@ public sealed interface RosterTrigger {
             return Optional.of(fromEvent(records));
         }
         return Optional.empty();
+    }
+
+    /**
+     * The roster a request says it is part of: a request written from a roster (a dispatched one, or a letter
+     * redriven) names it in {@code "Roster"} besides its target. Empty for any other body.
+     */
+    public static Optional<String> rosterOfRequest(String body) {
+        if (body == null || !body.contains("Roster")) {
+            return Optional.empty();
+        }
+        return JsonTree.parse(body) instanceof Map<?, ?> fields && fields.get("Roster") instanceof String uri
+                && namesTarget(fields) ? Optional.of(uri) : Optional.empty();
+    }
+
+    /** Whether the body holds any request field that names a target or its members. */
+    private static boolean namesTarget(Map<?, ?> fields) {
+        return Stream.of("AccountId", "RoomId", "MembershipItemList", "MemberId", "ChannelArn", "MemberArns",
+                "MemberArn").anyMatch(fields::containsKey);
     }
 
     private static boolean fromS3(Object record) {

@@ -58,6 +58,16 @@ public record BatchReport(List<String> retryMessageIds, List<Letter> deadLetters
                 summary.withRecordsBesides(rosterRecords, rostersRetried.size()), allNotes);
     }
 
+    /** This report with these notes of the rosters its requests came from. */
+    public BatchReport withRosterNotes(List<RosterNote> notes) {
+        if (notes.isEmpty()) {
+            return this;
+        }
+        List<RosterNote> allNotes = new ArrayList<>(rosterNotes);
+        allNotes.addAll(notes);
+        return new BatchReport(retryMessageIds, deadLetters, incidents, summary, allNotes);
+    }
+
     /** A batch whose reads and answers were all as expected and whose letters, if any, went without a failure. */
     public BatchReport(List<String> retryMessageIds, List<Letter> deadLetters, List<CallFailure> callFailures,
                        Summary summary) {

@@ -9,6 +9,8 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import roommembership.model.ErrorCodes;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +67,8 @@ public final class InvocationMetrics {
         figures.put("RecordsRetried", summary.recordsRetried());
         figures.put("InvalidMessages", summary.invalidMessages());
         figures.put("MembersDispatched", summary.dispatched());
+        // A roster's removals the deletion brake held, each a letter waiting for an operator's decision.
+        figures.put("RemovalsHeld", summary.deadLetteredByErrorCode().getOrDefault(ErrorCodes.REMOVAL_HELD, 0));
         return figures;
     }
 

@@ -81,8 +81,8 @@ public final class Reporting {
 
     /** Member items of the readable messages; an item rejected on its own is a request too. */
     private static int membershipRequests(List<ParsedMessage> messages) {
-        return messages.stream().mapToInt(message -> message instanceof ParsedMessage.Request request
-                ? request.members().size() + request.rejected().size() : 0).sum();
+        return messages.stream().flatMap(message -> message.requests().stream())
+                .mapToInt(request -> request.members().size() + request.rejected().size()).sum();
     }
 
     private static int invalidMessages(List<ParsedMessage> messages) {

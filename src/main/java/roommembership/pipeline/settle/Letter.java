@@ -44,13 +44,15 @@ public sealed interface Letter permits Letter.ForMember, Letter.ForUnreadableMes
      * @param role the Role as the request named it, or null when it named none
      * @param type a channel member's Type as the request named it, or null
      * @param message why it failed, or null when the service said nothing
+     * @param roster the roster the request is part of, {@code s3://<bucket>/<key>}
      */
     record ForMember(Target target, Optional<Target> routedFrom, String memberId, String producersMemberId,
                      String role, String type, Action action, String errorCode, String message,
-                     String sourceMessageId, Instant failedAt) implements Letter {
+                     String sourceMessageId, Instant failedAt, Optional<String> roster) implements Letter {
         public ForMember {
             Objects.requireNonNull(target, "target");
             Objects.requireNonNull(routedFrom, "routedFrom");
+            Objects.requireNonNull(roster, "roster");
             Objects.requireNonNull(action, "action");
             Objects.requireNonNull(sourceMessageId, "sourceMessageId");
             Objects.requireNonNull(failedAt, "failedAt");
@@ -62,7 +64,15 @@ public sealed interface Letter permits Letter.ForMember, Letter.ForUnreadableMes
                                    String errorCode, String message, String sourceMessageId, Instant failedAt) {
             return new ForMember(request.target(), request.routedFrom().map(ParsedMessage.Routed::room), memberId,
                     memberId == null ? null : request.producersMemberId(memberId), role, type, request.action(),
-                    errorCode, message, sourceMessageId, failedAt);
+                    errorCode, message, sourceMessageId, failedAt, request.roster());
+        }
+
+        /** A letter for a request that is no roster's. */
+        public ForMember(Target target, Optional<Target> routedFrom, String memberId, String producersMemberId,
+                         String role, String type, Action action, String errorCode, String message,
+                         String sourceMessageId, Instant failedAt) {
+            this(target, routedFrom, memberId, producersMemberId, role, type, action, errorCode, message,
+                    sourceMessageId, failedAt, Optional.empty());
         }
 
         /** The target as the producer named it: a routed request's room, else the request's own target. */
@@ -77,21 +87,26 @@ public sealed interface Letter permits Letter.ForMember, Letter.ForUnreadableMes
     }
 
     /**
-     * A message that is no request at all, kept whole so that an operator sees what was sent.
+     * A message that is no request at all, or a roster refused whole, kept whole so that an operator sees what was
+     * sent.
      *
      * @param reason why it could not be read
+     * @param errorCode BadRequest, or the roster store's code for a roster it refused
+     * @param roster the roster refused, {@code s3://<bucket>/<key>}
      * @param body the message's body as it came
      */
-    record ForUnreadableMessage(String reason, String sourceMessageId, String body, Instant failedAt)
-            implements Letter {
+    record ForUnreadableMessage(String reason, String errorCode, Optional<String> roster, String sourceMessageId,
+                                String body, Instant failedAt) implements Letter {
         public ForUnreadableMessage {
+            errorCode = Letter.carried(errorCode);
+            Objects.requireNonNull(roster, "roster");
             Objects.requireNonNull(sourceMessageId, "sourceMessageId");
             Objects.requireNonNull(failedAt, "failedAt");
         }
 
-        @Override
-        public String errorCode() {
-            return ErrorCodes.BAD_REQUEST;
+        /** A message that is no request at all: BadRequest. */
+        public ForUnreadableMessage(String reason, String sourceMessageId, String body, Instant failedAt) {
+            this(reason, ErrorCodes.BAD_REQUEST, Optional.empty(), sourceMessageId, body, failedAt);
         }
 
         @Override

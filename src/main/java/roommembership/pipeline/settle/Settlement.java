@@ -57,33 +57,36 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
                 continue;
             }
             if (messages.get(i) instanceof ParsedMessage.Invalid invalid) {
-                failures.add(new Failure(null, null, new Letter.ForUnreadableMessage(
-                        invalid.reason(), record.messageId(), record.body(), clock.instant())));
+                failures.add(new Failure(null, null, null, new Letter.ForUnreadableMessage(invalid.reason(),
+                        invalid.errorCode(), invalid.roster(), record.messageId(), record.body(), clock.instant())));
                 continue;
             }
-            ParsedMessage.Request request = (ParsedMessage.Request) messages.get(i);
-            for (RejectedItem item : request.rejected()) {
-                failures.add(new Failure(null, null, Letter.ForMember.of(request, item.memberId(), item.role(),
-                        item.type(), item.errorCode(), item.reason(), record.messageId(), clock.instant())));
-            }
             // Not attempted, or attempted without an answer: only another delivery can settle it.
-            boolean unsettled = false;
+            boolean unsettled = messages.get(i) instanceof ParsedMessage.Unavailable;
             boolean transientFailure = false;
-            for (Membership member : request.members()) {
-                MemberKey key = new MemberKey(request.target(), member.memberId());
-                if (!plan.intent(key).satisfies(request.action(), member)) {
-                    continue;
+            for (ParsedMessage.Request request : messages.get(i).requests()) {
+                for (RejectedItem item : request.rejected()) {
+                    failures.add(new Failure(null, null, request.action(), Letter.ForMember.of(request,
+                            item.memberId(), item.role(), item.type(), item.errorCode(), item.reason(),
+                            record.messageId(), clock.instant())));
                 }
-                // A role call answers the records that named a role, and a removal's (a leaver's moderation ends with
-                // it); an add that named none is settled by the add alone.
-                MemberOutcome outcome = (member.roleNamed() || request.action() == Action.REMOVE
-                        ? outcomes : memberships).get(key);
-                if (outcome.unsettled()) {
-                    unsettled = true;
-                } else if (outcome instanceof MemberOutcome.WithError failure) {
-                    transientFailure |= failure instanceof MemberOutcome.TransientFailure;
-                    failures.add(new Failure(key, member, Letter.ForMember.of(request, member.memberId(),
-                            member.namedRole(), member.type().wireName(), failure.errorCode(), failure.message(), record.messageId(), clock.instant())));
+                for (Membership member : request.members()) {
+                    MemberKey key = new MemberKey(request.target(), member.memberId());
+                    if (!plan.intent(key).satisfies(request.action(), member)) {
+                        continue;
+                    }
+                    // A role call answers the records that named a role, and a removal's (a leaver's moderation ends
+                    // with it); an add that named none is settled by the add alone.
+                    MemberOutcome outcome = (member.roleNamed() || request.action() == Action.REMOVE
+                            ? outcomes : memberships).get(key);
+                    if (outcome.unsettled()) {
+                        unsettled = true;
+                    } else if (outcome instanceof MemberOutcome.WithError failure) {
+                        transientFailure |= failure instanceof MemberOutcome.TransientFailure;
+                        failures.add(new Failure(key, member, request.action(), Letter.ForMember.of(request,
+                                member.memberId(), member.namedRole(), member.type().wireName(),
+                                failure.errorCode(), failure.message(), record.messageId(), clock.instant())));
+                    }
                 }
             }
             if (unsettled || (transientFailure && record.receiveCount() < maxReceiveCount)) {
@@ -97,12 +100,11 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
             if (retry.contains(i)) {
                 continue;
             }
-            Action action = messages.get(i) instanceof ParsedMessage.Request request ? request.action() : null;
             String messageId = records.get(i).messageId();
             for (Failure failure : failuresPerRecord.get(i)) {
                 boolean carried = failure.key() != null && goingBack.getOrDefault(failure.key(), List.of()).stream()
                         .anyMatch(other -> !other.messageId().equals(messageId)
-                                && Intent.covers(other.action(), other.member(), action, failure.member()));
+                                && Intent.covers(other.action(), other.member(), failure.action(), failure.member()));
                 if (!carried) {
                     letters.add(failure.letter());
                 }
@@ -141,7 +143,7 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
                                                        Set<Integer> retry) {
         Map<MemberKey, List<Asked>> asked = new HashMap<>();
         for (int i : retry) {
-            if (messages.get(i) instanceof ParsedMessage.Request request) {
+            for (ParsedMessage.Request request : messages.get(i).requests()) {
                 for (Membership member : request.members()) {
                     asked.computeIfAbsent(new MemberKey(request.target(), member.memberId()),
                             key -> new ArrayList<>()).add(new Asked(records.get(i).messageId(), request.action(), member));
@@ -154,8 +156,8 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
     private record Asked(String messageId, Action action, Membership member) {
     }
 
-    /** A dead letter a record would send; for a member's failure, the member it is for. */
-    private record Failure(MemberKey key, Membership member, Letter letter) {
+    /** A dead letter a record would send; for a member's failure, the member it is for and what was asked. */
+    private record Failure(MemberKey key, Membership member, Action action, Letter letter) {
     }
 
     /** FIFO order: once a record of a message group fails, every later record of that group fails too. */

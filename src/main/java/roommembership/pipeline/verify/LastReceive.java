@@ -17,9 +17,10 @@ public final class LastReceive {
                                          int maxReceiveCount) {
         Set<MemberKey> keys = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
-            if (records.get(i).receiveCount() >= maxReceiveCount
-                    && messages.get(i) instanceof ParsedMessage.Request request) {
-                request.members().forEach(member -> keys.add(new MemberKey(request.target(), member.memberId())));
+            if (records.get(i).receiveCount() >= maxReceiveCount) {
+                for (ParsedMessage.Request request : messages.get(i).requests()) {
+                    request.members().forEach(member -> keys.add(new MemberKey(request.target(), member.memberId())));
+                }
             }
         }
         return keys;

@@ -23,6 +23,12 @@ import static roommembership.model.MembershipType.HIDDEN;
 class ReconciliationTest {
     private static final Set<String> NONE_PROTECTED = Set.of();
 
+    /** A room's plan: a removal ends the role with the membership. */
+    private static Reconciliation inRoom(Map<String, Membership> roster, TargetState now, Set<String> protectedMembers,
+                                         RemovalLimit limit) {
+        return Reconciliation.of(roster, now, protectedMembers, limit, true);
+    }
+
     @Test
     void addsRemovesPromotesAndDemotesToLeaveExactlyTheRoster() {
         TargetState now = state(Map.of("ann", DEFAULT, "bob", DEFAULT, "cat", DEFAULT, "dan", DEFAULT),
@@ -30,7 +36,7 @@ class ReconciliationTest {
         Map<String, Membership> roster = roster(
                 admin("ann"), member("bob"), admin("cat"), plain("eve"), admin("fay"));
 
-        Reconciliation plan = Reconciliation.of(roster, now, NONE_PROTECTED, new RemovalLimit(25, false));
+        Reconciliation plan = inRoom(roster, now, NONE_PROTECTED, new RemovalLimit(25, false));
 
         assertThat(plan).isEqualTo(new Reconciliation(
                 List.of(plain("eve"), admin("fay")),
@@ -45,7 +51,7 @@ class ReconciliationTest {
     void aMemberTheRosterNamesWithoutARoleIsAPlainMember() {
         TargetState now = state(Map.of("bob", DEFAULT), Set.of("bob"));
 
-        Reconciliation plan = Reconciliation.of(roster(plain("bob")), now, NONE_PROTECTED, RemovalLimit.DEFAULT);
+        Reconciliation plan = inRoom(roster(plain("bob")), now, NONE_PROTECTED, RemovalLimit.DEFAULT);
 
         assertThat(plan.demotions()).containsExactly("bob");
         assertThat(plan.adds()).isEmpty();
@@ -55,9 +61,31 @@ class ReconciliationTest {
     void aRemovedAdministratorLosesTheRoleWithTheRemovalNotByADemotion() {
         TargetState now = state(Map.of("bob", DEFAULT, "ann", DEFAULT), Set.of("bob"));
 
-        Reconciliation plan = Reconciliation.of(roster(plain("ann")), now, NONE_PROTECTED, new RemovalLimit(5, false));
+        Reconciliation plan = inRoom(roster(plain("ann")), now, NONE_PROTECTED, new RemovalLimit(5, false));
 
         assertThat(plan.removals()).containsExactly("bob");
+        assertThat(plan.demotions()).isEmpty();
+    }
+
+    @Test
+    void aRemovedModeratorOfAChannelIsDemotedTooSinceModeratorsOutliveMemberships() {
+        TargetState now = state(Map.of("bob", DEFAULT, "ann", DEFAULT), Set.of("bob"));
+
+        Reconciliation plan = Reconciliation.of(roster(plain("ann")), now, NONE_PROTECTED, new RemovalLimit(5, false),
+                false);
+
+        assertThat(plan.removals()).containsExactly("bob");
+        assertThat(plan.demotions()).containsExactly("bob");
+    }
+
+    @Test
+    void aModeratorWhoseRemovalTheBrakeHoldsKeepsTheRoleUntilTheRemovalIsReleased() {
+        TargetState now = state(Map.of("bob", DEFAULT, "ann", DEFAULT), Set.of("bob"));
+
+        Reconciliation plan = Reconciliation.of(roster(plain("ann")), now, NONE_PROTECTED, new RemovalLimit(0, false),
+                false);
+
+        assertThat(plan.heldRemovals()).containsExactly("bob");
         assertThat(plan.demotions()).isEmpty();
     }
 
@@ -65,7 +93,7 @@ class ReconciliationTest {
     void theProtectedAndTheBearerAreNeitherRemovedNorDemoted() {
         TargetState now = state(Map.of("bearer", DEFAULT, "ops", DEFAULT, "ann", DEFAULT), Set.of("bearer", "ops"));
 
-        Reconciliation plan = Reconciliation.of(roster(plain("ann")), now, Set.of("bearer", "ops"),
+        Reconciliation plan = inRoom(roster(plain("ann")), now, Set.of("bearer", "ops"),
                 new RemovalLimit(5, false));
 
         assertThat(plan.nothingToDo()).isTrue();
@@ -76,7 +104,7 @@ class ReconciliationTest {
     void aMemberOfAnotherTypeStaysAsItIsAndIsNoted() {
         TargetState now = state(Map.of("ann", HIDDEN), Set.of());
 
-        Reconciliation plan = Reconciliation.of(roster(plain("ann")), now, NONE_PROTECTED, RemovalLimit.DEFAULT);
+        Reconciliation plan = inRoom(roster(plain("ann")), now, NONE_PROTECTED, RemovalLimit.DEFAULT);
 
         assertThat(plan.typeMismatches()).containsExactly("ann");
         assertThat(plan.nothingToDo()).isTrue();
@@ -86,7 +114,7 @@ class ReconciliationTest {
     void aRosterTheTargetAlreadyHoldsNeedsNoCall() {
         TargetState now = state(Map.of("ann", DEFAULT, "bob", DEFAULT), Set.of("ann"));
 
-        assertThat(Reconciliation.of(roster(admin("ann"), plain("bob")), now, NONE_PROTECTED, RemovalLimit.DEFAULT)
+        assertThat(inRoom(roster(admin("ann"), plain("bob")), now, NONE_PROTECTED, RemovalLimit.DEFAULT)
                 .nothingToDo()).isTrue();
     }
 
@@ -104,9 +132,9 @@ class ReconciliationTest {
         keepEightyNine.remove("m089");
         keepEightyNine.put("new", plain("new"));
 
-        Reconciliation atLimit = Reconciliation.of(keepNinety, state(hundred, Set.of()), NONE_PROTECTED,
+        Reconciliation atLimit = inRoom(keepNinety, state(hundred, Set.of()), NONE_PROTECTED,
                 RemovalLimit.DEFAULT);
-        Reconciliation overLimit = Reconciliation.of(keepEightyNine, state(hundred, Set.of()), NONE_PROTECTED,
+        Reconciliation overLimit = inRoom(keepEightyNine, state(hundred, Set.of()), NONE_PROTECTED,
                 RemovalLimit.DEFAULT);
 
         assertThat(atLimit.removals()).hasSize(10);

@@ -43,7 +43,7 @@ class RosterLinesTest {
                 general, Map.of(APP + "/user/dan", new Membership(APP + "/user/dan", Role.MEMBER),
                         APP + "/user/eve", new Membership(APP + "/user/eve", Role.MEMBER),
                         APP + "/user/fay", new Membership(APP + "/user/fay", Role.ADMINISTRATOR,
-                                MembershipType.HIDDEN))), 5));
+                                MembershipType.HIDDEN))), Map.of(), 5));
     }
 
     @Test
@@ -107,7 +107,7 @@ class RosterLinesTest {
 
     @Test
     void anEmptyRosterNamesNoTarget() {
-        assertThat(read("\n\n")).isEqualTo(new RosterLines.Complete(Map.of(), 2));
+        assertThat(read("\n\n")).isEqualTo(new RosterLines.Complete(Map.of(), Map.of(), 2));
     }
 
     private static RosterLines.Read read(String roster) {

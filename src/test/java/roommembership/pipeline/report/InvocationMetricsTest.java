@@ -50,7 +50,8 @@ class InvocationMetricsTest {
                 .forEach(metric -> declared.add(metric.path("Name").asText()));
         assertThat(declared).containsExactly("MembershipRequests", "MembersAdded", "AlreadyMembers", "MembersRemoved",
                 "AlreadyAbsent", "RolesChanged", "DeadLettered",
-                "ChimeCalls", "ChimeThrottles", "RecordsRetried", "InvalidMessages", "MembersDispatched");
+                "ChimeCalls", "ChimeThrottles", "RecordsRetried", "InvalidMessages", "MembersDispatched",
+                "RemovalsHeld");
         assertThat(declared).allSatisfy(name -> assertThat(document.path(name).isInt()).as(name).isTrue());
         assertThat(document.path("_aws").path("Timestamp").asLong()).isEqualTo(AT.toEpochMilli());
     }
