@@ -104,7 +104,7 @@ class TransformedTemplateTest {
     }
 
     @Test
-    void aCreatedRosterBucketIsPrivateVersionedEncryptedAndNotifiesTheSourceQueueOfDryRunsOnly() {
+    void aCreatedRosterBucketIsPrivateVersionedEncryptedAndNotifiesTheSourceQueueOfRostersButNotTheirPlans() {
         String bucket = "rosters-1c3e5a70-b2d4-11ef-8f10-0a1b2c3d4e5f";
         JsonNode properties = creatingRosterBucket.path("buckets").path("RosterBucket");
         assertThat(properties.path("BucketName").asText()).isEqualTo(bucket);
@@ -116,7 +116,7 @@ class TransformedTemplateTest {
         JsonNode notification = properties.path("NotificationConfiguration").path("QueueConfigurations").get(0);
         assertThat(notification.path("Queue").asText()).isEqualTo(ARNS + "requests");
         assertThat(notification.path("Filter").path("S3Key").path("Rules").toString()).isEqualTo(
-                "[{\"Name\":\"prefix\",\"Value\":\"dry-run/\"},{\"Name\":\"suffix\",\"Value\":\".jsonl\"}]");
+                "[{\"Name\":\"suffix\",\"Value\":\".jsonl\"}]");
         // Only this bucket of this account may send to the source queue.
         JsonNode statement = creatingRosterBucket.path("queuePolicies").path("RosterNotificationQueuePolicy")
                 .path("PolicyDocument").path("Statement").get(0);
