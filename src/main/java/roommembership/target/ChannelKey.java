@@ -51,6 +51,11 @@ public record ChannelKey(String arn, String region, String appInstanceArn) imple
     }
 
     @Override
+    public boolean memberLimited() {
+        return true;
+    }
+
+    @Override
     public boolean roleInAddCall() {
         return false;
     }

@@ -46,6 +46,12 @@ public record RoomKey(String accountId, String roomId) implements Target {
     }
 
     @Override
+    public boolean memberLimited() {
+        // The chat-room API's model and documentation give no member limit for a room.
+        return false;
+    }
+
+    @Override
     public boolean roleInAddCall() {
         return true;
     }

@@ -26,6 +26,12 @@ public sealed interface Target permits RoomKey, ChannelKey {
     int maxMembersPerCall();
 
     /**
+     * Whether the target holds at most a fixed number of members (a channel: 10,000, the service's quota), so that a
+     * full one takes a joiner only once a leaver is gone: its removals are made before its adds.
+     */
+    boolean memberLimited();
+
+    /**
      * Whether the add call sets each member's role and the role ends with the membership (rooms); otherwise the
      * administrators are a list of their own (a channel's moderators): an Administrator is made one by a call of its
      * own once it is a member, and stops being one by another when it is removed.

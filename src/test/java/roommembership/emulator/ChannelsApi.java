@@ -64,7 +64,9 @@ import java.util.regex.Pattern;
  *   <li>{@code BatchCreateChannelMembership}: each member ARN is then processed: a duplicate within the request
  *       ({@code Conflict}), an armed {@link ChimeEmulator#failMember(String, String, int) member error} (keyed by the
  *       ARN), an ARN that is not a user or bot of the channel's AppInstance ({@code NotFound}), an existing member of
- *       either type ({@code Conflict}), else the member is added with the request's type (default {@code DEFAULT});</li>
+ *       either type ({@code Conflict}), a member beyond the channel's {@link #MAX_MEMBERS_PER_CHANNEL} members
+ *       ({@code ResourceLimitExceeded}), else the member is added with the request's type (default
+ *       {@code DEFAULT});</li>
  *   <li>{@code ListChannelMemberships}: one page of the members of the asked type ({@code DEFAULT} when absent) in the
  *       order they joined (see {@link #DEFAULT_PAGE_SIZE}); a NextToken not issued for this channel and type is a
  *       400;</li>
@@ -113,6 +115,12 @@ public final class ChannelsApi {
 
     /** Upper bound of {@code MemberArns} in the service model (the lower bound is 1). */
     public static final int MAX_MEMBER_ARNS = 100;
+    /**
+     * Members one channel holds at most, of both types: the service's quota ("Amazon Chime SDK endpoints and quotas",
+     * memberships per channel; elastic channels, which this emulator has none of, hold more). A batch add over it
+     * answers each member beyond it as an entry {@code ResourceLimitExceeded}.
+     */
+    public static final int MAX_MEMBERS_PER_CHANNEL = 10_000;
     /** Bounds of {@code MaxResults} ({@code max-results}) in the service model. */
     public static final int MIN_RESULTS = 1;
     public static final int MAX_RESULTS = 50;
@@ -727,6 +735,11 @@ public final class ChannelsApi {
                 if (channel.members.containsKey(arn)) {
                     errors.add(memberError(arn, "Conflict",
                             "The member " + arn + " is already a member of channel " + call.channelArn + "."));
+                    continue;
+                }
+                if (channel.members.size() >= MAX_MEMBERS_PER_CHANNEL) {
+                    errors.add(memberError(arn, "ResourceLimitExceeded", "The channel " + call.channelArn
+                            + " already has " + MAX_MEMBERS_PER_CHANNEL + " members, its limit."));
                     continue;
                 }
                 channel.join(arn, type);

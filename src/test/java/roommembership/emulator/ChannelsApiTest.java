@@ -260,6 +260,29 @@ class ChannelsApiTest {
     }
 
     @Test
+    void aChannelHoldsAtMostTenThousandMembersOfBothTypesAndAnswersEachOneBeyondAsResourceLimitExceeded() {
+        // given: 9,998 members, one of them hidden
+        seedChannel(CHANNEL);
+        channels.user(ALICE).user(BOB);
+        for (int i = 0; i < ChannelsApi.MAX_MEMBERS_PER_CHANNEL - 2; i++) {
+            String member = ALICE + "-" + i;
+            channels.user(member).member(CHANNEL, member, i == 0 ? "HIDDEN" : "DEFAULT");
+        }
+        String third = ALICE + "-third";
+        channels.user(third);
+
+        // when
+        BatchCreateChannelMembershipResponse response = add(CHANNEL, "DEFAULT", ALICE, BOB, third);
+
+        // then
+        assertThat(response.batchChannelMemberships().members()).extracting(Identity::arn).containsExactly(ALICE, BOB);
+        assertThat(response.errors())
+                .extracting(BatchCreateChannelMembershipError::memberArn, BatchCreateChannelMembershipError::errorCode)
+                .containsExactly(tuple(third, ErrorCode.RESOURCE_LIMIT_EXCEEDED));
+        assertThat(channels.members(CHANNEL)).hasSize(ChannelsApi.MAX_MEMBERS_PER_CHANNEL).doesNotContainKey(third);
+    }
+
+    @Test
     void answersNotFoundOutsideTheAppInstanceAndConflictForAnExistingOrRepeatedMember() {
         // given: alice is already a hidden member, the stranger a user of another AppInstance, the ghost no one
         seedChannel(CHANNEL);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,9 +61,31 @@ public final class Calls {
      * place.
      */
     public Applied apply(List<? extends Change> changes, Deadline deadline) {
-        List<CompletableFuture<Applied>> running = byTurns(changes).stream()
-                .map(change -> CompletableFuture.supplyAsync(() -> attempt(change, deadline), executor))
-                .toList();
+        List<Change> turns = byTurns(changes);
+        // A member-limited target's removals first, so that a full one has room for its adds once they are made.
+        Map<Target, List<CompletableFuture<Applied>>> removals = new HashMap<>();
+        Map<Change, CompletableFuture<Applied>> started = new IdentityHashMap<>();
+        for (Change change : turns) {
+            if (change instanceof Change.Remove && change.target().memberLimited()) {
+                CompletableFuture<Applied> removal = CompletableFuture.supplyAsync(() -> attempt(change, deadline),
+                        executor);
+                removals.computeIfAbsent(change.target(), target -> new ArrayList<>()).add(removal);
+                started.put(change, removal);
+            }
+        }
+        List<CompletableFuture<Applied>> running = new ArrayList<>(turns.size());
+        for (Change change : turns) {
+            CompletableFuture<Applied> future = started.get(change);
+            if (future == null) {
+                List<CompletableFuture<Applied>> first = change instanceof Change.Add
+                        ? removals.getOrDefault(change.target(), List.of()) : List.of();
+                future = first.isEmpty()
+                        ? CompletableFuture.supplyAsync(() -> attempt(change, deadline), executor)
+                        : CompletableFuture.allOf(first.toArray(CompletableFuture[]::new))
+                                .thenApplyAsync(done -> attempt(change, deadline), executor);
+            }
+            running.add(future);
+        }
         // Combined in one pass: folding pairwise would copy the growing map once per change.
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>();
         int calls = 0;

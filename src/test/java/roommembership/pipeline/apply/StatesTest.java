@@ -5,7 +5,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.model.Deadline;
+import roommembership.emulator.ChannelsApi;
+import roommembership.emulator.MessagingQuotas;
+import roommembership.model.Membership;
 import roommembership.model.MembershipType;
+import roommembership.pipeline.plan.Change;
 import roommembership.pacing.Pacer;
 import roommembership.target.ChannelKey;
 import roommembership.target.RoomKey;
@@ -21,6 +25,7 @@ import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,7 +34,10 @@ import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The apply stage reads targets' whole states through the port, all at once, within the invocation's time. */
+/**
+ * The apply stage reads targets' whole states through the port, all at once, within the invocation's time; and makes
+ * a member-limited target's removals before its adds.
+ */
 class StatesTest {
     private static final String APP_INSTANCE = "arn:aws:chime:us-east-1:111122223333:app-instance/acme-hr-0001";
     private static final String BEARER = APP_INSTANCE + "/user/hr-bot";
@@ -89,6 +97,41 @@ class StatesTest {
                 new TargetRead.Unknown("ServiceUnavailable", "no time left to read the target")));
         assertThat(chime.calls()).isEmpty();
         assertThat(chime.channels().calls()).isEmpty();
+    }
+
+    @Test
+    void aFullChannelTakesItsJoinersOnceItsLeaversAreGone() {
+        chime.reset();
+        var channels = chime.channels().appInstance(APP_INSTANCE).user(BEARER).channel(CHANNEL.arn());
+        for (int i = 0; i < ChannelsApi.MAX_MEMBERS_PER_CHANNEL; i++) {
+            channels.user(user("m" + i)).member(CHANNEL.arn(), user("m" + i), "DEFAULT");
+        }
+        List<Membership> joiners = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            channels.user(user("n" + i));
+            joiners.add(Membership.withoutRole(user("n" + i), MembershipType.DEFAULT));
+        }
+        // The add first in the list, and every call slow: only waiting for the removals makes room for it.
+        changes.add(new Change.Add(CHANNEL, joiners));
+        for (int i = 0; i < 20; i++) {
+            changes.add(new Change.Remove(CHANNEL, Membership.withoutRole(user("m" + i), MembershipType.DEFAULT)));
+        }
+        // These calls are not paced: the rates are out of the way, the order is what is looked at.
+        chime.channels().stopEnforcingQuotas();
+        chime.latency(Duration.ofMillis(20));
+
+        Applied applied;
+        try {
+            applied = calls.apply(changes, in(Duration.ofSeconds(30)));
+        } finally {
+            chime.latency(Duration.ZERO);
+            chime.channels().enforceQuotas(MessagingQuotas.published());
+        }
+
+        assertThat(applied.outcomes().values()).allSatisfy(outcome -> assertThat(outcome.holds()).isTrue());
+        assertThat(chime.channels().members(CHANNEL.arn())).hasSize(ChannelsApi.MAX_MEMBERS_PER_CHANNEL)
+                .containsKeys(user("n0"), user("n19")).doesNotContainKeys(user("m0"), user("m19"));
     }
 
     private static String user(String id) {
