@@ -144,11 +144,14 @@ public final class MembershipService {
     private BatchReport dispatch(List<SourceRecord> records, Deadline deadline, TargetQueue queue) {
         long started = System.nanoTime();
         List<RosterNote> notes = new ArrayList<>();
-        List<ParsedMessage> messages = read(records, deadline, notes);
+        Rosters.Reads rosterReads = new Rosters.Reads();
+        List<ParsedMessage> messages = reading.read(records,
+                (apply, earlier) -> rosters.fanOut(apply, deadline, notes, rosterReads));
         BatchPlan plan = BatchPlan.of(messages);
-        List<Dispatch> dispatches = Dispatching.of(records, messages, plan);
+        List<Dispatch> dispatches = Dispatching.of(records, messages);
         Sent<Dispatch> sent = dispatches.isEmpty() ? Sent.allSent() : queue.send(dispatches, deadline);
         Map<MemberKey, MemberOutcome> outcomes = Dispatching.outcomes(dispatches, sent.unsent());
+        messages = Dispatching.afterSending(records, messages, sent.unsent());
 
         Settling settling = settle(records, messages, plan, outcomes, outcomes, deadline);
         return Reporting.dispatched(records, messages, plan, outcomes, settling.settled(), settling.failures(),
@@ -184,7 +187,8 @@ public final class MembershipService {
 
     /** The read stage, with the rosters to apply read as the requests that carry them out. */
     private List<ParsedMessage> read(List<SourceRecord> records, Deadline deadline, List<RosterNote> notes) {
-        return reading.read(records, (apply, earlier) -> rosters.apply(apply, earlier, deadline, notes));
+        Rosters.Reads rosterReads = new Rosters.Reads();
+        return reading.read(records, (apply, earlier) -> rosters.apply(apply, earlier, deadline, notes, rosterReads));
     }
 
     /** Settles every record by the outcomes and sends the letters: a record whose letter did not go goes back. */

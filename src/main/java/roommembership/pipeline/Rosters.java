@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The roster stage: each roster a trigger names is read from its store, every target it names is read whole, and
@@ -55,6 +57,7 @@ final class Rosters {
 
     /** Plans the dry runs among the records handled apart; S3's test events are settled as they are. */
     Outcome dryRuns(List<RosterBatch.Triggered> rosters, Deadline deadline) {
+        Reads reads = new Reads();
         List<String> retry = new ArrayList<>();
         List<RosterNote> notes = new ArrayList<>();
         for (RosterBatch.Triggered triggered : rosters) {
@@ -63,13 +66,22 @@ final class Rosters {
             }
             boolean again = false;
             for (RosterTrigger.RosterObject roster : apply.rosters()) {
-                again |= !dryRun(roster, deadline, notes);
+                again |= !dryRun(roster, deadline, notes, reads);
             }
             if (again) {
                 retry.add(triggered.record().messageId());
             }
         }
         return new Outcome(retry, notes);
+    }
+
+    /**
+     * One batch's reads of its rosters: a roster several of its records name (its targets handed on one by one) is
+     * read from the store once.
+     */
+    static final class Reads {
+        private final Map<RosterTrigger.RosterObject, RosterObjects.Fetched<RosterLines.Read>> fetched =
+                new HashMap<>();
     }
 
     /**
@@ -80,39 +92,110 @@ final class Rosters {
      * @param earlier the messages of the batch's records before this one: the roster comes after them
      */
     ParsedMessage apply(RosterTrigger.Apply apply, List<ParsedMessage> earlier, Deadline deadline,
-                        List<RosterNote> notes) {
+                        List<RosterNote> notes, Reads reads) {
         List<ParsedMessage.Request> requests = new ArrayList<>();
+        return eachRoster(apply, deadline, notes, reads, read -> {
+            Planned planned = plan(read, apply.only(), false, deadline, notes);
+            if (planned instanceof NotNow notNow) {
+                return new ParsedMessage.Unavailable(notNow.errorCode(), notNow.message());
+            }
+            requests.addAll(requests((Plans) planned, earlier, notes));
+            return null;
+        }, () -> new ParsedMessage.Roster(requests));
+    }
+
+    /**
+     * The rosters of one record handed on target by target, each to be planned and carried out where that target's
+     * requests are (a deployment with a target queue), so that one invocation at a time reads and calls a target, and
+     * a roster of more targets than one invocation can read still finishes. Each roster is read whole first: a bad one
+     * is refused here, whole. A dry run among them is planned here.
+     */
+    ParsedMessage fanOut(RosterTrigger.Apply apply, Deadline deadline, List<RosterNote> notes, Reads reads) {
+        List<ParsedMessage.RosterTarget> targets = new ArrayList<>();
+        return eachRoster(apply, deadline, notes, reads, complete -> {
+            RosterLines.Complete named = apply.only().map(complete.read()::only).orElse(complete.read());
+            named.targets().keySet().forEach(target -> targets.add(
+                    new ParsedMessage.RosterTarget(complete.roster().uri(), target)));
+            notes.add(new RosterNote(false, "roster handed on", RosterPlanJson.handedOn(complete.roster().uri(),
+                    named.targets().size(), named.lines())));
+            return null;
+        }, () -> new ParsedMessage.RosterFanOut(targets));
+    }
+
+    /** A roster read whole, every line valid. */
+    private record Read(RosterTrigger.RosterObject roster, RosterLines.Complete read) {
+    }
+
+    /**
+     * Reads each roster of a trigger and hands the valid ones to {@code use}, which may answer that the record must go
+     * back; a dry run is planned and written instead. A record with a roster refused is that roster's letter: one
+     * message asks for all its rosters, so it is carried out whole or refused whole, never in part.
+     */
+    private ParsedMessage eachRoster(RosterTrigger.Apply apply, Deadline deadline, List<RosterNote> notes,
+                                     Reads reads, Function<Read, ParsedMessage.Unavailable> use, Supplier<ParsedMessage> done) {
         ParsedMessage.Invalid refused = null;
+        List<Read> valid = new ArrayList<>();
         for (RosterTrigger.RosterObject roster : apply.rosters()) {
             if (RosterBatch.dryRun(roster)) {
-                if (!dryRun(roster, deadline, notes)) {
+                if (!dryRun(roster, deadline, notes, reads)) {
                     return new ParsedMessage.Unavailable(ErrorCodes.SERVICE_UNAVAILABLE,
                             "a dry run's plan could not be made or written this time: " + roster.uri());
                 }
                 continue;
             }
-            Planned planned = plan(roster, false, deadline, notes);
-            if (planned instanceof NotNow notNow) {
-                return new ParsedMessage.Unavailable(notNow.errorCode(), notNow.message());
+            RosterObjects.Fetched<RosterLines.Read> fetched = fetch(roster, deadline, reads);
+            if (fetched instanceof RosterObjects.Unavailable<RosterLines.Read> unavailable) {
+                notes.add(new RosterNote(true, "roster not read", RosterPlanJson.refused(roster.uri(), false,
+                        unavailable.errorCode(), unavailable.message())));
+                return new ParsedMessage.Unavailable(unavailable.errorCode(), unavailable.message());
             }
-            if (planned instanceof Refusal refusal) {
-                notes.add(new RosterNote(true, "roster refused", RosterPlanJson.refused(roster.uri(), false,
-                        refusal.errorCode(), refusal.message())));
+            String code = null;
+            String reason = null;
+            if (fetched instanceof RosterObjects.Refused<RosterLines.Read> store) {
+                code = store.errorCode();
+                reason = store.message();
+            } else if (((RosterObjects.Done<RosterLines.Read>) fetched).value() instanceof RosterLines.Refused bad) {
+                code = ErrorCodes.BAD_REQUEST;
+                reason = bad.reason();
+            }
+            if (code != null) {
+                notes.add(new RosterNote(true, "roster refused", RosterPlanJson.refused(roster.uri(), false, code,
+                        reason)));
                 if (refused == null) {
-                    refused = new ParsedMessage.Invalid(refusal.message(), refusal.errorCode(),
-                            Optional.of(roster.uri()));
+                    refused = new ParsedMessage.Invalid(reason, code, Optional.of(roster.uri()));
                 }
                 continue;
             }
-            requests.addAll(requests((Plans) planned, earlier, notes));
+            valid.add(new Read(roster, (RosterLines.Complete) ((RosterObjects.Done<RosterLines.Read>) fetched)
+                    .value()));
         }
         if (refused != null) {
-            // One message asks for all its rosters: it is carried out whole or refused whole, never in part.
             return apply.rosters().size() == 1 ? refused : new ParsedMessage.Invalid(refused.reason()
                     + "; none of the message's " + apply.rosters().size() + " rosters was applied",
                     refused.errorCode(), refused.roster());
         }
-        return new ParsedMessage.Roster(requests);
+        for (Read read : valid) {
+            ParsedMessage.Unavailable again = use.apply(read);
+            if (again != null) {
+                return again;
+            }
+        }
+        return done.get();
+    }
+
+    /** The roster read from its store, once per batch. */
+    private RosterObjects.Fetched<RosterLines.Read> fetch(RosterTrigger.RosterObject roster, Deadline deadline,
+                                                          Reads reads) {
+        RosterObjects.Fetched<RosterLines.Read> cached = reads.fetched.get(roster);
+        if (cached != null) {
+            return cached;
+        }
+        RosterObjects.Fetched<RosterLines.Read> fetched = objects.read(roster, rules.maxBytes(), deadline,
+                lines::read);
+        if (!(fetched instanceof RosterObjects.Unavailable<RosterLines.Read>)) {
+            reads.fetched.put(roster, fetched);
+        }
+        return fetched;
     }
 
     /** A roster's plans as requests, and one log line per target. */
@@ -150,16 +233,12 @@ final class Rosters {
         return named;
     }
 
-    /** What reading a roster and its targets came to. */
+    /** What reading a roster's targets came to. */
     private sealed interface Planned {
     }
 
-    /** It could not be read this time: a note says why. */
+    /** A target could not be read this time: a note says why. */
     private record NotNow(String errorCode, String message) implements Planned {
-    }
-
-    /** The roster is refused whole. */
-    private record Refusal(String errorCode, String message) implements Planned {
     }
 
     /**
@@ -172,24 +251,11 @@ final class Rosters {
             implements Planned {
     }
 
-    /** Reads the roster and its targets, and plans each target. */
-    private Planned plan(RosterTrigger.RosterObject roster, boolean dryRun, Deadline deadline,
+    /** Reads the roster's targets (or the one target asked for) and plans each. */
+    private Planned plan(Read roster, Optional<Target> only, boolean dryRun, Deadline deadline,
                          List<RosterNote> notes) {
-        String uri = roster.uri();
-        RosterObjects.Fetched<RosterLines.Read> fetched = objects.read(roster, rules.maxBytes(), deadline, lines::read);
-        if (fetched instanceof RosterObjects.Unavailable<RosterLines.Read> unavailable) {
-            notes.add(new RosterNote(true, "roster not read", RosterPlanJson.refused(uri, dryRun,
-                    unavailable.errorCode(), unavailable.message())));
-            return new NotNow(unavailable.errorCode(), unavailable.message());
-        }
-        if (fetched instanceof RosterObjects.Refused<RosterLines.Read> refused) {
-            return new Refusal(refused.errorCode(), refused.message());
-        }
-        RosterLines.Read read = ((RosterObjects.Done<RosterLines.Read>) fetched).value();
-        if (read instanceof RosterLines.Refused bad) {
-            return new Refusal(ErrorCodes.BAD_REQUEST, bad.reason());
-        }
-        RosterLines.Complete complete = (RosterLines.Complete) read;
+        String uri = roster.roster().uri();
+        RosterLines.Complete complete = only.map(roster.read()::only).orElse(roster.read());
         Map<Target, TargetRead> reads = calls.states(complete.targets().keySet(), deadline);
         Map<Target, TargetState> states = new HashMap<>();
         Map<Target, Reconciliation> plans = new LinkedHashMap<>();
@@ -203,7 +269,9 @@ final class Rosters {
                 continue;
             }
             TargetRead.Unknown unknown = (TargetRead.Unknown) state;
-            if (ErrorCodes.isTransient(unknown.errorCode())) {
+            // A dry run's plan names a target it could not read this time rather than wait for all: it is written
+            // whatever the targets, and a roster of more targets than one invocation can read still gets one.
+            if (ErrorCodes.isTransient(unknown.errorCode()) && !dryRun) {
                 String message = "a target could not be read this time: " + unknown.message();
                 notes.add(new RosterNote(true, "roster not planned", RosterPlanJson.refused(uri, dryRun,
                         unknown.errorCode(), message)));
@@ -211,20 +279,36 @@ final class Rosters {
             }
             unreadable.put(target.getKey(), new RosterPlanJson.Unreadable(unknown.errorCode(), unknown.message()));
         }
-        return new Plans(roster, complete, states, plans, unreadable);
+        return new Plans(roster.roster(), complete, states, plans, unreadable);
     }
 
     /** Plans one dry run and writes its plan; false when it must be tried again. */
-    private boolean dryRun(RosterTrigger.RosterObject roster, Deadline deadline, List<RosterNote> notes) {
+    private boolean dryRun(RosterTrigger.RosterObject roster, Deadline deadline, List<RosterNote> notes, Reads reads) {
         String uri = roster.uri();
-        Planned planned = plan(roster, true, deadline, notes);
-        if (planned instanceof NotNow) {
+        RosterObjects.Fetched<RosterLines.Read> fetched = fetch(roster, deadline, reads);
+        if (fetched instanceof RosterObjects.Unavailable<RosterLines.Read> unavailable) {
+            notes.add(new RosterNote(true, "roster not read", RosterPlanJson.refused(uri, true,
+                    unavailable.errorCode(), unavailable.message())));
             return false;
         }
-        if (planned instanceof Refusal refusal) {
-            String document = RosterPlanJson.refused(uri, true, refusal.errorCode(), refusal.message());
+        String refusal = null;
+        String code = null;
+        if (fetched instanceof RosterObjects.Refused<RosterLines.Read> store) {
+            code = store.errorCode();
+            refusal = store.message();
+        } else if (((RosterObjects.Done<RosterLines.Read>) fetched).value() instanceof RosterLines.Refused bad) {
+            code = ErrorCodes.BAD_REQUEST;
+            refusal = bad.reason();
+        }
+        if (refusal != null) {
+            String document = RosterPlanJson.refused(uri, true, code, refusal);
             notes.add(new RosterNote(true, "roster refused", document));
             return written(roster, document, deadline, notes);
+        }
+        RosterLines.Complete complete = (RosterLines.Complete) ((RosterObjects.Done<RosterLines.Read>) fetched).value();
+        Planned planned = plan(new Read(roster, complete), Optional.empty(), true, deadline, notes);
+        if (planned instanceof NotNow) {
+            return false;
         }
         Plans plans = (Plans) planned;
         if (!written(roster, RosterPlanJson.document(uri, true, plans.plans(), plans.unreadable()), deadline, notes)) {

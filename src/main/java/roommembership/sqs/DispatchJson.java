@@ -34,6 +34,15 @@ final class DispatchJson {
 
     /** One body per action (and, for channels, per Type and Role), each of at most 1,000 members and 240 KB. */
     static List<String> bodies(Dispatch dispatch) {
+        if (dispatch.rosterTarget()) {
+            // A roster's target: the roster and the target's ids, which the trigger reads as "this target only".
+            return List.of(JsonObjects.write(json -> {
+                json.writeStringField("Roster", dispatch.roster().orElseThrow());
+                for (Map.Entry<String, String> id : dispatch.target().idFields()) {
+                    json.writeStringField(id.getKey(), id.getValue());
+                }
+            }));
+        }
         Target form = dispatch.routedFrom().map(ParsedMessage.Routed::room).orElse(dispatch.target());
         Map<Shape, List<Item>> shapes = new LinkedHashMap<>();
         for (Intent intent : dispatch.intents()) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.testing.ContractSchemas;
@@ -249,8 +251,10 @@ class RosterApplyTest {
         assertThat(function.channels().members(CHANNEL)).containsOnlyKeys(user("u1"), user("u2"), BEARER);
     }
 
-    @Test
-    void theRosterOverridesTheBatchsEarlierRequestsAndItsLaterRequestsOverrideTheRoster() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"carried out where it arrived", "dispatched per target"})
+    void theRosterOverridesTheBatchsEarlierRequestsAndItsLaterRequestsOverrideTheRoster(String how) {
+        String targetQueue = how.startsWith("dispatched") ? dispatching() : null;
         function.s3().put(BUCKET, KEY, lines(room("ann", ADMINISTRATOR), room("bob", null), room("cat", null)));
         SqsEvents batch = SqsEvents.batch()
                 .record(SqsEvents.member(ACME, ROOM, "early", MEMBER))
@@ -260,11 +264,45 @@ class RosterApplyTest {
                         + "\"Action\": \"Remove\"}");
 
         SQSBatchResponse response = function.handle(batch.build());
+        if (targetQueue != null) {
+            for (SQSEvent taken : function.takeBatches(targetQueue)) {
+                assertThat(failedIds(function.handle(taken))).isEmpty();
+            }
+        }
 
         assertThat(failedIds(response)).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
         assertThat(function.chime().members(ACME, ROOM)).isEqualTo(Map.of(
                 "ann", ADMINISTRATOR, "bob", MEMBER, "late", MEMBER, "ops", ADMINISTRATOR));
+    }
+
+    @Test
+    void aRosterAskedForOneTargetReconcilesThatTargetOnly() {
+        function.s3().put(BUCKET, KEY, lines(room("ann", null), channel("u1", null, null)));
+        Map<String, String> room = function.chime().members(ACME, ROOM);
+
+        SQSBatchResponse response = function.handle(SqsEvents.batch()
+                .record("{\"Roster\": \"" + URI + "\", \"ChannelArn\": \"" + CHANNEL + "\"}").build());
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        assertThat(function.channels().members(CHANNEL)).isEqualTo(Map.of(user("u1"), "DEFAULT", BEARER, "DEFAULT"));
+        assertThat(function.chime().members(ACME, ROOM)).isEqualTo(room);
+    }
+
+    @Test
+    void aRosterAskedForATargetItCannotNameIsRefusedSayingHow() {
+        function.s3().put(BUCKET, KEY, lines(room("ann", null)));
+        SqsEvents batch = SqsEvents.batch()
+                .record("{\"Roster\": \"" + URI + "\", \"ChannelArn\": \"not-a-channel\"}");
+
+        function.handle(batch.build());
+
+        assertThat(function.deadLetters().drain()).singleElement().satisfies(letter -> {
+            assertThat(letter.errorCode()).isEqualTo("BadRequest");
+            assertThat(letter.errorMessage()).startsWith("a roster applied to one target names it with a ChannelArn");
+        });
+        assertThat(function.chime().callCounts()).isEmpty();
     }
 
     @Test
@@ -293,22 +331,54 @@ class RosterApplyTest {
     }
 
     @Test
+    void aRosterOfTenThousandTakesAFullChannelsJoinersOnceItsLeaversAreGone() {
+        String full = APP_INSTANCE + "/channel/full";
+        ChannelsApi channels = function.channels().channel(full);
+        for (int i = 0; i < ChannelsApi.MAX_MEMBERS_PER_CHANNEL; i++) {
+            channels.user(user("m" + i)).member(full, user("m" + i), "DEFAULT");
+        }
+        StringBuilder roster = new StringBuilder();
+        // 100 leave, 100 join: the channel stays at its limit of 10,000.
+        for (int i = 100; i < ChannelsApi.MAX_MEMBERS_PER_CHANNEL; i++) {
+            roster.append("{\"ChannelArn\": \"").append(full).append("\", \"MemberArn\": \"").append(user("m" + i))
+                    .append("\"}\n");
+        }
+        for (int i = 0; i < 100; i++) {
+            channels.user(user("n" + i));
+            roster.append("{\"ChannelArn\": \"").append(full).append("\", \"MemberArn\": \"").append(user("n" + i))
+                    .append("\"}\n");
+        }
+        function.s3().put(BUCKET, KEY, roster.toString());
+
+        SQSBatchResponse response = function.handle(SqsEvents.batch().record(TRIGGER).build());
+
+        assertThat(failedIds(response)).isEmpty();
+        assertThat(function.deadLetters().drain()).isEmpty();
+        Map<String, String> members = function.channels().members(full);
+        assertThat(members).hasSize(ChannelsApi.MAX_MEMBERS_PER_CHANNEL).containsKeys(user("n0"), user("n99"))
+                .doesNotContainKeys(user("m0"), user("m99"));
+    }
+
+    @Test
     void dispatchedPerTargetARosterEndsTheSameAndItsLettersStillNameIt() {
         String stranger = APP_INSTANCE + "/user/nobody-here";
         function.s3().put(BUCKET, KEY, lines(room("ann", null), room("bob", ADMINISTRATOR), room("dan", null),
                 channel("u1", ADMINISTRATOR, null), channel("u2", null, "HIDDEN"), channel("u4", null, null),
                 "{\"ChannelArn\": \"" + CHANNEL + "\", \"MemberArn\": \"" + stranger + "\"}"));
-        String targetQueue = function.newTargetQueue();
-        function.redeployWith(Map.of(Configuration.TARGET_QUEUE_URL, targetQueue));
+        String targetQueue = dispatching();
 
         SQSBatchResponse dispatched = function.handle(SqsEvents.batch().record(TRIGGER).build());
 
         assertThat(failedIds(dispatched)).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
+        // The roster is read whole where it arrives, and handed on target by target: no Chime call yet.
+        assertThat(function.chime().callCounts()).isEmpty();
         List<SQSEvent> batches = function.takeBatches(targetQueue);
-        assertThat(batches).isNotEmpty();
+        assertThat(batches.stream().flatMap(batch -> batch.getRecords().stream()).map(SQSEvent.SQSMessage::getBody))
+                .containsExactlyInAnyOrder(
+                        "{\"Roster\":\"" + URI + "\",\"AccountId\":\"" + ACME + "\",\"RoomId\":\"" + ROOM + "\"}",
+                        "{\"Roster\":\"" + URI + "\",\"ChannelArn\":\"" + CHANNEL + "\"}");
         for (SQSEvent batch : batches) {
-            batch.getRecords().forEach(record -> assertThat(record.getBody()).contains("\"Roster\":\"" + URI + "\""));
             assertThat(failedIds(function.handle(batch))).isEmpty();
         }
         assertThat(function.chime().members(ACME, ROOM)).isEqualTo(Map.of(
@@ -321,6 +391,13 @@ class RosterApplyTest {
             assertThat(letter.errorCode()).isEqualTo("NotFound");
             assertThat(letter.body().path("Roster").asText()).isEqualTo(URI);
         });
+    }
+
+    /** Redeploys with a target queue, whose URL it gives. */
+    private static String dispatching() {
+        String targetQueue = function.newTargetQueue();
+        function.redeployWith(Map.of(Configuration.TARGET_QUEUE_URL, targetQueue));
+        return targetQueue;
     }
 
     private static Map<String, Integer> since(Map<String, Integer> before) {

@@ -17,7 +17,8 @@ import java.util.Optional;
  *                   the producer wrote, so that the requests keep their form and any letter names what was asked
  * @param intents one per member, as the batch wants it at its end
  * @param sourceMessageIds the records that asked for any of these members
- * @param roster the roster these intents are part of, which the dispatched request names
+ * @param roster the roster these intents are part of, which the dispatched request names; with no intents, the
+ *               roster this target is to be reconciled with
  */
 public record Dispatch(Target target, Optional<ParsedMessage.Routed> routedFrom, List<Intent> intents,
                        List<String> sourceMessageIds, Optional<String> roster) {
@@ -27,9 +28,19 @@ public record Dispatch(Target target, Optional<ParsedMessage.Routed> routedFrom,
         Objects.requireNonNull(routedFrom, "routedFrom");
         intents = List.copyOf(intents);
         sourceMessageIds = List.copyOf(sourceMessageIds);
-        if (intents.isEmpty()) {
-            throw new IllegalArgumentException("a dispatch names at least one member");
+        if (intents.isEmpty() && roster.isEmpty()) {
+            throw new IllegalArgumentException("a dispatch names at least one member, or is a roster's target");
         }
+    }
+
+    /** One target of a roster, to be reconciled with it where the target's requests are carried out. */
+    public static Dispatch roster(Target target, String roster, String sourceMessageId) {
+        return new Dispatch(target, Optional.empty(), List.of(), List.of(sourceMessageId), Optional.of(roster));
+    }
+
+    /** Whether this dispatch hands on a roster's target rather than members. */
+    public boolean rosterTarget() {
+        return intents.isEmpty();
     }
 
     /** The members this dispatch carries, as the plan keys them. */

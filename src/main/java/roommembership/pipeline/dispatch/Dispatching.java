@@ -13,6 +13,7 @@ import roommembership.target.Target;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,6 +29,55 @@ import java.util.Set;
  */
 public final class Dispatching {
     private Dispatching() {
+    }
+
+    /**
+     * The batch's dispatches in batch order around its rosters: the requests before a roster, merged; then each
+     * target of the roster, to be reconciled with it; then the requests after it, merged. Each target's messages keep
+     * that order in its message group, so the roster overrides the requests before it and those after it override the
+     * roster, as in a batch carried out where it arrived.
+     */
+    public static List<Dispatch> of(List<SourceRecord> records, List<ParsedMessage> messages) {
+        List<Dispatch> dispatches = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i) instanceof ParsedMessage.RosterFanOut fanOut) {
+                dispatches.addAll(merged(records, messages, from, i));
+                for (ParsedMessage.RosterTarget target : fanOut.targets()) {
+                    dispatches.add(Dispatch.roster(target.target(), target.roster(), records.get(i).messageId()));
+                }
+                from = i + 1;
+            }
+        }
+        dispatches.addAll(merged(records, messages, from, messages.size()));
+        return dispatches;
+    }
+
+    /** The records' messages once their dispatches were sent: a roster with a target not confirmed sent goes back. */
+    public static List<ParsedMessage> afterSending(List<SourceRecord> records, List<ParsedMessage> messages,
+                                                   List<Dispatch> unsent) {
+        Set<String> rostersUnsent = new HashSet<>();
+        unsent.stream().filter(Dispatch::rosterTarget).forEach(d -> rostersUnsent.addAll(d.sourceMessageIds()));
+        if (rostersUnsent.isEmpty()) {
+            return messages;
+        }
+        List<ParsedMessage> after = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            after.add(messages.get(i) instanceof ParsedMessage.RosterFanOut
+                    && rostersUnsent.contains(records.get(i).messageId())
+                    ? new ParsedMessage.Unavailable(ErrorCodes.SERVICE_UNAVAILABLE,
+                            "the target queue did not confirm every target of the roster")
+                    : messages.get(i));
+        }
+        return after;
+    }
+
+    private static List<Dispatch> merged(List<SourceRecord> records, List<ParsedMessage> messages, int from, int to) {
+        if (from == to) {
+            return List.of();
+        }
+        List<ParsedMessage> part = messages.subList(from, to);
+        return of(records.subList(from, to), part, BatchPlan.of(part));
     }
 
     /**
@@ -71,7 +121,8 @@ public final class Dispatching {
                     ? new MemberOutcome.Uncertain(ErrorCodes.SERVICE_UNAVAILABLE,
                             "the target queue did not confirm the request")
                     : new MemberOutcome.Dispatched();
-            dispatch.keys().forEach(key -> outcomes.put(key, outcome));
+            // A member dispatched twice (before a roster and after it) is settled only once both went.
+            dispatch.keys().forEach(key -> outcomes.merge(key, outcome, (was, now) -> was.unsettled() ? was : now));
         }
         return outcomes;
     }

@@ -146,6 +146,29 @@ public sealed interface ParsedMessage {
     }
 
     /**
+     * A roster to apply, handed on target by target, each to be reconciled by the invocation that takes the target's
+     * requests (a deployment with a target queue): the roster was read whole, and every line is a valid request.
+     */
+    record RosterFanOut(List<RosterTarget> targets) implements ParsedMessage {
+        public RosterFanOut {
+            targets = List.copyOf(targets);
+        }
+
+        @Override
+        public List<Request> requests() {
+            return List.of();
+        }
+    }
+
+    /** One target of a roster, to be reconciled with it. */
+    record RosterTarget(String roster, Target target) {
+        public RosterTarget {
+            Objects.requireNonNull(roster, "roster");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
+    /**
      * A body that is not a request at all, or a roster refused whole; the whole record is dead-lettered.
      *
      * @param errorCode BadRequest, or the roster store's own code for a roster it refused

@@ -42,6 +42,14 @@ public final class RosterLines {
             Objects.requireNonNull(targets, "targets");
             Objects.requireNonNull(routes, "routes");
         }
+
+        /** The roster for one of its targets only: none, when it does not name it. */
+        public Complete only(Target target) {
+            Map<String, Membership> members = targets.get(target);
+            ParsedMessage.Routed route = routes.get(target);
+            return new Complete(members == null ? Map.of() : Map.of(target, members),
+                    route == null ? Map.of() : Map.of(target, route), lines);
+        }
     }
 
     /** @param firstBad the first bad lines, at most {@link #QUOTED_BAD_LINES} */

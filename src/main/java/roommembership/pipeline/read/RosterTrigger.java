@@ -1,5 +1,9 @@
 package roommembership.pipeline.read;
 
+import roommembership.target.ChannelKey;
+import roommembership.target.RoomKey;
+import roommembership.target.Target;
+
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,15 +18,26 @@ import static roommembership.model.Text.quoted;
 /**
  * A message that asks for a roster to be applied rather than naming members itself: the bucket's event
  * notification ({@code "Records"} with {@code "eventSource": "aws:s3"}), the test event S3 sends when the notification
- * is set up, or {@code {"Roster": "s3://<bucket>/<key>"}} to apply one again on demand. Any other body is no roster
- * trigger and is read as a request.
+ * is set up, or {@code {"Roster": "s3://<bucket>/<key>"}} to apply one again on demand, to every target it names or,
+ * with a target's ids besides ({@code ChannelArn}, or {@code AccountId} and {@code RoomId}), to that one only. Any
+ * other body is no roster trigger and is read as a request.
  */
 public sealed interface RosterTrigger {
 
-    /** The rosters to apply, each the current object of its key. */
-    record Apply(List<RosterObject> rosters) implements RosterTrigger {
+    /**
+     * The rosters to apply, each the current object of its key.
+     *
+     * @param only the one target to reconcile, when the trigger names one: the roster's other targets are left alone
+     */
+    record Apply(List<RosterObject> rosters, Optional<Target> only) implements RosterTrigger {
         public Apply {
             rosters = List.copyOf(rosters);
+            Objects.requireNonNull(only, "only");
+        }
+
+        /** The rosters, applied to every target they name. */
+        public Apply(List<RosterObject> rosters) {
+            this(rosters, Optional.empty());
         }
     }
 
@@ -59,13 +74,22 @@ public sealed interface RosterTrigger {
         if ("s3:TestEvent".equals(fields.get("Event"))) {
             return Optional.of(new TestEvent());
         }
-        if (fields.containsKey("Roster") && namesTarget(fields)) {
+        if (fields.containsKey("Roster") && namesMembers(fields)) {
             // A request from a roster (dispatched, or a letter redriven): its Roster only names where it came from.
             return Optional.empty();
         }
         if (fields.containsKey("Roster")) {
-            return Optional.of(fields.get("Roster") instanceof String uri ? fromUri(uri)
-                    : new Invalid("Roster must be a string s3://<bucket>/<key>"));
+            if (!(fields.get("Roster") instanceof String uri)) {
+                return Optional.of(new Invalid("Roster must be a string s3://<bucket>/<key>"));
+            }
+            RosterTrigger trigger = fromUri(uri);
+            if (!(trigger instanceof Apply apply) || !namesTargetIds(fields)) {
+                return Optional.of(trigger);
+            }
+            return Optional.of(onlyTarget(fields).<RosterTrigger>map(target -> new Apply(apply.rosters(),
+                    Optional.of(target))).orElseGet(() -> new Invalid("a roster applied to one target names it with "
+                    + "a ChannelArn, or an AccountId and a RoomId, each valid: " + quoted(String.valueOf(
+                    fields.containsKey("ChannelArn") ? fields.get("ChannelArn") : fields.get("RoomId"))))));
         }
         if (fields.get("Records") instanceof List<?> records && records.stream().anyMatch(RosterTrigger::fromS3)) {
             return Optional.of(fromEvent(records));
@@ -82,13 +106,27 @@ public sealed interface RosterTrigger {
             return Optional.empty();
         }
         return JsonTree.parse(body) instanceof Map<?, ?> fields && fields.get("Roster") instanceof String uri
-                && namesTarget(fields) ? Optional.of(uri) : Optional.empty();
+                && namesMembers(fields) ? Optional.of(uri) : Optional.empty();
     }
 
-    /** Whether the body holds any request field that names a target or its members. */
-    private static boolean namesTarget(Map<?, ?> fields) {
-        return Stream.of("AccountId", "RoomId", "MembershipItemList", "MemberId", "ChannelArn", "MemberArns",
-                "MemberArn").anyMatch(fields::containsKey);
+    /** Whether the body names members, as a request does. */
+    private static boolean namesMembers(Map<?, ?> fields) {
+        return Stream.of("MembershipItemList", "MemberId", "MemberArns", "MemberArn").anyMatch(fields::containsKey);
+    }
+
+    private static boolean namesTargetIds(Map<?, ?> fields) {
+        return Stream.of("AccountId", "RoomId", "ChannelArn").anyMatch(fields::containsKey);
+    }
+
+    /** The one target the ids name: a channel by its ARN, or a room by its account and id. */
+    private static Optional<Target> onlyTarget(Map<?, ?> fields) {
+        if (fields.containsKey("ChannelArn")) {
+            return fields.size() == 2 && fields.get("ChannelArn") instanceof String arn
+                    ? ChannelKey.of(arn).map(Target.class::cast) : Optional.empty();
+        }
+        return fields.size() == 3 && fields.get("AccountId") instanceof String account
+                && fields.get("RoomId") instanceof String room && RoomKey.isId(account) && RoomKey.isId(room)
+                ? Optional.of(new RoomKey(account, room)) : Optional.empty();
     }
 
     private static boolean fromS3(Object record) {

@@ -63,6 +63,16 @@ public final class RosterPlanJson {
         });
     }
 
+    /** A roster read whole and handed on target by target, to be planned where each target's requests are. */
+    public static String handedOn(String rosterUri, int targets, int lines) {
+        return JsonObjects.write(json -> {
+            json.writeStringField("Roster", rosterUri);
+            json.writeBooleanField("DryRun", false);
+            json.writeNumberField("Targets", targets);
+            json.writeNumberField("Lines", lines);
+        });
+    }
+
     /** One target's part, with the roster it comes from: a log line's fields. */
     public static String target(String rosterUri, boolean dryRun, Target target, Reconciliation plan) {
         return JsonObjects.write(json -> {

@@ -1,10 +1,13 @@
 package roommembership.pipeline.read;
 
 import org.junit.jupiter.api.Test;
+import roommembership.target.ChannelKey;
+import roommembership.target.RoomKey;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +45,31 @@ class RosterTriggerTest {
                         new RosterTrigger.RosterObject("hr-rosters", "dry-run/sales.jsonl"))));
         assertThat(new RosterTrigger.RosterObject("hr-rosters", "dry-run/sales.jsonl").uri())
                 .isEqualTo("s3://hr-rosters/dry-run/sales.jsonl");
+    }
+
+    @Test
+    void aRosterMessageWithATargetsIdsAppliesTheRosterToThatTargetOnly() {
+        String channel = "arn:aws:chime:us-east-1:111122223333:app-instance/acme-hr-0001/channel/general";
+        List<RosterTrigger.RosterObject> rosters = List.of(new RosterTrigger.RosterObject("hr-rosters", "acme.jsonl"));
+
+        assertThat(RosterTrigger.of("{\"Roster\":\"s3://hr-rosters/acme.jsonl\",\"ChannelArn\":\"" + channel + "\"}"))
+                .contains(new RosterTrigger.Apply(rosters, Optional.of(ChannelKey.of(channel).orElseThrow())));
+        assertThat(RosterTrigger.of("{\"Roster\":\"s3://hr-rosters/acme.jsonl\",\"AccountId\":\"acct-1\","
+                + "\"RoomId\":\"sales\"}"))
+                .contains(new RosterTrigger.Apply(rosters, Optional.of(new RoomKey("acct-1", "sales"))));
+        assertThat(RosterTrigger.of("{\"Roster\":\"s3://hr-rosters/acme.jsonl\",\"AccountId\":\"acct-1\"}"))
+                .hasValueSatisfying(trigger -> assertThat(trigger).isInstanceOf(RosterTrigger.Invalid.class));
+    }
+
+    @Test
+    void aRequestThatNamesItsRosterIsARequestAndNamesIt() {
+        String request = "{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"MemberId\":\"ann\","
+                + "\"Roster\":\"s3://hr-rosters/acme.jsonl\",\"ErrorCode\":\"NotFound\"}";
+
+        assertThat(RosterTrigger.of(request)).isEmpty();
+        assertThat(RosterTrigger.rosterOfRequest(request)).contains("s3://hr-rosters/acme.jsonl");
+        assertThat(RosterTrigger.rosterOfRequest("{\"AccountId\":\"acct-1\",\"RoomId\":\"sales\",\"MemberId\":\"ann\"}"))
+                .isEmpty();
     }
 
     @ParameterizedTest
