@@ -4,6 +4,7 @@ import roommembership.model.Action;
 import roommembership.model.ErrorCodes;
 import roommembership.model.Membership;
 import roommembership.model.MembershipType;
+import roommembership.model.Role;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.read.RejectedItem;
 import roommembership.target.Target;
@@ -40,7 +41,13 @@ public final class RosterRequests {
                                                  Optional<ParsedMessage.Routed> routedFrom,
                                                  Set<String> earlierNamed, Set<String> protectedMembers) {
         List<ParsedMessage.Request> requests = new ArrayList<>(3);
-        List<Membership> adds = new ArrayList<>(plan.adds());
+        List<Membership> adds = new ArrayList<>(plan.adds().size());
+        for (Membership add : plan.adds()) {
+            // A protected member added as a plain Member is sent naming no role: a moderation it has without a
+            // membership is never taken (a named Member would be demoted once added).
+            boolean keepRole = protectedMembers.contains(add.memberId()) && add.role() != Role.ADMINISTRATOR;
+            adds.add(keepRole ? Membership.withoutRole(add.memberId(), add.type()) : add);
+        }
         // A member already there whose role the roster changes: the add finds it there, and its role is set.
         for (String id : plan.promotions()) {
             adds.add(roster.get(id));
