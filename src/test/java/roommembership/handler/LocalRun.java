@@ -5,6 +5,7 @@ import roommembership.pipeline.read.RosterBatch;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import roommembership.wiring.Configuration;
 import roommembership.pipeline.plan.BatchPlan;
@@ -77,8 +78,10 @@ public final class LocalRun {
     }
 
     /**
-     * A roster's dry run ({@code -Droster=events/roster.jsonl}): the file is put in the embedded S3 under dry-run/, the
-     * function is asked for it as a message would ask, and the plan it writes beside the roster is printed.
+     * A roster planned, then applied ({@code -Droster=events/roster.jsonl}): the file is put in the embedded S3 under
+     * dry-run/, the function is asked for it as a message would ask, and the plan it writes beside the roster is
+     * printed; then the same roster is put outside dry-run/ and asked for again, and the calls it made, its letters
+     * and each target's members afterwards are printed.
      */
     static String dryRun(Path roster) throws Exception {
         try (EmulatedServices services = new EmulatedServices()) {
@@ -105,19 +108,54 @@ public final class LocalRun {
             SQSBatchResponse response = handler.handleRequest(event, context);
 
             StringBuilder out = new StringBuilder();
+            JsonNode plan = JSON.readTree(services.s3().get(bucket, key + ".plan.json"));
             out.append("Room membership: dry run of ").append(roster).append(" (as s3://").append(bucket).append('/')
                     .append(key).append(")\n")
                     .append("  Chime: emulators at ").append(services.chime.endpoint()).append('\n')
                     .append("  S3:    embedded S3Proxy at ").append(services.s3().endpoint()).append("\n\n")
                     .append("Plan, written to s3://").append(bucket).append('/').append(key).append(".plan.json\n  ")
-                    .append(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
-                            JSON.readTree(services.s3().get(bucket, key + ".plan.json"))).replace("\n", "\n  "))
+                    .append(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(plan).replace("\n", "\n  "))
                     .append("\n\nChanges made: none (a dry run makes no write call; calls to Chime: ")
                     .append(new TreeMap<>(services.chime.callCounts())).append(")\n")
                     .append("Dead letters: ").append(deadLetters.drain().size()).append('\n')
                     .append("Batch response\n  ").append(JSON.writeValueAsString(batchResponse(response)))
                     .append("\n\nFunction log (JSON lines)\n");
             context.logLines().forEach(line -> out.append("  ").append(line).append('\n'));
+
+            // The same roster applied: put outside dry-run/, and asked for again.
+            String applied = roster.getFileName().toString();
+            services.s3().put(bucket, applied, Files.readString(roster));
+            Map<String, Integer> before = services.chime.callCounts();
+            TestContext applying = TestContext.withMinutesLeft(1);
+            record.setMessageId("local-roster-2");
+            record.setBody("{\"Roster\": \"s3://" + bucket + "/" + applied + "\"}");
+            SQSBatchResponse appliedResponse = handler.handleRequest(event, applying);
+            Map<String, Integer> calls = new TreeMap<>(services.chime.callCounts());
+            before.forEach((operation, count) -> calls.merge(operation, -count, Integer::sum));
+            calls.values().removeIf(count -> count == 0);
+            out.append("\nApplied as s3://").append(bucket).append('/').append(applied).append('\n')
+                    .append("Calls to Chime: ").append(calls).append('\n');
+            List<DeadLetterQueue.Letter> letters = deadLetters.drain();
+            out.append("Dead letters: ").append(letters.size()).append('\n');
+            letters.forEach(letter -> out.append("  ").append(letter.rawBody()).append('\n'));
+            out.append("Batch response\n  ").append(JSON.writeValueAsString(batchResponse(appliedResponse)))
+                    .append("\nEach target now\n");
+            for (JsonNode target : plan.path("Targets")) {
+                if (target.has("ChannelArn")) {
+                    String arn = target.path("ChannelArn").asText();
+                    out.append("  ").append(arn).append("\n    members ")
+                            .append(new TreeMap<>(services.chime.channels().members(arn)))
+                            .append("\n    moderators ").append(new java.util.TreeSet<>(
+                                    services.chime.channels().moderators(arn))).append('\n');
+                } else {
+                    String account = target.path("AccountId").asText();
+                    String room = target.path("RoomId").asText();
+                    out.append("  room ").append(room).append("\n    members ")
+                            .append(new TreeMap<>(services.chime.members(account, room))).append('\n');
+                }
+            }
+            out.append("Function log (JSON lines)\n");
+            applying.logLines().forEach(line -> out.append("  ").append(line).append('\n'));
             return out.toString();
         }
     }
