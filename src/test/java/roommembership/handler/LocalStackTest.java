@@ -46,6 +46,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chime.model.RoomMembership;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -67,6 +68,7 @@ class LocalStackTest {
 
     private static int chimePort;
     private static int sqsPort;
+    private static int s3Port;
     private static Process stack;
     private static Thread reader;
     private static final List<String> output = new CopyOnWriteArrayList<>();
@@ -82,8 +84,9 @@ class LocalStackTest {
     static void startTheStack() throws Exception {
         chimePort = freePort();
         sqsPort = freePort();
+        s3Port = freePort();
         stack = new ProcessBuilder(javaCommand(List.of("-Dchime.port=" + chimePort, "-Dsqs.port=" + sqsPort,
-                "-Dstack.bind=127.0.0.1"), LocalStack.class.getName()))
+                "-Ds3.port=" + s3Port, "-Dstack.bind=127.0.0.1"), LocalStack.class.getName()))
                 .redirectErrorStream(true).start();
         reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
@@ -194,7 +197,8 @@ class LocalStackTest {
         Map<String, String> printedOnDefaults = new LinkedHashMap<>();
         containerVariables().forEach((name, value) -> printedOnDefaults.put(name, value
                 .replace(":" + chimePort, ":" + LocalStack.DEFAULT_CHIME_PORT)
-                .replace(":" + sqsPort, ":" + LocalStack.DEFAULT_SQS_PORT)));
+                .replace(":" + sqsPort, ":" + LocalStack.DEFAULT_SQS_PORT)
+                .replace(":" + s3Port, ":" + LocalStack.DEFAULT_S3_PORT)));
         assertThat(env).containsAllEntriesOf(printedOnDefaults);
         assertThat(URI.create(env.get("AWS_ENDPOINT_URL_CHIME")).getPort()).isEqualTo(LocalStack.DEFAULT_CHIME_PORT);
         assertThat(URI.create(env.get("AWS_ENDPOINT_URL_SQS")).getPort()).isEqualTo(LocalStack.DEFAULT_SQS_PORT);
@@ -245,6 +249,43 @@ class LocalStackTest {
 
     @Test
     @Order(7)
+    void theFunctionRunWithEnvJsonsVariablesAndASessionTokenPlansTheSampleRosterTheBucketAnnounces() throws Exception {
+        Map<String, String> environment = new LinkedHashMap<>(SAM_AWS_VARIABLES);
+        envJson().forEach((name, value) -> environment.put(name, value
+                .replace("host.docker.internal:" + LocalStack.DEFAULT_CHIME_PORT, "127.0.0.1:" + chimePort)
+                .replace("host.docker.internal:" + LocalStack.DEFAULT_SQS_PORT, "127.0.0.1:" + sqsPort)
+                .replace("host.docker.internal:" + LocalStack.DEFAULT_S3_PORT, "127.0.0.1:" + s3Port)));
+        // Temporary credentials, as a shell with an assumed role or SSO passes them on: S3Proxy implements no
+        // session token, so the stack's front drops it.
+        environment.put("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEBYaDLocalStackSessionToken");
+        Path none = Files.createFile(work.resolve("no-aws-config-roster"));
+        environment.put("AWS_CONFIG_FILE", none.toString());
+        environment.put("AWS_SHARED_CREDENTIALS_FILE", none.toString());
+
+        ProcessBuilder invoke = new ProcessBuilder(javaCommand(List.of(), Invoke.class.getName(),
+                "events/roster-s3-event.json")).redirectError(work.resolve("roster-stderr.txt").toFile());
+        invoke.environment().clear();
+        invoke.environment().putAll(environment);
+        Process process = invoke.start();
+        List<String> stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .strip().lines().toList();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(process.exitValue()).as(Files.readString(work.resolve("roster-stderr.txt"))).isZero();
+        assertThat(stdout.get(stdout.size() - 1)).isEqualTo("{\"batchItemFailures\":[]}");
+        try (S3Client s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
+                .region(Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDANY", "any")))
+                .endpointOverride(printed("S3 endpoint")).build()) {
+            JsonNode plan = JSON.readTree(s3.getObjectAsBytes(r -> r.bucket(LocalStack.ROSTER_BUCKET)
+                    .key("dry-run/roster.jsonl.plan.json")).asUtf8String());
+            assertThat(plan.path("Roster").asText()).isEqualTo("s3://acme-rosters/dry-run/roster.jsonl");
+            assertThat(plan.path("Targets")).hasSize(3);
+        }
+    }
+
+    @Test
+    @Order(8)
     void sigtermStopsItCleanlyAndFreesThePorts() throws Exception {
         // SIGTERM, as Process.destroy sends it, but leaving its output open to read to the end
         stack.toHandle().destroy();
@@ -253,7 +294,7 @@ class LocalStackTest {
         reader.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(stack.exitValue()).isZero();
         assertThat(output).last().isEqualTo("Local stack stopped.");
-        for (int port : List.of(chimePort, sqsPort)) {
+        for (int port : List.of(chimePort, sqsPort, s3Port)) {
             try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
                 assertThat(socket.getLocalPort()).isEqualTo(port);
             }

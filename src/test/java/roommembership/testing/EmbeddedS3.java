@@ -7,37 +7,72 @@ import org.jclouds.blobstore.BlobStoreContext;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Executors;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 
 /**
- * An S3-compatible server on 127.0.0.1 in the test JVM: S3Proxy over jclouds' in-memory store, checking each
- * request's SigV4 signature against the test credentials. The function's S3 client reaches it through its endpoint
- * setting, with path-style addressing as an S3-compatible store needs.
+ * An S3-compatible server in the test JVM: S3Proxy over jclouds' in-memory store. By default on 127.0.0.1, checking
+ * each request's SigV4 signature against the test credentials; the function's S3 client reaches it through its
+ * endpoint setting, with path-style addressing as an S3-compatible store needs. For the local stack it takes any
+ * client: no signature is checked, and a front drops the session token S3Proxy does not implement (it answers 501 to
+ * {@code x-amz-security-token}), which a function run with temporary credentials sends, and a GET's ask for a checksum.
  */
 public final class EmbeddedS3 implements AutoCloseable {
+    /**
+     * Headers the front does not pass on: the signature and the session token, which nothing checks; the checksums
+     * S3Proxy does not implement (the SDK and the CLI send them by default, {@code x-amz-checksum-*} too); and those
+     * the HTTP client sets itself.
+     */
+    private static final Set<String> NOT_FORWARDED = Set.of("authorization", "x-amz-security-token",
+            "x-amz-sdk-checksum-algorithm", "x-amz-te", "host", "content-length", "connection", "expect", "upgrade",
+            "transfer-encoding");
+
     private final S3Proxy proxy;
     private final BlobStoreContext store;
     private final URI endpoint;
     private final S3Client client;
+    private final HttpServer front;
 
-    private EmbeddedS3(S3Proxy proxy, BlobStoreContext store, URI endpoint) {
+    private EmbeddedS3(S3Proxy proxy, BlobStoreContext store, URI endpoint, HttpServer front) {
         this.proxy = proxy;
         this.store = store;
         this.endpoint = endpoint;
+        this.front = front;
         this.client = TestClients.s3(endpoint);
     }
 
     public static EmbeddedS3 start() {
+        return start(null);
+    }
+
+    /**
+     * @param anyClientAt where a store for any client listens (port 0: any free one); null for the tests' store on
+     *                    loopback, which checks signatures
+     */
+    public static EmbeddedS3 start(InetSocketAddress anyClientAt) {
         Properties properties = new Properties();
         BlobStoreContext store = ContextBuilder.newBuilder("transient")
                 .credentials("identity", "credential").overrides(properties).build(BlobStoreContext.class);
-        S3Proxy proxy = S3Proxy.builder()
+        S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(store.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, TestClients.ACCESS_KEY, TestClients.SECRET_KEY)
-                .build();
+                .endpoint(URI.create("http://127.0.0.1:0"));
+        S3Proxy proxy = (anyClientAt == null
+                ? builder.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, TestClients.ACCESS_KEY,
+                        TestClients.SECRET_KEY)
+                : builder.awsAuthentication(AuthenticationType.NONE, null, null)).build();
         try {
             proxy.start();
             while (!proxy.getState().equals("STARTED")) {
@@ -47,7 +82,70 @@ public final class EmbeddedS3 implements AutoCloseable {
             store.close();
             throw new IllegalStateException("S3Proxy did not start", e);
         }
-        return new EmbeddedS3(proxy, store, URI.create("http://127.0.0.1:" + proxy.getPort()));
+        URI behind = URI.create("http://127.0.0.1:" + proxy.getPort());
+        if (anyClientAt == null) {
+            return new EmbeddedS3(proxy, store, behind, null);
+        }
+        HttpServer front;
+        try {
+            front = HttpServer.create(anyClientAt, 64);
+        } catch (IOException e) {
+            try {
+                proxy.stop();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            store.close();
+            throw new UncheckedIOException(e);
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        front.createContext("/", exchange -> forward(exchange, behind, http));
+        front.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
+            Thread thread = new Thread(runnable, "s3-front");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        front.start();
+        String host = anyClientAt.getAddress().isAnyLocalAddress() ? "127.0.0.1"
+                : anyClientAt.getAddress().getHostAddress();
+        return new EmbeddedS3(proxy, store, URI.create("http://" + host + ":" + front.getAddress().getPort()), front);
+    }
+
+    /** One request passed on to S3Proxy as it came, but for the session token; its answer passed back. */
+    private static void forward(HttpExchange exchange, URI behind, HttpClient http) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            HttpRequest.Builder request = HttpRequest.newBuilder(behind.resolve(exchange.getRequestURI().getRawPath()
+                            + (exchange.getRequestURI().getRawQuery() == null ? ""
+                            : "?" + exchange.getRequestURI().getRawQuery())))
+                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (!NOT_FORWARDED.contains(lower) && !lower.startsWith("x-amz-checksum-")) {
+                    values.forEach(value -> request.header(name, value));
+                }
+            });
+            HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            answer.headers().map().forEach((name, values) -> {
+                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+                    exchange.getResponseHeaders().put(name, values);
+                }
+            });
+            byte[] bytes = answer.body();
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            // A HEAD's answer has no body but says how long the object is.
+            answer.headers().firstValue("content-length").filter(length -> head)
+                    .ifPresent(length -> exchange.getResponseHeaders().set("Content-Length", length));
+            boolean empty = bytes.length == 0 || head;
+            exchange.sendResponseHeaders(answer.statusCode(), empty ? -1 : bytes.length);
+            if (!empty) {
+                exchange.getResponseBody().write(bytes);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            exchange.sendResponseHeaders(503, -1);
+        }
     }
 
     public URI endpoint() {
@@ -76,6 +174,9 @@ public final class EmbeddedS3 implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        if (front != null) {
+            front.stop(0);
+        }
         try {
             proxy.stop();
         } catch (Exception e) {
