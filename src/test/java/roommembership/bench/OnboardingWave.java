@@ -22,6 +22,7 @@ import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -41,6 +42,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -297,75 +299,9 @@ final class OnboardingWave {
                 template.visibilityTimeoutSeconds());
         FailedMemberQueue failed = FailedMemberQueue.create(sqs.client(), variant.fifo());
         send(sqs.client(), queues, workload.requests());
-
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put(Configuration.DEAD_LETTER_QUEUE_URL, failed.url());
-        env.put(Configuration.MAX_RECEIVE_COUNT, Integer.toString(template.functionMaxReceiveCount()));
-        env.put(Configuration.CHIME_BEARER_ARN, BEARER);
-        env.put(Configuration.CHIME_MESSAGING_REGION, Region.US_EAST_1.id());
-        env.put("AWS_REGION", TestClients.REGION.id());
-        // As the template passes them: the containers the event source may run, and whether a FIFO queue's message
-        // group (here the channel) gives one container a channel's whole rate.
-        env.put(Configuration.EVENT_SOURCE_MAX_CONCURRENCY, Integer.toString(variant.containers()));
-        env.put(Configuration.SOURCE_GROUPED_BY_TARGET, Boolean.toString(variant.fifo()));
-        boolean dispatching = variant.targetContainers() > 0;
-        TemplateSettings.Target target = TemplateSettings.Target.read();
-        SourceQueues targets = dispatching ? SourceQueues.create(sqs.client(), true, target.maxReceiveCount(),
-                target.visibilityTimeoutSeconds()) : null;
-        if (dispatching) {
-            // As the template passes them: the target queue, and its event source's concurrency for the share.
-            env.put(Configuration.TARGET_QUEUE_URL, targets.sourceUrl());
-            env.put(Configuration.EVENT_SOURCE_MAX_CONCURRENCY, Integer.toString(variant.targetContainers()));
-        }
-        env.putAll(variant.env());
-        List<Container> containers = new ArrayList<>();
-        List<Container> targetContainers = new ArrayList<>();
-        EventSourceMapping.Run run;
-        try {
-            for (int container = 0; container < variant.containers(); container++) {
-                containers.add(Container.start(chime, sqs, Configuration.fromEnvironment(env)));
-            }
-            for (int container = 0; container < variant.targetContainers(); container++) {
-                targetContainers.add(Container.start(chime, sqs, Configuration.fromEnvironment(env)));
-            }
-            EventSourceMapping.Settings settings = new EventSourceMapping.Settings(variant.batchSize(),
-                    FUNCTION_TIMEOUT, variant.expireVisibilityAtOnce(), MAX_INVOCATIONS)
-                    .withMaxConcurrency(variant.containers()).withBatchingWindow(variant.batchingWindow());
-            chime.channels().enforceQuotas(quotas);
-            try (EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues, settings,
-                    TestClients.REGION.id())) {
-                if (!dispatching) {
-                    run = mapping.drain(container -> containers.get(container).handler()::handleRequest,
-                            mapping.timeoutContexts());
-                } else {
-                    EventSourceMapping.Settings targetSettings = new EventSourceMapping.Settings(target.batchSize(),
-                            FUNCTION_TIMEOUT, variant.expireVisibilityAtOnce(), MAX_INVOCATIONS)
-                            .withMaxConcurrency(variant.targetContainers());
-                    try (EventSourceMapping targetMapping = new EventSourceMapping(sqs.client(), targets,
-                            targetSettings, TestClients.REGION.id())) {
-                        // Both event sources at once, as deployed: the target queue's until the source queue's is
-                        // drained and nothing more can come.
-                        AtomicBoolean sourceDrained = new AtomicBoolean();
-                        CompletableFuture<EventSourceMapping.Run> source = CompletableFuture.supplyAsync(() -> {
-                            try {
-                                return mapping.drain(container -> containers.get(container).handler()::handleRequest,
-                                        mapping.timeoutContexts());
-                            } finally {
-                                sourceDrained.set(true);
-                            }
-                        });
-                        EventSourceMapping.Run carried = targetMapping.drain(
-                                container -> targetContainers.get(container).handler()::handleRequest,
-                                targetMapping.timeoutContexts(), sourceDrained::get);
-                        run = together(source.join(), carried);
-                    }
-                }
-            }
-        } finally {
-            chime.channels().stopEnforcingQuotas();
-            containers.forEach(Container::close);
-            targetContainers.forEach(Container::close);
-        }
+        EventSourceMapping.Run run = deployed(chime, sqs, variant, queues, failed, () -> {
+            throw new IllegalStateException("a wave reads no roster");
+        });
 
         Set<String> asked = new HashSet<>();
         Set<String> present = new HashSet<>();
@@ -431,6 +367,89 @@ final class OnboardingWave {
     }
 
     /** The wave's section of the report: what it is, and a row for each variant. */
+    /**
+     * The function deployed as the variant says, on queues already holding their messages: the source queue's event
+     * source, and with a target queue the target queue's too, both at once, under the published quotas, until
+     * nothing more can come. The emulator's quotas are off again afterwards.
+     *
+     * @param s3 the client rosters are read with, built when the first one arrives
+     */
+    static EventSourceMapping.Run deployed(ChimeEmulator chime, EmbeddedSqs sqs, Variant variant, SourceQueues queues,
+                                           FailedMemberQueue failed, Supplier<S3Client> s3) {
+        TemplateSettings template = TemplateSettings.read(variant.fifo());
+        MessagingQuotas quotas = MessagingQuotas.published();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(Configuration.DEAD_LETTER_QUEUE_URL, failed.url());
+        env.put(Configuration.MAX_RECEIVE_COUNT, Integer.toString(template.functionMaxReceiveCount()));
+        env.put(Configuration.CHIME_BEARER_ARN, BEARER);
+        env.put(Configuration.CHIME_MESSAGING_REGION, Region.US_EAST_1.id());
+        env.put("AWS_REGION", TestClients.REGION.id());
+        // As the template passes them: the containers the event source may run, and whether a FIFO queue's message
+        // group (here the channel) gives one container a channel's whole rate.
+        env.put(Configuration.EVENT_SOURCE_MAX_CONCURRENCY, Integer.toString(variant.containers()));
+        env.put(Configuration.SOURCE_GROUPED_BY_TARGET, Boolean.toString(variant.fifo()));
+        boolean dispatching = variant.targetContainers() > 0;
+        TemplateSettings.Target target = TemplateSettings.Target.read();
+        SourceQueues targets = dispatching ? SourceQueues.create(sqs.client(), true, target.maxReceiveCount(),
+                target.visibilityTimeoutSeconds()) : null;
+        if (dispatching) {
+            // As the template passes them: the target queue, and its event source's concurrency for the share.
+            env.put(Configuration.TARGET_QUEUE_URL, targets.sourceUrl());
+            env.put(Configuration.EVENT_SOURCE_MAX_CONCURRENCY, Integer.toString(variant.targetContainers()));
+        }
+        env.putAll(variant.env());
+        List<Container> containers = new ArrayList<>();
+        List<Container> targetContainers = new ArrayList<>();
+        EventSourceMapping.Run run;
+        try {
+            for (int container = 0; container < variant.containers(); container++) {
+                containers.add(Container.start(chime, sqs, Configuration.fromEnvironment(env), s3));
+            }
+            for (int container = 0; container < variant.targetContainers(); container++) {
+                targetContainers.add(Container.start(chime, sqs, Configuration.fromEnvironment(env), s3));
+            }
+            EventSourceMapping.Settings settings = new EventSourceMapping.Settings(variant.batchSize(),
+                    FUNCTION_TIMEOUT, variant.expireVisibilityAtOnce(), MAX_INVOCATIONS)
+                    .withMaxConcurrency(variant.containers()).withBatchingWindow(variant.batchingWindow());
+            chime.channels().enforceQuotas(quotas);
+            try (EventSourceMapping mapping = new EventSourceMapping(sqs.client(), queues, settings,
+                    TestClients.REGION.id())) {
+                if (!dispatching) {
+                    run = mapping.drain(container -> containers.get(container).handler()::handleRequest,
+                            mapping.timeoutContexts());
+                } else {
+                    EventSourceMapping.Settings targetSettings = new EventSourceMapping.Settings(target.batchSize(),
+                            FUNCTION_TIMEOUT, variant.expireVisibilityAtOnce(), MAX_INVOCATIONS)
+                            .withMaxConcurrency(variant.targetContainers());
+                    try (EventSourceMapping targetMapping = new EventSourceMapping(sqs.client(), targets,
+                            targetSettings, TestClients.REGION.id())) {
+                        // Both event sources at once, as deployed: the target queue's until the source queue's is
+                        // drained and nothing more can come.
+                        AtomicBoolean sourceDrained = new AtomicBoolean();
+                        CompletableFuture<EventSourceMapping.Run> source = CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return mapping.drain(container -> containers.get(container).handler()::handleRequest,
+                                        mapping.timeoutContexts());
+                            } finally {
+                                sourceDrained.set(true);
+                            }
+                        });
+                        EventSourceMapping.Run carried = targetMapping.drain(
+                                container -> targetContainers.get(container).handler()::handleRequest,
+                                targetMapping.timeoutContexts(), sourceDrained::get);
+                        run = together(source.join(), carried);
+                    }
+                }
+            }
+        } finally {
+            chime.channels().stopEnforcingQuotas();
+            containers.forEach(Container::close);
+            targetContainers.forEach(Container::close);
+        }
+
+        return run;
+    }
+
     static String report(Workload workload, List<Result> results) {
         MessagingQuotas quotas = MessagingQuotas.published();
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, """
@@ -525,8 +544,8 @@ final class OnboardingWave {
     }
 
     /** One Lambda container: the handler as production wires it, around SDK clients of its own. */
-    private record Container(RoomMembershipHandler handler, List<SdkClient> clients) {
-        static Container start(ChimeEmulator chime, EmbeddedSqs sqs, Configuration config) {
+    record Container(RoomMembershipHandler handler, List<SdkClient> clients) {
+        static Container start(ChimeEmulator chime, EmbeddedSqs sqs, Configuration config, Supplier<S3Client> s3) {
             ChimeClient rooms = TestClients.chime(chime.endpoint());
             SqsClient deadLetters = TestClients.sqs(sqs.endpoint());
             Map<Region, ChimeSdkMessagingClient> messaging = new ConcurrentHashMap<>();
@@ -540,7 +559,7 @@ final class OnboardingWave {
                                 .credentialsProvider(TestClients.CREDENTIALS).build();
                         clients.add(client);
                         return client;
-                    }), deadLetters, RetryPolicy.standard());
+                    }), deadLetters, RetryPolicy.standard(), s3);
             return new Container(handler, clients);
         }
 

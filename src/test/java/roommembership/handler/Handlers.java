@@ -9,11 +9,13 @@ import roommembership.pipeline.apply.RetryPolicy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** The handler wired as in production around clients a test points at local servers; its metrics are dropped. */
 public final class Handlers {
@@ -32,6 +34,15 @@ public final class Handlers {
                                               RetryPolicy memberRetry) {
         return around(FunctionWiring.service(config, chime, messaging, sqs, memberRetry), config, Clock.systemUTC(),
                 line -> {
+                });
+    }
+
+    /** @param s3 the client rosters are read with, asked for when the first one arrives */
+    public static RoomMembershipHandler wired(Configuration config, ChimeClient chime,
+                                              Function<Region, ChimeSdkMessagingClient> messaging, SqsClient sqs,
+                                              RetryPolicy memberRetry, Supplier<S3Client> s3) {
+        return around(FunctionWiring.service(config, chime, messaging, sqs, memberRetry, s3), config,
+                Clock.systemUTC(), line -> {
                 });
     }
 
