@@ -122,8 +122,43 @@ final class Rosters {
         }, () -> new ParsedMessage.RosterFanOut(targets));
     }
 
+    /** What reading a roster came to: read whole, refused, or not read this time; a note says which. */
+    private sealed interface Got {
+    }
+
     /** A roster read whole, every line valid. */
-    private record Read(RosterTrigger.RosterObject roster, RosterLines.Complete read) {
+    private record Read(RosterTrigger.RosterObject roster, RosterLines.Complete read) implements Got {
+    }
+
+    /** A roster refused whole: the store's code, or BadRequest with its first bad lines. */
+    private record Refusal(String errorCode, String reason) implements Got {
+    }
+
+    /** A roster not read this time (the store unavailable, no time left). */
+    private record NotRead(String errorCode, String message) implements Got {
+    }
+
+    /** Reads a roster (once per batch), noting a refusal or a failure to read it. */
+    private Got read(RosterTrigger.RosterObject roster, boolean dryRun, Deadline deadline, List<RosterNote> notes,
+                     Reads reads) {
+        RosterObjects.Fetched<RosterLines.Read> fetched = fetch(roster, deadline, reads);
+        if (fetched instanceof RosterObjects.Unavailable<RosterLines.Read> unavailable) {
+            notes.add(new RosterNote(true, "roster not read", RosterPlanJson.refused(roster.uri(), dryRun,
+                    unavailable.errorCode(), unavailable.message())));
+            return new NotRead(unavailable.errorCode(), unavailable.message());
+        }
+        Refusal refusal = null;
+        if (fetched instanceof RosterObjects.Refused<RosterLines.Read> store) {
+            refusal = new Refusal(store.errorCode(), store.message());
+        } else if (((RosterObjects.Done<RosterLines.Read>) fetched).value() instanceof RosterLines.Refused bad) {
+            refusal = new Refusal(ErrorCodes.BAD_REQUEST, bad.reason());
+        }
+        if (refusal != null) {
+            notes.add(new RosterNote(true, "roster refused", RosterPlanJson.refused(roster.uri(), dryRun,
+                    refusal.errorCode(), refusal.reason())));
+            return refusal;
+        }
+        return new Read(roster, (RosterLines.Complete) ((RosterObjects.Done<RosterLines.Read>) fetched).value());
     }
 
     /**
@@ -143,31 +178,18 @@ final class Rosters {
                 }
                 continue;
             }
-            RosterObjects.Fetched<RosterLines.Read> fetched = fetch(roster, deadline, reads);
-            if (fetched instanceof RosterObjects.Unavailable<RosterLines.Read> unavailable) {
-                notes.add(new RosterNote(true, "roster not read", RosterPlanJson.refused(roster.uri(), false,
-                        unavailable.errorCode(), unavailable.message())));
-                return new ParsedMessage.Unavailable(unavailable.errorCode(), unavailable.message());
+            Got got = read(roster, false, deadline, notes, reads);
+            if (got instanceof NotRead notRead) {
+                return new ParsedMessage.Unavailable(notRead.errorCode(), notRead.message());
             }
-            String code = null;
-            String reason = null;
-            if (fetched instanceof RosterObjects.Refused<RosterLines.Read> store) {
-                code = store.errorCode();
-                reason = store.message();
-            } else if (((RosterObjects.Done<RosterLines.Read>) fetched).value() instanceof RosterLines.Refused bad) {
-                code = ErrorCodes.BAD_REQUEST;
-                reason = bad.reason();
-            }
-            if (code != null) {
-                notes.add(new RosterNote(true, "roster refused", RosterPlanJson.refused(roster.uri(), false, code,
-                        reason)));
+            if (got instanceof Refusal refusal) {
                 if (refused == null) {
-                    refused = new ParsedMessage.Invalid(reason, code, Optional.of(roster.uri()));
+                    refused = new ParsedMessage.Invalid(refusal.reason(), refusal.errorCode(),
+                            Optional.of(roster.uri()));
                 }
                 continue;
             }
-            valid.add(new Read(roster, (RosterLines.Complete) ((RosterObjects.Done<RosterLines.Read>) fetched)
-                    .value()));
+            valid.add((Read) got);
         }
         if (refused != null) {
             return apply.rosters().size() == 1 ? refused : new ParsedMessage.Invalid(refused.reason()
@@ -285,28 +307,15 @@ final class Rosters {
     /** Plans one dry run and writes its plan; false when it must be tried again. */
     private boolean dryRun(RosterTrigger.RosterObject roster, Deadline deadline, List<RosterNote> notes, Reads reads) {
         String uri = roster.uri();
-        RosterObjects.Fetched<RosterLines.Read> fetched = fetch(roster, deadline, reads);
-        if (fetched instanceof RosterObjects.Unavailable<RosterLines.Read> unavailable) {
-            notes.add(new RosterNote(true, "roster not read", RosterPlanJson.refused(uri, true,
-                    unavailable.errorCode(), unavailable.message())));
+        Got got = read(roster, true, deadline, notes, reads);
+        if (got instanceof NotRead) {
             return false;
         }
-        String refusal = null;
-        String code = null;
-        if (fetched instanceof RosterObjects.Refused<RosterLines.Read> store) {
-            code = store.errorCode();
-            refusal = store.message();
-        } else if (((RosterObjects.Done<RosterLines.Read>) fetched).value() instanceof RosterLines.Refused bad) {
-            code = ErrorCodes.BAD_REQUEST;
-            refusal = bad.reason();
+        if (got instanceof Refusal refusal) {
+            return written(roster, RosterPlanJson.refused(uri, true, refusal.errorCode(), refusal.reason()), deadline,
+                    notes);
         }
-        if (refusal != null) {
-            String document = RosterPlanJson.refused(uri, true, code, refusal);
-            notes.add(new RosterNote(true, "roster refused", document));
-            return written(roster, document, deadline, notes);
-        }
-        RosterLines.Complete complete = (RosterLines.Complete) ((RosterObjects.Done<RosterLines.Read>) fetched).value();
-        Planned planned = plan(new Read(roster, complete), Optional.empty(), true, deadline, notes);
+        Planned planned = plan((Read) got, Optional.empty(), true, deadline, notes);
         if (planned instanceof NotNow) {
             return false;
         }
