@@ -218,25 +218,8 @@ class LocalStackTest {
     @Test
     @Order(6)
     void theFunctionRunWithEnvJsonsVariablesAddsTheHrBatchAndDeadLettersTheUnknownUsers() throws Exception {
-        Map<String, String> environment = new LinkedHashMap<>(SAM_AWS_VARIABLES);
-        envJson().forEach((name, value) -> environment.put(name, value
-                .replace("host.docker.internal:" + LocalStack.DEFAULT_CHIME_PORT, "127.0.0.1:" + chimePort)
-                .replace("host.docker.internal:" + LocalStack.DEFAULT_SQS_PORT, "127.0.0.1:" + sqsPort)));
-        // a container has no AWS configuration files
-        Path none = Files.createFile(work.resolve("no-aws-config"));
-        environment.put("AWS_CONFIG_FILE", none.toString());
-        environment.put("AWS_SHARED_CREDENTIALS_FILE", none.toString());
+        List<String> stdout = invokedWithEnvJson("events/hr-batch.json", Map.of());
 
-        ProcessBuilder invoke = new ProcessBuilder(javaCommand(List.of(), Invoke.class.getName(), "events/hr-batch.json"))
-                .redirectError(work.resolve("invoke-stderr.txt").toFile());
-        invoke.environment().clear();
-        invoke.environment().putAll(environment);
-        Process process = invoke.start();
-        List<String> stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                .strip().lines().toList();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(process.exitValue()).as(Files.readString(work.resolve("invoke-stderr.txt"))).isZero();
         // the metrics documents the function writes to stdout, then the batch response
         assertThat(stdout.get(stdout.size() - 1)).isEqualTo("{\"batchItemFailures\":[]}");
         assertThat(JSON.readTree(stdout.get(0)).path("DeadLettered").asInt()).isEqualTo(2);
@@ -250,28 +233,11 @@ class LocalStackTest {
     @Test
     @Order(7)
     void theFunctionRunWithEnvJsonsVariablesAndASessionTokenPlansTheSampleRosterTheBucketAnnounces() throws Exception {
-        Map<String, String> environment = new LinkedHashMap<>(SAM_AWS_VARIABLES);
-        envJson().forEach((name, value) -> environment.put(name, value
-                .replace("host.docker.internal:" + LocalStack.DEFAULT_CHIME_PORT, "127.0.0.1:" + chimePort)
-                .replace("host.docker.internal:" + LocalStack.DEFAULT_SQS_PORT, "127.0.0.1:" + sqsPort)
-                .replace("host.docker.internal:" + LocalStack.DEFAULT_S3_PORT, "127.0.0.1:" + s3Port)));
         // Temporary credentials, as a shell with an assumed role or SSO passes them on: S3Proxy implements no
         // session token, so the stack's front drops it.
-        environment.put("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEBYaDLocalStackSessionToken");
-        Path none = Files.createFile(work.resolve("no-aws-config-roster"));
-        environment.put("AWS_CONFIG_FILE", none.toString());
-        environment.put("AWS_SHARED_CREDENTIALS_FILE", none.toString());
+        List<String> stdout = invokedWithEnvJson("events/roster-s3-event.json",
+                Map.of("AWS_SESSION_TOKEN", "FwoGZXIvYXdzEBYaDLocalStackSessionToken"));
 
-        ProcessBuilder invoke = new ProcessBuilder(javaCommand(List.of(), Invoke.class.getName(),
-                "events/roster-s3-event.json")).redirectError(work.resolve("roster-stderr.txt").toFile());
-        invoke.environment().clear();
-        invoke.environment().putAll(environment);
-        Process process = invoke.start();
-        List<String> stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-                .strip().lines().toList();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-
-        assertThat(process.exitValue()).as(Files.readString(work.resolve("roster-stderr.txt"))).isZero();
         assertThat(stdout.get(stdout.size() - 1)).isEqualTo("{\"batchItemFailures\":[]}");
         try (S3Client s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
                 .region(Region.US_EAST_1).forcePathStyle(true)
@@ -299,6 +265,37 @@ class LocalStackTest {
                 assertThat(socket.getLocalPort()).isEqualTo(port);
             }
         }
+    }
+
+    /**
+     * The function run in a process of its own on an event file with exactly env.json's variables (pointed at this
+     * stack's ports) and what sam local invoke adds, and no AWS configuration files, as in a container; its stdout.
+     */
+    private static List<String> invokedWithEnvJson(String eventFile, Map<String, String> more) throws Exception {
+        Map<String, String> environment = new LinkedHashMap<>(SAM_AWS_VARIABLES);
+        envJson().forEach((name, value) -> environment.put(name, value
+                .replace("host.docker.internal:" + LocalStack.DEFAULT_CHIME_PORT, "127.0.0.1:" + chimePort)
+                .replace("host.docker.internal:" + LocalStack.DEFAULT_SQS_PORT, "127.0.0.1:" + sqsPort)
+                .replace("host.docker.internal:" + LocalStack.DEFAULT_S3_PORT, "127.0.0.1:" + s3Port)));
+        environment.putAll(more);
+        Path none = work.resolve("no-aws-config");
+        if (!Files.exists(none)) {
+            Files.createFile(none);
+        }
+        environment.put("AWS_CONFIG_FILE", none.toString());
+        environment.put("AWS_SHARED_CREDENTIALS_FILE", none.toString());
+        Path stderr = Files.createTempFile(work, "invoke", ".stderr");
+
+        ProcessBuilder invoke = new ProcessBuilder(javaCommand(List.of(), Invoke.class.getName(), eventFile))
+                .redirectError(stderr.toFile());
+        invoke.environment().clear();
+        invoke.environment().putAll(environment);
+        Process process = invoke.start();
+        List<String> stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                .strip().lines().toList();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(Files.readString(stderr)).isZero();
+        return stdout;
     }
 
     /** The function as the runtime meets it: built from its environment, given one event file, its answer printed. */

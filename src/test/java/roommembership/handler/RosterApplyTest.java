@@ -88,7 +88,7 @@ class RosterApplyTest {
         assertThat(function.channels().members(CHANNEL)).isEqualTo(Map.of(
                 user("u1"), "DEFAULT", user("u2"), "HIDDEN", user("u4"), "DEFAULT", BEARER, "DEFAULT"));
         assertThat(function.channels().moderators(CHANNEL)).containsExactly(user("u1"));
-        assertThat(logged("roster plan")).hasSize(2).allSatisfy(line -> {
+        assertThat(function.context().logged("roster plan")).hasSize(2).allSatisfy(line -> {
             assertThat(line.path("roster").path("Roster").asText()).isEqualTo(URI);
             assertThat(line.path("roster").path("DryRun").asBoolean()).isFalse();
         });
@@ -434,22 +434,5 @@ class RosterApplyTest {
         return APP_INSTANCE + "/user/" + id;
     }
 
-    private static List<JsonNode> logged(String message) {
-        List<JsonNode> found = new ArrayList<>();
-        for (String line : function.context().logLines()) {
-            JsonNode json = read(line);
-            if (json.path("message").asText().equals(message)) {
-                found.add(json);
-            }
-        }
-        return found;
-    }
 
-    private static JsonNode read(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -89,7 +89,7 @@ class RosterDryRunTest {
         assertThat(texts(channel.path("Promotions"), null)).containsExactly(user("u1"));
         assertThat(texts(channel.path("TypeMismatches"), null)).isEmpty();
 
-        List<JsonNode> planLines = lines("roster plan");
+        List<JsonNode> planLines = function.context().logged("roster plan");
         assertThat(planLines).hasSize(2).allSatisfy(line -> {
             assertThat(line.path("level").asText()).isEqualTo("INFO");
             assertThat(line.path("roster").path("Roster").asText()).isEqualTo("s3://" + BUCKET + "/" + key);
@@ -135,7 +135,7 @@ class RosterDryRunTest {
         assertThat(ContractSchemas.rosterPlanProblems(written)).isEmpty();
         JsonNode plan = JSON.readTree(written);
         assertThat(plan.path("Refused").asText()).isEqualTo("NoSuchKey");
-        assertThat(lines("roster refused")).singleElement()
+        assertThat(function.context().logged("roster refused")).singleElement()
                 .satisfies(line -> assertThat(line.path("level").asText()).isEqualTo("WARN"));
     }
 
@@ -164,7 +164,7 @@ class RosterDryRunTest {
         assertThat(failedIds(response)).isEmpty();
         assertThat(function.deadLetters().drain()).isEmpty();
         assertThat(function.chime().callCounts()).isEmpty();
-        assertThat(lines("roster plan")).isEmpty();
+        assertThat(function.context().logged("roster plan")).isEmpty();
     }
 
     @Test
@@ -181,7 +181,7 @@ class RosterDryRunTest {
         assertThat(function.chime().members(ACME, ROOM)).containsKey("eng-001");
         assertThat(summary().path("records").asInt()).isEqualTo(2);
         assertThat(summary().path("added").asInt()).isEqualTo(1);
-        assertThat(lines("roster plan")).hasSize(1);
+        assertThat(function.context().logged("roster plan")).hasSize(1);
     }
 
     private static String room(String memberId, String role) {
@@ -200,27 +200,10 @@ class RosterDryRunTest {
         return texts;
     }
 
-    private static List<JsonNode> lines(String message) {
-        List<JsonNode> found = new ArrayList<>();
-        for (String line : function.context().logLines()) {
-            JsonNode json = read(line);
-            if (json.path("message").asText().equals(message)) {
-                found.add(json);
-            }
-        }
-        return found;
-    }
 
     private static JsonNode summary() {
-        List<JsonNode> summaries = lines("invocation summary");
+        List<JsonNode> summaries = function.context().logged("invocation summary");
         return summaries.get(summaries.size() - 1);
     }
 
-    private static JsonNode read(String line) {
-        try {
-            return JSON.readTree(line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,5 +1,9 @@
 package roommembership.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
@@ -7,6 +11,8 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 
 import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
@@ -16,6 +22,8 @@ public final class TestContext implements Context {
     /** One line as the function logged it; UNDEFINED when it gave no level. */
     public record LogLine(LogLevel level, String text) {
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LongSupplier remainingMillis;
     private final List<LogLine> logLines = new CopyOnWriteArrayList<>();
@@ -36,6 +44,22 @@ public final class TestContext implements Context {
 
     public List<String> logLines() {
         return logLines.stream().map(LogLine::text).toList();
+    }
+
+    /** The JSON log lines with this message, in the order logged. */
+    public List<JsonNode> logged(String message) {
+        List<JsonNode> found = new ArrayList<>();
+        for (LogLine line : logLines) {
+            try {
+                JsonNode json = JSON.readTree(line.text());
+                if (json.path("message").asText().equals(message)) {
+                    found.add(json);
+                }
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return found;
     }
 
     public List<LogLine> logLinesWithLevels() {
