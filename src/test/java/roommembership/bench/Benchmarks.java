@@ -5,6 +5,7 @@ import roommembership.emulator.MessagingQuotas;
 import roommembership.mapping.TemplateSettings;
 import roommembership.wiring.Configuration;
 import roommembership.runtime.LambdaLaunch;
+import roommembership.testing.EmbeddedS3;
 import roommembership.testing.EmbeddedSqs;
 
 import java.lang.management.ManagementFactory;
@@ -22,7 +23,7 @@ import java.util.Map;
  * Every benchmark of BENCHMARKS.md in one run, printed as Markdown and written to {@code target/benchmarks.md}:
  * {@code mvn -Pbench -DskipTests verify}. With the argument {@code smoke}, each runs once at a tiny size, to show
  * the harness works; with {@code coldstart} ({@code -Dbench.mode=coldstart}), only the cold-start part runs; with
- * {@code wave} ({@code -Dbench.mode=wave}), only the onboarding wave.
+ * {@code wave} ({@code -Dbench.mode=wave}), only the onboarding wave; with {@code roster}, only the rosters at scale.
  */
 public final class Benchmarks {
     /**
@@ -51,7 +52,9 @@ public final class Benchmarks {
                 case "full" -> full(chime, sqs, basedir, scratch);
                 case "coldstart" -> environment() + "\n" + coldStart(chime, sqs, basedir, scratch);
                 case "wave" -> environment() + "\n" + wave(chime, sqs);
-                default -> throw new IllegalArgumentException("mode is smoke, full, coldstart or wave, not " + mode);
+                case "roster" -> environment() + "\n" + rosters(chime, sqs);
+                default -> throw new IllegalArgumentException("mode is smoke, full, coldstart, wave or roster, not "
+                        + mode);
             };
         }
         System.out.println(report);
@@ -59,6 +62,7 @@ public final class Benchmarks {
             case "smoke" -> "benchmarks-smoke.md";
             case "coldstart" -> "benchmarks-coldstart.md";
             case "wave" -> "benchmarks-wave.md";
+            case "roster" -> "benchmarks-roster.md";
             default -> "benchmarks.md";
         });
         Files.createDirectories(out.getParent());
@@ -108,6 +112,7 @@ public final class Benchmarks {
         chime.channels().enforceQuotas(MessagingQuotas.published());
         out.add(planning(PlanningBenchmark.run(10_000, 5, 500, 10, 21)));
         out.add(wave(chime, sqs));
+        out.add(rosters(chime, sqs));
         out.add(footprint(Footprint.measure(chime, sqs, new Organisation(500, 100, 5))));
         out.add(coldStart(chime, sqs, basedir, scratch));
         return String.join("\n", out);
@@ -187,6 +192,22 @@ public final class Benchmarks {
                 OnboardingWave.run(chime, sqs, fuller, OnboardingWave.Variant.template(false, 5)),
                 OnboardingWave.run(chime, sqs, fuller, OnboardingWave.Variant.fifo(10)));
         return OnboardingWave.report(workload, results) + "\n" + OnboardingWave.report(fuller, fullerResults);
+    }
+
+    /**
+     * Rosters at scale, each planned and then applied as deployed: 2,000 channels of 20 ({@code -Dbench.rosterChannels}
+     * for another count), and one channel of 10,000, at the template's target-queue concurrency and at one container,
+     * which has the bearer's whole rate.
+     */
+    static String rosters(ChimeEmulator chime, EmbeddedSqs sqs) {
+        int template = TemplateSettings.Target.read().maxConcurrency();
+        try (EmbeddedS3 s3 = EmbeddedS3.start()) {
+            return RosterBenchmark.report(List.of(
+                    RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.manySmallChannels(
+                            Integer.getInteger("bench.rosterChannels", 2_000)), template),
+                    RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), template),
+                    RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), 1)));
+        }
     }
 
     private static ColdStartBenchmark.Variant roomsOnly(String name, String javaToolOptions) {
