@@ -76,6 +76,10 @@ public final class Benchmarks {
                 EndToEndBenchmark.run(chime, sqs, new ChannelOrganisation(2, 30, 60, 30), 1, 8, 0, 1)));
         out.add(footprint(Footprint.measure(chime, sqs, new Organisation(4, 10, 5))));
         out.add(planning(PlanningBenchmark.run(100, 5, 10, 1, 1)));
+        try (EmbeddedS3 s3 = EmbeddedS3.start()) {
+            out.add(RosterBenchmark.report(List.of(RosterBenchmark.run(chime, sqs, s3,
+                    RosterBenchmark.manySmallChannels(3), TemplateSettings.Target.read().maxConcurrency()))));
+        }
         OnboardingWave.Workload wave = new OnboardingWave.Workload(2, 200, 50, 1);
         out.add(OnboardingWave.report(wave, List.of(OnboardingWave.run(chime, sqs, wave,
                 OnboardingWave.Variant.standard(2, 100, Duration.ofSeconds(1))))));

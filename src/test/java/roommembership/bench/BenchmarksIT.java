@@ -30,6 +30,9 @@ class BenchmarksIT {
                 "| first Sqs SendMessageBatch: HTTP: connect, send, server, receive |",
                 "| " + ColdStartBreakdown.LAST_STEP + " |", "| **process start → response** |");
         // The onboarding wave's harness drains the queue; whatever the throttles, no member may go missing.
+        // A roster of 3 channels applied as deployed: no letter, and every member as the roster says.
+        assertThat(report).contains("### rosters at scale")
+                .containsPattern("\\| 3 channels × 20 members \\|.*\\| [0-9,]+ \\| 0 \\| 0 \\|\\n");
         assertThat(report).contains("### onboarding wave", "| Standard, batch 100, window 1 s, 2 containers |")
                 .containsPattern("\\| Standard, batch 100, window 1 s, 2 containers \\|( [^|]+ \\|){7} 0 \\|");
         // Without a bearer, the packaged function loads no class of the messaging client.
