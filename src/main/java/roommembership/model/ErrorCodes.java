@@ -37,6 +37,14 @@ public final class ErrorCodes {
         return THROTTLED.equals(errorCode) || THROTTLING.equals(errorCode);
     }
 
+    /**
+     * A removal refused this way may only mean that the member, or the target, is not there: the chat-room API answers
+     * NotFound for both, and the messaging API BadRequest for a channel it cannot find. A read of the target tells.
+     */
+    public static boolean mayMeanNotThere(String errorCode) {
+        return NOT_FOUND.equals(errorCode) || BAD_REQUEST.equals(errorCode);
+    }
+
     /** Chime answers Conflict for a member who is already in the target (or already a moderator): the goal holds. */
     public static boolean meansAlreadyMember(String errorCode) {
         return CONFLICT.equals(errorCode);

@@ -132,6 +132,28 @@ class InvocationOutputTest {
     }
 
     @Test
+    void aMemberAlreadyAbsentIsNoWarningButARoomThatDoesNotExistIs() {
+        String absent = "{\"AccountId\": \"" + ACME + "\", \"RoomId\": \"" + ENGINEERING + "\", "
+                + "\"MemberId\": \"never-joined\", \"Action\": \"Remove\"}";
+
+        function.handle(SqsEvents.batch().record(absent).build());
+
+        // The removal's NotFound was the goal already: the summary says so, at INFO, and nothing else is logged.
+        List<LogLine> lines = function.context().logLinesWithLevels();
+        assertThat(lines).extracting(LogLine::level).containsExactly(LogLevel.INFO);
+        assertThat(read(lines.get(0).text()).path("alreadyAbsent").asInt()).isEqualTo(1);
+
+        function.reset();
+        String gone = absent.replace(ENGINEERING, "no-such-room");
+        function.handle(SqsEvents.batch().record(gone).build());
+
+        // A room that does not exist: its listing fails, a warning, and the member is dead-lettered NotFound.
+        assertThat(function.context().logLinesWithLevels()).extracting(LogLine::level)
+                .containsExactly(LogLevel.WARN, LogLevel.INFO);
+        assertThat(function.deadLetters().drain()).extracting(Letter::errorCode).containsExactly("NotFound");
+    }
+
+    @Test
     void aRefusedDeadLetterSendIsAWarnLineWithItsCauseAndTheRetryDeliversTheLetter() {
         try (SqsFaultProxy proxy = SqsFaultProxy.start(function.sqsEndpoint());
              SqsClient throughProxy = TestClients.sqs(proxy.endpoint())) {

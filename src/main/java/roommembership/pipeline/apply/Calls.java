@@ -204,8 +204,14 @@ public final class Calls {
                 // The client has already retried the whole call; what is left is decided by SQS redelivery.
                 MemberOutcome outcome = MemberOutcome.ofCallFailure(failed.errorCode(), failed.message());
                 pending.forEach(member -> outcomes.put(key(change, member), outcome));
-                return new Applied(outcomes, calls, throttles, List.of(new CallFailure(
-                        change.target(), failed.errorCode(), failed.message(), pending.size())), oddEntries);
+                // A removal refused as NotFound or BadRequest may only mean the member is not there, which is the
+                // goal: the verify stage reads the target to tell, and a target that cannot be read is its own
+                // warning. Nothing failed yet, so no call failure is reported.
+                List<CallFailure> failures = change instanceof Change.Remove && ErrorCodes.mayMeanNotThere(failed.errorCode())
+                        ? List.of()
+                        : List.of(new CallFailure(change.target(), failed.errorCode(), failed.message(),
+                                pending.size()));
+                return new Applied(outcomes, calls, throttles, failures, oddEntries);
             }
             ErrorEntries errors = ErrorEntries.match(pending, ((CallResult.Answered) result).errors());
             List<Membership> retried = new ArrayList<>();

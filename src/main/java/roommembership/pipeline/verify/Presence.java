@@ -93,6 +93,6 @@ public final class Presence {
     }
 
     private static boolean refused(String errorCode) {
-        return ErrorCodes.NOT_FOUND.equals(errorCode) || ErrorCodes.BAD_REQUEST.equals(errorCode);
+        return ErrorCodes.mayMeanNotThere(errorCode);
     }
 }
