@@ -7,6 +7,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator.Fault;
 import roommembership.testing.DeadLetterQueue.Letter;
+import roommembership.testing.SeededTrials;
 import roommembership.testing.SqsEvents;
 import roommembership.testing.TestContext;
 
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +37,7 @@ import static roommembership.testing.Directory.BEARER;
  * with {@code -Droster.seed=N}, or more with {@code -Droster.trials=N}.
  */
 class RosterPropertyTest {
-    private static final int TRIALS = Integer.getInteger("roster.trials", 25);
+    private static final int TRIALS = 25;
     private static final String BUCKET = "hr-rosters";
     private static final String URI = "s3://" + BUCKET + "/rosters/property.jsonl";
     private static final String ROOM = "9f3c2a10-4444-4c1e-8a6b-000000000499";
@@ -54,12 +54,7 @@ class RosterPropertyTest {
 
     @TestFactory
     Stream<DynamicTest> everyTargetEndsHoldingExactlyItsRosterOrItsLeaversAreHeldAsLetters() {
-        Long replay = Long.getLong("roster.seed");
-        long base = replay != null ? replay : new Random().nextLong();
-        LongStream seeds = replay != null ? LongStream.of(replay) : new Random(base).longs(TRIALS);
-        int[] trial = {0};
-        return seeds.boxed().map(seed -> DynamicTest.dynamicTest("trial " + (++trial[0]) + ", seed " + seed,
-                () -> trial(seed)));
+        return SeededTrials.of("roster", TRIALS, RosterPropertyTest::trial);
     }
 
     private static void trial(long seed) {

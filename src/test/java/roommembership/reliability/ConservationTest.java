@@ -4,11 +4,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import roommembership.testing.SeededTrials;
 
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * rerun one with {@code -Dconservation.seed=N}, or more with {@code -Dconservation.trials=N}.
  */
 class ConservationTest {
-    private static final int TRIALS = Integer.getInteger("conservation.trials", 40);
+    private static final int TRIALS = 40;
     private static final int[] BATCH_SIZES = {1, 3, 10, 25, 100};
     private static QueueRig rig;
 
@@ -38,12 +38,7 @@ class ConservationTest {
 
     @TestFactory
     Stream<DynamicTest> everyTargetEndsAsItsLastRequestWantsOrIsDeadLetteredOrRedrivenAndNeverBoth() {
-        Long replay = Long.getLong("conservation.seed");
-        long base = replay != null ? replay : new Random().nextLong();
-        LongStream seeds = replay != null ? LongStream.of(replay) : new Random(base).longs(TRIALS);
-        int[] trial = {0};
-        return seeds.boxed().map(seed -> DynamicTest.dynamicTest("trial " + (++trial[0]) + ", seed " + seed,
-                () -> trial(seed)));
+        return SeededTrials.of("conservation", TRIALS, ConservationTest::trial);
     }
 
     private static void trial(long seed) {
