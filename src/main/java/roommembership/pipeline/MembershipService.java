@@ -148,7 +148,7 @@ public final class MembershipService {
         List<ParsedMessage> messages = reading.read(records,
                 (apply, earlier) -> rosters.fanOut(apply, deadline, notes, rosterReads));
         BatchPlan plan = BatchPlan.of(messages);
-        List<Dispatch> dispatches = Dispatching.of(records, messages);
+        List<Dispatch> dispatches = Dispatching.inOrder(records, messages, plan);
         Sent<Dispatch> sent = dispatches.isEmpty() ? Sent.allSent() : queue.send(dispatches, deadline);
         Map<MemberKey, MemberOutcome> outcomes = Dispatching.outcomes(dispatches, sent.unsent());
         messages = Dispatching.afterSending(records, messages, sent.unsent());

@@ -36,8 +36,13 @@ public final class Dispatching {
      * target of the roster, to be reconciled with it; then the requests after it, merged. Each target's messages keep
      * that order in its message group, so the roster overrides the requests before it and those after it override the
      * roster, as in a batch carried out where it arrived.
+     *
+     * @param plan the whole batch's plan: its intents are the dispatches when the batch holds no roster to hand on
      */
-    public static List<Dispatch> of(List<SourceRecord> records, List<ParsedMessage> messages) {
+    public static List<Dispatch> inOrder(List<SourceRecord> records, List<ParsedMessage> messages, BatchPlan plan) {
+        if (messages.stream().noneMatch(ParsedMessage.RosterFanOut.class::isInstance)) {
+            return of(records, messages, plan);
+        }
         List<Dispatch> dispatches = new ArrayList<>();
         int from = 0;
         for (int i = 0; i < messages.size(); i++) {
