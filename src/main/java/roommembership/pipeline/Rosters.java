@@ -134,8 +134,11 @@ final class Rosters {
     private record Refusal(String errorCode, String reason) implements Got {
     }
 
-    /** A roster not read this time (the store unavailable, no time left). */
-    private record NotRead(String errorCode, String message) implements Got {
+    /**
+     * A roster, or one of its targets, not read this time (the store or Chime unavailable, no time left): the record
+     * goes back to SQS, a note says why.
+     */
+    private record NotNow(String errorCode, String message) implements Got, Planned {
     }
 
     /** Reads a roster (once per batch), noting a refusal or a failure to read it. */
@@ -145,7 +148,7 @@ final class Rosters {
         if (fetched instanceof RosterObjects.Unavailable<RosterLines.Read> unavailable) {
             notes.add(new RosterNote(true, "roster not read", RosterPlanJson.refused(roster.uri(), dryRun,
                     unavailable.errorCode(), unavailable.message())));
-            return new NotRead(unavailable.errorCode(), unavailable.message());
+            return new NotNow(unavailable.errorCode(), unavailable.message());
         }
         Refusal refusal = null;
         if (fetched instanceof RosterObjects.Refused<RosterLines.Read> store) {
@@ -179,8 +182,8 @@ final class Rosters {
                 continue;
             }
             Got got = read(roster, false, deadline, notes, reads);
-            if (got instanceof NotRead notRead) {
-                return new ParsedMessage.Unavailable(notRead.errorCode(), notRead.message());
+            if (got instanceof NotNow notNow) {
+                return new ParsedMessage.Unavailable(notNow.errorCode(), notNow.message());
             }
             if (got instanceof Refusal refusal) {
                 if (refused == null) {
@@ -259,10 +262,6 @@ final class Rosters {
     private sealed interface Planned {
     }
 
-    /** A target could not be read this time: a note says why. */
-    private record NotNow(String errorCode, String message) implements Planned {
-    }
-
     /**
      * @param states each target read, as it is now
      * @param plans each target read, reconciled with its roster
@@ -308,7 +307,7 @@ final class Rosters {
     private boolean dryRun(RosterTrigger.RosterObject roster, Deadline deadline, List<RosterNote> notes, Reads reads) {
         String uri = roster.uri();
         Got got = read(roster, true, deadline, notes, reads);
-        if (got instanceof NotRead) {
+        if (got instanceof NotNow) {
             return false;
         }
         if (got instanceof Refusal refusal) {
