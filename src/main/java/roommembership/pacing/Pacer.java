@@ -14,6 +14,11 @@ import java.util.function.LongSupplier;
  * bearer, a channel's class of calls, the rooms). A call goes when every bucket it draws from has a call free, and
  * takes one from each. A bucket that Chime throttles all the same (other software using the bearer, another
  * container on the channel) halves its rate and grows back to it over ten seconds, so a shared rate converges.
+ * <p>
+ * The bearer's bucket may borrow: while this container's calls wait on it, its rate grows above the container's
+ * share towards the deployment's whole rate, and falls back to the share when they stop waiting. Containers that are
+ * idle leave their part unused, so one container with much to do (a large channel to read) takes it; when several
+ * want more than their shares together, Chime throttles them and each halves its rate, as above.
  */
 public final class Pacer {
     /** A throttled bucket's rate is cut to this part of what it was... */
@@ -22,6 +27,8 @@ public final class Pacer {
     static final double FLOOR = 0.05;
     /** ...and grows back by this part of its full rate each second. */
     static final double RECOVERY_PER_SECOND = 0.1;
+    /** A bucket that may borrow grows above its share, or falls back to it, by this part of the whole rate a second. */
+    static final double BORROW_PER_SECOND = 0.05;
 
     private final Quotas quotas;
     private final Share share;
@@ -80,12 +87,21 @@ public final class Pacer {
     synchronized long tryTake(List<Scope> scopes) {
         long now = nanoTime.getAsLong();
         List<Bucket> drawn = buckets(scopes, now);
+        long[] waits = new long[drawn.size()];
         long wait = 0;
-        for (Bucket bucket : drawn) {
-            wait = Math.max(wait, bucket.waitNanos(now));
+        for (int i = 0; i < waits.length; i++) {
+            waits[i] = drawn.get(i).waitNanos(now);
+            wait = Math.max(wait, waits[i]);
         }
         if (wait == 0) {
             drawn.forEach(Bucket::take);
+        } else {
+            // Only the buckets the call waits for are wanted: one waiting on a channel's rate wants no more bearer.
+            for (int i = 0; i < waits.length; i++) {
+                if (waits[i] == wait) {
+                    drawn.get(i).wantedUntil(now + wait);
+                }
+            }
         }
         return wait;
     }
@@ -175,10 +191,11 @@ public final class Pacer {
             return null;
         }
         double rate = share.of(quotas, scope.kind());
+        double ceiling = scope.kind() == Scope.Kind.BEARER ? Math.max(rate, deployment) : rate;
         // A messaging bucket holds one call, so calls go evenly spaced, and the containers' first calls together are
         // no more than Chime's bucket of the bearer's second holds while there are no more containers than that.
         double capacity = scope.kind() == Scope.Kind.ROOMS ? Math.max(1, rate) : 1;
-        Bucket bucket = new Bucket(rate, capacity, now, deployment <= 1);
+        Bucket bucket = new Bucket(rate, ceiling, capacity, now, deployment <= 1);
         if (handedOver && scope.kind() == Scope.Kind.CHANNEL_BATCH_ADD) {
             bucket.holdUntil(handedOverAt + bucket.intervalNanos());
         }
@@ -186,9 +203,11 @@ public final class Pacer {
         return bucket;
     }
 
-    /** A token bucket whose rate can be cut and grows back. */
+    /** A token bucket whose rate can be cut and grows back, and may grow above its share while calls wait on it. */
     private static final class Bucket {
         private final double full;
+        /** The most it may borrow up to: the deployment's rate for the bearer, its share otherwise. */
+        private final double ceiling;
         private final double capacity;
         /** Whether Chime's bucket of this rate holds a single call (a rate of one a second or less). */
         private final boolean holdsOneCall;
@@ -197,9 +216,12 @@ public final class Pacer {
         private long at;
         /** No call before this time. */
         private long notBefore;
+        /** Until when a call waits for a token: the time until then counts as wanted, the time after as not. */
+        private long wantedUntil;
 
-        Bucket(double full, double capacity, long now, boolean holdsOneCall) {
+        Bucket(double full, double ceiling, double capacity, long now, boolean holdsOneCall) {
             this.full = full;
+            this.ceiling = ceiling;
             this.capacity = capacity;
             this.holdsOneCall = holdsOneCall;
             this.rate = full;
@@ -222,7 +244,13 @@ public final class Pacer {
                 return;
             }
             double seconds = (now - at) / 1e9;
-            rate = Math.min(full, rate + full * RECOVERY_PER_SECOND * seconds);
+            if (rate < full) {
+                rate = Math.min(full, rate + full * RECOVERY_PER_SECOND * seconds);
+            } else {
+                double wanted = Math.min(seconds, Math.max(0, (wantedUntil - at) / 1e9));
+                rate = Math.min(ceiling, rate + ceiling * BORROW_PER_SECOND * wanted);
+                rate = Math.max(full, rate - ceiling * BORROW_PER_SECOND * (seconds - wanted));
+            }
             tokens = Math.min(capacity, tokens + seconds * rate);
             at = now;
         }
@@ -235,6 +263,10 @@ public final class Pacer {
 
         void take() {
             tokens -= 1;
+        }
+
+        void wantedUntil(long time) {
+            wantedUntil = Math.max(wantedUntil, time);
         }
 
         void throttled(long now) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -107,6 +108,75 @@ class PacerTest {
         now.addAndGet(10 * SECOND);
         assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(10);
         assertThat(pacer.throttledAnswers()).isEqualTo(2);
+    }
+
+    @Test
+    void aContainerWhoseCallsWaitOnTheBearerBorrowsTheRestOfItsRateAndGivesItBackWhenTheyStop() {
+        Pacer pacer = Pacer.of(PUBLISHED, new Share(5, true), now::get);
+
+        int[] callsPerSecond = callAsFastAsLetFor(pacer, read(SALES), 30);
+
+        assertThat(callsPerSecond[0]).as("the first second, about its share").isBetween(2, 3);
+        assertThat(IntStream.of(callsPerSecond).max().orElseThrow()).as("never more than the deployment's rate")
+                .isLessThanOrEqualTo(10);
+        assertThat(callsPerSecond[25] + callsPerSecond[26] + callsPerSecond[27] + callsPerSecond[28] + callsPerSecond[29])
+                .as("the bearer's whole rate, borrowed")
+                .isBetween(49, 50);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(10);
+
+        now.addAndGet(8 * SECOND);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).as("half given back").isCloseTo(6, within(1e-9));
+        now.addAndGet(10 * SECOND);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).as("back at its share").isEqualTo(2);
+    }
+
+    @Test
+    void aBorrowedRateIsHalvedWhenChimeThrottlesIt() {
+        Pacer pacer = Pacer.of(PUBLISHED, new Share(5, true), now::get);
+        callAsFastAsLetFor(pacer, read(SALES), 20);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(10);
+
+        pacer.throttled(read(SALES));
+
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(5);
+        pacer.throttled(read(SALES));
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).as("below its share: it grows back to it")
+                .isEqualTo(2.5);
+        pacer.throttled(read(SALES));
+        now.addAndGet(5 * SECOND);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
+    }
+
+    @Test
+    void callsThatWaitOnAChannelOrCallSeldomBorrowNothing() {
+        Pacer pacer = Pacer.of(PUBLISHED, new Share(5, true), now::get);
+
+        int[] batchAdds = callAsFastAsLetFor(pacer, batchAdd(SALES), 20);
+
+        assertThat(batchAdds).as("one a second, the channel's rate").containsOnly(1);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(pacer.tryTake(read(OPS))).isZero();
+            now.addAndGet(SECOND);
+        }
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
+    }
+
+    /** Calls on the scopes as soon as the pacer lets them go, for some seconds; the calls made in each second. */
+    private int[] callAsFastAsLetFor(Pacer pacer, List<Scope> scopes, int seconds) {
+        long start = now.get();
+        int[] calls = new int[seconds];
+        while (now.get() < start + seconds * SECOND) {
+            long wait = pacer.tryTake(scopes);
+            if (wait == 0) {
+                calls[(int) ((now.get() - start) / SECOND)]++;
+                pacer.answered(scopes);
+            } else {
+                now.addAndGet(wait);
+            }
+        }
+        return calls;
     }
 
     @Test
