@@ -200,17 +200,21 @@ public final class Benchmarks {
 
     /**
      * Rosters at scale, each planned and then applied as deployed: 2,000 channels of 20 ({@code -Dbench.rosterChannels}
-     * for another count), and one channel of 10,000, at the template's target-queue concurrency and at one container,
-     * which has the bearer's whole rate.
+     * for another count, 0 for none), and one channel of 10,000, at the template's target-queue concurrency and at the
+     * least it allows, 2.
      */
     static String rosters(ChimeEmulator chime, EmbeddedSqs sqs) {
         int template = TemplateSettings.Target.read().maxConcurrency();
+        int channels = Integer.getInteger("bench.rosterChannels", 2_000);
         try (EmbeddedS3 s3 = EmbeddedS3.start()) {
-            return RosterBenchmark.report(List.of(
-                    RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.manySmallChannels(
-                            Integer.getInteger("bench.rosterChannels", 2_000)), template),
-                    RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), template),
-                    RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), 1)));
+            List<RosterBenchmark.Result> results = new ArrayList<>();
+            if (channels > 0) {
+                results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.manySmallChannels(channels), template));
+            }
+            results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), template));
+            results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(),
+                    TemplateSettings.Target.read().minConcurrency()));
+            return RosterBenchmark.report(results);
         }
     }
 

@@ -33,14 +33,17 @@ public record TemplateSettings(boolean fifo, int batchSize, int batchingWindowSe
      * @param maxReceiveCount the target queue's redrive policy
      * @param visibilityTimeoutSeconds the target queue's visibility timeout
      * @param maxConcurrency the mapping's MaximumConcurrency: the default of {@code TargetMaximumConcurrency}
+     * @param minConcurrency the least {@code TargetMaximumConcurrency} allows (Lambda's least MaximumConcurrency)
      */
-    public record Target(int batchSize, int maxReceiveCount, int visibilityTimeoutSeconds, int maxConcurrency) {
+    public record Target(int batchSize, int maxReceiveCount, int visibilityTimeoutSeconds, int maxConcurrency,
+                         int minConcurrency) {
         public static Target read() {
             String text = variant(Path.of(System.getProperty("basedir", ".")).resolve("template.yaml"), false);
             String mapping = resource(text, "TargetQueueEvents");
             String queue = resource(text, "TargetQueue");
             return new Target(single(mapping, "BatchSize"), single(queue, "maxReceiveCount"),
-                    single(queue, "VisibilityTimeout"), parameterDefault(text, "TargetMaximumConcurrency"));
+                    single(queue, "VisibilityTimeout"), parameterDefault(text, "TargetMaximumConcurrency"),
+                    single(resource(text, "TargetMaximumConcurrency"), "MinValue"));
         }
     }
 
