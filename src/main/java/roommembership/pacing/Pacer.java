@@ -17,8 +17,9 @@ import java.util.function.LongSupplier;
  * <p>
  * The bearer's bucket may borrow: while this container's calls wait on it, its rate grows above the container's
  * share towards the deployment's whole rate, and falls back to the share when they stop waiting. Containers that are
- * idle leave their part unused, so one container with much to do (a large channel to read) takes it; when several
- * want more than their shares together, Chime throttles them and each halves its rate, as above.
+ * idle leave their part unused, so one container with much to do (a large channel to read) takes it. When several
+ * want more than their shares together, Chime throttles them: a throttled bucket falls back to its share (or, below
+ * it, halves as above) and borrows nothing for a while, so that busy containers keep to their shares again.
  */
 public final class Pacer {
     /** A throttled bucket's rate is cut to this part of what it was... */
@@ -29,6 +30,8 @@ public final class Pacer {
     static final double RECOVERY_PER_SECOND = 0.1;
     /** A bucket that may borrow grows above its share, or falls back to it, by this part of the whole rate a second. */
     static final double BORROW_PER_SECOND = 0.05;
+    /** A throttled bucket borrows nothing for this long: the others want their shares. */
+    static final long BORROW_HOLD_OFF_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final Quotas quotas;
     private final Share share;
@@ -218,6 +221,8 @@ public final class Pacer {
         private long notBefore;
         /** Until when a call waits for a token: the time until then counts as wanted, the time after as not. */
         private long wantedUntil;
+        /** No borrowing before this time: set when Chime throttles the bucket. */
+        private long borrowsFrom;
 
         Bucket(double full, double ceiling, double capacity, long now, boolean holdsOneCall) {
             this.full = full;
@@ -247,7 +252,7 @@ public final class Pacer {
             if (rate < full) {
                 rate = Math.min(full, rate + full * RECOVERY_PER_SECOND * seconds);
             } else {
-                double wanted = Math.min(seconds, Math.max(0, (wantedUntil - at) / 1e9));
+                double wanted = Math.max(0, (Math.min(now, wantedUntil) - Math.max(at, borrowsFrom)) / 1e9);
                 rate = Math.min(ceiling, rate + ceiling * BORROW_PER_SECOND * wanted);
                 rate = Math.max(full, rate - ceiling * BORROW_PER_SECOND * (seconds - wanted));
             }
@@ -271,8 +276,9 @@ public final class Pacer {
 
         void throttled(long now) {
             refill(now);
-            rate = Math.max(full * FLOOR, rate * CUT);
+            rate = rate > full ? full : Math.max(full * FLOOR, rate * CUT);
             tokens = Math.min(tokens, 0);
+            borrowsFrom = now + BORROW_HOLD_OFF_NANOS;
         }
     }
 }

@@ -131,20 +131,24 @@ class PacerTest {
     }
 
     @Test
-    void aBorrowedRateIsHalvedWhenChimeThrottlesIt() {
+    void aThrottledBorrowerFallsBackToItsShareAndBorrowsNothingForHalfAMinute() {
         Pacer pacer = Pacer.of(PUBLISHED, new Share(5, true), now::get);
         callAsFastAsLetFor(pacer, read(SALES), 20);
         assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(10);
 
         pacer.throttled(read(SALES));
 
-        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(5);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).as("its share").isEqualTo(2);
         pacer.throttled(read(SALES));
-        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).as("below its share: it grows back to it")
-                .isEqualTo(2.5);
-        pacer.throttled(read(SALES));
-        now.addAndGet(5 * SECOND);
-        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).as("below its share, halved").isEqualTo(1);
+
+        int[] heldOff = callAsFastAsLetFor(pacer, read(SALES), 29);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).as("grown back to its share, no more")
+                .isEqualTo(2);
+        assertThat(heldOff[28]).isEqualTo(2);
+
+        callAsFastAsLetFor(pacer, read(SALES), 21);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).as("borrowing again").isEqualTo(10);
     }
 
     @Test
