@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 
@@ -201,7 +202,7 @@ public final class Benchmarks {
     /**
      * Rosters at scale, each planned and then applied as deployed: 2,000 channels of 20 ({@code -Dbench.rosterChannels}
      * for another count, 0 for none), and one channel of 10,000, at the template's target-queue concurrency and at the
-     * least it allows, 2.
+     * least it allows, 2: alone, and while a roster of 200 other channels keeps the other containers calling.
      */
     static String rosters(ChimeEmulator chime, EmbeddedSqs sqs) {
         int template = TemplateSettings.Target.read().maxConcurrency();
@@ -211,9 +212,12 @@ public final class Benchmarks {
             if (channels > 0) {
                 results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.manySmallChannels(channels), template));
             }
+            int least = TemplateSettings.Target.read().minConcurrency();
+            Optional<RosterBenchmark.Scenario> busy = Optional.of(RosterBenchmark.busyChannels(200));
             results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), template));
-            results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(),
-                    TemplateSettings.Target.read().minConcurrency()));
+            results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), least));
+            results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), busy, template));
+            results.add(RosterBenchmark.run(chime, sqs, s3, RosterBenchmark.oneLargeChannel(), busy, least));
             return RosterBenchmark.report(results);
         }
     }

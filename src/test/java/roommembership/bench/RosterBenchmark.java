@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -58,11 +59,11 @@ final class RosterBenchmark {
      * the roster names {@code administrators} members from {@code administratorsFrom} on as Administrator, and the
      * channel has {@code moderators} moderators now, from member {@code moderatorsFrom} on.
      */
-    record Scenario(String name, int channels, int members, int present, int leavers, int administratorsFrom,
-                    int administrators, int moderatorsFrom, int moderators) {
+    record Scenario(String name, String channelPrefix, int channels, int members, int present, int leavers,
+                    int administratorsFrom, int administrators, int moderatorsFrom, int moderators) {
 
         String channelArn(int channel) {
-            return APP_INSTANCE + "/channel/roster-" + channel;
+            return APP_INSTANCE + "/channel/" + channelPrefix + "-" + channel;
         }
 
         String member(int member) {
@@ -142,9 +143,8 @@ final class RosterBenchmark {
             return roster.toString();
         }
 
-        /** A fresh emulator state: the AppInstance, the bearer, every user, and each channel as it is now. */
+        /** Adds to the emulator's state the AppInstance, the bearer, every user, and each channel as it is now. */
         void seed(ChimeEmulator chime) {
-            chime.reset();
             ChannelsApi api = chime.channels();
             api.appInstance(APP_INSTANCE).user(BEARER);
             for (int member = 0; member < members; member++) {
@@ -187,7 +187,7 @@ final class RosterBenchmark {
 
     /** A channel of 10,000 (its quota) whose roster turns 300 over and changes 40 roles. */
     static Scenario oneLargeChannel() {
-        return new Scenario("one channel, 10,000 members", 1, 10_000, 9_700, 200, 0, 50, 20, 50);
+        return new Scenario("one channel, 10,000 members", "roster", 1, 10_000, 9_700, 200, 0, 50, 20, 50);
     }
 
     /**
@@ -195,20 +195,28 @@ final class RosterBenchmark {
      * leavers and a demotion.
      */
     static Scenario manySmallChannels(int channels) {
-        return new Scenario(String.format(Locale.ROOT, "%,d channels × 20 members", channels), channels, 20, 18, 2, 19,
-                1, 5, 1);
+        return new Scenario(String.format(Locale.ROOT, "%,d channels × 20 members", channels), "roster", channels, 20,
+                18, 2, 19, 1, 5, 1);
+    }
+
+    /** {@code channels} channels of 20 like {@link #manySmallChannels(int)}'s, named apart from them. */
+    static Scenario busyChannels(int channels) {
+        return new Scenario(String.format(Locale.ROOT, "%,d channels × 20 members", channels), "busy", channels, 20,
+                18, 2, 19, 1, 5, 1);
     }
 
     /**
+     * @param beside a roster applied at the same time, sent after this one, to keep the other containers calling
      * @param planMillis the dry run's invocation, the quotas out of the way: reading the roster and every target,
      *                   and planning
      * @param planPeakHeapBytes the sum of the heap pools' peaks during it, after a GC before
-     * @param writes the write calls the apply made, by operation; {@code reads} likewise
-     * @param wrong members that did not end as the roster says (0 when it was applied exactly)
+     * @param writes the write calls the apply made (both rosters'), by operation; {@code reads} likewise
+     * @param wrong members that did not end as the rosters say (0 when they were applied exactly)
      */
-    record Result(Scenario scenario, int targetContainers, long rosterBytes, double planMillis, long planPeakHeapBytes,
-                  Map<String, Integer> planReads, Duration applyWall, Duration functionTime, int invocations,
-                  Map<String, Integer> writes, Map<String, Integer> reads, int throttles, int letters, int wrong) {
+    record Result(Scenario scenario, Optional<Scenario> beside, int targetContainers, long rosterBytes,
+                  double planMillis, long planPeakHeapBytes, Map<String, Integer> planReads, Duration applyWall,
+                  Duration functionTime, int invocations, Map<String, Integer> writes, Map<String, Integer> reads,
+                  int throttles, int letters, int wrong) {
         int totalWrites() {
             return writes.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -216,18 +224,37 @@ final class RosterBenchmark {
         int totalReads() {
             return reads.values().stream().mapToInt(Integer::intValue).sum();
         }
+
+        List<Scenario> applied() {
+            return beside.map(other -> List.of(scenario, other)).orElse(List.of(scenario));
+        }
+
+        String name() {
+            return scenario.name() + beside.map(other -> ", beside " + other.name() + " (sent after it)").orElse("");
+        }
     }
 
     /** @param targetContainers the target queue's event source's maximum concurrency (the template's: 5) */
     static Result run(ChimeEmulator chime, EmbeddedSqs sqs, EmbeddedS3 s3, Scenario scenario, int targetContainers) {
+        return run(chime, sqs, s3, scenario, Optional.empty(), targetContainers);
+    }
+
+    /**
+     * As {@link #run(ChimeEmulator, EmbeddedSqs, EmbeddedS3, Scenario, int)}, with a second roster, of other
+     * channels, sent right after the first: its targets keep the other containers calling while the first is applied.
+     */
+    static Result run(ChimeEmulator chime, EmbeddedSqs sqs, EmbeddedS3 s3, Scenario scenario,
+                      Optional<Scenario> beside, int targetContainers) {
         String roster = scenario.roster();
         s3.createBucket(BUCKET);
         s3.put(BUCKET, "dry-run/bench.jsonl", roster);
         s3.put(BUCKET, "rosters/bench.jsonl", roster);
+        beside.ifPresent(other -> s3.put(BUCKET, "rosters/beside.jsonl", other.roster()));
         long rosterBytes = roster.length();
         roster = null;
 
         // The plan: a dry run in one invocation, with the quotas and the function's rates out of the way.
+        chime.reset();
         scenario.seed(chime);
         chime.channels().stopEnforcingQuotas();
         double planMillis;
@@ -261,13 +288,17 @@ final class RosterBenchmark {
         Map<String, Integer> planReads = chime.callCounts();
 
         // The apply, as deployed.
+        chime.reset();
         scenario.seed(chime);
+        beside.ifPresent(other -> other.seed(chime));
         TemplateSettings template = TemplateSettings.read(false);
         SourceQueues queues = SourceQueues.create(sqs.client(), false, template.maxReceiveCount(),
                 template.visibilityTimeoutSeconds());
         FailedMemberQueue failed = FailedMemberQueue.create(sqs.client(), false);
         sqs.client().sendMessage(send -> send.queueUrl(queues.sourceUrl())
                 .messageBody("{\"Roster\":\"s3://" + BUCKET + "/rosters/bench.jsonl\"}"));
+        beside.ifPresent(other -> sqs.client().sendMessage(send -> send.queueUrl(queues.sourceUrl())
+                .messageBody("{\"Roster\":\"s3://" + BUCKET + "/rosters/beside.jsonl\"}")));
         OnboardingWave.Variant variant = OnboardingWave.Variant.dispatching(targetContainers);
         EventSourceMapping.Run run = OnboardingWave.deployed(chime, sqs, variant, queues, failed,
                 () -> TestClients.s3(s3.endpoint()));
@@ -276,29 +307,31 @@ final class RosterBenchmark {
         chime.callCounts().forEach((operation, count) ->
                 (operation.startsWith("List") ? reads : writes).put(operation, count));
         int letters = sqs.drain(failed.url()).size();
-        return new Result(scenario, targetContainers, rosterBytes, planMillis, peak, planReads, run.wall(), run.functionTime(),
-                run.invocations().size(), writes, reads, (int) chime.channels().throttledAnswers(), letters,
-                scenario.wrong(chime) + run.redriven().size());
+        int wrong = scenario.wrong(chime) + beside.map(other -> other.wrong(chime)).orElse(0);
+        return new Result(scenario, beside, targetContainers, rosterBytes, planMillis, peak, planReads, run.wall(),
+                run.functionTime(), run.invocations().size(), writes, reads,
+                (int) chime.channels().throttledAnswers(), letters, wrong + run.redriven().size());
     }
 
     static String report(List<Result> results) {
         StringBuilder out = new StringBuilder("""
                 ### rosters at scale: planned (dry run, one invocation, quotas out of the way), then applied as deployed
-                | roster | lines, bytes | plan: time, peak heap, reads | target containers | apply: wall, invocations, function time | write calls (fewest) | read calls (fewest) | throttled | letters | not as the roster says |
+                | roster | lines, bytes | plan: time, peak heap, reads | target containers | apply: wall, invocations, function time | write calls (fewest), every roster's | read calls (fewest) | throttled | letters | not as the rosters say |
                 |---|---|---|---|---|---|---|---|---|---|
                 """);
         for (Result r : results) {
             Scenario s = r.scenario();
+            int fewestWrites = r.applied().stream().mapToInt(a -> a.channels() * a.minimumWritesPerChannel()).sum();
+            int fewestReads = r.applied().stream().mapToInt(a -> a.channels() * a.minimumReadsPerChannel()).sum();
             int planReads = r.planReads().values().stream().mapToInt(Integer::intValue).sum();
             out.append(String.format(Locale.ROOT,
                     "| %s | %,d, %,d | %,.0f ms, %,.0f MiB, %,d | %d%s | %,.0f s, %,d, %,.0f s | %,d (%,d): %s "
                             + "| %,d (%,d): %s | %,d | %,d | %,d |%n",
-                    s.name(), s.lines(), r.rosterBytes(), r.planMillis(), r.planPeakHeapBytes() / 1048576.0,
+                    r.name(), s.lines(), r.rosterBytes(), r.planMillis(), r.planPeakHeapBytes() / 1048576.0,
                     planReads, r.targetContainers(),
                     r.targetContainers() == TemplateSettings.Target.read().maxConcurrency() ? " (template)" : "",
                     seconds(r.applyWall()), r.invocations(), seconds(r.functionTime()), r.totalWrites(),
-                    s.channels() * s.minimumWritesPerChannel(), compact(r.writes()), r.totalReads(),
-                    s.channels() * s.minimumReadsPerChannel(), compact(r.reads()), r.throttles(), r.letters(),
+                    fewestWrites, compact(r.writes()), r.totalReads(), fewestReads, compact(r.reads()), r.throttles(), r.letters(),
                     r.wrong()));
         }
         return out.toString();
