@@ -169,7 +169,8 @@ public final class PublishedSchemas {
     private static String oneLine(JsonNode node) {
         if (node.isObject()) {
             List<String> members = new ArrayList<>();
-            node.properties().forEach(member -> members.add(quoted(member.getKey()) + ": " + oneLine(member.getValue())));
+            node.properties().forEach(member ->
+                    members.add(quoted(member.getKey()) + ": " + oneLine(member.getValue())));
             return "{" + String.join(", ", members) + "}";
         }
         if (node.isArray()) {
