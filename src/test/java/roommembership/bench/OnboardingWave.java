@@ -5,23 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import roommembership.emulator.ChannelsApi;
 import roommembership.emulator.ChimeEmulator;
 import roommembership.emulator.MessagingQuotas;
-import roommembership.handler.Handlers;
-import roommembership.handler.RoomMembershipHandler;
 import roommembership.mapping.EventSourceMapping;
 import roommembership.mapping.FailedMemberQueue;
+import roommembership.mapping.FunctionContainer;
 import roommembership.mapping.SourceQueues;
 import roommembership.mapping.TemplateSettings;
-import roommembership.pipeline.apply.RetryPolicy;
 import roommembership.testing.EmbeddedSqs;
 import roommembership.testing.TestClients;
-import roommembership.wiring.AwsClients;
 import roommembership.wiring.Configuration;
-import roommembership.wiring.FunctionWiring;
-import roommembership.wiring.SdkLookups;
-import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.chime.ChimeClient;
-import software.amazon.awssdk.services.chimesdkmessaging.ChimeSdkMessagingClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -44,7 +36,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -398,15 +389,15 @@ final class OnboardingWave {
             env.put(Configuration.EVENT_SOURCE_MAX_CONCURRENCY, Integer.toString(variant.targetContainers()));
         }
         env.putAll(variant.env());
-        List<Container> containers = new ArrayList<>();
-        List<Container> targetContainers = new ArrayList<>();
+        List<FunctionContainer> containers = new ArrayList<>();
+        List<FunctionContainer> targetContainers = new ArrayList<>();
         EventSourceMapping.Run run;
         try {
             for (int container = 0; container < variant.containers(); container++) {
-                containers.add(Container.start(chime, sqs, Configuration.fromEnvironment(env), s3));
+                containers.add(FunctionContainer.start(chime.endpoint(), sqs.endpoint(), Configuration.fromEnvironment(env), s3));
             }
             for (int container = 0; container < variant.targetContainers(); container++) {
-                targetContainers.add(Container.start(chime, sqs, Configuration.fromEnvironment(env), s3));
+                targetContainers.add(FunctionContainer.start(chime.endpoint(), sqs.endpoint(), Configuration.fromEnvironment(env), s3));
             }
             EventSourceMapping.Settings settings = new EventSourceMapping.Settings(variant.batchSize(),
                     FUNCTION_TIMEOUT, variant.expireVisibilityAtOnce(), MAX_INVOCATIONS)
@@ -443,8 +434,8 @@ final class OnboardingWave {
             }
         } finally {
             chime.channels().stopEnforcingQuotas();
-            containers.forEach(Container::close);
-            targetContainers.forEach(Container::close);
+            containers.forEach(FunctionContainer::close);
+            targetContainers.forEach(FunctionContainer::close);
         }
 
         return run;
@@ -539,33 +530,6 @@ final class OnboardingWave {
             var result = sqs.sendMessageBatch(batch -> batch.queueUrl(queues.sourceUrl()).entries(entries));
             if (!result.failed().isEmpty()) {
                 throw new IllegalStateException("SQS refused to send: " + result.failed());
-            }
-        }
-    }
-
-    /** One Lambda container: the handler as production wires it, around SDK clients of its own. */
-    record Container(RoomMembershipHandler handler, List<SdkClient> clients) {
-        static Container start(ChimeEmulator chime, EmbeddedSqs sqs, Configuration config, Supplier<S3Client> s3) {
-            ChimeClient rooms = TestClients.chime(chime.endpoint());
-            SqsClient deadLetters = TestClients.sqs(sqs.endpoint());
-            Map<Region, ChimeSdkMessagingClient> messaging = new ConcurrentHashMap<>();
-            List<SdkClient> clients = Collections.synchronizedList(new ArrayList<>(List.of(rooms, deadLetters)));
-            RoomMembershipHandler handler = Handlers.wired(config, rooms, region -> messaging.computeIfAbsent(region,
-                    r -> {
-                        // The function's own backoff: the test clients' 5 ms would answer a throttle far faster than
-                        // the deployed function does, and meet many more.
-                        ChimeSdkMessagingClient client = AwsClients.messaging(r, FunctionWiring.SDK_RETRY_BASE_DELAY,
-                                        SdkLookups.SDK_DEFAULTS).endpointOverride(chime.endpoint())
-                                .credentialsProvider(TestClients.CREDENTIALS).build();
-                        clients.add(client);
-                        return client;
-                    }), deadLetters, RetryPolicy.standard(), s3);
-            return new Container(handler, clients);
-        }
-
-        void close() {
-            synchronized (clients) {
-                clients.forEach(SdkClient::close);
             }
         }
     }

@@ -6,6 +6,7 @@ import static roommembership.testing.Directory.ACME;
 import static roommembership.testing.Directory.BEARER;
 import static roommembership.testing.Directory.ENGINEERING;
 import static roommembership.testing.Directory.GENERAL;
+import static roommembership.testing.Directory.LEADERSHIP;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import roommembership.testing.DeadLetterQueue.Letter;
+import roommembership.testing.Runbook;
 import roommembership.testing.TestContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -69,6 +73,7 @@ class LocalStackTest {
     private static int chimePort;
     private static int sqsPort;
     private static int s3Port;
+    private static int stackPort;
     private static Process stack;
     private static Thread reader;
     private static final List<String> output = new CopyOnWriteArrayList<>();
@@ -85,8 +90,10 @@ class LocalStackTest {
         chimePort = freePort();
         sqsPort = freePort();
         s3Port = freePort();
+        stackPort = freePort();
         stack = new ProcessBuilder(javaCommand(List.of("-Dchime.port=" + chimePort, "-Dsqs.port=" + sqsPort,
-                "-Ds3.port=" + s3Port, "-Dstack.bind=127.0.0.1"), LocalStack.class.getName()))
+                "-Ds3.port=" + s3Port, "-Dstack.port=" + stackPort, "-Dstack.bind=127.0.0.1"),
+                LocalStack.class.getName()))
                 .redirectErrorStream(true).start();
         reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
@@ -135,9 +142,9 @@ class LocalStackTest {
         assertThat(printed("Messaging endpoint")).isEqualTo(URI.create("http://127.0.0.1:" + chimePort));
         assertThat(printed("SQS endpoint")).isEqualTo(URI.create("http://127.0.0.1:" + sqsPort));
         assertThat(printed("Failed-member queue URL"))
-                .isEqualTo(URI.create("http://127.0.0.1:" + sqsPort + "/000000000000/failed-members"));
+                .isEqualTo(URI.create("http://127.0.0.1:" + sqsPort + "/000000000000/room-membership-failed-members"));
         assertThat(containerVariables()).containsEntry("DEAD_LETTER_QUEUE_URL",
-                "http://host.docker.internal:" + sqsPort + "/000000000000/failed-members");
+                "http://host.docker.internal:" + sqsPort + "/000000000000/room-membership-failed-members");
     }
 
     @Test
@@ -164,7 +171,7 @@ class LocalStackTest {
         received.forEach(message -> sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle())));
 
         assertThat(received).extracting(Message::body).containsExactly("{\"probe\":true}");
-        assertThat(sqs.getQueueUrl(r -> r.queueName(LocalStack.FAILED_MEMBER_QUEUE)).queueUrl()).isEqualTo(queueUrl);
+        assertThat(sqs.getQueueUrl(r -> r.queueName(LocalStack.DEFAULT_STACK_NAME + "-failed-members")).queueUrl()).isEqualTo(queueUrl);
     }
 
     @Test
@@ -180,7 +187,7 @@ class LocalStackTest {
         JsonNode channel = cli(aws.toString(), "chime-sdk-messaging", "list-channel-memberships",
                 "--endpoint-url", chimeUrl, "--channel-arn", GENERAL, "--chime-bearer", BEARER);
         JsonNode queue = cli(aws.toString(), "sqs", "get-queue-url", "--endpoint-url", sqsUrl,
-                "--queue-name", LocalStack.FAILED_MEMBER_QUEUE);
+                "--queue-name", LocalStack.DEFAULT_STACK_NAME + "-failed-members");
 
         assertThat(rooms.path("RoomMemberships").findValuesAsText("MemberId")).containsExactly("eng-001");
         assertThat(channel.path("ChannelMemberships").findValuesAsText("Name"))
@@ -216,7 +223,7 @@ class LocalStackTest {
     }
 
     @Test
-    @Order(6)
+    @Order(9)
     void theFunctionRunWithEnvJsonsVariablesAddsTheHrBatchAndDeadLettersTheUnknownUsers() throws Exception {
         List<String> stdout = invokedWithEnvJson("events/hr-batch.json", Map.of());
 
@@ -231,7 +238,7 @@ class LocalStackTest {
     }
 
     @Test
-    @Order(7)
+    @Order(10)
     void theFunctionRunWithEnvJsonsVariablesAndASessionTokenPlansTheSampleRosterTheBucketAnnounces() throws Exception {
         // Temporary credentials, as a shell with an assumed role or SSO passes them on: S3Proxy implements no
         // session token, so the stack's front drops it.
@@ -251,7 +258,81 @@ class LocalStackTest {
     }
 
     @Test
+    @Order(6)
+    void aMessageSentWithTheAwsCliAsPrintedRunsTheFunctionAsItsEventSourcesWouldAndTheStackSaysWhatHappened()
+            throws Exception {
+        Assumptions.assumeTrue(findOnPath("aws") != null, "no `aws` executable on PATH");
+        String send = output.stream().map(String::strip).filter(line -> line.startsWith("aws sqs send-message"))
+                .findFirst().orElseThrow();
+
+        String sent = operator(String.join("\n", printedSetUp()) + "\n" + send);
+
+        assertThat(JSON.readTree(sent).path("MessageId").asText()).isNotBlank();
+        awaitOutput(line -> line.contains("source queue: 1 record: 3 members handed to the target queue"));
+        awaitOutput(line -> line.contains("target queue: 1 record: 2 added, 1 to the failed-member queue (NotFound 1)"));
+        assertThat(chime.listRoomMemberships(r -> r.accountId(ACME).roomId(LEADERSHIP)).roomMemberships())
+                .extracting(m -> m.member().memberId(), RoomMembership::roleAsString)
+                .containsExactlyInAnyOrder(tuple("lead-001", "Administrator"), tuple("lead-002", "Member"));
+    }
+
+    @Test
+    @Order(7)
+    void theRedriveRunbookRunsAsWrittenAgainstTheStackWithOnlyItsEndpointSet() throws Exception {
+        Assumptions.assumeTrue(findOnPath("aws") != null && findOnPath("jq") != null, "no `aws` or `jq` on PATH");
+        Map<String, String> steps = Runbook.steps(Path.of("README.md"));
+        String outputs = String.join("\n", printedSetUp()) + "\n" + steps.get("outputs") + "\n";
+
+        JsonNode groups = JSON.readTree(operator(outputs + steps.get("read")));
+
+        assertThat(groups).hasSize(1);
+        assertThat(groups.path(0).path("ErrorCode").asText()).isEqualTo("NotFound");
+        assertThat(groups.path(0).path("members").toString()).isEqualTo("[\"lead-006\"]");
+
+        operator(outputs + steps.get("set-aside"));
+        assertThat(Files.readString(work.resolve("set-aside.jsonl"))).isEmpty();
+        long failedBefore = output.stream().filter(line -> line.contains("1 to the failed-member queue")).count();
+        operator(outputs + steps.get("move"));
+        String status = "";
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+             !status.startsWith("COMPLETED") && System.nanoTime() < until; Thread.sleep(500)) {
+            status = operator(outputs + steps.get("watch")).lines().reduce((first, last) -> last).orElse("");
+        }
+        assertThat(status.split("\\s+")).startsWith("COMPLETED", "1");
+
+        // lead-006 still does not exist: the moved letter is a request again, and fails again as a new letter
+        awaitOutput(line -> output.stream().filter(l -> l.contains("1 to the failed-member queue")).count()
+                > failedBefore);
+        JsonNode again = JSON.readTree(operator(outputs + steps.get("read")));
+        assertThat(again.path(0).path("members").toString()).isEqualTo("[\"lead-006\"]");
+
+        // Not fixed this time: set aside, saved and deleted.
+        operator(outputs + "SET_ASIDE=NotFound\n" + steps.get("set-aside"));
+        assertThat(Files.readAllLines(work.resolve("set-aside.jsonl"))).singleElement().satisfies(line ->
+                assertThat(JSON.readTree(JSON.readTree(line).path("Body").asText()).path("MembershipItemList")
+                        .path(0).path("MemberId").asText()).isEqualTo("lead-006"));
+        assertThat(sqs.getQueueAttributes(r -> r.queueUrl(printed("Failed-member queue URL").toString())
+                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings()).containsEntry("ApproximateNumberOfMessages", "0")
+                .containsEntry("ApproximateNumberOfMessagesNotVisible", "0");
+    }
+
+    @Test
     @Order(8)
+    void aRunbookStepThatCannotReachTheServiceStopsAndSaysWhyInsteadOfLooping() throws Exception {
+        Assumptions.assumeTrue(findOnPath("aws") != null && findOnPath("jq") != null, "no `aws` or `jq` on PATH");
+        Map<String, String> steps = Runbook.steps(Path.of("README.md"));
+        String nowhere = "export AWS_ENDPOINT_URL=http://127.0.0.1:" + freePort() + "\n";
+        String setUp = String.join("\n", printedSetUp().subList(1, printedSetUp().size())) + "\n";
+
+        Operator read = operatorRun(setUp + nowhere + steps.get("outputs") + "\n" + steps.get("read"));
+
+        assertThat(read.exitCode()).isNotZero();
+        assertThat(read.stderr()).contains("runbook: cannot read the outputs of stack room-membership")
+                .contains("runbook: receive-message failed");
+    }
+
+    @Test
+    @Order(11)
     void sigtermStopsItCleanlyAndFreesThePorts() throws Exception {
         // SIGTERM, as Process.destroy sends it, but leaving its output open to read to the end
         stack.toHandle().destroy();
@@ -260,7 +341,7 @@ class LocalStackTest {
         reader.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(stack.exitValue()).isZero();
         assertThat(output).last().isEqualTo("Local stack stopped.");
-        for (int port : List.of(chimePort, sqsPort, s3Port)) {
+        for (int port : List.of(chimePort, sqsPort, s3Port, stackPort)) {
             try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
                 assertThat(socket.getLocalPort()).isEqualTo(port);
             }
@@ -396,6 +477,63 @@ class LocalStackTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         }
+    }
+
+    /** The lines the stack prints to set a shell up for it: the exports and the CLI v1 function, as printed. */
+    private static List<String> printedSetUp() {
+        List<String> lines = output.stream().map(String::strip)
+                .filter(line -> line.startsWith("export AWS_") || line.startsWith("aws() {")).toList();
+        assertThat(lines).hasSize(3);
+        return lines;
+    }
+
+    private record Operator(int exitCode, String stdout, String stderr) {
+    }
+
+    /** Commands run in bash in the work directory, as an operator with no AWS configuration; their stdout. */
+    private static String operator(String commands) throws Exception {
+        Operator run = operatorRun(commands);
+        assertThat(run.exitCode()).as("%s%n%s", commands, run.stderr()).isZero();
+        return run.stdout().strip();
+    }
+
+    private static Operator operatorRun(String commands) throws Exception {
+        Path none = work.resolve("no-aws-config");
+        if (!Files.exists(none)) {
+            Files.createFile(none);
+        }
+        Path stdout = Files.createTempFile(work, "operator", ".out");
+        Path stderr = Files.createTempFile(work, "operator", ".err");
+        ProcessBuilder bash = new ProcessBuilder("bash", "-c", commands).directory(work.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        Map<String, String> env = bash.environment();
+        env.keySet().removeIf(name -> name.startsWith("AWS_") || name.toLowerCase().endsWith("_proxy"));
+        env.put("AWS_CONFIG_FILE", none.toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", none.toString());
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_PAGER", "");
+        env.put("NO_PROXY", "127.0.0.1,localhost");
+        // The printed commands name the sample request as a path from the project's folder.
+        Files.createDirectories(work.resolve("events"));
+        Files.copy(LocalStack.SAMPLE_REQUEST, work.resolve(LocalStack.SAMPLE_REQUEST), StandardCopyOption.REPLACE_EXISTING);
+        Process process = bash.start();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("still running after 90 s: " + commands);
+        }
+        return new Operator(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    /** Waits until the stack has printed a line that passes. */
+    private static void awaitOutput(Predicate<String> wanted) throws InterruptedException {
+        for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < until;
+             Thread.sleep(100)) {
+            if (output.stream().anyMatch(wanted)) {
+                return;
+            }
+        }
+        throw new AssertionError("the stack did not print the line awaited; it printed " + output);
     }
 
     private static Path findOnPath(String name) {

@@ -17,6 +17,7 @@ import roommembership.handler.Handlers;
 import roommembership.handler.RoomMembershipHandler;
 import roommembership.testing.Directory;
 import roommembership.testing.EmbeddedSqs;
+import roommembership.testing.Runbook;
 import roommembership.testing.TestClients;
 import software.amazon.awssdk.services.chime.ChimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -41,8 +42,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -66,7 +65,6 @@ class RedriveRunbookTest {
     /** Codes whose letters would fail the same way again: the runbook sets them aside before a move. */
     private static final Set<String> NOT_RETRIED = Set.of("BadRequest", "Forbidden");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern RUNBOOK_STEP = Pattern.compile("^# runbook: (\\S+)$");
     private static ChimeEmulator chime;
     private static EmbeddedSqs sqs;
     private static ChimeClient chimeClient;
@@ -169,9 +167,9 @@ class RedriveRunbookTest {
         Path aws = onPath("aws");
         Path jq = onPath("jq");
         Assumptions.assumeTrue(aws != null && jq != null, "the runbook's commands need `aws` and `jq` on PATH");
-        Map<String, String> steps = runbookSteps(Path.of(System.getProperty("basedir", ".")).resolve("README.md"));
+        Map<String, String> steps = Runbook.steps(Path.of(System.getProperty("basedir", ".")).resolve("README.md"));
         localAws(aws, workDir);
-        assertThat(steps).containsOnlyKeys("read", "set-aside", "move", "watch");
+        assertThat(steps).containsOnlyKeys("outputs", "read", "set-aside", "move", "watch");
         send(EventLoader.loadSQSEvent("events/hr-batch.json"));
         send(EventLoader.loadSQSEvent("events/malformed-records.json"));
         drainSourceQueue();
@@ -213,7 +211,7 @@ class RedriveRunbookTest {
         Path aws = onPath("aws");
         Path jq = onPath("jq");
         Assumptions.assumeTrue(aws != null && jq != null, "the runbook's commands need `aws` and `jq` on PATH");
-        Map<String, String> steps = runbookSteps(Path.of(System.getProperty("basedir", ".")).resolve("README.md"));
+        Map<String, String> steps = Runbook.steps(Path.of(System.getProperty("basedir", ".")).resolve("README.md"));
         localAws(aws, workDir);
         Map<String, String> env = new java.util.HashMap<>(Directory.routedToChannels());
         env.put(Configuration.DEAD_LETTER_QUEUE_URL, failed.url());
@@ -259,28 +257,6 @@ class RedriveRunbookTest {
             assertThat(chime.calls()).isEmpty();
             assertThat(receiveAll(failed.url())).isEmpty();
         }
-    }
-
-    /** The README's bash blocks whose first line is {@code # runbook: <step>}, by step. */
-    private static Map<String, String> runbookSteps(Path readme) throws IOException {
-        Map<String, String> steps = new LinkedHashMap<>();
-        List<String> block = null;
-        int indent = 0;
-        for (String line : Files.readAllLines(readme)) {
-            if (block == null && line.strip().equals("```bash")) {
-                block = new ArrayList<>();
-                indent = line.indexOf('`');
-            } else if (block != null && line.strip().equals("```")) {
-                Matcher step = block.isEmpty() ? null : RUNBOOK_STEP.matcher(block.get(0));
-                if (step != null && step.matches()) {
-                    steps.put(step.group(1), String.join("\n", block));
-                }
-                block = null;
-            } else if (block != null) {
-                block.add(line.length() >= indent ? line.substring(indent) : line.strip());
-            }
-        }
-        return steps;
     }
 
     /**
