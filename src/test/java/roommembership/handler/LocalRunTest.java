@@ -138,6 +138,15 @@ class LocalRunTest {
     }
 
     @Test
+    void theRunPrintsNoEscapeCodeAndMavenAddsNoneAfterIt() throws Exception {
+        String out = LocalRun.run(List.of("events/channel-batch.json"), false);
+
+        assertThat(out).doesNotContain("\u001b");
+        // Maven's console library, without its native part on some systems, takes any output for a terminal.
+        assertThat(Files.readString(Path.of(".mvn", "jvm.config")).split("\\s+")).contains("-Djansi.noreset=true");
+    }
+
+    @Test
     void theSampleRosterIsPlannedAgainstTheSampleOrganisationAndNothingChanges() throws Exception {
         String out = LocalRun.dryRun(Path.of("events", "roster.jsonl"));
 
