@@ -121,6 +121,19 @@ class LocalRunTest {
     }
 
     @Test
+    void rolesChangedAfterTheHrBatchAreRequestsCarriedOutEachByOneCall() throws Exception {
+        List<Printed> runs = Printed.each(LocalRun.run(List.of("events/hr-batch.json", "events/role-changes.json"),
+                false));
+
+        // sales-004 and eng-010 joined in the hr batch; sales-001 and lead-001 are in #general from the start.
+        assertThat(runs.get(1).lines()).contains(
+                "  4 membership requests = 4 carried out + 0 already so + 0 dead-lettered + 0 handed back to SQS",
+                "  7 calls that change memberships = 4 to rooms + 3 to channels; the fewest the requests need: 7"
+                        + " (reads not counted)",
+                "Roles changed (4)");
+    }
+
+    @Test
     void theLettersArePrintedInBatchOrderRunAfterRun() throws Exception {
         List<String> ids = EventLoader.loadSQSEvent("events/malformed-records.json").getRecords().stream()
                 .map(SQSEvent.SQSMessage::getMessageId).toList();
