@@ -68,7 +68,10 @@ class InvocationOutputTest {
             assertThat(summary).isEqualTo(read("""
                     {"timestamp": "2026-11-26T10:52:12.114Z", "level": "INFO", "message": "invocation summary",
                      "AWSRequestId": "%s",
-                     "records": 8, "rooms": 3, "channels": 0, "calls": 5, "membershipRequests": 138, "added": 133,
+                     "records": 8, "rooms": 3, "channels": 0, "calls": 5, "membershipRequests": 138,
+                     "membershipRequestsEnded": {"carriedOut": 133, "alreadySo": 2, "deadLettered": 2,
+                                                 "handedBack": 0, "dispatched": 0, "leftToAnotherRequest": 1},
+                     "added": 133,
                      "alreadyMembers": 2, "removed": 0, "alreadyAbsent": 0, "rolesChanged": 0, "dispatched": 0, "deadLettered": 2, "deadLetteredByErrorCode": {"NotFound": 2},
                      "deadLetteredMembers": {"NotFound": ["contractor-901", "contractor-902"]},
                      "recordsRetried": 0, "invalidMessages": 0, "chimeThrottles": 0}

@@ -22,6 +22,7 @@ import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Summary;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.RequestEnds;
 import roommembership.sqs.LetterJson;
 import roommembership.target.CallResult;
 import roommembership.target.ChannelKey;
@@ -105,6 +106,22 @@ class ChannelSettlementTest {
         assertThat(report.deadLetters()).isEmpty();
         assertThat(report.summary()).extracting(Summary::rooms, Summary::channels, Summary::calls, Summary::added,
                 Summary::alreadyMembers, Summary::membershipRequests).containsExactly(0, 1, 3, 2, 1, 3);
+    }
+
+    @Test
+    void aRoleGrantedIsARequestCarriedOutAndARoleAlreadyHeldIsOneAlreadySo() {
+        chime.answerAdds(BOB, ErrorCodes.CONFLICT);
+        chime.answerAdds(CAROL, ErrorCodes.CONFLICT);
+        chime.administrators = new Roster.Known(Set.of(CAROL));
+        String admins = "{\"ChannelArn\":\"" + SALES_ARN + "\",\"MemberArns\":[\"" + ALICE + "\",\"" + BOB + "\",\""
+                + CAROL + "\"],\"Role\":\"Administrator\"}";
+
+        BatchReport report = service().process(List.of(SourceRecord.standard("m1", admins, 1)), Deadline.none());
+
+        // Alice joined and Bob was made a moderator; Carol moderates already.
+        assertThat(chime.grants).containsExactlyInAnyOrder(new Grant(SALES, ALICE), new Grant(SALES, BOB));
+        assertThat(report.summary()).extracting(Summary::membershipRequests, Summary::requestEnds, Summary::rolesChanged)
+                .containsExactly(3, new RequestEnds(2, 1, 0, 0, 0, 0), 1);
     }
 
     @Test

@@ -19,6 +19,7 @@ import roommembership.pipeline.report.BatchReport;
 import roommembership.pipeline.report.Summary;
 import roommembership.pipeline.settle.DeadLetters;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.RequestEnds;
 import roommembership.model.SendFailure;
 import roommembership.target.CallResult;
 import roommembership.target.Target;
@@ -93,6 +94,39 @@ class MembershipServiceTest {
         assertThat(report.summary().deadLettered()).isEqualTo(2);
         // What the send met goes to the report, for the log to name.
         assertThat(report.sendFailures()).containsExactly(new SendFailure(1, 1, "InternalError", "refused by the test"));
+    }
+
+    @Test
+    void everyRequestEndsOneWayWhenItsRecordGoesBackOrAnotherRecordCarriesItBack() {
+        rooms.memberError("busy", "Throttled");
+        String busyAndFine = "{\"AccountId\":\"acct\",\"RoomId\":\"room\",\"MembershipItemList\":"
+                + "[{\"MemberId\":\"busy\"},{\"MemberId\":\"fine\"}]}";
+
+        // m1 is on its last receive, so its busy member would be dead-lettered, but m2 goes back asking the same.
+        BatchReport report = service.process(List.of(
+                SourceRecord.standard("m1", busyAndFine, 5),
+                SourceRecord.standard("m2", one("busy"), 1)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).containsExactly("m2");
+        assertThat(report.deadLetters()).isEmpty();
+        assertThat(report.summary()).extracting(Summary::membershipRequests, Summary::requestEnds)
+                .containsExactly(3, new RequestEnds(1, 0, 0, 1, 0, 1));
+    }
+
+    @Test
+    void aRequestWhoseLetterCouldNotBeSentEndsHandedBackAndAMessageDeliveredTwiceIsLeftToItsFirstDelivery() {
+        rooms.memberError("ghost-1", "NotFound");
+        rooms.memberError("ghost-2", "NotFound");
+        deadLetters.refuseFrom("m2");
+
+        BatchReport report = service.process(List.of(
+                SourceRecord.standard("m1", one("ghost-1"), 1),
+                SourceRecord.standard("m2", one("ghost-2"), 1),
+                SourceRecord.standard("m1", one("ghost-1"), 1)), Deadline.none());
+
+        assertThat(report.retryMessageIds()).containsExactly("m2");
+        assertThat(report.summary()).extracting(Summary::membershipRequests, Summary::requestEnds)
+                .containsExactly(3, new RequestEnds(0, 0, 1, 1, 0, 1));
     }
 
     @Test
@@ -232,10 +266,11 @@ class MembershipServiceTest {
                 SourceRecord.standard("m4", "{\"AccountId\":\"acct\"}", 1)), Deadline.none());
 
         // Three attempts for each throttled member: 3 Throttled and 3 Throttling answers; "fine" is named twice in
-        // one message and requested once.
+        // one message and requested once. Of the 5 requests, fine is added and the other 4 dead-lettered; the two
+        // unreadable records are dead-lettered whole besides.
         assertThat(report.summary()).usingRecursiveComparison().ignoringFields("durationMillis")
-                .isEqualTo(new Summary(4, 1, 0, 3, 5, 1, 0, 0, 0, 0, Map.of("NotFound", 1, "Throttled", 1, "Throttling", 1,
-                        "BadRequest", 3), 0, 2, 6, 0, 0));
+                .isEqualTo(new Summary(4, 1, 0, 3, 5, new RequestEnds(1, 0, 4, 0, 0, 0), 1, 0, 0, 0, 0,
+                        Map.of("NotFound", 1, "Throttled", 1, "Throttling", 1, "BadRequest", 3), 0, 2, 6, 0, 0));
         assertThat(report.callFailures()).isEmpty();
     }
 

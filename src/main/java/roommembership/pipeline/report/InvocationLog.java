@@ -12,6 +12,7 @@ import roommembership.pipeline.apply.OddEntries;
 import roommembership.pipeline.apply.ReadFailure;
 import roommembership.target.Target;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.RequestEnds;
 import roommembership.model.SendFailure;
 
 import java.io.IOException;
@@ -135,6 +136,16 @@ public final class InvocationLog {
         out.writeNumberField("channels", summary.channels());
         out.writeNumberField("calls", summary.calls());
         out.writeNumberField("membershipRequests", summary.membershipRequests());
+        // Every request counts in one of these, so an operator can see that they add up to membershipRequests.
+        RequestEnds ends = summary.requestEnds();
+        out.writeObjectFieldStart("membershipRequestsEnded");
+        out.writeNumberField("carriedOut", ends.carriedOut());
+        out.writeNumberField("alreadySo", ends.alreadySo());
+        out.writeNumberField("deadLettered", ends.deadLettered());
+        out.writeNumberField("handedBack", ends.handedBack());
+        out.writeNumberField("dispatched", ends.dispatched());
+        out.writeNumberField("leftToAnotherRequest", ends.leftToAnother());
+        out.writeEndObject();
         out.writeNumberField("added", summary.added());
         out.writeNumberField("alreadyMembers", summary.alreadyMembers());
         out.writeNumberField("removed", summary.removed());

@@ -55,6 +55,7 @@ public final class Reporting {
                 .channels(plan.channels())
                 .calls(calls.calls())
                 .membershipRequests(membershipRequests(messages))
+                .requestEnds(settled.requestEnds())
                 .added(count(memberships, MemberOutcome.Added.class))
                 .alreadyMembers(count(memberships, MemberOutcome.AlreadyMember.class))
                 .removed(count(memberships, MemberOutcome.Removed.class))

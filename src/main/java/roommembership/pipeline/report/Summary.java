@@ -1,6 +1,9 @@
 package roommembership.pipeline.report;
 
+import roommembership.pipeline.settle.RequestEnds;
+
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The figures of one invocation: what its summary log line and its metrics say.
@@ -9,6 +12,7 @@ import java.util.Map;
  * @param channels channels with members to add or remove
  * @param calls Chime calls made to change memberships (adds, removals and roles), retries of members included
  * @param membershipRequests member items in the readable messages (a member named twice in one message counts once)
+ * @param requestEnds how those requests ended, adding up to them
  * @param removed members removed
  * @param alreadyAbsent members asked to be removed who were not there
  * @param rolesChanged members already there whose role was changed to the one asked for
@@ -18,18 +22,20 @@ import java.util.Map;
  *                       counts one, and so does every member a call answered with Throttled or Throttling
  * @param dispatched members handed to the target queue, whose own invocations carry them out
  */
-public record Summary(int records, int rooms, int channels, int calls, int membershipRequests, int added, int alreadyMembers,
-                      int removed, int alreadyAbsent, int rolesChanged, Map<String, Integer> deadLetteredByErrorCode, int recordsRetried, int invalidMessages,
+public record Summary(int records, int rooms, int channels, int calls, int membershipRequests, RequestEnds requestEnds,
+                      int added, int alreadyMembers, int removed, int alreadyAbsent, int rolesChanged,
+                      Map<String, Integer> deadLetteredByErrorCode, int recordsRetried, int invalidMessages,
                       int chimeThrottles, int dispatched, long durationMillis) {
     public Summary {
         deadLetteredByErrorCode = Map.copyOf(deadLetteredByErrorCode);
+        Objects.requireNonNull(requestEnds, "requestEnds");
     }
 
     /** The same figures with more records, of which some go back to SQS: records handled apart from requests. */
     public Summary withRecordsBesides(int more, int moreRetried) {
-        return new Summary(records + more, rooms, channels, calls, membershipRequests, added, alreadyMembers, removed,
-                alreadyAbsent, rolesChanged, deadLetteredByErrorCode, recordsRetried + moreRetried, invalidMessages,
-                chimeThrottles, dispatched, durationMillis);
+        return new Summary(records + more, rooms, channels, calls, membershipRequests, requestEnds, added,
+                alreadyMembers, removed, alreadyAbsent, rolesChanged, deadLetteredByErrorCode, recordsRetried + moreRetried,
+                invalidMessages, chimeThrottles, dispatched, durationMillis);
     }
 
     public int deadLettered() {
@@ -47,6 +53,7 @@ public record Summary(int records, int rooms, int channels, int calls, int membe
         private int channels;
         private int calls;
         private int membershipRequests;
+        private RequestEnds requestEnds = RequestEnds.NONE;
         private int added;
         private int alreadyMembers;
         private int removed;
@@ -84,6 +91,11 @@ public record Summary(int records, int rooms, int channels, int calls, int membe
 
         public Builder membershipRequests(int value) {
             membershipRequests = value;
+            return this;
+        }
+
+        public Builder requestEnds(RequestEnds value) {
+            requestEnds = value;
             return this;
         }
 
@@ -143,8 +155,8 @@ public record Summary(int records, int rooms, int channels, int calls, int membe
         }
 
         public Summary build() {
-            return new Summary(records, rooms, channels, calls, membershipRequests, added, alreadyMembers, removed,
-                    alreadyAbsent, rolesChanged, deadLetteredByErrorCode, recordsRetried, invalidMessages,
+            return new Summary(records, rooms, channels, calls, membershipRequests, requestEnds, added, alreadyMembers,
+                    removed, alreadyAbsent, rolesChanged, deadLetteredByErrorCode, recordsRetried, invalidMessages,
                     chimeThrottles, dispatched, durationMillis);
         }
     }

@@ -27,8 +27,22 @@ import java.util.Set;
  * the batch's messages and its members' outcomes.
  *
  * @param retry the records SQS must deliver again, by position in the batch
+ * @param requests how each record's membership requests end, by position in the batch, if its letters go
  */
-public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
+public record Settlement(Set<Integer> retry, List<Letter> deadLetters, List<RecordRequests> requests) {
+
+    /**
+     * One record's membership requests.
+     *
+     * @param items its member items, refused ones included
+     * @param settledNow how they end if the record is settled now, each letter of theirs sent
+     * @param letters the letters for its items, to tell which were sent
+     */
+    public record RecordRequests(int items, RequestEnds settledNow, List<Letter> letters) {
+        public RecordRequests {
+            letters = List.copyOf(letters);
+        }
+    }
 
     /**
      * Decides, per record, whether SQS must deliver it again or it is settled now with these dead letters.
@@ -48,12 +62,19 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
                          int maxReceiveCount, Clock clock) {
         Set<Integer> retry = new LinkedHashSet<>();
         List<List<Failure>> failuresPerRecord = new ArrayList<>(records.size());
+        List<Counts> countsPerRecord = new ArrayList<>(records.size());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < records.size(); i++) {
             SourceRecord record = records.get(i);
             List<Failure> failures = new ArrayList<>();
             failuresPerRecord.add(failures);
+            Counts counts = new Counts();
+            countsPerRecord.add(counts);
+            messages.get(i).requests().forEach(request ->
+                    counts.items += request.members().size() + request.rejected().size());
             if (!seen.add(record.messageId())) {
+                // The same message delivered twice: its first delivery answers it.
+                counts.leftToAnother = counts.items;
                 continue;
             }
             if (messages.get(i) instanceof ParsedMessage.Invalid invalid) {
@@ -73,6 +94,7 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
                 for (Membership member : request.members()) {
                     MemberKey key = new MemberKey(request.target(), member.memberId());
                     if (!plan.intent(key).satisfies(request.action(), member)) {
+                        counts.leftToAnother++;
                         continue;
                     }
                     // A role call answers the records that named a role, and a removal's (a leaver's moderation ends
@@ -86,6 +108,8 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
                         failures.add(new Failure(key, member, request.action(), Letter.ForMember.of(request,
                                 member.memberId(), member.namedRole(), member.type().wireName(),
                                 failure.errorCode(), failure.message(), record.messageId(), clock.instant())));
+                    } else {
+                        counts.settled(outcome);
                     }
                 }
             }
@@ -96,21 +120,51 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
         retry = withLaterRecordsOfFailedGroups(records, retry);
         Map<MemberKey, List<Asked>> goingBack = askedBy(records, messages, retry);
         List<Letter> letters = new ArrayList<>();
+        List<RecordRequests> requests = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            if (retry.contains(i)) {
-                continue;
-            }
-            String messageId = records.get(i).messageId();
-            for (Failure failure : failuresPerRecord.get(i)) {
-                boolean carried = failure.key() != null && goingBack.getOrDefault(failure.key(), List.of()).stream()
-                        .anyMatch(other -> !other.messageId().equals(messageId)
-                                && Intent.covers(other.action(), other.member(), failure.action(), failure.member()));
-                if (!carried) {
-                    letters.add(failure.letter());
+            Counts counts = countsPerRecord.get(i);
+            List<Letter> itemLetters = new ArrayList<>();
+            if (!retry.contains(i)) {
+                String messageId = records.get(i).messageId();
+                for (Failure failure : failuresPerRecord.get(i)) {
+                    boolean carried = failure.key() != null && goingBack.getOrDefault(failure.key(), List.of()).stream()
+                            .anyMatch(other -> !other.messageId().equals(messageId) && Intent.covers(other.action(),
+                                    other.member(), failure.action(), failure.member()));
+                    if (carried) {
+                        counts.leftToAnother++;
+                    } else {
+                        letters.add(failure.letter());
+                        if (failure.letter() instanceof Letter.ForMember) {
+                            itemLetters.add(failure.letter());
+                        }
+                    }
                 }
             }
+            requests.add(new RecordRequests(counts.items, new RequestEnds(counts.carriedOut, counts.alreadySo,
+                    itemLetters.size(), 0, counts.dispatched, counts.leftToAnother), itemLetters));
         }
-        return new Settlement(retry, letters);
+        return new Settlement(retry, letters, requests);
+    }
+
+    /** One record's requests as they are settled, counted while the batch is walked. */
+    private static final class Counts {
+        int items;
+        int carriedOut;
+        int alreadySo;
+        int dispatched;
+        int leftToAnother;
+
+        void settled(MemberOutcome outcome) {
+            if (outcome instanceof MemberOutcome.AlreadyMember || outcome instanceof MemberOutcome.AlreadyAbsent) {
+                alreadySo++;
+            } else if (outcome instanceof MemberOutcome.Dispatched) {
+                dispatched++;
+            } else if (outcome.holds()) {
+                carriedOut++;
+            } else {
+                throw new IllegalStateException("not a settled outcome: " + outcome);
+            }
+        }
     }
 
     /**
@@ -135,7 +189,22 @@ public record Settlement(Set<Integer> retry, List<Letter> deadLetters) {
         sent.forEach(letter -> byErrorCode.merge(letter.errorCode(), 1, Integer::sum));
         // A message delivered twice in one batch is reported once.
         List<String> retryIds = failed.stream().sorted().map(i -> records.get(i).messageId()).distinct().toList();
-        return new Settled(retryIds, sent, byErrorCode);
+        return new Settled(retryIds, sent, byErrorCode, requestEnds(failed, unsentLetters));
+    }
+
+    /** The requests' ends: a record that goes back hands back every item whose letter was not sent. */
+    private RequestEnds requestEnds(Set<Integer> failed, Set<Letter> unsentLetters) {
+        RequestEnds ends = RequestEnds.NONE;
+        for (int i = 0; i < requests.size(); i++) {
+            RecordRequests record = requests.get(i);
+            if (failed.contains(i)) {
+                int lettersSent = (int) record.letters().stream().filter(l -> !unsentLetters.contains(l)).count();
+                ends = ends.plus(new RequestEnds(0, 0, lettersSent, record.items() - lettersSent, 0, 0));
+            } else {
+                ends = ends.plus(record.settledNow());
+            }
+        }
+        return ends;
     }
 
     /** What the records going back to SQS ask, per member. */

@@ -59,7 +59,10 @@ public final class Verification {
         return new Verified<>(Roles.checked(plan, outcomes, lastReceive, reads.rosters()), List.of(reads));
     }
 
-    /** A member's outcome once its role is known: a role that does not hold decides it, else its membership does. */
+    /**
+     * A member's outcome once its role is known: a role that does not hold decides it, and so does a role changed on
+     * a membership that holds, which is what its request carried out; else its membership does.
+     */
     public static Map<MemberKey, MemberOutcome> withRoles(Map<MemberKey, MemberOutcome> memberships,
                                                           Map<MemberKey, MemberOutcome> roles) {
         if (roles.isEmpty()) {
@@ -67,7 +70,9 @@ public final class Verification {
         }
         Map<MemberKey, MemberOutcome> outcomes = new HashMap<>(memberships);
         roles.forEach((key, role) -> {
-            if (!role.holds()) {
+            boolean changedOnAMembershipThatHolds = role instanceof MemberOutcome.RoleChanged
+                    && memberships.containsKey(key) && memberships.get(key).holds();
+            if (!role.holds() || changedOnAMembershipThatHolds) {
                 outcomes.put(key, role);
             }
         });

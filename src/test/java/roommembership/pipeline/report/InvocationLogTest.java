@@ -8,6 +8,7 @@ import roommembership.pipeline.apply.CallFailure;
 import roommembership.pipeline.report.InvocationLog.Line;
 import roommembership.pipeline.read.ParsedMessage;
 import roommembership.pipeline.settle.Letter;
+import roommembership.pipeline.settle.RequestEnds;
 import roommembership.model.SendFailure;
 import roommembership.target.RoomKey;
 
@@ -100,7 +101,7 @@ class InvocationLogTest {
     }
 
     private static Summary summary(Map<String, Integer> deadLettered, int retried) {
-        return new Summary(1, 1, 0, 1, 1, 0, 0, 0, 0, 0, deadLettered, retried, 0, 0, 0, 12);
+        return new Summary(1, 1, 0, 1, 1, RequestEnds.NONE, 0, 0, 0, 0, 0, deadLettered, retried, 0, 0, 0, 12);
     }
 
     private static JsonNode read(String json) {

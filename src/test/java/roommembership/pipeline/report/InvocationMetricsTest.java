@@ -3,6 +3,7 @@ package roommembership.pipeline.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import roommembership.pipeline.settle.RequestEnds;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,8 +23,8 @@ class InvocationMetricsTest {
 
     @Test
     void oneDocumentPerErrorCodeInNameOrderEachCountingOnlyDeadLettered() {
-        Summary summary = new Summary(3, 1, 0, 1, 5, 1, 0, 0, 0, 0, Map.of("NotFound", 2, "BadRequest", 1, "Forbidden", 1), 0,
-                1, 0, 0, 20);
+        Summary summary = new Summary(3, 1, 0, 1, 5, new RequestEnds(1, 0, 3, 0, 0, 1), 1, 0, 0, 0, 0,
+                Map.of("NotFound", 2, "BadRequest", 1, "Forbidden", 1), 0, 1, 0, 0, 20);
 
         List<JsonNode> documents = InvocationMetrics.documents("RoomMembership", AT, "fn", "req-1", summary).stream()
                 .map(InvocationMetricsTest::read).toList();
@@ -43,7 +44,7 @@ class InvocationMetricsTest {
     @Test
     void everyDeclaredMetricHasItsValueInTheDocument() {
         JsonNode document = read(InvocationMetrics.documents("RoomMembership", AT, "fn", "req-1",
-                new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0)).get(0));
+                new Summary(0, 0, 0, 0, 0, RequestEnds.NONE, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0)).get(0));
 
         List<String> declared = new ArrayList<>();
         document.path("_aws").path("CloudWatchMetrics").path(0).path("Metrics")
@@ -58,7 +59,8 @@ class InvocationMetricsTest {
 
     @Test
     void aDimensionValueCloudWatchWouldRefuseIsReplacedOrCutSoTheDocumentStillCounts() {
-        Summary summary = new Summary(1, 1, 0, 1, 1, 0, 0, 0, 0, 0, Map.of("E".repeat(2_000), 1), 0, 0, 0, 0, 1);
+        Summary summary = new Summary(1, 1, 0, 1, 1, new RequestEnds(0, 0, 1, 0, 0, 0), 0, 0, 0, 0, 0,
+                Map.of("E".repeat(2_000), 1), 0, 0, 0, 0, 1);
         List<String> out = new ArrayList<>();
 
         new InvocationMetrics("RoomMembership", Clock.fixed(AT, ZoneOffset.UTC), out::add).publish(summary, " ", "r");
