@@ -24,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The function deployed as the template deploys it, without Docker or AWS: {@code mvn -q test-compile exec:exec@stack}.
+ * The function deployed as the template deploys it, without Docker or AWS: {@code mvn test-compile exec:exec@stack}.
  * The Chime emulators (chat rooms and Chime SDK messaging, one port), an embedded SQS and an S3-compatible store,
  * seeded with the sample organisation and a roster bucket holding the sample roster; the stack's queues with the
  * template's settings, and the function running on the source and target queues as their event sources run it
@@ -75,6 +75,7 @@ public final class LocalStack {
         ChimeEmulator chime;
         EmbeddedSqs sqs;
         try {
+            progress("Starting the Chime emulators (chat rooms and Chime SDK messaging) on port " + chimePort);
             chime = ChimeEmulator.start(new InetSocketAddress(InetAddress.getByName(bind), chimePort));
         } catch (UncheckedIOException e) {
             System.err.println("Cannot listen on " + bind + ":" + chimePort + " for Chime (" + e.getCause()
@@ -84,6 +85,7 @@ public final class LocalStack {
         }
         try {
             // "*": each queue URL names the host it was asked through, so a container and this machine both get theirs
+            progress("Starting SQS (ElasticMQ) on port " + sqsPort);
             sqs = EmbeddedSqs.start(bind, sqsPort, "*");
         } catch (RuntimeException e) {
             chime.close();
@@ -94,6 +96,7 @@ public final class LocalStack {
         }
         EmbeddedS3 s3;
         try {
+            progress("Starting S3 (S3Proxy) on port " + s3Port);
             s3 = EmbeddedS3.start(new InetSocketAddress(InetAddress.getByName(bind), s3Port));
         } catch (RuntimeException e) {
             chime.close();
@@ -103,6 +106,7 @@ public final class LocalStack {
             System.exit(1);
             return;
         }
+        progress("Seeding the sample organisation from " + seed + " and the roster bucket");
         Directory.seed(chime, seed);
         s3.createBucket(ROSTER_BUCKET);
         if (Files.isReadable(SAMPLE_ROSTER)) {
@@ -111,6 +115,7 @@ public final class LocalStack {
             s3.put(ROSTER_BUCKET, "dry-run/roster.jsonl", roster);
         }
         String bearer = new ObjectMapper().readTree(seed.toFile()).path("messaging").path("bearer").asText();
+        progress("Deploying the function as stack '" + stackName + "': its queues and both event sources");
         StackFunction function = StackFunction.start(stackName, sqs.client(), chime.endpoint(), sqs.endpoint(),
                 () -> TestClients.s3(s3.endpoint()), bearer, line -> {
                     System.out.println(line);
@@ -157,6 +162,12 @@ public final class LocalStack {
                 containerHost, chimePort, sqsPort, s3Port, seed, endpoint.endpoint(), stackName, function));
         System.out.flush();
         stopped.await();
+    }
+
+    /** One step of starting up, so that a first start that takes a while says what it is doing. */
+    private static void progress(String step) {
+        System.out.println("... " + step);
+        System.out.flush();
     }
 
     /** The deployed stack's outputs (template.yaml, Outputs) as the local stack has them, queue URLs by its endpoint. */

@@ -136,6 +136,20 @@ class LocalStackTest {
     }
 
     @Test
+    @Order(0)
+    void itSaysWhatItIsStartingStepByStepBeforeItSaysItIsReady() {
+        List<String> steps = output.stream().filter(line -> line.startsWith("... ")).toList();
+
+        assertThat(steps).satisfiesExactly(
+                line -> assertThat(line).startsWith("... Starting the Chime emulators"),
+                line -> assertThat(line).startsWith("... Starting SQS"),
+                line -> assertThat(line).startsWith("... Starting S3"),
+                line -> assertThat(line).startsWith("... Seeding the sample organisation"),
+                line -> assertThat(line).startsWith("... Deploying the function as stack 'room-membership'"));
+        assertThat(output.indexOf(steps.get(steps.size() - 1))).isLessThan(output.indexOf("Ready. Ctrl-C stops it."));
+    }
+
+    @Test
     @Order(1)
     void itPrintsWhereEachServiceIsOnTheConfiguredPorts() {
         assertThat(printed("Chime endpoint")).isEqualTo(URI.create("http://127.0.0.1:" + chimePort));
