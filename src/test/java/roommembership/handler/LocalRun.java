@@ -46,7 +46,7 @@ import java.util.function.ToIntFunction;
 
 /**
  * Runs the function once on an event file against the Chime emulators (chat rooms and Chime SDK messaging) and an
- * embedded SQS, then prints what happened: {@code mvn -q test-compile exec:exec -Devent=events/hr-batch.json}. The
+ * embedded SQS, then prints what happened: {@code mvn test-compile exec:exec -Devent=events/hr-batch.json}. The
  * function has the sample organisation's bearer, so channel requests are carried out; {@code -Droute=channels} sets
  * the templates that send legacy requests to the rooms' channels.
  */
@@ -176,7 +176,7 @@ public final class LocalRun {
         }
     }
 
-    /** What {@code mvn -q test-compile exec:exec -Devent=...} prints for these event files. */
+    /** What {@code mvn test-compile exec:exec -Devent=...} prints for these event files. */
     static String run(List<String> eventFiles, boolean routed) throws Exception {
         StringBuilder out = new StringBuilder();
         run(eventFiles, routed, out::append);

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * What {@code mvn -q test-compile exec:exec} prints: the summary of a local run on each sample event, whose figures
+ * What {@code mvn test-compile exec:exec} prints: the summary of a local run on each sample event, whose figures
  * add up; and the dry run of the sample roster, then the roster applied ({@code -Droster=...}).
  */
 class LocalRunTest {
@@ -158,6 +158,20 @@ class LocalRunTest {
         assertThat(out).doesNotContain("\u001b");
         // Maven's console library, without its native part on some systems, takes any output for a terminal.
         assertThat(Files.readString(Path.of(".mvn", "jvm.config")).split("\\s+")).contains("-Djansi.noreset=true");
+    }
+
+    @Test
+    void theReadmesFirstCommandsLetMavenShowEachDownloadAndStepOfAFirstBuild() throws Exception {
+        List<String> readme = Files.readAllLines(Path.of("README.md"));
+        int block = readme.indexOf("```bash");
+        List<String> commands = readme.subList(block + 1, readme.subList(block + 1, readme.size()).indexOf("```")
+                + block + 1);
+
+        assertThat(commands).hasSize(3).allSatisfy(command -> assertThat(command.split("#")[0].split("\\s+"))
+                .doesNotContain("-q", "--quiet"));
+        // Every build reads these options: none may hide what a first build downloads.
+        assertThat(Files.readString(Path.of(".mvn", "maven.config")).split("\\s+"))
+                .doesNotContain("-q", "--quiet", "-ntp", "--no-transfer-progress");
     }
 
     @Test
