@@ -15,11 +15,13 @@ import java.util.function.LongSupplier;
  * takes one from each. A bucket that Chime throttles all the same (other software using the bearer, another
  * container on the channel) halves its rate and grows back to it over ten seconds, so a shared rate converges.
  * <p>
- * The bearer's bucket may borrow: while this container's calls wait on it, its rate grows above the container's
- * share towards the deployment's whole rate, and falls back to the share when they stop waiting. Containers that are
- * idle leave their part unused, so one container with much to do (a large channel to read) takes it. When several
- * want more than their shares together, Chime throttles them: a throttled bucket falls back to its share (or, below
- * it, halves as above) and borrows nothing for a while, so that busy containers keep to their shares again.
+ * The bearer's bucket may borrow for reads: while this container's channel listings wait on it, its rate grows above
+ * the container's share towards the deployment's whole rate, and falls back to the share when they stop waiting. A
+ * target is read whole within one invocation (a roster's channel of 10,000 members is 200 pages), while writes may
+ * go on in the next; containers that are idle leave their part unused, so one with a large channel to read takes it.
+ * Writes never make it borrow, so a wave of adds keeps to the shares as before. When several containers want more
+ * than their shares together, Chime throttles them: a throttled bucket falls back to its share (or, below it, halves
+ * as above) and borrows nothing for a while, so that busy containers keep to their shares again.
  */
 public final class Pacer {
     /** A throttled bucket's rate is cut to this part of what it was... */
@@ -98,8 +100,8 @@ public final class Pacer {
         }
         if (wait == 0) {
             drawn.forEach(Bucket::take);
-        } else {
-            // Only the buckets the call waits for are wanted: one waiting on a channel's rate wants no more bearer.
+        } else if (scopes.stream().anyMatch(scope -> scope.kind() == Scope.Kind.CHANNEL_READ)) {
+            // Only the buckets a read waits for are wanted: one waiting on a channel's rate wants no more bearer.
             for (int i = 0; i < waits.length; i++) {
                 if (waits[i] == wait) {
                     drawn.get(i).wantedUntil(now + wait);

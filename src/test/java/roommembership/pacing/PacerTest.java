@@ -152,6 +152,28 @@ class PacerTest {
     }
 
     @Test
+    void writesBorrowNothingHoweverTheyWaitOnTheBearer() {
+        Pacer pacer = Pacer.of(PUBLISHED, new Share(5, true), now::get);
+        List<List<Scope>> channels = IntStream.range(0, 20)
+                .mapToObj(channel -> batchAdd(SALES + "-" + channel)).toList();
+
+        int[] calls = new int[20];
+        long start = now.get();
+        for (int next = 0; now.get() < start + 20 * SECOND; ) {
+            long wait = pacer.tryTake(channels.get(next));
+            if (wait == 0) {
+                calls[(int) ((now.get() - start) / SECOND)]++;
+                next = (next + 1) % channels.size();
+            } else {
+                now.addAndGet(wait);
+            }
+        }
+
+        assertThat(calls[19]).as("the bearer's share, not more").isEqualTo(2);
+        assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
+    }
+
+    @Test
     void callsThatWaitOnAChannelOrCallSeldomBorrowNothing() {
         Pacer pacer = Pacer.of(PUBLISHED, new Share(5, true), now::get);
 
