@@ -7,7 +7,6 @@ import org.jclouds.blobstore.BlobStoreContext;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
@@ -15,9 +14,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +29,11 @@ import java.util.Properties;
 public final class EmbeddedS3 implements AutoCloseable {
     /**
      * Headers the front does not pass on: the signature and the session token, which nothing checks; the checksums
-     * S3Proxy does not implement (the SDK and the CLI send them by default, {@code x-amz-checksum-*} too); and those
-     * the HTTP client sets itself.
+     * S3Proxy does not implement (the SDK and the CLI send them by default, {@code x-amz-checksum-*} too); and the
+     * host, which the HTTP client sets itself.
      */
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "x-amz-security-token",
-            "x-amz-sdk-checksum-algorithm", "x-amz-te", "host", "content-length", "connection", "expect", "upgrade",
-            "transfer-encoding");
+            "x-amz-sdk-checksum-algorithm", "x-amz-te", "host");
 
     private final S3Proxy proxy;
     private final BlobStoreContext store;
@@ -99,7 +94,13 @@ public final class EmbeddedS3 implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        front.createContext("/", exchange -> forward(exchange, behind, http));
+        // Passed on as it came, but for the signature, the session token and the checksums S3Proxy does not implement.
+        front.createContext("/", exchange -> {
+            try (exchange) {
+                Forwarding.forward(exchange, behind, http,
+                        name -> !NOT_FORWARDED.contains(name) && !name.startsWith("x-amz-checksum-"));
+            }
+        });
         front.setExecutor(Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "s3-front");
             thread.setDaemon(true);
@@ -109,43 +110,6 @@ public final class EmbeddedS3 implements AutoCloseable {
         String host = anyClientAt.getAddress().isAnyLocalAddress() ? "127.0.0.1"
                 : anyClientAt.getAddress().getHostAddress();
         return new EmbeddedS3(proxy, store, URI.create("http://" + host + ":" + front.getAddress().getPort()), front);
-    }
-
-    /** One request passed on to S3Proxy as it came, but for the session token; its answer passed back. */
-    private static void forward(HttpExchange exchange, URI behind, HttpClient http) throws IOException {
-        try (exchange) {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            HttpRequest.Builder request = HttpRequest.newBuilder(behind.resolve(exchange.getRequestURI().getRawPath()
-                            + (exchange.getRequestURI().getRawQuery() == null ? ""
-                            : "?" + exchange.getRequestURI().getRawQuery())))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
-            exchange.getRequestHeaders().forEach((name, values) -> {
-                String lower = name.toLowerCase(Locale.ROOT);
-                if (!NOT_FORWARDED.contains(lower) && !lower.startsWith("x-amz-checksum-")) {
-                    values.forEach(value -> request.header(name, value));
-                }
-            });
-            HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            answer.headers().map().forEach((name, values) -> {
-                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                    exchange.getResponseHeaders().put(name, values);
-                }
-            });
-            byte[] bytes = answer.body();
-            boolean head = "HEAD".equals(exchange.getRequestMethod());
-            // A HEAD's answer has no body but says how long the object is.
-            answer.headers().firstValue("content-length").filter(length -> head)
-                    .ifPresent(length -> exchange.getResponseHeaders().set("Content-Length", length));
-            boolean empty = bytes.length == 0 || head;
-            exchange.sendResponseHeaders(answer.statusCode(), empty ? -1 : bytes.length);
-            if (!empty) {
-                exchange.getResponseBody().write(bytes);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exchange.sendResponseHeaders(503, -1);
-        }
     }
 
     public URI endpoint() {

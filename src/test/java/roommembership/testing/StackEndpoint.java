@@ -9,14 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -32,9 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class StackEndpoint implements AutoCloseable {
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/,]+/\\d{8}/([^/,]+)/([^/,]+)/aws4_request");
-    /** Headers the HTTP client sets itself. */
-    private static final Set<String> NOT_FORWARDED = Set.of("content-length", "connection", "expect", "upgrade",
-            "transfer-encoding");
 
     private final HttpServer server;
     private final URI endpoint;
@@ -107,36 +100,7 @@ public final class StackEndpoint implements AutoCloseable {
 
     private static void forward(HttpExchange exchange, URI behind, HttpClient http) throws IOException {
         try {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            URI uri = exchange.getRequestURI();
-            HttpRequest.Builder request = HttpRequest.newBuilder(behind.resolve(uri.getRawPath()
-                            + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
-            exchange.getRequestHeaders().forEach((name, values) -> {
-                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                    values.forEach(value -> request.header(name, value));
-                }
-            });
-            HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            answer.headers().map().forEach((name, values) -> {
-                if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                    exchange.getResponseHeaders().put(name, values);
-                }
-            });
-            byte[] bytes = answer.body();
-            boolean head = "HEAD".equals(exchange.getRequestMethod());
-            // A HEAD's answer has no body but says how long the object is.
-            answer.headers().firstValue("content-length").filter(length -> head)
-                    .ifPresent(length -> exchange.getResponseHeaders().set("Content-Length", length));
-            boolean empty = bytes.length == 0 || head;
-            exchange.sendResponseHeaders(answer.statusCode(), empty ? -1 : bytes.length);
-            if (!empty) {
-                exchange.getResponseBody().write(bytes);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exchange.sendResponseHeaders(503, -1);
+            Forwarding.forward(exchange, behind, http, name -> true);
         } catch (IOException e) {
             byte[] message = ("The service behind this endpoint did not answer: " + e + "\n")
                     .getBytes(StandardCharsets.UTF_8);
