@@ -583,7 +583,7 @@ class HostileChannelInputTest {
      * Handles the batch with a valid channel member appended and checks what no hostile record may break: nothing is
      * handed back to SQS, the valid member is added, every call is made as the bearer within its AppInstance, no room
      * is called, the other AppInstance is untouched, and every letter fits one SQS message; and the published request
-     * schema answers each body as the parser does (or as the README lists).
+     * schema answers each body as the parser does (or as docs/message-contract.md lists).
      */
     private List<Letter> handledBesideAValidMember(SqsEvents batch) {
         SQSEvent event = batch.record(VALID).build();

@@ -370,7 +370,7 @@ class HostileInputTest {
     /**
      * Handles the batch with a valid request appended and checks what no hostile record may break: nothing is handed
      * back to SQS, the valid member is added, every call names the intended room, every letter fits one SQS message;
-     * and the published request schema answers each body as the parser does (or as the README lists).
+     * and the published request schema answers each body as the parser does (or as docs/message-contract.md lists).
      */
     private List<Letter> handledBesideAValidRequest(SqsEvents batch) {
         SQSEvent event = batch.record(VALID).build();

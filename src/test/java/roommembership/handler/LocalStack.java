@@ -242,7 +242,7 @@ public final class LocalStack {
                 .append(" --message-body '{\"Roster\": \"s3://").append(ROSTER_BUCKET)
                 .append("/dry-run/acme.jsonl\"}'   # plans a roster: s3://").append(ROSTER_BUCKET)
                 .append("/dry-run/acme.jsonl.plan.json\n");
-        out.append("  The runbook (README, Operate) runs as written with STACK=").append(stackName).append("\n\n");
+        out.append("  The runbook (docs/operate.md) runs as written with STACK=").append(stackName).append("\n\n");
         out.append("Each service's own endpoint, from this machine\n");
         out.append("  Chime endpoint:           ").append(chime).append('\n');
         out.append("  Messaging endpoint:       ").append(chime).append('\n');

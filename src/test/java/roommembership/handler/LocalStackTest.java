@@ -293,7 +293,7 @@ class LocalStackTest {
     @Order(7)
     void theRedriveRunbookRunsAsWrittenAgainstTheStackWithOnlyItsEndpointSet() throws Exception {
         Assumptions.assumeTrue(findOnPath("aws") != null && findOnPath("jq") != null, "no `aws` or `jq` on PATH");
-        Map<String, String> steps = Runbook.steps(Path.of("README.md"));
+        Map<String, String> steps = Runbook.steps(Runbook.PAGE);
         String outputs = String.join("\n", printedSetUp()) + "\n" + steps.get("outputs") + "\n";
 
         JsonNode groups = JSON.readTree(operator(outputs + steps.get("read")));
@@ -334,7 +334,7 @@ class LocalStackTest {
     @Order(8)
     void aRunbookStepThatCannotReachTheServiceStopsAndSaysWhyInsteadOfLooping() throws Exception {
         Assumptions.assumeTrue(findOnPath("aws") != null && findOnPath("jq") != null, "no `aws` or `jq` on PATH");
-        Map<String, String> steps = Runbook.steps(Path.of("README.md"));
+        Map<String, String> steps = Runbook.steps(Runbook.PAGE);
         String nowhere = "export AWS_ENDPOINT_URL=http://127.0.0.1:" + freePort() + "\n";
         String setUp = String.join("\n", printedSetUp().subList(1, printedSetUp().size())) + "\n";
 

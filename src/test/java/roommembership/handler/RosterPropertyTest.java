@@ -179,7 +179,7 @@ class RosterPropertyTest {
                 .containsExactlyInAnyOrderElementsOf(held);
 
         // Applied again, the roster finds nothing to write; unless removals were held: a target its adds made larger
-        // may take them under a percentage brake now (the README says so).
+        // may take them under a percentage brake now (docs/rosters.md says so).
         if (!held.isEmpty()) {
             return;
         }

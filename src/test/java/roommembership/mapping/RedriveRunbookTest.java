@@ -51,10 +51,10 @@ import static roommembership.testing.Directory.ENGINEERING;
 import static roommembership.testing.Directory.SALES;
 
 /**
- * The README's redrive runbook, step by step, on ElasticMQ queues shaped as template.yaml shapes them: letters are
+ * The redrive runbook of docs/operate.md, step by step, on ElasticMQ queues shaped as template.yaml shapes them: letters are
  * read grouped by ErrorCode, those that must not be retried are set aside, the cause is fixed, and SQS's own
  * message-move task takes the rest back to the source queue, where the local event-source mapping runs the function
- * over them as requests. Once through the SDK, and once with the README's own commands (AWS CLI and jq).
+ * over them as requests. Once through the SDK, and once with the runbook's own commands (AWS CLI and jq).
  *
  * <p>ElasticMQ moves from any queue, where SQS only moves from a dead-letter queue; the queues here are shaped as
  * the template's anyway, the failed-member queue being the dead-letter queue of a holding queue.
@@ -167,7 +167,7 @@ class RedriveRunbookTest {
         Path aws = onPath("aws");
         Path jq = onPath("jq");
         Assumptions.assumeTrue(aws != null && jq != null, "the runbook's commands need `aws` and `jq` on PATH");
-        Map<String, String> steps = Runbook.steps(Path.of(System.getProperty("basedir", ".")).resolve("README.md"));
+        Map<String, String> steps = Runbook.steps(Path.of(System.getProperty("basedir", ".")).resolve(Runbook.PAGE));
         localAws(aws, workDir);
         assertThat(steps).containsOnlyKeys("outputs", "read", "set-aside", "move", "watch");
         send(EventLoader.loadSQSEvent("events/hr-batch.json"));
@@ -211,7 +211,7 @@ class RedriveRunbookTest {
         Path aws = onPath("aws");
         Path jq = onPath("jq");
         Assumptions.assumeTrue(aws != null && jq != null, "the runbook's commands need `aws` and `jq` on PATH");
-        Map<String, String> steps = Runbook.steps(Path.of(System.getProperty("basedir", ".")).resolve("README.md"));
+        Map<String, String> steps = Runbook.steps(Path.of(System.getProperty("basedir", ".")).resolve(Runbook.PAGE));
         localAws(aws, workDir);
         Map<String, String> env = new java.util.HashMap<>(Directory.routedToChannels());
         env.put(Configuration.DEAD_LETTER_QUEUE_URL, failed.url());

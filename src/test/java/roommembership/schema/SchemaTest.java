@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The schemas of {@code schema/} against what the function does: every sample event is taken, the malformed ones are
- * refused exactly where the parser refuses them, each difference the README lists is what it says, and a record
+ * refused exactly where the parser refuses them, each difference docs/message-contract.md lists is what it says, and a record
  * that breaks the dead-letter contract is caught. The hostile-input tests hold the schema to the parser on their
  * whole corpus; the queue reader of the tests holds every dead letter to its schema.
  */

@@ -10,18 +10,21 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The README's runbook: its bash blocks whose first line is {@code # runbook: <step>}, by step, as written. */
+/** The redrive runbook: its bash blocks whose first line is {@code # runbook: <step>}, by step, as written. */
 public final class Runbook {
+    /** The page that holds the runbook, from the project's root. */
+    public static final Path PAGE = Path.of("docs", "operate.md");
+
     private static final Pattern STEP = Pattern.compile("^# runbook: (\\S+)$");
 
     private Runbook() {
     }
 
-    public static Map<String, String> steps(Path readme) throws IOException {
+    public static Map<String, String> steps(Path page) throws IOException {
         Map<String, String> steps = new LinkedHashMap<>();
         List<String> block = null;
         int indent = 0;
-        for (String line : Files.readAllLines(readme)) {
+        for (String line : Files.readAllLines(page)) {
             if (block == null && line.strip().equals("```bash")) {
                 block = new ArrayList<>();
                 indent = line.indexOf('`');

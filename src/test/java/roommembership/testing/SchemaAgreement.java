@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 /**
  * The request schema and the parser give the same answer on a body: the schema refuses it exactly when the parser
  * refuses the message ({@link ParsedMessage.Invalid}) or at least one of its members (a rejected item), unless every
- * refusal is one of the {@link Difference}s the README lists.
+ * refusal is one of the {@link Difference}s docs/message-contract.md lists.
  */
 public final class SchemaAgreement {
 
@@ -75,7 +75,7 @@ public final class SchemaAgreement {
         return new Verdict(ContractSchemas.requestProblems(body), refusals);
     }
 
-    /** Fails unless the schema and the parser agree on the body, or differ only as the README lists. */
+    /** Fails unless the schema and the parser agree on the body, or differ only as docs/message-contract.md lists. */
     public static void assertAgrees(String body) {
         Verdict verdict = verdict(body);
         if (!verdict.agrees()) {

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * value per dimension).
  *
  * <p>A plain writer on jackson-core rather than Powertools Metrics: a fresh JVM loads and writes it in a fraction of
- * the time (see README, "Metrics").
+ * the time (see docs/operate.md, "Metrics").
  */
 public final class InvocationMetrics {
     public static final String DEFAULT_NAMESPACE = "RoomMembership";
