@@ -15,11 +15,12 @@ import java.util.function.LongSupplier;
  * takes one from each. A bucket that Chime throttles all the same (other software using the bearer, another
  * container on the channel) halves its rate and grows back to it over ten seconds, so a shared rate converges.
  * <p>
- * The bearer's bucket may borrow for reads: while this container's channel listings wait on it, its rate grows above
- * the container's share towards the deployment's whole rate, and falls back to the share when they stop waiting. A
- * target is read whole within one invocation (a roster's channel of 10,000 members is 200 pages), while writes may
- * go on in the next; containers that are idle leave their part unused, so one with a large channel to read takes it.
- * Writes never make it borrow, so a wave of adds keeps to the shares as before. When several containers want more
+ * The bearer's bucket may borrow for long reads: while this container's calls that may borrow (the pages of a
+ * listing after its first) wait on it, its rate grows above the container's share towards the deployment's whole
+ * rate, and falls back to the share when they stop waiting. A target is read whole within one invocation (a roster's
+ * channel of 10,000 members is 200 pages), while writes may go on in the next; containers that are idle leave their
+ * part unused, so one with a large channel to read takes it. Writes and one-page reads never make it borrow, so a
+ * wave of adds, or many small channels read at once, keep to the shares as before. When several containers want more
  * than their shares together, Chime throttles them: a throttled bucket falls back to its share (or, below it, halves
  * as above) and borrows nothing for a while, so that busy containers keep to their shares again.
  */
@@ -69,12 +70,17 @@ public final class Pacer {
      * later than {@code maxWait} from now (or the thread is interrupted).
      */
     public boolean acquire(List<Scope> scopes, Duration maxWait) {
+        return acquire(scopes, maxWait, false);
+    }
+
+    /** As {@link #acquire(List, Duration)}; {@code borrows}: while it waits, the bearer's bucket may borrow. */
+    public boolean acquire(List<Scope> scopes, Duration maxWait, boolean borrows) {
         if (!limited) {
             return true;
         }
         long until = nanoTime.getAsLong() + Math.max(0, maxWait.toNanos());
         while (true) {
-            long wait = tryTake(scopes);
+            long wait = tryTake(scopes, borrows);
             if (wait == 0) {
                 return true;
             }
@@ -90,6 +96,11 @@ public final class Pacer {
 
     /** Takes a call from every scope if all have one now (0); otherwise takes none and says how long to wait. */
     synchronized long tryTake(List<Scope> scopes) {
+        return tryTake(scopes, false);
+    }
+
+    /** As {@link #tryTake(List)}; {@code borrows}: a wait lets the buckets it waits for borrow. */
+    synchronized long tryTake(List<Scope> scopes, boolean borrows) {
         long now = nanoTime.getAsLong();
         List<Bucket> drawn = buckets(scopes, now);
         long[] waits = new long[drawn.size()];
@@ -100,8 +111,8 @@ public final class Pacer {
         }
         if (wait == 0) {
             drawn.forEach(Bucket::take);
-        } else if (scopes.stream().anyMatch(scope -> scope.kind() == Scope.Kind.CHANNEL_READ)) {
-            // Only the buckets a read waits for are wanted: one waiting on a channel's rate wants no more bearer.
+        } else if (borrows) {
+            // Only the buckets the call waits for are wanted: one waiting on a channel's rate wants no more bearer.
             for (int i = 0; i < waits.length; i++) {
                 if (waits[i] == wait) {
                     drawn.get(i).wantedUntil(now + wait);

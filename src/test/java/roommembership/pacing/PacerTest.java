@@ -111,7 +111,7 @@ class PacerTest {
     }
 
     @Test
-    void aContainerWhoseCallsWaitOnTheBearerBorrowsTheRestOfItsRateAndGivesItBackWhenTheyStop() {
+    void aContainerWhoseLongReadsWaitOnTheBearerBorrowsTheRestOfItsRateAndGivesItBackWhenTheyStop() {
         Pacer pacer = Pacer.of(PUBLISHED, new Share(5, true), now::get);
 
         int[] callsPerSecond = callAsFastAsLetFor(pacer, read(SALES), 30);
@@ -152,10 +152,11 @@ class PacerTest {
     }
 
     @Test
-    void writesBorrowNothingHoweverTheyWaitOnTheBearer() {
+    void writesAndFirstPagesBorrowNothingHoweverTheyWaitOnTheBearer() {
         Pacer pacer = Pacer.of(PUBLISHED, new Share(5, true), now::get);
         List<List<Scope>> channels = IntStream.range(0, 20)
-                .mapToObj(channel -> batchAdd(SALES + "-" + channel)).toList();
+                .mapToObj(channel -> channel % 2 == 0 ? batchAdd(SALES + "-" + channel) : read(SALES + "-" + channel))
+                .toList();
 
         int[] calls = new int[20];
         long start = now.get();
@@ -183,18 +184,21 @@ class PacerTest {
         assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
 
         for (int i = 0; i < 20; i++) {
-            assertThat(pacer.tryTake(read(OPS))).isZero();
+            assertThat(pacer.tryTake(read(OPS), true)).isZero();
             now.addAndGet(SECOND);
         }
         assertThat(pacer.ratePerSecond(Scope.bearer(BEARER))).isEqualTo(2);
     }
 
-    /** Calls on the scopes as soon as the pacer lets them go, for some seconds; the calls made in each second. */
+    /**
+     * Calls that may borrow (a listing's pages after its first) on the scopes, as soon as the pacer lets them go, for
+     * some seconds; the calls made in each second.
+     */
     private int[] callAsFastAsLetFor(Pacer pacer, List<Scope> scopes, int seconds) {
         long start = now.get();
         int[] calls = new int[seconds];
         while (now.get() < start + seconds * SECOND) {
-            long wait = pacer.tryTake(scopes);
+            long wait = pacer.tryTake(scopes, true);
             if (wait == 0) {
                 calls[(int) ((now.get() - start) / SECOND)]++;
                 pacer.answered(scopes);

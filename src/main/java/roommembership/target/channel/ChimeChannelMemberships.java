@@ -121,7 +121,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                             .maxResults(MAX_PAGE_SIZE)
                             .nextToken(nextToken)
                             .chimeBearer(bearer)
-                            .overrideConfiguration(paced(left, channel, Scope.Kind.CHANNEL_READ))));
+                            .overrideConfiguration(pacedPage(left, channel, nextToken))));
             return new Listing.Page(page.channelMemberships().stream()
                     .map(membership -> membership == null ? null : arnOf(membership.member()))
                     .toList(), page.nextToken());
@@ -174,7 +174,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
                             .maxResults(MAX_PAGE_SIZE)
                             .nextToken(nextToken)
                             .chimeBearer(bearer)
-                            .overrideConfiguration(paced(left, channel, Scope.Kind.CHANNEL_READ))));
+                            .overrideConfiguration(pacedPage(left, channel, nextToken))));
             return new Listing.Page(page.channelModerators().stream()
                     .map(moderator -> moderator == null ? null : arnOf(moderator.moderator()))
                     .toList(), page.nextToken());
@@ -190,7 +190,18 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     /** A call on the channel keeps to the bearer's rate and to the channel's for its kind of call. */
     private Consumer<AwsRequestOverrideConfiguration.Builder> paced(Duration timeLimit, ChannelKey channel,
                                                                     Scope.Kind kind) {
-        return PacedAttempts.paced(timeLimit, pacer, List.of(Scope.bearer(bearer), Scope.channel(kind, channel.arn())));
+        return PacedAttempts.paced(timeLimit, pacer, List.of(Scope.bearer(bearer), Scope.channel(kind, channel.arn())),
+                false);
+    }
+
+    /**
+     * A page of a listing keeps to the rates of a read; a page after the first may borrow the bearer's rate idle
+     * containers leave: the channel is one of many pages, and is read whole within the invocation.
+     */
+    private Consumer<AwsRequestOverrideConfiguration.Builder> pacedPage(Duration timeLimit, ChannelKey channel,
+                                                                        String nextToken) {
+        return PacedAttempts.paced(timeLimit, pacer, List.of(Scope.bearer(bearer),
+                Scope.channel(Scope.Kind.CHANNEL_READ, channel.arn())), nextToken != null);
     }
 
     private static String arnOf(Identity identity) {

@@ -28,6 +28,7 @@ public final class PacedAttempts implements ExecutionInterceptor {
 
     private static final ExecutionAttribute<Pacer> PACER = new ExecutionAttribute<>("roommembership.pacer");
     private static final ExecutionAttribute<List<Scope>> SCOPES = new ExecutionAttribute<>("roommembership.scopes");
+    private static final ExecutionAttribute<Boolean> BORROWS = new ExecutionAttribute<>("roommembership.borrows");
     private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("roommembership.started");
     /** What an attempt needs at least once it is sent: its time limit is not waited out in full for a free call. */
     private static final Duration ANSWER_TIME = Duration.ofMillis(500);
@@ -38,9 +39,16 @@ public final class PacedAttempts implements ExecutionInterceptor {
     /** A call's settings: its time limit, and the pacer and scopes every attempt of it keeps to. */
     public static Consumer<AwsRequestOverrideConfiguration.Builder> paced(Duration timeLimit, Pacer pacer,
                                                                          List<Scope> scopes) {
+        return paced(timeLimit, pacer, scopes, false);
+    }
+
+    /** As {@link #paced(Duration, Pacer, List)}; {@code borrows}: its waits may let the bearer borrow (a long read). */
+    public static Consumer<AwsRequestOverrideConfiguration.Builder> paced(Duration timeLimit, Pacer pacer,
+                                                                         List<Scope> scopes, boolean borrows) {
         return config -> config.apiCallTimeout(timeLimit)
                 .putExecutionAttribute(PACER, pacer)
-                .putExecutionAttribute(SCOPES, List.copyOf(scopes));
+                .putExecutionAttribute(SCOPES, List.copyOf(scopes))
+                .putExecutionAttribute(BORROWS, borrows);
     }
 
     @Override
@@ -59,7 +67,8 @@ public final class PacedAttempts implements ExecutionInterceptor {
         Long started = attributes.getAttribute(STARTED);
         long elapsed = started == null ? 0 : System.nanoTime() - started;
         Duration maxWait = limit.minusNanos(elapsed).minus(ANSWER_TIME);
-        if (!pacer.acquire(attributes.getAttribute(SCOPES), maxWait)) {
+        if (!pacer.acquire(attributes.getAttribute(SCOPES), maxWait,
+                Boolean.TRUE.equals(attributes.getAttribute(BORROWS)))) {
             throw SdkClientException.builder().message(NO_SLOT).writableStackTrace(false).build();
         }
     }
