@@ -190,8 +190,7 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
     /** A call on the channel keeps to the bearer's rate and to the channel's for its kind of call. */
     private Consumer<AwsRequestOverrideConfiguration.Builder> paced(Duration timeLimit, ChannelKey channel,
                                                                     Scope.Kind kind) {
-        return PacedAttempts.paced(timeLimit, pacer, List.of(Scope.bearer(bearer), Scope.channel(kind, channel.arn())),
-                false);
+        return paced(timeLimit, channel, kind, false);
     }
 
     /**
@@ -200,8 +199,13 @@ public final class ChimeChannelMemberships implements Memberships<ChannelKey> {
      */
     private Consumer<AwsRequestOverrideConfiguration.Builder> pacedPage(Duration timeLimit, ChannelKey channel,
                                                                         String nextToken) {
-        return PacedAttempts.paced(timeLimit, pacer, List.of(Scope.bearer(bearer),
-                Scope.channel(Scope.Kind.CHANNEL_READ, channel.arn())), nextToken != null);
+        return paced(timeLimit, channel, Scope.Kind.CHANNEL_READ, nextToken != null);
+    }
+
+    private Consumer<AwsRequestOverrideConfiguration.Builder> paced(Duration timeLimit, ChannelKey channel,
+                                                                    Scope.Kind kind, boolean borrows) {
+        return PacedAttempts.paced(timeLimit, pacer, List.of(Scope.bearer(bearer), Scope.channel(kind, channel.arn())),
+                borrows);
     }
 
     private static String arnOf(Identity identity) {
