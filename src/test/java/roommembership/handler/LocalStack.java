@@ -114,7 +114,8 @@ public final class LocalStack {
             s3.put(ROSTER_BUCKET, "roster.jsonl", roster);
             s3.put(ROSTER_BUCKET, "dry-run/roster.jsonl", roster);
         }
-        String bearer = new ObjectMapper().readTree(seed.toFile()).path("messaging").path("bearer").asText();
+        JsonNode organisation = new ObjectMapper().readTree(seed.toFile());
+        String bearer = organisation.path("messaging").path("bearer").asText();
         progress("Deploying the function as stack '" + stackName + "': its queues and both event sources");
         StackFunction function = StackFunction.start(stackName, sqs.client(), chime.endpoint(), sqs.endpoint(),
                 () -> TestClients.s3(s3.endpoint()), bearer, line -> {
@@ -159,7 +160,7 @@ public final class LocalStack {
         }, "local-stack-stop"));
 
         System.out.print(banner(bind, chime.endpoint(), sqs.endpoint(), s3.endpoint(), URI.create(queueUrl),
-                containerHost, chimePort, sqsPort, s3Port, seed, endpoint.endpoint(), stackName, function));
+                containerHost, chimePort, sqsPort, s3Port, seed, organisation, endpoint.endpoint(), stackName, function));
         System.out.flush();
         stopped.await();
     }
@@ -187,9 +188,8 @@ public final class LocalStack {
     }
 
     private static String banner(String bind, URI chime, URI sqs, URI s3, URI queueUrl, String containerHost,
-                                 int chimePort, int sqsPort, int s3Port, Path seed, URI endpoint, String stackName,
+                                 int chimePort, int sqsPort, int s3Port, Path seed, JsonNode organisation, URI endpoint, String stackName,
                                  StackFunction function) throws IOException {
-        JsonNode organisation = new ObjectMapper().readTree(seed.toFile());
         JsonNode account = organisation.path("accounts").path(0);
         String accountId = account.path("accountId").asText();
         String roomId = account.path("rooms").path(0).path("roomId").asText();

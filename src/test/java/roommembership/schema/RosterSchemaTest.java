@@ -2,7 +2,7 @@ package roommembership.schema;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import roommembership.model.Membership;
 import roommembership.model.MembershipType;
 import roommembership.model.Role;
@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,12 +48,17 @@ class RosterSchemaTest {
                 .isInstanceOf(RosterLines.Complete.class);
     }
 
+    /** The ends of room lines the function refuses: after the target's ids, what makes each line bad. */
+    static Stream<String> refusedLineEnds() {
+        return Stream.of(
+                "\"MemberId\": \"eng-001\", \"Action\": \"Remove\"}",
+                "\"MemberId\": \"eng-001\", \"Role\": \"Owner\"}",
+                "\"MembershipItemList\": []}",
+                "\"MemberId\": \"\"}");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {
-            "\"MemberId\": \"eng-001\", \"Action\": \"Remove\"}",
-            "\"MemberId\": \"eng-001\", \"Role\": \"Owner\"}",
-            "\"MembershipItemList\": []}",
-            "\"MemberId\": \"\"}"})
+    @MethodSource("refusedLineEnds")
     void aLineTheFunctionRefusesTheSchemaRefusesToo(String rest) {
         String line = ROOM + rest;
 

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import roommembership.model.Action;
 import roommembership.pipeline.report.RosterPlanJson;
 import roommembership.pipeline.settle.Letter;
@@ -100,11 +99,7 @@ class StandaloneSchemaTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "\"MemberId\": \"eng-001\", \"Action\": \"Remove\"}",
-            "\"MemberId\": \"eng-001\", \"Role\": \"Owner\"}",
-            "\"MembershipItemList\": []}",
-            "\"MemberId\": \"\"}"})
+    @MethodSource("roommembership.schema.RosterSchemaTest#refusedLineEnds")
     void aRosterLineTheFunctionRefusesIsRefused(String rest) {
         String line = "{\"AccountId\": \"" + ACCOUNT + "\", \"RoomId\": \"" + ROOM_ID + "\", " + rest;
 
